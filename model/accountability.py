@@ -1,0 +1,41 @@
+"""Supervision, retroactive review and graded sanctions (seed 000, S000-05/06/17).
+
+Pure functions over arrays of cadres. Detection is a per-act Bernoulli with the
+multi-channel probability of :func:`model.decision.detection_probability`; retroactive
+review re-reads a cadre's record within the look-back window under drifted standards.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.decision import INNOVATION_RECORD_EXPOSURE, SEVERITY
+from model.state import REC_FAILED, REC_ROUTINE, REC_SUCCEEDED
+
+MILD, MODERATE, SEVERE = 0, 1, 2
+SEVERITIES: tuple[str, ...] = ("mild", "moderate", "severe")
+SEVERITIES_ZH: tuple[str, ...] = ("轻微", "中等", "严重")
+PROMOTION_BLOCK_MONTHS = 12  # influence period (影响期) after any sanction
+
+
+def retro_review(records: np.ndarray, drift: float, u_innov: np.ndarray,
+                 u_routine: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Judge reviewed records under drifted standards.
+
+    ``records`` is (look-back months, k reviewed cadres) of record codes. Each past
+    innovation is judged irregular with probability min(2·drift, 1), each past routine
+    act with probability ``drift``; inaction leaves nothing to judge ("不做不错").
+    Returns (case found, case concerns an innovation) masks of length k.
+    """
+    n_innov = ((records == REC_FAILED) | (records == REC_SUCCEEDED)).sum(axis=0)
+    n_routine = (records == REC_ROUTINE).sum(axis=0)
+    d_innov = min(INNOVATION_RECORD_EXPOSURE * drift, 1.0)
+    innov_case = u_innov < 1.0 - (1.0 - d_innov) ** n_innov
+    routine_case = u_routine < 1.0 - (1.0 - drift) ** n_routine
+    return innov_case | routine_case, innov_case
+
+
+def draw_severity(kind: str, u: np.ndarray) -> np.ndarray:
+    """Severity class (MILD, MODERATE, SEVERE) for cases of one kind."""
+    c = np.cumsum(SEVERITY[kind])
+    return np.where(u < c[0], MILD, np.where(u < c[1], MODERATE, SEVERE)).astype(np.int8)

@@ -1,0 +1,169 @@
+"""Pure, vectorised choice rules: attention, prospect-theory utilities, logit choice.
+
+Every function takes arrays (one entry per cadre) and returns arrays; none reads the
+model. Cadres decide on their *beliefs* (``belief_detect``, ``belief_tol``), not on the
+true probabilities the accountability and tolerance submodels later apply.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.state import AVOID, INNOVATE, NO_FORM, PASS_DOWN, ROUTINE, SHARE, STALL
+
+# Sanction magnitudes relative to `sanction_scale` for mild / moderate / severe.
+SEVERITY_WEIGHT = np.array([0.25, 1.0, 2.5])
+# Severity distributions (mild, moderate, severe) by kind of case. Commission is
+# punished far more than omission (S000-17); one-veto failures are never tolerable.
+SEVERITY = {
+    "commission": np.array([0.4, 0.4, 0.2]),   # failed innovation
+    "veto": np.array([0.4, 0.4, 0.2]),         # missed one-veto target in routine work
+    "retro": np.array([0.3, 0.5, 0.2]),        # past act judged under drifted standards
+    "omission": np.array([0.8, 0.2, 0.0]),     # detected inaction
+}
+# Task-specific forms of avoidance (S000-14 routine tasks, S000-15 innovative tasks):
+# weights of (pass down, share / outsource, refuse-stall-divert).
+FORM_WEIGHTS = {
+    "routine_task": np.array([0.45, 0.35, 0.20]),
+    "innovative_task": np.array([0.30, 0.20, 0.50]),
+}
+INNOVATION_RECORD_EXPOSURE = 2.0  # innovations are non-standard: drift hits them twice as often
+
+
+def expected_severity(kind: str) -> float:
+    return float(SEVERITY[kind] @ SEVERITY_WEIGHT)
+
+
+def prob_weight(p: np.ndarray | float, gamma: float) -> np.ndarray:
+    """Tversky–Kahneman (1992) probability weighting; small risks loom large."""
+    p = np.asarray(p, dtype=float)
+    if gamma == 1.0:
+        return p
+    pg = p**gamma
+    return pg / (pg + (1.0 - p) ** gamma) ** (1.0 / gamma)
+
+
+def detection_probability(supervision: float, channels: int, visibility: float = 1.0) -> float:
+    """Chance that at least one of ``channels`` independent channels detects an act."""
+    return 1.0 - (1.0 - supervision * visibility) ** channels
+
+
+def effective_veto_targets(p: dict, n_levels: int) -> np.ndarray:
+    """One-veto targets per level after vague requirements inflate and levels amplify.
+
+    Vague requirements turn into invisible one-veto targets in proportion to supervision
+    (S000-10); each level below the centre adds its own margin (层层加码, S000-08).
+    """
+    base = p["one_veto_targets"] + p["vague_requirements"] * p["supervision"]
+    return base * (1.0 + p["amplification"]) ** np.arange(n_levels)
+
+
+def attention(p: dict, veto_by_level: np.ndarray, level: np.ndarray, leader: np.ndarray,
+              passed_down_load: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Free attention and overload ratio per cadre.
+
+    Demand = (routine + paperwork + attention per target x targets) x leader duty
+    + this cadre's share of the load passed down from above last month.
+    """
+    duty = np.where(leader, p["leader_duty"], 1.0)
+    demand = (p["routine_load"] + p["paperwork_load"] + p["veto_attention"] * veto_by_level[level]) * duty
+    demand = demand + passed_down_load
+    budget = p["attention_budget"] * p["resources"]
+    free = np.maximum(budget - demand, 0.0)
+    overload = np.maximum(demand - budget, 0.0) / budget
+    return free, overload
+
+
+def success_probability(p: dict, free: np.ndarray) -> np.ndarray:
+    """True (and, for the cadre, known) chance that an innovation succeeds."""
+    att = np.minimum(free / p["innovation_attention"], 1.0)
+    return min(p["innovation_success"] * p["resources"], 1.0) * att
+
+
+def irregularity_probability(p: dict, veto_by_level: np.ndarray, level: np.ndarray,
+                             leader: np.ndarray, overload: np.ndarray) -> np.ndarray:
+    """Chance that routine work misses at least one one-veto target this month."""
+    duty = np.where(leader, p["leader_duty"], 1.0)
+    per_target = np.minimum(p["veto_failure_rate"] * duty * (1.0 + overload), 1.0)
+    return 1.0 - (1.0 - per_target) ** veto_by_level[level]
+
+
+def retro_review_probability(p: dict) -> float:
+    """Chance that an act is re-examined at some point while in the look-back window."""
+    return 1.0 - (1.0 - p["retroactive_risk"]) ** p["lookback"]
+
+
+def utilities(p: dict, belief_detect: np.ndarray, belief_tol: np.ndarray, intrinsic: np.ndarray,
+              p_success: np.ndarray, p_irregular: np.ndarray) -> np.ndarray:
+    """Prospect-theory utilities of (innovate, routine, avoid), shape (N, 3).
+
+    U = sum over gains w(p) v(x)  +  sum over losses w(p) v(-x), with v(x) = x^alpha for
+    gains and -lambda x^alpha for losses (Tversky & Kahneman 1992).
+    """
+    a, lam, g = p["value_curvature"], p["loss_aversion"], p["probability_weighting"]
+    S = p["sanction_scale"]
+    bd, bt = belief_detect, belief_tol
+
+    def v(x: float) -> float:
+        return x**a
+
+    gain_innov = p["promotion_value"] + p["recognition_value"] + p["problem_value"]
+    retro = retro_review_probability(p)
+    drift = p["standard_drift"]
+    drift_innov = min(INNOVATION_RECORD_EXPOSURE * drift, 1.0)
+
+    u = np.empty((len(bd), 3))
+    # Innovate: gains if it works; if it fails and is detected and not tolerated, a
+    # sanction; and the act stays on record for retroactive review.
+    u[:, INNOVATE] = (
+        prob_weight(p_success, g) * v(gain_innov)
+        + intrinsic**a
+        - lam * prob_weight((1.0 - p_success) * bd * (1.0 - bt), g) * v(S * expected_severity("commission"))
+        - lam * prob_weight(retro * drift_innov * (1.0 - bt), g) * v(S * expected_severity("retro"))
+    )
+    # Routine compliance: credit, the risk of a missed one-veto target, and a record.
+    u[:, ROUTINE] = (
+        v(p["routine_credit"])
+        - lam * prob_weight(p_irregular * bd, g) * v(S * expected_severity("veto"))
+        - lam * prob_weight(np.full_like(bd, retro * drift), g) * v(S * expected_severity("retro"))
+    )
+    # Avoid: effort saved; only the small risk that inaction itself is noticed.
+    u[:, AVOID] = (
+        v(p["avoid_relief"])
+        - lam * prob_weight(bd * p["omission_visibility"], g) * v(S * expected_severity("omission"))
+    )
+    return u
+
+
+def logit(u: np.ndarray, beta: float) -> np.ndarray:
+    """Multinomial logit choice probabilities, row-wise, numerically stable."""
+    z = beta * (u - u.max(axis=1, keepdims=True))
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def imitate(p_choice: np.ndarray, observed: np.ndarray | None, strength: float) -> np.ndarray:
+    """Mix own choice probabilities with the action shares a cadre saw last month."""
+    if observed is None or strength == 0.0:
+        return p_choice
+    return (1.0 - strength) * p_choice + strength * observed
+
+
+def sample(probs: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Draw one of three actions per row from uniform numbers ``u``."""
+    c = np.cumsum(probs, axis=1)
+    return (u > c[:, 0]).astype(np.int8) + (u > c[:, 1]).astype(np.int8)
+
+
+def avoidance_forms(is_avoid: np.ndarray, innovative_task: np.ndarray, can_pass_down: np.ndarray,
+                    u: np.ndarray) -> np.ndarray:
+    """Form of avoidance per cadre (NO_FORM for non-avoiders).
+
+    The task at hand decides the mix (S000-14, S000-15); a unit without subordinate
+    units (township) cannot pass down, so its weights are renormalised over the rest.
+    """
+    w = np.where(innovative_task[:, None], FORM_WEIGHTS["innovative_task"], FORM_WEIGHTS["routine_task"])
+    w = w * np.where(can_pass_down[:, None], 1.0, np.array([0.0, 1.0, 1.0]))
+    c = np.cumsum(w, axis=1) / w.sum(axis=1, keepdims=True)
+    form = np.where(u < c[:, 0], PASS_DOWN, np.where(u < c[:, 1], SHARE, STALL)).astype(np.int8)
+    return np.where(is_avoid, form, NO_FORM).astype(np.int8)

@@ -1,0 +1,59 @@
+"""Belief updates and imitation: how blame avoidance spreads (S000-12, S000-18, S003-07).
+
+Cadres learn the chance of detection and of tolerance from what they can see: their
+own cases, every case in their own unit, and the cases that peer units (same parent)
+*publicised*. Sanctions are publicised often, tolerated cases rarely (S003-07), so the
+evidence is lopsided. Bad news is learnt faster than good news (negativity bias,
+"birds startled by the bow", S000-12), and without evidence beliefs do not move, which
+is why a loosening is slow to restore confidence.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def group_sum(unit_values: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """For each unit, the sum of ``unit_values`` over its sibling group (itself included)."""
+    n = len(group)
+    if unit_values.ndim == 1:
+        return np.bincount(group, unit_values, minlength=n)[group]
+    cols = [np.bincount(group, unit_values[:, j], minlength=n)[group] for j in range(unit_values.shape[1])]
+    return np.stack(cols, axis=1)
+
+
+def observed_rate(hits: np.ndarray, total: np.ndarray, pub_hits: np.ndarray,
+                  pub_total: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rate a unit's members observe: own-unit cases plus publicised peer cases.
+
+    Returns (rate, has_evidence) per unit; rate is 0 where there is no evidence.
+    """
+    num = hits + pub_hits
+    den = total + pub_total
+    has = den > 0
+    return np.where(has, num / np.where(has, den, 1.0), 0.0), has
+
+
+def update(belief: np.ndarray, signal: np.ndarray, has_signal: np.ndarray, rate: float,
+           negativity_bias: float, bad_when_higher: bool) -> np.ndarray:
+    """Move beliefs toward the signal; bad news moves them ``negativity_bias`` times faster."""
+    bad = signal > belief if bad_when_higher else signal < belief
+    step = np.where(bad, min(rate * negativity_bias, 1.0), rate)
+    return np.where(has_signal, belief + step * (signal - belief), belief)
+
+
+def observed_shares(unit_counts: np.ndarray, group: np.ndarray, parent: np.ndarray,
+                    peer_weight: float) -> np.ndarray:
+    """Action shares (U, 3) a unit's cadres saw last month among peers and superiors.
+
+    Peers are all cadres of the sibling group (units with the same parent); the
+    superior is the parent unit. The centre, without either, sees itself.
+    """
+    peer = group_sum(unit_counts, group)
+    sup = np.where((parent >= 0)[:, None], unit_counts[np.maximum(parent, 0)], unit_counts)
+
+    def shares(c: np.ndarray) -> np.ndarray:
+        tot = c.sum(axis=1, keepdims=True)
+        return c / np.where(tot > 0, tot, 1.0)
+
+    return peer_weight * shares(peer) + (1.0 - peer_weight) * shares(sup)

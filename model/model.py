@@ -1,0 +1,367 @@
+"""CadreModel: the conductor of one clearly ordered monthly step.
+
+Order of each step (docs/ODD.md, "Process overview and scheduling"):
+
+0. regime schedule: lever changes due this month take effect;
+1. pressure: targets cascade down with amplification, vague requirements inflate,
+   targets, routine work, paperwork and passed-down load consume attention;
+2. decision: every cadre chooses innovate / routine / avoid (and a form of avoidance);
+3. outcomes: innovations succeed or fail, routine work may miss a one-veto target;
+4. accountability: detection through overlapping channels, retroactive review;
+5. tolerance procedure for good-faith cases, then graded sanctions;
+6. learning: beliefs about detection and tolerance update from what cadres observe;
+7. dynamics: problems arrive, are solved, passed down and escalate upward; absorption
+   of successful innovations; promotion, retirement, removal and entry.
+
+Every rule is applied to all cadres at once (arrays in :mod:`model.state`); there is no
+per-cadre Python loop inside a step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from functools import partial
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from model import decision, dynamics, learning, metrics, tolerance
+from model.accountability import PROMOTION_BLOCK_MONTHS, SEVERE, draw_severity, retro_review
+from model.agents import CadreAgent
+from model.hierarchy import N_LEVELS, HierarchySpec, build, custom_spec, get_spec
+from model.params import ParamError, resolve
+from model.scenarios import DEFAULT_SCENARIO, validate_schedule
+from model.scenarios import get as get_scenario
+from model.state import (
+    AVOID, HISTORY_LEN, INNOVATE, PASS_DOWN, REC_AVOID, REC_FAILED, REC_ROUTINE, REC_SUCCEEDED,
+    ROUTINE, SHARE, init_state, replace_cadres,
+)
+
+PROMOTION_MERIT_CAP = 12  # successes in the last year that can raise the promotion chance
+
+
+def _flat_value(model: CadreModel, key: str) -> float:
+    return model.flat_metrics.get(key, float("nan"))
+
+
+class CadreModel(mesa.Model):
+    """Cadres of a five-level hierarchy choosing to innovate, comply or avoid blame.
+
+    Args:
+        scenario: name in :data:`model.scenarios.SCENARIOS`; its overrides and schedule apply.
+        preset: hierarchy preset (``classroom``, ``province``, ``national``) or a
+            :class:`~model.hierarchy.HierarchySpec`.
+        rng: seed (int) or generator; the whole run is determined by it and the parameters.
+        schedule: extra lever changes ``[(step, {param: value}), ...]`` after the scenario's.
+        branching: custom uniform branching (4 ints) instead of ``preset``.
+        agents: create one Mesa agent view per cadre (turn off for the fastest sweeps).
+        **params: any schema parameter, overriding the scenario's value.
+    """
+
+    def __init__(
+        self,
+        scenario: str = DEFAULT_SCENARIO,
+        preset: str | HierarchySpec = "classroom",
+        rng: int | np.random.Generator | None = None,
+        schedule: Iterable | Mapping | None = None,
+        branching: Iterable[int] | None = None,
+        agents: bool = True,
+        **params: Any,
+    ) -> None:
+        sc = get_scenario(scenario)
+        initial = resolve({**sc.params, **params})
+        own_schedule = validate_schedule(schedule)
+        super().__init__(rng=rng)
+        self.seed = int(rng) if isinstance(rng, (int, np.integer)) else None
+        self.scenario_name = scenario
+        self.params: dict[str, Any] = initial          # as the run started
+        self.p: dict[str, Any] = dict(initial)          # in force now (schedule may change it)
+        self.schedule = tuple(sorted(validate_schedule(sc.schedule) + own_schedule, key=lambda e: e[0]))
+        spec = custom_spec(tuple(branching)) if branching is not None else get_spec(preset)
+        self.preset = "custom" if branching is not None else (preset if isinstance(preset, str) else "custom")
+
+        self.hierarchy = build(spec, self.rng)
+        self.state = init_state(self.hierarchy, self.p, self.rng)
+        U = self.hierarchy.n_units
+        self.problems = np.zeros(U)
+        self.inbox = np.zeros(U)                 # load passed down to each unit last month
+        self.unit_counts: np.ndarray | None = None  # (U, 3) actions last month, for imitation
+        self.applied_log = np.zeros((HISTORY_LEN, U), dtype=np.int32)
+        self.public_tol_log = np.zeros((HISTORY_LEN, U), dtype=np.int32)
+        self.sanction_log = np.zeros((HISTORY_LEN, U), dtype=np.int32)
+        self.rows: list[dict] = []
+        self.flat_metrics: dict[str, float] = {}
+        # cadre index -> action code imposed on the next step only (then cleared)
+        self.forced_actions: dict[int, int] = {}
+
+        keys = [f"{lv}_{c}" for lv in ("central", "province", "city", "county", "township", "all")
+                for c in metrics.COLUMNS[2:]]
+        self.datacollector = mesa.DataCollector(
+            model_reporters={k: partial(_flat_value, key=k) for k in keys}
+        )
+        if agents:
+            for i in range(self.state.n):
+                CadreAgent(self, i)
+        self.running = True
+
+    # ----------------------------------------------------------------- helpers
+    @property
+    def n_cadres(self) -> int:
+        return self.state.n
+
+    @property
+    def n_units(self) -> int:
+        return self.hierarchy.n_units
+
+    def _apply_schedule(self, step: int) -> None:
+        for at, changes in self.schedule:
+            if at == step:
+                self.p.update(changes)
+
+    # -------------------------------------------------------------------- step
+    def step(self) -> None:
+        t = self.steps
+        self._apply_schedule(t)
+        p, s, h, rng = self.p, self.state, self.hierarchy, self.rng
+        N, U = s.n, h.n_units
+
+        # 1. pressure and attention
+        veto = decision.effective_veto_targets(p, N_LEVELS)
+        inbox_per_cadre = (self.inbox / h.n_cadres)[s.unit]
+        free, overload = decision.attention(p, veto, s.level, s.leader, inbox_per_cadre)
+        s.free_attention = free
+        p_success = decision.success_probability(p, free)
+        p_irregular = decision.irregularity_probability(p, veto, s.level, s.leader, overload)
+
+        # 2. decision
+        util = decision.utilities(p, s.belief_detect, s.belief_tol, s.intrinsic, p_success, p_irregular)
+        probs = decision.logit(util, p["rationality"])
+        seen = None
+        if self.unit_counts is not None:
+            seen = learning.observed_shares(self.unit_counts, h.group, h.parent, p["peer_weight"])[s.unit]
+        probs = decision.imitate(probs, seen, p["imitation"])
+        s.action = decision.sample(probs, rng.random(N))
+        if self.forced_actions:  # a user playing one cadre (dashboard "play as a cadre")
+            idx = np.fromiter(self.forced_actions.keys(), dtype=np.int64)
+            s.action[idx] = np.fromiter(self.forced_actions.values(), dtype=np.int8)
+            self.forced_actions = {}
+        innovative_task = rng.random(N) < p["innovative_task_share"]
+        can_pass_down = (h.n_children > 0)[s.unit]
+        s.form = decision.avoidance_forms(s.action == AVOID, innovative_task, can_pass_down, rng.random(N))
+
+        # 3. outcomes
+        innov = s.action == INNOVATE
+        routine = s.action == ROUTINE
+        avoid = s.action == AVOID
+        success = innov & (rng.random(N) < p_success)
+        failed = innov & ~success
+        irregular = routine & (rng.random(N) < p_irregular)
+        s.hist_pos = (s.hist_pos + 1) % HISTORY_LEN
+        s.history[s.hist_pos] = np.where(
+            success, REC_SUCCEEDED,
+            np.where(failed, REC_FAILED, np.where(routine, REC_ROUTINE, REC_AVOID)),
+        )
+
+        # 4. accountability: current acts, then retroactive review of the record
+        p_det = decision.detection_probability(p["supervision"], p["supervision_channels"])
+        p_omit = decision.detection_probability(p["supervision"], p["supervision_channels"],
+                                                p["omission_visibility"])
+        u = rng.random(N)
+        det_fail = failed & (u < p_det)
+        det_irr = irregular & (u < p_det)
+        # Sharing responsibility sheds the case with probability share_dilution (S000-14).
+        shed = (s.form == SHARE) & (rng.random(N) < p["share_dilution"])
+        det_omit = avoid & (u < p_omit) & ~shed
+
+        reviewed = np.flatnonzero(rng.random(N) < p["retroactive_risk"])
+        rows_back = (s.hist_pos - 1 - np.arange(min(p["lookback"], HISTORY_LEN - 1))) % HISTORY_LEN
+        records = s.history[np.ix_(rows_back, reviewed)]
+        k = len(reviewed)
+        found, innov_case = retro_review(records, p["standard_drift"], rng.random(k), rng.random(k))
+        retro_idx = reviewed[found]
+        retro_innov = innov_case[found]
+
+        # 5. tolerance procedure for good-faith cases (current failures, past innovations)
+        fail_idx = np.flatnonzero(det_fail)
+        case_idx = np.concatenate([fail_idx, retro_idx[retro_innov]])
+        n_cases = len(case_idx)
+        high_profile = rng.random(n_cases) < p["high_profile_share"]
+        stages = tolerance.run_procedure(p, s.belief_tol[case_idx], high_profile, rng.random((n_cases, 5)))
+        tolerated = stages[:, 4]
+        not_tol_fail = fail_idx[~tolerated[: len(fail_idx)]]
+        not_tol_retro = case_idx[len(fail_idx):][~tolerated[len(fail_idx):]]
+
+        # sanctions, graded by kind of case
+        groups = [
+            ("commission", not_tol_fail),
+            ("retro", not_tol_retro),
+            ("retro", retro_idx[~retro_innov]),
+            ("veto", np.flatnonzero(det_irr)),
+            ("omission", np.flatnonzero(det_omit)),
+        ]
+        sanction_idx = np.concatenate([g[1] for g in groups])
+        sanction_sev = np.concatenate([draw_severity(kind, rng.random(len(idx))) for kind, idx in groups])
+        omission_flag = np.concatenate([np.full(len(idx), kind == "omission") for kind, idx in groups])
+        np.add.at(s.sanctions, sanction_idx, 1)
+        np.add.at(s.tolerated, case_idx[tolerated], 1)
+        s.blocked = np.maximum(s.blocked - 1, 0).astype(np.int16)
+        s.blocked[sanction_idx] = PROMOTION_BLOCK_MONTHS
+
+        # 6. learning from what each unit can see
+        self._learn(det_fail | det_irr, failed | irregular, retro_idx, case_idx, tolerated,
+                    sanction_idx, sanction_sev, omission_flag, n_fail=len(fail_idx))
+        unit_counts = np.stack(
+            [np.bincount(s.unit, (s.action == a).astype(float), minlength=U) for a in (INNOVATE, ROUTINE, AVOID)],
+            axis=1,
+        )
+
+        # 7. dynamics: problems, absorption, passing down, escalation, careers
+        uc = self._problems(success, routine, unit_counts)
+        promoted, retired, removed = self._renew(sanction_idx[sanction_sev == SEVERE])
+
+        self.unit_counts = unit_counts
+        self.applied_log[s.hist_pos] = np.bincount(s.unit[case_idx], stages[:, 0].astype(float), minlength=U)
+        self.sanction_log[s.hist_pos] = np.bincount(s.unit[sanction_idx], minlength=U)
+
+        ev = metrics.StepEvents(
+            overload=overload, success=success, failed=failed,
+            detected=det_fail | det_irr | det_omit, retro_idx=retro_idx, case_idx=case_idx,
+            stages=stages, sanction_idx=sanction_idx, sanction_severity=sanction_sev,
+            omission_sanction=omission_flag, unit_counts=uc,
+            promoted=promoted, retired=retired, removed=removed,
+        )
+        new_rows = metrics.step_rows(t, h, s, ev, self.problems)
+        self.rows.extend(new_rows)
+        self.flat_metrics = {f"{r['level']}_{c}": r[c] for r in new_rows for c in metrics.COLUMNS[2:]}
+        self.datacollector.collect(self)
+
+    def _learn(self, detected_missteps, missteps, retro_idx, case_idx, tolerated, sanction_idx,
+               sanction_sev, omission_flag, n_fail: int) -> None:
+        p, s, h, rng = self.p, self.state, self.hierarchy, self.rng
+        U = h.n_units
+
+        def per_unit(idx, w=None):
+            return np.bincount(s.unit[idx], w, minlength=U).astype(float)
+
+        # Detection: missteps in the unit and how many were caught, plus publicised sanctions.
+        pub = rng.random(len(sanction_idx)) < p["sanction_publicity"]
+        pub_u = per_unit(sanction_idx[pub])
+        pub_other = learning.group_sum(pub_u, h.group) - pub_u
+        hits = np.bincount(s.unit, detected_missteps.astype(float), minlength=U) + per_unit(retro_idx)
+        total = np.bincount(s.unit, missteps.astype(float), minlength=U) + per_unit(retro_idx)
+        rate, has = learning.observed_rate(hits, total, pub_other, pub_other)
+        lr, nb = p["learning_rate"], p["negativity_bias"]
+        s.belief_detect = learning.update(s.belief_detect, rate[s.unit], has[s.unit], lr, nb, True)
+        own = np.flatnonzero(missteps)
+        s.belief_detect[own] = learning.update(
+            s.belief_detect[own], detected_missteps[own].astype(float), np.ones(len(own), bool), lr, nb, True)
+
+        # Tolerance: own-unit cases and their outcome; publicised tolerated cases and
+        # publicised sanctions of good-faith cases in peer units.
+        tol_u = per_unit(case_idx[tolerated])
+        cases_u = per_unit(case_idx)
+        pub_tol = rng.random(len(case_idx)) < p["tolerance_publicity"]
+        pub_tol_u = per_unit(case_idx[tolerated & pub_tol])
+        # sanctions of good-faith cases that were publicised (non-omission, from cases)
+        not_tol_cases = case_idx[~tolerated]
+        pub_fail_u = per_unit(not_tol_cases[rng.random(len(not_tol_cases)) < p["sanction_publicity"]])
+        pt_other = learning.group_sum(pub_tol_u, h.group) - pub_tol_u
+        pf_other = learning.group_sum(pub_fail_u, h.group) - pub_fail_u
+        rate, has = learning.observed_rate(tol_u, cases_u, pt_other, pt_other + pf_other)
+        s.belief_tol = learning.update(s.belief_tol, rate[s.unit], has[s.unit], lr, nb, False)
+        s.belief_tol[case_idx] = learning.update(
+            s.belief_tol[case_idx], tolerated.astype(float), np.ones(len(case_idx), bool), lr, nb, False)
+        self.public_tol_log[s.hist_pos] = pub_tol_u.astype(np.int32)
+
+    def _problems(self, success, routine, unit_counts) -> dict[str, np.ndarray]:
+        p, s, h, rng = self.p, self.state, self.hierarchy, self.rng
+        U = h.n_units
+        inflow = rng.poisson(p["problem_inflow"] * h.n_cadres).astype(float)
+        succ_u = np.bincount(s.unit, success.astype(float), minlength=U)
+        absorbed = rng.binomial(succ_u.astype(np.int64), p["absorption_rate"]).astype(float)
+        absorbed[h.parent < 0] = 0.0  # the centre has no one above to absorb its pilots
+        solved_routine = rng.binomial(unit_counts[:, ROUTINE].astype(np.int64), p["routine_solve"])
+        solved = solved_routine + p["innovation_yield"] * succ_u + dynamics.absorbed_diffusion(absorbed, h)
+        before = self.problems + inflow
+        self.problems = np.maximum(before - solved, 0.0)
+        solved = before - self.problems
+
+        # Passing down: each pass-down carries one problem (while the unit has one) and
+        # adds load to a random subordinate unit next month.
+        pd_idx = np.flatnonzero(s.form == PASS_DOWN)
+        pd_unit = s.unit[pd_idx]
+        child = dynamics.random_child(h, pd_unit, rng.random(len(pd_idx)))
+        rank = np.arange(len(pd_idx)) - np.searchsorted(pd_unit, pd_unit, side="left")
+        carries = rank < self.problems[pd_unit]
+        moved_out = np.bincount(pd_unit[carries], minlength=U).astype(float)
+        moved_in = np.bincount(child[carries], minlength=U).astype(float)
+        self.problems += moved_in - moved_out
+        self.inbox = p["pass_down_load"] * np.bincount(child, minlength=U)
+
+        self.problems, escalated = dynamics.escalate(
+            self.problems, h, p["escalation_threshold"], p["escalation_rate"])
+        return {"absorbed": absorbed, "passed_down": np.bincount(pd_unit, minlength=U).astype(float),
+                "inflow": inflow, "solved": solved, "escalations": escalated}
+
+    def _renew(self, severe_idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Promotion, retirement and removal; newcomers take the vacated posts."""
+        p, s, rng = self.p, self.state, self.rng
+        N = s.n
+        # Promotion chance = rate x (1 + successes in the last year), by thinning.
+        scale = 1 + PROMOTION_MERIT_CAP
+        cand = np.flatnonzero((rng.random(N) < min(p["promotion_rate"] * scale, 1.0)) & (s.blocked == 0))
+        merit = (s.recent(12)[:, cand] == REC_SUCCEEDED).sum(axis=0)
+        promoted = cand[rng.random(len(cand)) * scale < 1 + np.minimum(merit, PROMOTION_MERIT_CAP)]
+        removed = np.unique(severe_idx)
+        retired = np.flatnonzero(rng.random(N) < p["turnover_rate"])
+        leaving = np.union1d(np.union1d(promoted, removed), retired)
+        s.tenure += 1
+        replace_cadres(s, leaving, p, rng)
+        return promoted, np.setdiff1d(retired, np.union1d(promoted, removed)), removed
+
+    # ----------------------------------------------------------------- outputs
+    def run(self, steps: int) -> CadreModel:
+        if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
+            raise ParamError(f"steps = {steps!r} is invalid: allowed is an integer >= 1")
+        for _ in range(int(steps)):
+            self.step()
+        return self
+
+    def history(self) -> pd.DataFrame:
+        """Per-step, per-level time series (long form)."""
+        return pd.DataFrame(self.rows, columns=list(metrics.COLUMNS))
+
+    def survey(self) -> dict[str, float]:
+        """Shares of many / few / none / dont_know (seed 003's question)."""
+        rows = (self.state.hist_pos - np.arange(min(metrics.SURVEY_MEMORY, HISTORY_LEN))) % HISTORY_LEN
+        if self.state.hist_pos < 0:
+            rows = rows[:0]
+        return metrics.survey(self.hierarchy, self.state, self.applied_log[rows],
+                              self.public_tol_log[rows], self.sanction_log[rows])
+
+    def effective_tolerance(self) -> float:
+        """Analytic chance a detected good-faith error ends tolerated, at belief 0.5."""
+        return tolerance.effective_tolerance(self.p)
+
+    def unit_shares(self) -> np.ndarray:
+        """(U, 3) shares of innovate / routine / avoid in each unit this month."""
+        c = self.unit_counts if self.unit_counts is not None else np.zeros((self.n_units, 3))
+        tot = c.sum(axis=1, keepdims=True)
+        return c / np.where(tot > 0, tot, 1.0)
+
+    def summary(self, fraction: float = 0.2) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario_name,
+            "preset": self.preset,
+            "params": dict(self.params),
+            "schedule": [[at, dict(ch)] for at, ch in self.schedule],
+            "seed": self.seed,
+            "steps": int(self.steps),
+            "n_units": int(self.n_units),
+            "n_cadres": int(self.n_cadres),
+            "levels": metrics.final_window_levels(self.rows, fraction),
+            "survey": self.survey(),
+            "effective_tolerance": self.effective_tolerance(),
+        }
