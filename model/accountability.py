@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.decision import INNOVATION_RECORD_EXPOSURE, SEVERITY
+from model.decision import INNOVATION_RECORD_EXPOSURE, ROUTINE_RECORD_EXPOSURE, SEVERITY
 from model.state import REC_FAILED, REC_ROUTINE, REC_SUCCEEDED
 
 MILD, MODERATE, SEVERE = 0, 1, 2
@@ -24,14 +24,14 @@ def retro_review(records: np.ndarray, drift: float, u_innov: np.ndarray,
 
     ``records`` is (look-back months, k reviewed cadres) of record codes. Each past
     innovation is judged irregular with probability min(2·drift, 1), each past routine
-    act with probability ``drift``; inaction leaves nothing to judge ("不做不错").
+    act with probability drift/2; inaction leaves nothing to judge ("不做不错").
     Returns (case found, case concerns an innovation) masks of length k.
     """
     n_innov = ((records == REC_FAILED) | (records == REC_SUCCEEDED)).sum(axis=0)
     n_routine = (records == REC_ROUTINE).sum(axis=0)
     d_innov = min(INNOVATION_RECORD_EXPOSURE * drift, 1.0)
     innov_case = u_innov < 1.0 - (1.0 - d_innov) ** n_innov
-    routine_case = u_routine < 1.0 - (1.0 - drift) ** n_routine
+    routine_case = u_routine < 1.0 - (1.0 - ROUTINE_RECORD_EXPOSURE * drift) ** n_routine
     return innov_case | routine_case, innov_case
 
 

@@ -27,7 +27,10 @@ FORM_WEIGHTS = {
     "routine_task": np.array([0.45, 0.35, 0.20]),
     "innovative_task": np.array([0.30, 0.20, 0.50]),
 }
-INNOVATION_RECORD_EXPOSURE = 2.0  # innovations are non-standard: drift hits them twice as often
+# How often drifted standards catch a past act, relative to `standard_drift`: innovations
+# are non-standard (twice), routine acts follow procedure and leave a defensible record.
+INNOVATION_RECORD_EXPOSURE = 2.0
+ROUTINE_RECORD_EXPOSURE = 0.5
 
 
 def expected_severity(kind: str) -> float:
@@ -35,12 +38,17 @@ def expected_severity(kind: str) -> float:
 
 
 def prob_weight(p: np.ndarray | float, gamma: float) -> np.ndarray:
-    """Tversky–Kahneman (1992) probability weighting; small risks loom large."""
-    p = np.asarray(p, dtype=float)
+    """Tversky–Kahneman (1992) probability weighting; small risks loom large.
+
+    Computed in float32: the three fractional powers per cadre dominated the step's
+    cost, and a relative error of 1e-6 is far below any behavioural resolution.
+    """
+    p = np.asarray(p, dtype=np.float32)
     if gamma == 1.0:
-        return p
-    pg = p**gamma
-    return pg / (pg + (1.0 - p) ** gamma) ** (1.0 / gamma)
+        return p.astype(float)
+    g = np.float32(gamma)
+    pg = p**g
+    return (pg / (pg + (np.float32(1.0) - p) ** g) ** (np.float32(1.0) / g)).astype(float)
 
 
 def detection_probability(supervision: float, channels: int, visibility: float = 1.0) -> float:
@@ -125,7 +133,7 @@ def utilities(p: dict, belief_detect: np.ndarray, belief_tol: np.ndarray, intrin
     u[:, ROUTINE] = (
         v(p["routine_credit"])
         - lam * prob_weight(p_irregular * bd, g) * v(S * expected_severity("veto"))
-        - lam * prob_weight(np.full_like(bd, retro * drift), g) * v(S * expected_severity("retro"))
+        - lam * prob_weight(retro * drift * ROUTINE_RECORD_EXPOSURE, g) * v(S * expected_severity("retro"))
     )
     # Avoid: effort saved; only the small risk that inaction itself is noticed.
     u[:, AVOID] = (
@@ -162,8 +170,11 @@ def avoidance_forms(is_avoid: np.ndarray, innovative_task: np.ndarray, can_pass_
     The task at hand decides the mix (S000-14, S000-15); a unit without subordinate
     units (township) cannot pass down, so its weights are renormalised over the rest.
     """
-    w = np.where(innovative_task[:, None], FORM_WEIGHTS["innovative_task"], FORM_WEIGHTS["routine_task"])
-    w = w * np.where(can_pass_down[:, None], 1.0, np.array([0.0, 1.0, 1.0]))
-    c = np.cumsum(w, axis=1) / w.sum(axis=1, keepdims=True)
-    form = np.where(u < c[:, 0], PASS_DOWN, np.where(u < c[:, 1], SHARE, STALL)).astype(np.int8)
-    return np.where(is_avoid, form, NO_FORM).astype(np.int8)
+    form = np.full(len(is_avoid), NO_FORM, dtype=np.int8)
+    idx = np.flatnonzero(is_avoid)
+    w = np.where(innovative_task[idx, None], FORM_WEIGHTS["innovative_task"], FORM_WEIGHTS["routine_task"])
+    w[~can_pass_down[idx], PASS_DOWN] = 0.0
+    c = np.cumsum(w, axis=1)
+    x = u[idx] * c[:, 2]
+    form[idx] = np.where(x < c[:, 0], PASS_DOWN, np.where(x < c[:, 1], SHARE, STALL))
+    return form

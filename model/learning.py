@@ -12,6 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 
+# Weight of one publicised case from a peer unit relative to a case in one's own unit:
+# second-hand news is weaker evidence than what happens next door.
+PUBLIC_WEIGHT = 0.3
+
 
 def group_sum(unit_values: np.ndarray, group: np.ndarray) -> np.ndarray:
     """For each unit, the sum of ``unit_values`` over its sibling group (itself included)."""
@@ -28,8 +32,8 @@ def observed_rate(hits: np.ndarray, total: np.ndarray, pub_hits: np.ndarray,
 
     Returns (rate, has_evidence) per unit; rate is 0 where there is no evidence.
     """
-    num = hits + pub_hits
-    den = total + pub_total
+    num = hits + PUBLIC_WEIGHT * pub_hits
+    den = total + PUBLIC_WEIGHT * pub_total
     has = den > 0
     return np.where(has, num / np.where(has, den, 1.0), 0.0), has
 

@@ -55,76 +55,87 @@ class StepEvents:
     removed: np.ndarray
 
 
+VALUE_COLUMNS = COLUMNS[2:]
+_COL = {c: i for i, c in enumerate(VALUE_COLUMNS)}
+ROW_LEVELS: tuple[str, ...] = (*LEVELS, "all")
+
+
 def _by_level(levels: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
     return np.bincount(levels, weights, minlength=N_LEVELS).astype(float)
 
 
-def step_rows(step: int, h: Hierarchy, s: CadreState, ev: StepEvents, problems: np.ndarray) -> list[dict]:
-    """Per-level rows for one step (plus an ``all`` row)."""
+def step_matrix(h: Hierarchy, s: CadreState, ev: StepEvents, problems: np.ndarray) -> np.ndarray:
+    """One step's reporters: array (levels + ``all``, VALUE_COLUMNS)."""
     lv = s.level
-    n = _by_level(lv)
-    sums: dict[str, np.ndarray] = {}
-    for code, name in zip((INNOVATE, ROUTINE, AVOID), ACTIONS, strict=True):
-        sums[name] = _by_level(lv, (s.action == code).astype(float))
-    for code, name in enumerate(FORMS):
-        sums[name] = _by_level(lv, (s.form == code).astype(float))
-    sums["belief_tolerance"] = _by_level(lv, s.belief_tol)
-    sums["belief_detection"] = _by_level(lv, s.belief_detect)
-    sums["free_attention"] = _by_level(lv, s.free_attention)
-    sums["overload"] = _by_level(lv, ev.overload)
+    m = np.zeros((N_LEVELS, len(VALUE_COLUMNS)))
 
-    counts: dict[str, np.ndarray] = {
-        "innovations": sums["innovate"],
-        "successes": _by_level(lv, ev.success.astype(float)),
-        "failures": _by_level(lv, ev.failed.astype(float)),
-        "detections": _by_level(lv, ev.detected.astype(float)),
-        "retro_cases": _by_level(lv[ev.retro_idx]),
-        "promotions": _by_level(lv[ev.promoted]),
-        "retirements": _by_level(lv[ev.retired]),
-        "removals": _by_level(lv[ev.removed]),
-    }
+    def put(col: str, values: np.ndarray) -> None:
+        m[:, _COL[col]] = values
+
+    put("n_cadres", _by_level(lv))
+    for code, name in zip((INNOVATE, ROUTINE, AVOID), ACTIONS, strict=True):
+        put(name, _by_level(lv, s.action == code))
+    for code, name in enumerate(FORMS):
+        put(name, _by_level(lv, s.form == code))
+    put("belief_tolerance", _by_level(lv, s.belief_tol))
+    put("belief_detection", _by_level(lv, s.belief_detect))
+    put("free_attention", _by_level(lv, s.free_attention))
+    put("overload", _by_level(lv, ev.overload))
+    put("innovations", m[:, _COL["innovate"]])
+    put("successes", _by_level(lv, ev.success))
+    put("failures", _by_level(lv, ev.failed))
+    put("detections", _by_level(lv, ev.detected))
+    put("retro_cases", _by_level(lv[ev.retro_idx]))
+    put("promotions", _by_level(lv[ev.promoted]))
+    put("retirements", _by_level(lv[ev.retired]))
+    put("removals", _by_level(lv[ev.removed]))
     case_lv = lv[ev.case_idx]
-    counts["cases"] = _by_level(case_lv)
+    put("cases", _by_level(case_lv))
     for j, name in enumerate(("applied", "accepted", "consulted", "approved", "recognised")):
-        counts[name] = _by_level(case_lv, ev.stages[:, j].astype(float))
-    counts["coupons"] = _by_level(case_lv, (ev.stages[:, 3] & ~ev.stages[:, 4]).astype(float))
+        put(name, _by_level(case_lv, ev.stages[:, j]))
+    put("coupons", _by_level(case_lv, ev.stages[:, 3] & ~ev.stages[:, 4]))
     s_lv = lv[ev.sanction_idx]
     for k, name in enumerate(("sanctions_mild", "sanctions_moderate", "sanctions_severe")):
-        counts[name] = _by_level(s_lv, (ev.sanction_severity == k).astype(float))
-    counts["sanctions_omission"] = _by_level(s_lv, ev.omission_sanction.astype(float))
+        put(name, _by_level(s_lv, ev.sanction_severity == k))
+    put("sanctions_omission", _by_level(s_lv, ev.omission_sanction))
     for name, per_unit in ev.unit_counts.items():
-        counts[name] = _by_level(h.level, per_unit)
-    unit_sums = {"problems": _by_level(h.level, problems)}
+        put(name, _by_level(h.level, per_unit))
+    put("problems", _by_level(h.level, problems))
 
+    out = np.vstack([m, m.sum(axis=0)])
+    n = np.maximum(out[:, _COL["n_cadres"]], 1.0)[:, None]
+    per_cadre = [_COL[c] for c in SHARE_COLUMNS + MEAN_COLUMNS]
+    out[:, per_cadre] /= n
+    out[:, _COL["problems_per_cadre"]] = out[:, _COL["problems"]] / n[:, 0]
+    return out
+
+
+def matrix_rows(step: int, mat: np.ndarray) -> list[dict]:
+    """Long-form rows (dicts) of one step's matrix."""
     rows = []
-    for i, name in enumerate((*LEVELS, "all")):
-        sel = slice(None) if name == "all" else slice(i, i + 1)
-        nn = n[sel].sum()
-        row: dict = {"step": step, "level": name, "n_cadres": int(nn)}
-        for c in SHARE_COLUMNS + MEAN_COLUMNS:
-            row[c] = float(sums[c][sel].sum() / nn) if nn else 0.0
-        for c in COUNT_COLUMNS:
-            row[c] = float(counts[c][sel].sum())
-        row["problems"] = float(unit_sums["problems"][sel].sum())
-        row["problems_per_cadre"] = row["problems"] / nn if nn else 0.0
+    for i, name in enumerate(ROW_LEVELS):
+        row: dict = {"step": step, "level": name}
+        row.update(zip(VALUE_COLUMNS, mat[i].tolist(), strict=True))
+        row["n_cadres"] = int(row["n_cadres"])
         rows.append(row)
     return rows
 
 
 def survey(h: Hierarchy, s: CadreState, applied_log: np.ndarray, public_tol_log: np.ndarray,
-           sanction_log: np.ndarray) -> dict[str, float]:
+           case_log: np.ndarray) -> dict[str, float]:
     """Seed 003's question, answered by every cadre from what it could know (S003-06).
 
     A cadre knows the applications made in its own unit over the last
     ``SURVEY_MEMORY`` months and the tolerated cases peer units publicised. Knowing of
     ``SURVEY_MANY`` or more, it answers "many"; of one or two, "few"; of none, it says
-    "none" if it would have known (it is a leader, or someone in its unit was held
-    accountable in that time), and "don't know" otherwise.
+    "none" if it would have known (it is a leader, or a good-faith error in its unit was
+    taken up by accountability in that time, so the mechanism could have applied), and
+    "don't know" otherwise.
     """
     applied = applied_log.sum(axis=0)
     pub = public_tol_log.sum(axis=0)
     known_u = applied + group_sum(pub, h.group) - pub
-    informed_u = sanction_log.sum(axis=0) > 0
+    informed_u = case_log.sum(axis=0) > 0
     known = known_u[s.unit]
     answer = np.where(known >= SURVEY_MANY, 0, np.where(known >= 1, 1,
                       np.where(s.leader | informed_u[s.unit], 2, 3)))
@@ -136,16 +147,17 @@ def total_variation(a: dict[str, float], b: dict[str, float]) -> float:
     return 0.5 * sum(abs(a[k] - b[k]) for k in SURVEY_ANSWERS)
 
 
-def final_window_levels(rows: list[dict], fraction: float = 0.2) -> dict[str, dict[str, float]]:
-    """Per-level shares (and key means) averaged over the last ``fraction`` of steps."""
-    if not rows:
+FINAL_KEYS = (*SHARE_COLUMNS, "belief_tolerance", "belief_detection", "free_attention",
+              "problems_per_cadre")
+
+
+def final_window_levels(mats: np.ndarray, fraction: float = 0.2) -> dict[str, dict[str, float]]:
+    """Per-level shares (and key means) averaged over the last ``fraction`` of steps.
+
+    ``mats`` is the stacked history (steps, levels + all, VALUE_COLUMNS).
+    """
+    if len(mats) == 0:
         return {}
-    last = max(r["step"] for r in rows)
-    k = max(1, int(round(last * fraction)))
-    window = [r for r in rows if r["step"] > last - k]
-    keys = (*SHARE_COLUMNS, "belief_tolerance", "belief_detection", "free_attention", "problems_per_cadre")
-    out: dict[str, dict[str, float]] = {}
-    for name in (*LEVELS, "all"):
-        rs = [r for r in window if r["level"] == name]
-        out[name] = {c: float(np.mean([r[c] for r in rs])) for c in keys}
-    return out
+    k = max(1, int(round(len(mats) * fraction)))
+    mean = mats[-k:].mean(axis=0)
+    return {name: {c: float(mean[i, _COL[c]]) for c in FINAL_KEYS} for i, name in enumerate(ROW_LEVELS)}

@@ -42,8 +42,13 @@ from model.state import (
 PROMOTION_MERIT_CAP = 12  # successes in the last year that can raise the promotion chance
 
 
-def _flat_value(model: CadreModel, key: str) -> float:
-    return model.flat_metrics.get(key, float("nan"))
+# Columns the Mesa DataCollector reports per level (the full set is in ``history()``).
+REPORTED = ("innovate", "routine", "avoid", "belief_tolerance", "belief_detection",
+            "free_attention", "problems", "escalations", "recognised", "cases")
+
+
+def _latest(model: CadreModel, row: int, col: int) -> float:
+    return float(model._mats[-1][row, col]) if model._mats else float("nan")
 
 
 class CadreModel(mesa.Model):
@@ -90,16 +95,16 @@ class CadreModel(mesa.Model):
         self.unit_counts: np.ndarray | None = None  # (U, 3) actions last month, for imitation
         self.applied_log = np.zeros((HISTORY_LEN, U), dtype=np.int32)
         self.public_tol_log = np.zeros((HISTORY_LEN, U), dtype=np.int32)
-        self.sanction_log = np.zeros((HISTORY_LEN, U), dtype=np.int32)
-        self.rows: list[dict] = []
-        self.flat_metrics: dict[str, float] = {}
+        self.case_log = np.zeros((HISTORY_LEN, U), dtype=np.int32)
+        self._mats: list[np.ndarray] = []   # per step: (levels + all, VALUE_COLUMNS)
         # cadre index -> action code imposed on the next step only (then cleared)
         self.forced_actions: dict[int, int] = {}
 
-        keys = [f"{lv}_{c}" for lv in ("central", "province", "city", "county", "township", "all")
-                for c in metrics.COLUMNS[2:]]
         self.datacollector = mesa.DataCollector(
-            model_reporters={k: partial(_flat_value, key=k) for k in keys}
+            model_reporters={
+                f"{lv}_{c}": partial(_latest, row=i, col=metrics.VALUE_COLUMNS.index(c))
+                for i, lv in enumerate(metrics.ROW_LEVELS) for c in REPORTED
+            }
         )
         if agents:
             for i in range(self.state.n):
@@ -223,7 +228,7 @@ class CadreModel(mesa.Model):
 
         self.unit_counts = unit_counts
         self.applied_log[s.hist_pos] = np.bincount(s.unit[case_idx], stages[:, 0].astype(float), minlength=U)
-        self.sanction_log[s.hist_pos] = np.bincount(s.unit[sanction_idx], minlength=U)
+        self.case_log[s.hist_pos] = np.bincount(s.unit[case_idx], minlength=U)
 
         ev = metrics.StepEvents(
             overload=overload, success=success, failed=failed,
@@ -232,9 +237,7 @@ class CadreModel(mesa.Model):
             omission_sanction=omission_flag, unit_counts=uc,
             promoted=promoted, retired=retired, removed=removed,
         )
-        new_rows = metrics.step_rows(t, h, s, ev, self.problems)
-        self.rows.extend(new_rows)
-        self.flat_metrics = {f"{r['level']}_{c}": r[c] for r in new_rows for c in metrics.COLUMNS[2:]}
+        self._mats.append(metrics.step_matrix(h, s, ev, self.problems))
         self.datacollector.collect(self)
 
     def _learn(self, detected_missteps, missteps, retro_idx, case_idx, tolerated, sanction_idx,
@@ -329,9 +332,26 @@ class CadreModel(mesa.Model):
             self.step()
         return self
 
+    @property
+    def rows(self) -> list[dict]:
+        """Per-step, per-level reporters as dicts (long form)."""
+        return [r for i, m in enumerate(self._mats) for r in metrics.matrix_rows(i + 1, m)]
+
+    def history_array(self) -> np.ndarray:
+        """Stacked reporters: (steps, levels + all, ``metrics.VALUE_COLUMNS``)."""
+        if not self._mats:
+            return np.zeros((0, len(metrics.ROW_LEVELS), len(metrics.VALUE_COLUMNS)))
+        return np.stack(self._mats)
+
     def history(self) -> pd.DataFrame:
         """Per-step, per-level time series (long form)."""
-        return pd.DataFrame(self.rows, columns=list(metrics.COLUMNS))
+        arr = self.history_array()
+        n_steps, n_rows, _ = arr.shape
+        df = pd.DataFrame(arr.reshape(n_steps * n_rows, -1), columns=list(metrics.VALUE_COLUMNS))
+        df.insert(0, "level", np.tile(metrics.ROW_LEVELS, n_steps))
+        df.insert(0, "step", np.repeat(np.arange(1, n_steps + 1), n_rows))
+        df["n_cadres"] = df["n_cadres"].astype(int)
+        return df
 
     def survey(self) -> dict[str, float]:
         """Shares of many / few / none / dont_know (seed 003's question)."""
@@ -339,7 +359,7 @@ class CadreModel(mesa.Model):
         if self.state.hist_pos < 0:
             rows = rows[:0]
         return metrics.survey(self.hierarchy, self.state, self.applied_log[rows],
-                              self.public_tol_log[rows], self.sanction_log[rows])
+                              self.public_tol_log[rows], self.case_log[rows])
 
     def effective_tolerance(self) -> float:
         """Analytic chance a detected good-faith error ends tolerated, at belief 0.5."""
@@ -361,7 +381,7 @@ class CadreModel(mesa.Model):
             "steps": int(self.steps),
             "n_units": int(self.n_units),
             "n_cadres": int(self.n_cadres),
-            "levels": metrics.final_window_levels(self.rows, fraction),
+            "levels": metrics.final_window_levels(self.history_array(), fraction),
             "survey": self.survey(),
             "effective_tolerance": self.effective_tolerance(),
         }

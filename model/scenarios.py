@@ -10,23 +10,23 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from model.params import ParamError, validate
+from model.params import DEFAULTS, ParamError, validate
 
 # Regimes as building blocks; scenarios and schedules compose them.
 # Before 2012: elastic inter-level relations implicitly tolerated failure (S000-01/02).
 _FLEXIBLE = {
     "supervision": 0.10, "supervision_channels": 2, "one_veto_targets": 1,
-    "retroactive_risk": 0.02, "standard_drift": 0.05, "tolerance": 0.6,
+    "retroactive_risk": 0.02, "standard_drift": 0.05, "tolerance": 0.8,
     "paperwork_load": 0.10, "vague_requirements": 1.0, "amplification": 0.05,
-    "resources": 0.8, "inter_level_consensus": 0.85, "discipline_stance": 0.35,
-    "standards_clarity": 0.5, "public_tolerance": 0.5, "sanction_publicity": 0.3,
-    "absorption_rate": 0.4,
+    "resources": 0.8, "inter_level_consensus": 0.85, "discipline_stance": 0.2,
+    "standards_clarity": 0.6, "public_tolerance": 0.6, "sanction_publicity": 0.3,
+    "absorption_rate": 0.4, "sanction_scale": 1.5, "promotion_value": 3.0,
 }
 # After 2012: more resources, overlapping channels, hard targets, retroactive review (S000-04–11).
 _TIGHTENED = {
     "supervision": 0.35, "supervision_channels": 5, "one_veto_targets": 8,
     "retroactive_risk": 0.15, "standard_drift": 0.15, "tolerance": 0.4,
-    "paperwork_load": 0.35, "vague_requirements": 6.0, "amplification": 0.2,
+    "paperwork_load": 0.30, "vague_requirements": 5.0, "amplification": 0.2,
     "resources": 1.2, "inter_level_consensus": 0.4, "discipline_stance": 0.65,
     "standards_clarity": 0.35, "public_tolerance": 0.3, "sanction_publicity": 0.6,
     "absorption_rate": 0.3,
@@ -45,6 +45,14 @@ _REFORM = {
     "tolerance": 0.85, "standards_clarity": 0.8, "inter_level_consensus": 0.8,
     "discipline_stance": 0.45, "public_tolerance": 0.55, "tolerance_publicity": 0.4,
 }
+
+
+
+
+def _switch(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
+    """Changes that move from regime ``old`` to ``new``: what ``old`` set and ``new``
+    does not name goes back to its schema default."""
+    return {**{k: DEFAULTS[k] for k in old}, **new}
 
 
 @dataclass(frozen=True)
@@ -101,7 +109,7 @@ SCENARIOS: dict[str, Scenario] = {
             "loosens it at month 120. Watch avoidance spread, then recover slowly.",
             "从弹性试验开始；第40个月问责收紧；第120个月以改革组合拳放松。观察避责如何蔓延、又如何缓慢恢复。",
             _FLEXIBLE,
-            schedule=((40, _TIGHTENED), (120, _REFORM)),
+            schedule=((40, _switch(_FLEXIBLE, _TIGHTENED)), (120, _REFORM)),
             steps=200, sources="S000-04, S000-12, S000-18",
         ),
     ]
