@@ -342,7 +342,7 @@ def _scenarios(args: argparse.Namespace) -> int:
             print(f"    {sc.en}")
             print(f"    overrides: {len(sc.params)} parameters; schedule: "
                   f"{_schedule_text(sc.schedule, zh)}; steps: {sc.steps}")
-        print(f"    levers: {levers}; sources: {sc.sources}")
+        print(f"    {'杠杆' if zh else 'levers'}: {levers}; {'来源' if zh else 'sources'}: {sc.sources}")
     return 0
 
 

@@ -102,11 +102,16 @@ def retro_review_probability(p: dict) -> float:
 
 
 def utilities(p: dict, belief_detect: np.ndarray, belief_tol: np.ndarray, intrinsic: np.ndarray,
-              p_success: np.ndarray, p_irregular: np.ndarray) -> np.ndarray:
-    """Prospect-theory utilities of (innovate, routine, avoid), shape (N, 3).
+              p_success: np.ndarray, p_irregular: np.ndarray,
+              situation: np.ndarray | None = None) -> np.ndarray:
+    """Prospect-theory utilities of (innovate, routine, avoid), shape (3, N).
 
     U = sum over gains w(p) v(x)  +  sum over losses w(p) v(-x), with v(x) = x^alpha for
     gains and -lambda x^alpha for losses (Tversky & Kahneman 1992).
+
+    ``p_success`` and ``p_irregular`` depend only on a cadre's situation (unit and
+    whether it leads); pass them per situation with ``situation`` (cadre -> situation
+    index) so their weighting is computed once per situation rather than per cadre.
     """
     a, lam, g = p["value_curvature"], p["loss_aversion"], p["probability_weighting"]
     S = p["sanction_scale"]
@@ -115,28 +120,32 @@ def utilities(p: dict, belief_detect: np.ndarray, belief_tol: np.ndarray, intrin
     def v(x: float) -> float:
         return x**a
 
+    def per_cadre(x: np.ndarray) -> np.ndarray:
+        return x if situation is None else x[situation]
+
     gain_innov = p["promotion_value"] + p["recognition_value"] + p["problem_value"]
     retro = retro_review_probability(p)
     drift = p["standard_drift"]
     drift_innov = min(INNOVATION_RECORD_EXPOSURE * drift, 1.0)
+    ps = per_cadre(p_success)
 
-    u = np.empty((len(bd), 3))
+    u = np.empty((3, len(bd)))
     # Innovate: gains if it works; if it fails and is detected and not tolerated, a
     # sanction; and the act stays on record for retroactive review.
-    u[:, INNOVATE] = (
-        prob_weight(p_success, g) * v(gain_innov)
+    u[INNOVATE] = (
+        per_cadre(prob_weight(p_success, g)) * v(gain_innov)
         + intrinsic**a
-        - lam * prob_weight((1.0 - p_success) * bd * (1.0 - bt), g) * v(S * expected_severity("commission"))
+        - lam * prob_weight((1.0 - ps) * bd * (1.0 - bt), g) * v(S * expected_severity("commission"))
         - lam * prob_weight(retro * drift_innov * (1.0 - bt), g) * v(S * expected_severity("retro"))
     )
     # Routine compliance: credit, the risk of a missed one-veto target, and a record.
-    u[:, ROUTINE] = (
+    u[ROUTINE] = (
         v(p["routine_credit"])
-        - lam * prob_weight(p_irregular * bd, g) * v(S * expected_severity("veto"))
+        - lam * prob_weight(per_cadre(p_irregular) * bd, g) * v(S * expected_severity("veto"))
         - lam * prob_weight(retro * drift * ROUTINE_RECORD_EXPOSURE, g) * v(S * expected_severity("retro"))
     )
     # Avoid: effort saved; only the small risk that inaction itself is noticed.
-    u[:, AVOID] = (
+    u[AVOID] = (
         v(p["avoid_relief"])
         - lam * prob_weight(bd * p["omission_visibility"], g) * v(S * expected_severity("omission"))
     )
@@ -144,23 +153,23 @@ def utilities(p: dict, belief_detect: np.ndarray, belief_tol: np.ndarray, intrin
 
 
 def logit(u: np.ndarray, beta: float) -> np.ndarray:
-    """Multinomial logit choice probabilities, row-wise, numerically stable."""
-    z = beta * (u - u.max(axis=1, keepdims=True))
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
+    """Multinomial logit choice probabilities over axis 0 of (3, N), numerically stable."""
+    m = np.maximum(np.maximum(u[0], u[1]), u[2])
+    e = np.exp(beta * (u - m))
+    return e / (e[0] + e[1] + e[2])
 
 
 def imitate(p_choice: np.ndarray, observed: np.ndarray | None, strength: float) -> np.ndarray:
-    """Mix own choice probabilities with the action shares a cadre saw last month."""
+    """Mix own choice probabilities (3, N) with the action shares a cadre saw last month."""
     if observed is None or strength == 0.0:
         return p_choice
     return (1.0 - strength) * p_choice + strength * observed
 
 
 def sample(probs: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Draw one of three actions per row from uniform numbers ``u``."""
-    c = np.cumsum(probs, axis=1)
-    return (u > c[:, 0]).astype(np.int8) + (u > c[:, 1]).astype(np.int8)
+    """Draw one of three actions per cadre from (3, N) probabilities and uniforms ``u``."""
+    c0 = probs[0]
+    return (u > c0).astype(np.int8) + (u > c0 + probs[1]).astype(np.int8)
 
 
 def avoidance_forms(is_avoid: np.ndarray, innovative_task: np.ndarray, can_pass_down: np.ndarray,
@@ -172,9 +181,11 @@ def avoidance_forms(is_avoid: np.ndarray, innovative_task: np.ndarray, can_pass_
     """
     form = np.full(len(is_avoid), NO_FORM, dtype=np.int8)
     idx = np.flatnonzero(is_avoid)
-    w = np.where(innovative_task[idx, None], FORM_WEIGHTS["innovative_task"], FORM_WEIGHTS["routine_task"])
-    w[~can_pass_down[idx], PASS_DOWN] = 0.0
-    c = np.cumsum(w, axis=1)
-    x = u[idx] * c[:, 2]
-    form[idx] = np.where(x < c[:, 0], PASS_DOWN, np.where(x < c[:, 1], SHARE, STALL))
+    inn = innovative_task[idx]
+    wi, wr = FORM_WEIGHTS["innovative_task"], FORM_WEIGHTS["routine_task"]
+    w_pass = np.where(inn, wi[PASS_DOWN], wr[PASS_DOWN]) * can_pass_down[idx]
+    w_share = np.where(inn, wi[SHARE], wr[SHARE])
+    w_stall = np.where(inn, wi[STALL], wr[STALL])
+    x = u[idx] * (w_pass + w_share + w_stall)
+    form[idx] = np.where(x < w_pass, PASS_DOWN, np.where(x < w_pass + w_share, SHARE, STALL))
     return form

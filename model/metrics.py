@@ -64,27 +64,40 @@ def _by_level(levels: np.ndarray, weights: np.ndarray | None = None) -> np.ndarr
     return np.bincount(levels, weights, minlength=N_LEVELS).astype(float)
 
 
+def _segment_sum(sorted_levels: np.ndarray):
+    """Per-level sums for arrays aligned with ``sorted_levels`` (cadres and units are
+    stored level by level, so contiguous segment sums replace scatter-adds)."""
+    starts = np.searchsorted(sorted_levels, np.arange(N_LEVELS))
+
+    def total(x: np.ndarray) -> np.ndarray:
+        return np.add.reduceat(x, starts, dtype=float)
+
+    return total
+
+
 def step_matrix(h: Hierarchy, s: CadreState, ev: StepEvents, problems: np.ndarray) -> np.ndarray:
     """One step's reporters: array (levels + ``all``, VALUE_COLUMNS)."""
     lv = s.level
+    by_cadre = _segment_sum(lv)
+    by_unit = _segment_sum(h.level)
     m = np.zeros((N_LEVELS, len(VALUE_COLUMNS)))
 
     def put(col: str, values: np.ndarray) -> None:
         m[:, _COL[col]] = values
 
-    put("n_cadres", _by_level(lv))
+    put("n_cadres", h.n_cadres.astype(float) @ (h.level[:, None] == np.arange(N_LEVELS)))
     for code, name in zip((INNOVATE, ROUTINE, AVOID), ACTIONS, strict=True):
-        put(name, _by_level(lv, s.action == code))
+        put(name, by_cadre(s.action == code))
     for code, name in enumerate(FORMS):
-        put(name, _by_level(lv, s.form == code))
-    put("belief_tolerance", _by_level(lv, s.belief_tol))
-    put("belief_detection", _by_level(lv, s.belief_detect))
-    put("free_attention", _by_level(lv, s.free_attention))
-    put("overload", _by_level(lv, ev.overload))
+        put(name, by_cadre(s.form == code))
+    put("belief_tolerance", by_cadre(s.belief_tol))
+    put("belief_detection", by_cadre(s.belief_detect))
+    put("free_attention", by_cadre(s.free_attention))
+    put("overload", by_cadre(ev.overload))
     put("innovations", m[:, _COL["innovate"]])
-    put("successes", _by_level(lv, ev.success))
-    put("failures", _by_level(lv, ev.failed))
-    put("detections", _by_level(lv, ev.detected))
+    put("successes", by_cadre(ev.success))
+    put("failures", by_cadre(ev.failed))
+    put("detections", by_cadre(ev.detected))
     put("retro_cases", _by_level(lv[ev.retro_idx]))
     put("promotions", _by_level(lv[ev.promoted]))
     put("retirements", _by_level(lv[ev.retired]))
@@ -99,8 +112,8 @@ def step_matrix(h: Hierarchy, s: CadreState, ev: StepEvents, problems: np.ndarra
         put(name, _by_level(s_lv, ev.sanction_severity == k))
     put("sanctions_omission", _by_level(s_lv, ev.omission_sanction))
     for name, per_unit in ev.unit_counts.items():
-        put(name, _by_level(h.level, per_unit))
-    put("problems", _by_level(h.level, problems))
+        put(name, by_unit(per_unit))
+    put("problems", by_unit(problems))
 
     out = np.vstack([m, m.sum(axis=0)])
     n = np.maximum(out[:, _COL["n_cadres"]], 1.0)[:, None]

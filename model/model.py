@@ -90,6 +90,11 @@ class CadreModel(mesa.Model):
         self.hierarchy = build(spec, self.rng)
         self.state = init_state(self.hierarchy, self.p, self.rng)
         U = self.hierarchy.n_units
+        # Situations: (unit, leader?) pairs; cadre i is in situation 2*unit + leader.
+        self._situation = 2 * self.state.unit + self.state.leader
+        self._sit_unit = np.repeat(np.arange(U), 2)
+        self._sit_level = self.hierarchy.level[self._sit_unit]
+        self._sit_leader = np.tile([False, True], U)
         self.problems = np.zeros(U)
         self.inbox = np.zeros(U)                 # load passed down to each unit last month
         self.unit_counts: np.ndarray | None = None  # (U, 3) actions last month, for imitation
@@ -132,20 +137,24 @@ class CadreModel(mesa.Model):
         p, s, h, rng = self.p, self.state, self.hierarchy, self.rng
         N, U = s.n, h.n_units
 
-        # 1. pressure and attention
+        # 1. pressure and attention, per situation (unit x leader): all cadres in the
+        #    same situation face the same load, so the rule runs on 2U rows, not N.
         veto = decision.effective_veto_targets(p, N_LEVELS)
-        inbox_per_cadre = (self.inbox / h.n_cadres)[s.unit]
-        free, overload = decision.attention(p, veto, s.level, s.leader, inbox_per_cadre)
-        s.free_attention = free
+        inbox_per_cadre = (self.inbox / h.n_cadres)[self._sit_unit]
+        free, overload = decision.attention(p, veto, self._sit_level, self._sit_leader, inbox_per_cadre)
         p_success = decision.success_probability(p, free)
-        p_irregular = decision.irregularity_probability(p, veto, s.level, s.leader, overload)
+        p_irregular = decision.irregularity_probability(p, veto, self._sit_level, self._sit_leader, overload)
+        sit = self._situation
+        s.free_attention = free[sit]
 
         # 2. decision
-        util = decision.utilities(p, s.belief_detect, s.belief_tol, s.intrinsic, p_success, p_irregular)
+        util = decision.utilities(p, s.belief_detect, s.belief_tol, s.intrinsic, p_success,
+                                  p_irregular, situation=sit)
         probs = decision.logit(util, p["rationality"])
         seen = None
         if self.unit_counts is not None:
-            seen = learning.observed_shares(self.unit_counts, h.group, h.parent, p["peer_weight"])[s.unit]
+            shares = learning.observed_shares(self.unit_counts, h.group, h.parent, p["peer_weight"])
+            seen = np.ascontiguousarray(shares.T)[:, s.unit]
         probs = decision.imitate(probs, seen, p["imitation"])
         s.action = decision.sample(probs, rng.random(N))
         if self.forced_actions:  # a user playing one cadre (dashboard "play as a cadre")
@@ -160,9 +169,9 @@ class CadreModel(mesa.Model):
         innov = s.action == INNOVATE
         routine = s.action == ROUTINE
         avoid = s.action == AVOID
-        success = innov & (rng.random(N) < p_success)
+        success = innov & (rng.random(N) < p_success[sit])
         failed = innov & ~success
-        irregular = routine & (rng.random(N) < p_irregular)
+        irregular = routine & (rng.random(N) < p_irregular[sit])
         s.hist_pos = (s.hist_pos + 1) % HISTORY_LEN
         s.history[s.hist_pos] = np.where(
             success, REC_SUCCEEDED,
@@ -231,7 +240,7 @@ class CadreModel(mesa.Model):
         self.case_log[s.hist_pos] = np.bincount(s.unit[case_idx], minlength=U)
 
         ev = metrics.StepEvents(
-            overload=overload, success=success, failed=failed,
+            overload=overload[sit], success=success, failed=failed,
             detected=det_fail | det_irr | det_omit, retro_idx=retro_idx, case_idx=case_idx,
             stages=stages, sanction_idx=sanction_idx, sanction_severity=sanction_sev,
             omission_sanction=omission_flag, unit_counts=uc,
@@ -315,14 +324,18 @@ class CadreModel(mesa.Model):
         # Promotion chance = rate x (1 + successes in the last year), by thinning.
         scale = 1 + PROMOTION_MERIT_CAP
         cand = np.flatnonzero((rng.random(N) < min(p["promotion_rate"] * scale, 1.0)) & (s.blocked == 0))
-        merit = (s.recent(12)[:, cand] == REC_SUCCEEDED).sum(axis=0)
+        last_year = (s.hist_pos - np.arange(12)) % HISTORY_LEN
+        merit = (s.history[np.ix_(last_year, cand)] == REC_SUCCEEDED).sum(axis=0)
         promoted = cand[rng.random(len(cand)) * scale < 1 + np.minimum(merit, PROMOTION_MERIT_CAP)]
-        removed = np.unique(severe_idx)
-        retired = np.flatnonzero(rng.random(N) < p["turnover_rate"])
-        leaving = np.union1d(np.union1d(promoted, removed), retired)
+        leaving = rng.random(N) < p["turnover_rate"]
+        retiring = leaving.copy()
+        leaving[severe_idx] = True
+        leaving[promoted] = True
+        retiring[severe_idx] = False
+        retiring[promoted] = False
         s.tenure += 1
-        replace_cadres(s, leaving, p, rng)
-        return promoted, np.setdiff1d(retired, np.union1d(promoted, removed)), removed
+        replace_cadres(s, np.flatnonzero(leaving), p, rng)
+        return promoted, np.flatnonzero(retiring), np.unique(severe_idx)
 
     # ----------------------------------------------------------------- outputs
     def run(self, steps: int) -> CadreModel:
