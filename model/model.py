@@ -35,8 +35,18 @@ from model.params import ParamError, resolve
 from model.scenarios import DEFAULT_SCENARIO, validate_schedule
 from model.scenarios import get as get_scenario
 from model.state import (
-    AVOID, HISTORY_LEN, INNOVATE, PASS_DOWN, REC_AVOID, REC_FAILED, REC_ROUTINE, REC_SUCCEEDED,
-    ROUTINE, SHARE, init_state, replace_cadres,
+    AVOID,
+    HISTORY_LEN,
+    INNOVATE,
+    PASS_DOWN,
+    REC_AVOID,
+    REC_FAILED,
+    REC_ROUTINE,
+    REC_SUCCEEDED,
+    ROUTINE,
+    SHARE,
+    init_state,
+    replace_cadres,
 )
 
 PROMOTION_MERIT_CAP = 12  # successes in the last year that can raise the promotion chance

@@ -103,7 +103,7 @@ _PARAMS: list[Param] = [
        "Number of one-veto targets (stability, safety, environment, poverty, integrity …) "
        "imposed by the centre; each consumes attention and can fail.",
        "中央层面设定的一票否决指标数量（维稳、安全、环保、扶贫、廉政……），每项都占用注意力并可能失守。",
-       "S000-08"),
+       "S000-08", "int"),
     _p("retroactive_risk", 0.10, 0.0, 1.0, "probability per month", "levers",
        "Retroactive accountability risk", "秋后算账风险",
        "Chance per month that a cadre's past record within the look-back window is "
@@ -134,7 +134,7 @@ _PARAMS: list[Param] = [
        "Look-back window", "回溯期",
        "How far back a retroactive review reaches into a cadre's record.",
        "秋后算账回溯审查干部记录的时间跨度。",
-       "S000-06"),
+       "S000-06", "int"),
     _p("standard_drift", 0.15, 0.0, 1.0, "probability per reviewed act", "supervision",
        "Drift of standards", "标准漂移",
        "Chance that an act compliant when taken is judged irregular when reviewed later "

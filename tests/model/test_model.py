@@ -1,0 +1,132 @@
+"""CadreModel as a whole: Mesa integration, determinism, schedules, outputs."""
+
+import mesa
+import numpy as np
+import pandas as pd
+import pytest
+
+from model import CadreModel
+from model.agents import CadreAgent
+from model.hierarchy import LEVELS
+from model.metrics import SURVEY_ANSWERS
+from model.params import ParamError
+from model.scenarios import SCENARIOS, parse_change
+
+
+def test_is_a_mesa_model_with_inspectable_agents():
+    m = CadreModel(rng=1)
+    assert isinstance(m, mesa.Model)
+    assert len(m.agents) == m.n_cadres
+    m.step()
+    a = m.agents.to_list()[5]
+    assert isinstance(a, CadreAgent)
+    assert a.action in ("innovate", "routine", "avoid")
+    assert a.level in LEVELS
+    assert a.believed_tolerance == m.state.belief_tol[a.index]
+    assert len(a.history()) == 1
+    shares = pd.Series([x.action for x in m.agents]).value_counts(normalize=True)
+    row = m.history().query("level == 'all'").iloc[-1]
+    assert shares.get("avoid", 0) == pytest.approx(row["avoid"])
+
+
+def test_mesa_batch_run_works_unmodified():
+    out = mesa.batch_run(CadreModel, parameters={"supervision": [0.1, 0.6], "agents": False},
+                         rng=[1, 2], max_steps=5, number_processes=1, display_progress=False)
+    df = pd.DataFrame(out)
+    assert len(df) == 4
+    assert {"township_innovate", "all_avoid", "supervision"} <= set(df.columns)
+    assert df["Step"].eq(5).all()
+
+
+def test_same_seed_same_outputs_different_seed_differs():
+    a = CadreModel(scenario="tightening_then_loosening", rng=7, agents=False).run(50).history()
+    b = CadreModel(scenario="tightening_then_loosening", rng=7, agents=False).run(50).history()
+    c = CadreModel(scenario="tightening_then_loosening", rng=8, agents=False).run(50).history()
+    pd.testing.assert_frame_equal(a, b)
+    assert not a.equals(c)
+
+
+def test_agents_flag_does_not_change_results():
+    a = CadreModel(rng=3, agents=True).run(20).history()
+    b = CadreModel(rng=3, agents=False).run(20).history()
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_schedule_changes_levers_at_the_given_step():
+    m = CadreModel(rng=1, agents=False, schedule=[(3, {"supervision": 0.9})])
+    m.run(2)
+    assert m.p["supervision"] == m.params["supervision"]
+    m.step()
+    assert m.p["supervision"] == 0.9 and m.params["supervision"] != 0.9
+    assert parse_change("40:supervision=0.9,tolerance=0.2") == (40, {"supervision": 0.9, "tolerance": 0.2})
+    with pytest.raises(ParamError, match="schedule step"):
+        CadreModel(schedule=[(0, {"supervision": 0.5})])
+    with pytest.raises(ParamError, match="supervision"):
+        CadreModel(schedule=[(5, {"supervision": 2.0})])
+
+
+def test_scenario_tightening_then_loosening_switches_regimes():
+    m = CadreModel(scenario="tightening_then_loosening", rng=1, agents=False)
+    m.run(39)
+    flexible = dict(m.p)
+    m.step()
+    assert m.p["supervision"] > flexible["supervision"]
+    assert m.p["sanction_scale"] != flexible["sanction_scale"] or "sanction_scale" not in SCENARIOS[
+        "flexible_experimentation"].params
+
+
+def test_bad_inputs_raise_clear_errors():
+    with pytest.raises(ParamError, match="unknown scenario 'nope'"):
+        CadreModel(scenario="nope")
+    with pytest.raises(ParamError, match="tolerance"):
+        CadreModel(tolerance=1.2)
+    with pytest.raises(ValueError, match="preset"):
+        CadreModel(preset="galaxy")
+    with pytest.raises(ParamError, match="steps"):
+        CadreModel().run(0)
+
+
+def test_outputs_per_level_and_survey():
+    m = CadreModel(rng=2, agents=False).run(30)
+    df = m.history()
+    assert set(df.level) == {*LEVELS, "all"}
+    assert len(df) == 30 * 6
+    shares = df[["innovate", "routine", "avoid"]].sum(axis=1)
+    assert np.allclose(shares, 1)
+    forms = df[["pass_down", "share", "stall"]].sum(axis=1)
+    assert np.allclose(forms, df["avoid"])
+    assert (df.query("level == 'township'")["pass_down"] == 0).all()  # nothing below to pass to
+    funnel = df[["cases", "applied", "accepted", "consulted", "approved", "recognised"]].to_numpy()
+    assert np.all(np.diff(funnel, axis=1) <= 0)
+    s = m.summary()
+    assert set(s["survey"]) == set(SURVEY_ANSWERS)
+    assert sum(s["survey"].values()) == pytest.approx(1)
+    for lv in LEVELS:
+        L = s["levels"][lv]
+        assert L["innovate"] + L["routine"] + L["avoid"] == pytest.approx(1)
+    assert s["n_cadres"] == m.n_cadres and s["seed"] == 2
+
+
+def test_forced_action_is_applied_once():
+    m = CadreModel(rng=1, agents=False)
+    m.forced_actions = {0: 0, 1: 2}
+    m.step()
+    assert m.state.action[0] == 0 and m.state.action[1] == 2
+    assert m.forced_actions == {}
+
+
+def test_cadre_body_is_conserved_and_renewed():
+    m = CadreModel(rng=4, agents=False, turnover_rate=0.05)
+    n = m.n_cadres
+    m.run(30)
+    df = m.history().query("level == 'all'")
+    assert (df["n_cadres"] == n).all()
+    assert df["retirements"].sum() > 0
+    assert np.all(m.state.tenure <= 30)
+
+
+def test_passing_down_moves_load_to_lower_units():
+    m = CadreModel(scenario="tightened_accountability", rng=5, agents=False).run(10)
+    h = m.hierarchy
+    assert m.inbox.sum() > 0
+    assert m.inbox[h.level == 0].sum() == 0  # nobody passes work up to the centre
