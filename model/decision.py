@@ -172,20 +172,19 @@ def sample(probs: np.ndarray, u: np.ndarray) -> np.ndarray:
     return (u > c0).astype(np.int8) + (u > c0 + probs[1]).astype(np.int8)
 
 
-def avoidance_forms(is_avoid: np.ndarray, innovative_task: np.ndarray, can_pass_down: np.ndarray,
-                    u: np.ndarray) -> np.ndarray:
-    """Form of avoidance per cadre (NO_FORM for non-avoiders).
+def avoidance_forms(n: int, avoid_idx: np.ndarray, innovative_task: np.ndarray,
+                    can_pass_down: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Form of avoidance for ``n`` cadres: NO_FORM except for the avoiders ``avoid_idx``.
 
-    The task at hand decides the mix (S000-14, S000-15); a unit without subordinate
-    units (township) cannot pass down, so its weights are renormalised over the rest.
+    ``innovative_task``, ``can_pass_down`` and ``u`` are given per avoider. The task at
+    hand decides the mix (S000-14, S000-15); a unit without subordinate units (township)
+    cannot pass down, so its weights are renormalised over the rest.
     """
-    form = np.full(len(is_avoid), NO_FORM, dtype=np.int8)
-    idx = np.flatnonzero(is_avoid)
-    inn = innovative_task[idx]
+    form = np.full(n, NO_FORM, dtype=np.int8)
     wi, wr = FORM_WEIGHTS["innovative_task"], FORM_WEIGHTS["routine_task"]
-    w_pass = np.where(inn, wi[PASS_DOWN], wr[PASS_DOWN]) * can_pass_down[idx]
-    w_share = np.where(inn, wi[SHARE], wr[SHARE])
-    w_stall = np.where(inn, wi[STALL], wr[STALL])
-    x = u[idx] * (w_pass + w_share + w_stall)
-    form[idx] = np.where(x < w_pass, PASS_DOWN, np.where(x < w_pass + w_share, SHARE, STALL))
+    w_pass = np.where(innovative_task, wi[PASS_DOWN], wr[PASS_DOWN]) * can_pass_down
+    w_share = np.where(innovative_task, wi[SHARE], wr[SHARE])
+    w_stall = np.where(innovative_task, wi[STALL], wr[STALL])
+    x = u * (w_pass + w_share + w_stall)
+    form[avoid_idx] = np.where(x < w_pass, PASS_DOWN, np.where(x < w_pass + w_share, SHARE, STALL))
     return form

@@ -171,17 +171,23 @@ class CadreModel(mesa.Model):
             idx = np.fromiter(self.forced_actions.keys(), dtype=np.int64)
             s.action[idx] = np.fromiter(self.forced_actions.values(), dtype=np.int8)
             self.forced_actions = {}
-        innovative_task = rng.random(N) < p["innovative_task_share"]
-        can_pass_down = (h.n_children > 0)[s.unit]
-        s.form = decision.avoidance_forms(s.action == AVOID, innovative_task, can_pass_down, rng.random(N))
+        # Random numbers are drawn only for the cadres a rule concerns (avoiders for the
+        # form, innovators for success, ...): a third of the draws at national scale.
+        avoid_idx = np.flatnonzero(s.action == AVOID)
+        k = len(avoid_idx)
+        s.form = decision.avoidance_forms(
+            N, avoid_idx, rng.random(k) < p["innovative_task_share"],
+            (h.n_children > 0)[s.unit[avoid_idx]], rng.random(k))
 
         # 3. outcomes
-        innov = s.action == INNOVATE
+        innov_idx = np.flatnonzero(s.action == INNOVATE)
+        routine_idx = np.flatnonzero(s.action == ROUTINE)
         routine = s.action == ROUTINE
-        avoid = s.action == AVOID
-        success = innov & (rng.random(N) < p_success[sit])
-        failed = innov & ~success
-        irregular = routine & (rng.random(N) < p_irregular[sit])
+        success = np.zeros(N, dtype=bool)
+        success[innov_idx] = rng.random(len(innov_idx)) < p_success[sit[innov_idx]]
+        failed = (s.action == INNOVATE) & ~success
+        irregular = np.zeros(N, dtype=bool)
+        irregular[routine_idx] = rng.random(len(routine_idx)) < p_irregular[sit[routine_idx]]
         s.hist_pos = (s.hist_pos + 1) % HISTORY_LEN
         s.history[s.hist_pos] = np.where(
             success, REC_SUCCEEDED,
@@ -192,12 +198,15 @@ class CadreModel(mesa.Model):
         p_det = decision.detection_probability(p["supervision"], p["supervision_channels"])
         p_omit = decision.detection_probability(p["supervision"], p["supervision_channels"],
                                                 p["omission_visibility"])
-        u = rng.random(N)
-        det_fail = failed & (u < p_det)
-        det_irr = irregular & (u < p_det)
+        misstep_idx = np.flatnonzero(failed | irregular)
+        det_misstep = np.zeros(N, dtype=bool)
+        det_misstep[misstep_idx] = rng.random(len(misstep_idx)) < p_det
+        det_fail = det_misstep & failed
+        det_irr = det_misstep & irregular
         # Sharing responsibility sheds the case with probability share_dilution (S000-14).
-        shed = (s.form == SHARE) & (rng.random(N) < p["share_dilution"])
-        det_omit = avoid & (u < p_omit) & ~shed
+        keep = np.where(s.form[avoid_idx] == SHARE, rng.random(k) >= p["share_dilution"], True)
+        det_omit = np.zeros(N, dtype=bool)
+        det_omit[avoid_idx] = (rng.random(k) < p_omit) & keep
 
         reviewed = np.flatnonzero(rng.random(N) < p["retroactive_risk"])
         rows_back = (s.hist_pos - 1 - np.arange(min(p["lookback"], HISTORY_LEN - 1))) % HISTORY_LEN

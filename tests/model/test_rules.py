@@ -104,12 +104,12 @@ def test_imitation_mixes_toward_observed():
 def test_avoidance_forms_depend_on_task_and_townships_cannot_pass_down():
     rng = np.random.default_rng(1)
     n = 60_000
-    avoid = np.ones(n, bool)
-    avoid[:10] = False
+    idx = np.arange(10, n)
     innov_task = np.arange(n) % 2 == 0
     can = np.arange(n) % 3 != 0
-    f = decision.avoidance_forms(avoid, innov_task, can, rng.random(n))
+    f = decision.avoidance_forms(n, idx, innov_task[idx], can[idx], rng.random(len(idx)))
     assert np.all(f[:10] == NO_FORM)
+    f[:10] = 2  # make the first ten irrelevant to the shares below
     assert not np.any(f[~can] == PASS_DOWN)
     stall_innov = np.mean(f[innov_task & can] == 2)
     stall_routine = np.mean(f[~innov_task & can] == 2)
