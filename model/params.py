@@ -44,12 +44,12 @@ class Param:
         return self.name in LEVERS
 
     def allowed(self) -> str:
-        kind = "integer" if self.kind == "int" else "number"
+        kind = "an integer" if self.kind == "int" else "a number"
         return f"{kind} in [{self.low}, {self.high}]"
 
     def validate(self, value: Any) -> float | int:
         """Return ``value`` as this parameter's type, or raise :class:`ParamError`."""
-        bad = f"parameter '{self.name}' = {value!r} is invalid: allowed is a {self.allowed()}"
+        bad = f"parameter '{self.name}' = {value!r} is invalid: allowed is {self.allowed()}"
         if isinstance(value, bool):
             raise ParamError(bad)
         if isinstance(value, str):
@@ -429,7 +429,7 @@ def by_group() -> Iterator[tuple[str, list[Param]]]:
 def parse_assignment(text: str) -> tuple[str, float | int]:
     """Parse ``NAME=VALUE`` (CLI ``--set``) into a validated pair."""
     if "=" not in text:
-        raise ParamError(f"--set expects NAME=VALUE, got '{text}'")
+        raise ParamError(f"expected NAME=VALUE, got '{text}'")
     name, value = (s.strip() for s in text.split("=", 1))
     return name, spec(name).validate(value)
 
