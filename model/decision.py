@@ -40,15 +40,15 @@ def expected_severity(kind: str) -> float:
 def prob_weight(p: np.ndarray | float, gamma: float) -> np.ndarray:
     """Tversky–Kahneman (1992) probability weighting; small risks loom large.
 
-    Computed in float32: the three fractional powers per cadre dominated the step's
-    cost, and a relative error of 1e-6 is far below any behavioural resolution.
+    Computed in float32 (see ``model.state.REAL``): three fractional powers per cadre
+    dominate the step's cost, and 7 significant digits are far more than behaviour needs.
     """
     p = np.asarray(p, dtype=np.float32)
     if gamma == 1.0:
-        return p.astype(float)
+        return p
     g = np.float32(gamma)
     pg = p**g
-    return (pg / (pg + (np.float32(1.0) - p) ** g) ** (np.float32(1.0) / g)).astype(float)
+    return pg / (pg + (np.float32(1.0) - p) ** g) ** (np.float32(1.0) / g)
 
 
 def detection_probability(supervision: float, channels: int, visibility: float = 1.0) -> float:
@@ -129,7 +129,7 @@ def utilities(p: dict, belief_detect: np.ndarray, belief_tol: np.ndarray, intrin
     drift_innov = min(INNOVATION_RECORD_EXPOSURE * drift, 1.0)
     ps = per_cadre(p_success)
 
-    u = np.empty((3, len(bd)))
+    u = np.empty((3, len(bd)), dtype=np.float32)
     # Innovate: gains if it works; if it fails and is detected and not tolerated, a
     # sanction; and the act stays on record for retroactive review.
     u[INNOVATE] = (
@@ -155,7 +155,7 @@ def utilities(p: dict, belief_detect: np.ndarray, belief_tol: np.ndarray, intrin
 def logit(u: np.ndarray, beta: float) -> np.ndarray:
     """Multinomial logit choice probabilities over axis 0 of (3, N), numerically stable."""
     m = np.maximum(np.maximum(u[0], u[1]), u[2])
-    e = np.exp(beta * (u - m))
+    e = np.exp(np.float32(beta) * (u - m))
     return e / (e[0] + e[1] + e[2])
 
 
@@ -163,7 +163,7 @@ def imitate(p_choice: np.ndarray, observed: np.ndarray | None, strength: float) 
     """Mix own choice probabilities (3, N) with the action shares a cadre saw last month."""
     if observed is None or strength == 0.0:
         return p_choice
-    return (1.0 - strength) * p_choice + strength * observed
+    return (1.0 - strength) * p_choice + strength * observed.astype(p_choice.dtype, copy=False)
 
 
 def sample(probs: np.ndarray, u: np.ndarray) -> np.ndarray:

@@ -127,10 +127,12 @@ class Hierarchy:
     n_leaders: np.ndarray      # (U,)
     n_cadres: np.ndarray       # (U,)
     cadre_start: np.ndarray    # (U,) first cadre index
-    group: np.ndarray = field(init=False)  # sibling group id = parent (centre: itself)
+    # Sibling group id = parent; the centre, which has no siblings, gets its own id
+    # (n_units) so that it is not counted among the provinces' peers.
+    group: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
-        self.group = np.where(self.parent >= 0, self.parent, np.arange(self.n_units))
+        self.group = np.where(self.parent >= 0, self.parent, self.n_units)
 
     @property
     def n_units(self) -> int:

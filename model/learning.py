@@ -19,7 +19,7 @@ PUBLIC_WEIGHT = 0.3
 
 def group_sum(unit_values: np.ndarray, group: np.ndarray) -> np.ndarray:
     """For each unit, the sum of ``unit_values`` over its sibling group (itself included)."""
-    n = len(group)
+    n = len(group) + 1  # group ids run to n_units (the centre's own group)
     if unit_values.ndim == 1:
         return np.bincount(group, unit_values, minlength=n)[group]
     cols = [np.bincount(group, unit_values[:, j], minlength=n)[group] for j in range(unit_values.shape[1])]
@@ -43,7 +43,8 @@ def update(belief: np.ndarray, signal: np.ndarray, has_signal: np.ndarray, rate:
     """Move beliefs toward the signal; bad news moves them ``negativity_bias`` times faster."""
     bad = signal > belief if bad_when_higher else signal < belief
     step = np.where(bad, min(rate * negativity_bias, 1.0), rate)
-    return np.where(has_signal, belief + step * (signal - belief), belief)
+    new = np.where(has_signal, belief + step * (signal - belief), belief)
+    return new.astype(belief.dtype, copy=False)
 
 
 def observed_shares(unit_counts: np.ndarray, group: np.ndarray, parent: np.ndarray,

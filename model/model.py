@@ -155,7 +155,7 @@ class CadreModel(mesa.Model):
         p_success = decision.success_probability(p, free)
         p_irregular = decision.irregularity_probability(p, veto, self._sit_level, self._sit_leader, overload)
         sit = self._situation
-        s.free_attention = free[sit]
+        s.free_attention = free.astype(np.float32)[sit]
 
         # 2. decision
         util = decision.utilities(p, s.belief_detect, s.belief_tol, s.intrinsic, p_success,
@@ -237,18 +237,15 @@ class CadreModel(mesa.Model):
         sanction_idx = np.concatenate([g[1] for g in groups])
         sanction_sev = np.concatenate([draw_severity(kind, rng.random(len(idx))) for kind, idx in groups])
         omission_flag = np.concatenate([np.full(len(idx), kind == "omission") for kind, idx in groups])
-        np.add.at(s.sanctions, sanction_idx, 1)
-        np.add.at(s.tolerated, case_idx[tolerated], 1)
+        np.add.at(s.sanctions, sanction_idx, np.int32(1))  # typed: numpy's fast path
+        np.add.at(s.tolerated, case_idx[tolerated], np.int32(1))
         s.blocked = np.maximum(s.blocked - 1, 0).astype(np.int16)
         s.blocked[sanction_idx] = PROMOTION_BLOCK_MONTHS
 
         # 6. learning from what each unit can see
         self._learn(det_fail | det_irr, failed | irregular, retro_idx, case_idx, tolerated,
                     sanction_idx, sanction_sev, omission_flag, n_fail=len(fail_idx))
-        unit_counts = np.stack(
-            [np.bincount(s.unit, (s.action == a).astype(float), minlength=U) for a in (INNOVATE, ROUTINE, AVOID)],
-            axis=1,
-        )
+        unit_counts = np.bincount(3 * s.unit + s.action, minlength=3 * U).reshape(U, 3).astype(float)
 
         # 7. dynamics: problems, absorption, passing down, escalation, careers
         uc = self._problems(success, routine, unit_counts)

@@ -25,6 +25,9 @@ RECORDS: dict[int, str] = {
 HISTORY_LEN = 36  # months kept: the longest allowed look-back window
 
 BELIEF_CONCENTRATION = 20.0  # Beta(prior*k, (1-prior)*k): newcomers' spread of beliefs
+# Per-cadre reals are float32: the utility step is bound by memory traffic over a million
+# cadres, and beliefs need no more than 7 significant digits.
+REAL = np.float32
 
 
 @dataclass
@@ -58,7 +61,7 @@ class CadreState:
 def draw_beliefs(prior: float, n: int, rng: np.random.Generator) -> np.ndarray:
     a = max(prior * BELIEF_CONCENTRATION, 1e-6)
     b = max((1.0 - prior) * BELIEF_CONCENTRATION, 1e-6)
-    return rng.beta(a, b, size=n)
+    return rng.beta(a, b, size=n).astype(REAL)
 
 
 def init_state(h: Hierarchy, p: dict, rng: np.random.Generator) -> CadreState:
@@ -71,12 +74,12 @@ def init_state(h: Hierarchy, p: dict, rng: np.random.Generator) -> CadreState:
         unit=unit,
         level=h.level[unit],
         leader=leader,
-        intrinsic=rng.exponential(1.0, n) * p["intrinsic_motivation"],
+        intrinsic=(rng.exponential(1.0, n) * p["intrinsic_motivation"]).astype(REAL),
         belief_detect=draw_beliefs(p["prior_detection"], n, rng),
         belief_tol=draw_beliefs(p["prior_tolerance"], n, rng),
         action=np.full(n, ROUTINE, dtype=np.int8),
         form=np.full(n, NO_FORM, dtype=np.int8),
-        free_attention=np.zeros(n),
+        free_attention=np.zeros(n, dtype=REAL),
         blocked=np.zeros(n, dtype=np.int16),
         tenure=np.zeros(n, dtype=np.int32),
         sanctions=np.zeros(n, dtype=np.int32),

@@ -1,0 +1,1 @@
+"""Performance benchmarks of the cadre model: ``python -m benchmarks`` (see README.md)."""
