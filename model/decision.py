@@ -7,6 +7,8 @@ true probabilities the accountability and tolerance submodels later apply.
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
+
 import numpy as np
 
 from model.state import AVOID, INNOVATE, NO_FORM, PASS_DOWN, ROUTINE, SHARE, STALL
@@ -113,35 +115,50 @@ def utilities(p: dict, belief_detect: np.ndarray, belief_tol: np.ndarray, intrin
     whether it leads); pass them per situation with ``situation`` (cadre -> situation
     index) so their weighting is computed once per situation rather than per cadre.
     """
+    n = len(belief_detect)
+    if situation is None:  # one situation per cadre
+        situation = np.arange(n)
+    terms = situation_terms(p, p_success, p_irregular)
+    return cadre_utilities(p, terms, belief_detect, belief_tol, intrinsic, situation)
+
+
+def situation_terms(p: dict, p_success: np.ndarray, p_irregular: np.ndarray) -> np.ndarray:
+    """The parts of the utilities that depend only on the situation, shape (3, S):
+    weighted gain of innovating, chance an innovation fails, chance of a missed target."""
+    a, g = p["value_curvature"], p["probability_weighting"]
+    gain_innov = p["promotion_value"] + p["recognition_value"] + p["problem_value"]
+    return np.stack([prob_weight(p_success, g) * np.float32(gain_innov**a),
+                     1.0 - np.asarray(p_success, dtype=np.float32),
+                     np.asarray(p_irregular, dtype=np.float32)])
+
+
+def cadre_utilities(p: dict, terms: np.ndarray, bd: np.ndarray, bt: np.ndarray,
+                    intrinsic: np.ndarray, situation: np.ndarray) -> np.ndarray:
+    """Utilities (3, n) of n cadres from their beliefs and their situations' ``terms``."""
     a, lam, g = p["value_curvature"], p["loss_aversion"], p["probability_weighting"]
     S = p["sanction_scale"]
-    bd, bt = belief_detect, belief_tol
 
     def v(x: float) -> float:
         return x**a
 
-    def per_cadre(x: np.ndarray) -> np.ndarray:
-        return x if situation is None else x[situation]
-
-    gain_innov = p["promotion_value"] + p["recognition_value"] + p["problem_value"]
     retro = retro_review_probability(p)
     drift = p["standard_drift"]
     drift_innov = min(INNOVATION_RECORD_EXPOSURE * drift, 1.0)
-    ps = per_cadre(p_success)
+    t = terms[:, situation]
 
     u = np.empty((3, len(bd)), dtype=np.float32)
     # Innovate: gains if it works; if it fails and is detected and not tolerated, a
     # sanction; and the act stays on record for retroactive review.
     u[INNOVATE] = (
-        per_cadre(prob_weight(p_success, g)) * v(gain_innov)
+        t[0]
         + intrinsic**a
-        - lam * prob_weight((1.0 - ps) * bd * (1.0 - bt), g) * v(S * expected_severity("commission"))
+        - lam * prob_weight(t[1] * bd * (1.0 - bt), g) * v(S * expected_severity("commission"))
         - lam * prob_weight(retro * drift_innov * (1.0 - bt), g) * v(S * expected_severity("retro"))
     )
     # Routine compliance: credit, the risk of a missed one-veto target, and a record.
     u[ROUTINE] = (
         v(p["routine_credit"])
-        - lam * prob_weight(per_cadre(p_irregular) * bd, g) * v(S * expected_severity("veto"))
+        - lam * prob_weight(t[2] * bd, g) * v(S * expected_severity("veto"))
         - lam * prob_weight(retro * drift * ROUTINE_RECORD_EXPOSURE, g) * v(S * expected_severity("retro"))
     )
     # Avoid: effort saved; only the small risk that inaction itself is noticed.
@@ -150,6 +167,40 @@ def utilities(p: dict, belief_detect: np.ndarray, belief_tol: np.ndarray, intrin
         - lam * prob_weight(bd * p["omission_visibility"], g) * v(S * expected_severity("omission"))
     )
     return u
+
+
+CHUNK = 1 << 16  # cadres per chunk: the chunk's temporaries stay in the CPU's cache
+
+
+def choose(p: dict, terms: np.ndarray, belief_detect: np.ndarray, belief_tol: np.ndarray,
+           intrinsic: np.ndarray, situation: np.ndarray, unit: np.ndarray,
+           observed: np.ndarray | None, u: np.ndarray, pool: Executor | None = None) -> np.ndarray:
+    """Every cadre's action: utilities, logit, imitation of what it saw, one draw.
+
+    ``terms`` are ``situation_terms`` per situation, ``observed`` the (3, U) action shares
+    each unit saw last month (None: nothing to imitate), ``u`` one uniform per cadre.
+    Runs in chunks of ``CHUNK`` cadres, on ``pool``'s threads if given; the result is
+    the same either way.
+    """
+    n = len(u)
+    action = np.empty(n, dtype=np.int8)
+
+    def run(lo: int) -> None:
+        sl = slice(lo, min(lo + CHUNK, n))
+        util = cadre_utilities(p, terms, belief_detect[sl], belief_tol[sl], intrinsic[sl],
+                               situation[sl])
+        probs = logit(util, p["rationality"])
+        seen = None if observed is None else observed[:, unit[sl]]
+        action[sl] = sample(imitate(probs, seen, p["imitation"]), u[sl])
+
+    starts = range(0, n, CHUNK)
+    if pool is None:
+        for lo in starts:
+            run(lo)
+    else:
+        for f in [pool.submit(run, lo) for lo in starts]:
+            f.result()  # re-raises a chunk's error here
+    return action
 
 
 def logit(u: np.ndarray, beta: float) -> np.ndarray:

@@ -27,7 +27,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from model import decision, dynamics, learning, metrics, tolerance
+from model import decision, dynamics, learning, metrics, threads, tolerance
 from model.accountability import PROMOTION_BLOCK_MONTHS, SEVERE, draw_severity, retro_review
 from model.agents import CadreAgent
 from model.hierarchy import N_LEVELS, HierarchySpec, build, custom_spec, get_spec
@@ -39,9 +39,6 @@ from model.state import (
     HISTORY_LEN,
     INNOVATE,
     PASS_DOWN,
-    REC_AVOID,
-    REC_FAILED,
-    REC_ROUTINE,
     REC_SUCCEEDED,
     ROUTINE,
     SHARE,
@@ -158,15 +155,14 @@ class CadreModel(mesa.Model):
         s.free_attention = free.astype(np.float32)[sit]
 
         # 2. decision
-        util = decision.utilities(p, s.belief_detect, s.belief_tol, s.intrinsic, p_success,
-                                  p_irregular, situation=sit)
-        probs = decision.logit(util, p["rationality"])
+        terms = decision.situation_terms(p, p_success, p_irregular)
         seen = None
         if self.unit_counts is not None:
             shares = learning.observed_shares(self.unit_counts, h.group, h.parent, p["peer_weight"])
-            seen = np.ascontiguousarray(shares.T)[:, s.unit]
-        probs = decision.imitate(probs, seen, p["imitation"])
-        s.action = decision.sample(probs, rng.random(N))
+            seen = np.ascontiguousarray(shares.T, dtype=np.float32)
+        s.action = decision.choose(p, terms, s.belief_detect, s.belief_tol, s.intrinsic, sit,
+                                   s.unit, seen, rng.random(N, dtype=np.float32),
+                                   threads.pool_for(N))
         if self.forced_actions:  # a user playing one cadre (dashboard "play as a cadre")
             idx = np.fromiter(self.forced_actions.keys(), dtype=np.int64)
             s.action[idx] = np.fromiter(self.forced_actions.values(), dtype=np.int8)
@@ -182,17 +178,17 @@ class CadreModel(mesa.Model):
         # 3. outcomes
         innov_idx = np.flatnonzero(s.action == INNOVATE)
         routine_idx = np.flatnonzero(s.action == ROUTINE)
-        routine = s.action == ROUTINE
+        success_idx = innov_idx[rng.random(len(innov_idx)) < p_success[sit[innov_idx]]]
         success = np.zeros(N, dtype=bool)
-        success[innov_idx] = rng.random(len(innov_idx)) < p_success[sit[innov_idx]]
+        success[success_idx] = True
         failed = (s.action == INNOVATE) & ~success
         irregular = np.zeros(N, dtype=bool)
         irregular[routine_idx] = rng.random(len(routine_idx)) < p_irregular[sit[routine_idx]]
+        # Record codes equal action codes (see model.state), so the month's record is the
+        # action with successes overwritten: one copy instead of nested selects over N.
         s.hist_pos = (s.hist_pos + 1) % HISTORY_LEN
-        s.history[s.hist_pos] = np.where(
-            success, REC_SUCCEEDED,
-            np.where(failed, REC_FAILED, np.where(routine, REC_ROUTINE, REC_AVOID)),
-        )
+        s.history[s.hist_pos] = s.action
+        s.history[s.hist_pos, success_idx] = REC_SUCCEEDED
 
         # 4. accountability: current acts, then retroactive review of the record
         p_det = decision.detection_probability(p["supervision"], p["supervision_channels"])
@@ -208,7 +204,7 @@ class CadreModel(mesa.Model):
         det_omit = np.zeros(N, dtype=bool)
         det_omit[avoid_idx] = (rng.random(k) < p_omit) & keep
 
-        reviewed = np.flatnonzero(rng.random(N) < p["retroactive_risk"])
+        reviewed = np.flatnonzero(rng.random(N, dtype=np.float32) < p["retroactive_risk"])
         rows_back = (s.hist_pos - 1 - np.arange(min(p["lookback"], HISTORY_LEN - 1))) % HISTORY_LEN
         records = s.history[np.ix_(rows_back, reviewed)]
         k = len(reviewed)
@@ -248,7 +244,7 @@ class CadreModel(mesa.Model):
         unit_counts = np.bincount(3 * s.unit + s.action, minlength=3 * U).reshape(U, 3).astype(float)
 
         # 7. dynamics: problems, absorption, passing down, escalation, careers
-        uc = self._problems(success, routine, unit_counts)
+        uc = self._problems(success_idx, unit_counts)
         promoted, retired, removed = self._renew(sanction_idx[sanction_sev == SEVERE])
 
         self.unit_counts = unit_counts
@@ -277,12 +273,14 @@ class CadreModel(mesa.Model):
         pub = rng.random(len(sanction_idx)) < p["sanction_publicity"]
         pub_u = per_unit(sanction_idx[pub])
         pub_other = learning.group_sum(pub_u, h.group) - pub_u
-        hits = np.bincount(s.unit, detected_missteps.astype(float), minlength=U) + per_unit(retro_idx)
-        total = np.bincount(s.unit, missteps.astype(float), minlength=U) + per_unit(retro_idx)
+        # Counting over the (sparse) indices is cheaper than weighting all N cadres.
+        own = np.flatnonzero(missteps)
+        retro_u = per_unit(retro_idx)
+        hits = per_unit(np.flatnonzero(detected_missteps)) + retro_u
+        total = per_unit(own) + retro_u
         rate, has = learning.observed_rate(hits, total, pub_other, pub_other)
         lr, nb = p["learning_rate"], p["negativity_bias"]
-        s.belief_detect = learning.update(s.belief_detect, rate[s.unit], has[s.unit], lr, nb, True)
-        own = np.flatnonzero(missteps)
+        s.belief_detect = learning.update(s.belief_detect, rate.astype(s.belief_detect.dtype)[s.unit], has[s.unit], lr, nb, True)
         s.belief_detect[own] = learning.update(
             s.belief_detect[own], detected_missteps[own].astype(float), np.ones(len(own), bool), lr, nb, True)
 
@@ -298,16 +296,16 @@ class CadreModel(mesa.Model):
         pt_other = learning.group_sum(pub_tol_u, h.group) - pub_tol_u
         pf_other = learning.group_sum(pub_fail_u, h.group) - pub_fail_u
         rate, has = learning.observed_rate(tol_u, cases_u, pt_other, pt_other + pf_other)
-        s.belief_tol = learning.update(s.belief_tol, rate[s.unit], has[s.unit], lr, nb, False)
+        s.belief_tol = learning.update(s.belief_tol, rate.astype(s.belief_tol.dtype)[s.unit], has[s.unit], lr, nb, False)
         s.belief_tol[case_idx] = learning.update(
             s.belief_tol[case_idx], tolerated.astype(float), np.ones(len(case_idx), bool), lr, nb, False)
         self.public_tol_log[s.hist_pos] = pub_tol_u.astype(np.int32)
 
-    def _problems(self, success, routine, unit_counts) -> dict[str, np.ndarray]:
+    def _problems(self, success_idx, unit_counts) -> dict[str, np.ndarray]:
         p, s, h, rng = self.p, self.state, self.hierarchy, self.rng
         U = h.n_units
         inflow = rng.poisson(p["problem_inflow"] * h.n_cadres).astype(float)
-        succ_u = np.bincount(s.unit, success.astype(float), minlength=U)
+        succ_u = np.bincount(s.unit[success_idx], minlength=U).astype(float)
         absorbed = rng.binomial(succ_u.astype(np.int64), p["absorption_rate"]).astype(float)
         absorbed[h.parent < 0] = 0.0  # the centre has no one above to absorb its pilots
         solved_routine = rng.binomial(unit_counts[:, ROUTINE].astype(np.int64), p["routine_solve"])
@@ -339,11 +337,11 @@ class CadreModel(mesa.Model):
         N = s.n
         # Promotion chance = rate x (1 + successes in the last year), by thinning.
         scale = 1 + PROMOTION_MERIT_CAP
-        cand = np.flatnonzero((rng.random(N) < min(p["promotion_rate"] * scale, 1.0)) & (s.blocked == 0))
+        cand = np.flatnonzero((rng.random(N, dtype=np.float32) < min(p["promotion_rate"] * scale, 1.0)) & (s.blocked == 0))
         last_year = (s.hist_pos - np.arange(12)) % HISTORY_LEN
         merit = (s.history[np.ix_(last_year, cand)] == REC_SUCCEEDED).sum(axis=0)
         promoted = cand[rng.random(len(cand)) * scale < 1 + np.minimum(merit, PROMOTION_MERIT_CAP)]
-        leaving = rng.random(N) < p["turnover_rate"]
+        leaving = rng.random(N, dtype=np.float32) < p["turnover_rate"]
         retiring = leaving.copy()
         leaving[severe_idx] = True
         leaving[promoted] = True

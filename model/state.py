@@ -17,7 +17,9 @@ NO_FORM, PASS_DOWN, SHARE, STALL = -1, 0, 1, 2
 FORMS: tuple[str, ...] = ("pass_down", "share", "stall")
 FORMS_ZH: tuple[str, ...] = ("向下推", "分担责任", "拒绝拖延")
 # Record codes kept in the history ring: an innovation is stored with its outcome.
-REC_NONE, REC_FAILED, REC_ROUTINE, REC_AVOID, REC_SUCCEEDED = -1, 0, 1, 2, 3
+# A month's record is written as the action code with successes overwritten, so the
+# first three record codes must equal the action codes.
+REC_NONE, REC_FAILED, REC_ROUTINE, REC_AVOID, REC_SUCCEEDED = -1, INNOVATE, ROUTINE, AVOID, 3
 RECORDS: dict[int, str] = {
     REC_NONE: "-", REC_FAILED: "innovate (failed)", REC_ROUTINE: "routine",
     REC_AVOID: "avoid", REC_SUCCEEDED: "innovate (succeeded)",
