@@ -91,7 +91,7 @@ def run(quick: bool) -> dict[str, Any]:
         r = ref[w]
         print(f"  reference, {w} worker(s): {r['runs']} runs in {r['loop_s']:.1f} s "
               f"({r['runs_per_min']:.1f} runs/min; run_one {r['run_one_mean_s']:.2f} s; "
-              f"overhead {1000 * r['overhead_per_run_s']:.0f} ms/run; cluster start "
+              f"idle worker time {1000 * r['overhead_per_run_s']:.0f} ms/run; cluster start "
               f"{r['startup_s']:.1f} s)")
     tiny = _measure(_spec(None, 1, n_tiny, seed=2), 1)
     print(f"  overhead sweep, 1 worker: {tiny['runs']} runs in {tiny['loop_s']:.2f} s; "

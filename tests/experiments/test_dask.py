@@ -1,0 +1,30 @@
+"""The distributed path: the same sweep sent to real `dask scheduler` / `dask worker` processes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from experiments.runner import run_sweep
+from experiments.store import load, read_manifest
+from tests.experiments.conftest import serial_sweep, tiny_spec
+
+
+@pytest.mark.dask
+@pytest.mark.timeout(300)  # starts processes: never hang CI
+def test_dask_cluster_gives_the_same_tables(dask_cluster: str, tmp_path: Path) -> None:
+    reference = serial_sweep(tiny_spec(), tmp_path / "ref")
+    out = tmp_path / "dask"
+    # Half the runs first, then the rest: resuming through the cluster works as well.
+    serial_sweep(tiny_spec(), out, order=[1, 4, 6])
+    outcome = run_sweep(tiny_spec(), out, scheduler=dask_cluster, connect_timeout=30,
+                        progress=False, log=lambda s: None)
+    assert (outcome.ran, outcome.skipped, outcome.status) == (5, 3, "complete")
+    assert outcome.workers == 2
+    pd.testing.assert_frame_equal(load(out), load(reference))
+    pd.testing.assert_frame_equal(load(out, "timeseries"), load(reference, "timeseries"))
+    session = read_manifest(out)["sessions"][-1]
+    assert session["executor"] == {"scheduler": dask_cluster, "workers": 2}
+    assert session["runs"] == 5 and session["status"] == "complete"
