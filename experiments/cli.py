@@ -22,7 +22,7 @@ from model.errors import CadreSimError
 EXIT_INTERRUPTED = 130  # the shell's convention for "stopped by SIGINT"
 
 
-def _positive_int(text: str) -> int:
+def positive_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
@@ -61,7 +61,7 @@ def register(subparsers: Any) -> None:
                        help="sweep spec (TOML); with --resume it defaults to DIR/spec.toml")
     sweep.add_argument("--out", required=True, metavar="DIR", help="results directory")
     where = sweep.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=_positive_int, default=None, metavar="N",
+    where.add_argument("--workers", type=positive_int, default=None, metavar="N",
                        help=f"local worker processes (default: all {os.cpu_count()} cores)")
     where.add_argument("--scheduler", default=None, metavar="ADDR",
                        help="address of an existing Dask scheduler, e.g. tcp://10.0.0.5:8786")

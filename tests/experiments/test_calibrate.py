@@ -1,0 +1,92 @@
+"""Calibration: the ABC machinery on a problem with a known answer, and recovery of
+known parameter values from a survey the model itself produced."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from experiments import calibrate as cal
+from experiments import reproduce as rp
+from model.metrics import SURVEY_ANSWERS, total_variation
+
+
+def test_regression_adjustment_recovers_a_linear_noise_free_model():
+    rng = np.random.default_rng(0)
+    lo, hi = np.zeros(2), np.ones(2)
+    theta = rng.random((400, 2))
+
+    def shares(t: np.ndarray) -> np.ndarray:
+        a = 0.1 + 0.2 * t[..., 0]
+        b = 0.2 + 0.1 * t[..., 1]
+        c = 0.3 - 0.1 * t[..., 0] + 0.05 * t[..., 1]
+        return np.stack([a, b, c, 1 - a - b - c], axis=-1)
+
+    true = np.array([0.3, 0.7])
+    post = cal.abc_posterior(theta, shares(theta), shares(true), lo, hi)
+    # Linear on the share scale but fitted on the logit scale of the parameters:
+    # recovery is close, not exact.
+    assert np.average(post["adjusted"], axis=0, weights=post["weight"]) == pytest.approx(true, abs=0.02)
+    assert post["keep"].sum() == max(cal.MIN_ACCEPT, 40)
+
+
+def test_weighted_quantile_of_equal_weights_is_the_median():
+    x = np.array([3.0, 1.0, 2.0, 5.0, 4.0])
+    assert cal.weighted_quantile(x, np.ones(5), [0.5])[0] == pytest.approx(3.0)
+
+
+def test_unknown_parameter_is_a_readable_error():
+    with pytest.raises(cal.CadreSimError, match="calibration parameter 'nonsense' is unknown"):
+        cal.calibrate(names=("nonsense",))
+
+
+# Two parameters the survey identifies well (see the module docstring): the known values
+# generate a synthetic survey, which the calibration must find again.
+TRUE = {"prior_tolerance": 0.15, "tolerance": 0.75}
+SMALL = replace(rp.QUICK, steps=60, calib_draws=96, calib_validation=4)
+
+
+@pytest.fixture(scope="module")
+def synthetic():
+    seeds = rp.replicate_seeds(99, 0, 8)
+    tasks = [rp.Task(cal.CALIB_SCENARIO, tuple(TRUE.items()), s, SMALL.steps) for s in seeds]
+    survey = np.mean([r["survey"] for r in rp.run_tasks(tasks, 2)], axis=0)
+    target = dict(zip(SURVEY_ANSWERS, survey.tolist(), strict=True))
+    return target, cal.calibrate(scale=SMALL, workers=2, seed=5, names=tuple(TRUE), target=target)
+
+
+def test_calibration_recovers_known_values(synthetic):
+    target, c = synthetic
+    for row in c.posterior.itertuples():
+        width = row.prior_high - row.prior_low
+        # Within 15% of the prior range (a uniform guess misses by 25% on average) ...
+        assert abs(row.median - TRUE[row.parameter]) <= 0.15 * width, row
+        # ... and the 90% interval is informative and not far off the truth.
+        assert row.hi - row.lo < 0.6 * width
+        assert row.lo - 0.05 * width <= TRUE[row.parameter] <= row.hi + 0.05 * width, row
+
+
+def test_calibrated_survey_is_closer_than_the_current_values(synthetic):
+    target, c = synthetic
+    assert c.tv < c.tv_current
+    assert c.tv == pytest.approx(total_variation(dict(zip(SURVEY_ANSWERS, c.fitted_survey.model, strict=True)),
+                                                 target))
+    assert c.tv_ci[0] <= c.tv + 1e-12 and c.tv_ci[1] >= c.tv_ci[0]
+    # every draw is recorded, the kept ones carry positive weight and adjusted values
+    kept = c.draws[c.draws.kept]
+    assert len(c.draws) == SMALL.calib_draws and (kept.weight > 0).all()
+    assert c.extra["best_draw"]["distance"] == c.draws.distance.min()
+    assert isinstance(c.seconds, float) and c.seconds > 0
+    assert kept[[f"adjusted_{n}" for n in TRUE]].notna().all().all()
+
+
+def test_cli_prints_the_fit(monkeypatch, capsys, synthetic, tmp_path):
+    _, c = synthetic
+    monkeypatch.setattr(cal, "calibrate", lambda **kw: c)
+    assert rp.main(["calibrate", "--quick", "--workers", "1", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "TV distance to the survey" in out and "prior_tolerance" in out and "closest single draw" in out
+    assert (tmp_path / "calibration.md").exists() and (tmp_path / "figures" / "fig_calibration.png").exists()
+    assert "data:image/png;base64," in (tmp_path / "calibration.html").read_text(encoding="utf-8")
