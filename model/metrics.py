@@ -135,23 +135,25 @@ def matrix_rows(step: int, mat: np.ndarray) -> list[dict]:
 
 
 def survey(h: Hierarchy, s: CadreState, applied_log: np.ndarray, public_tol_log: np.ndarray,
-           case_log: np.ndarray) -> dict[str, float]:
+           now: int) -> dict[str, float]:
     """Seed 003's question, answered by every cadre from what it could know (S003-06).
 
-    A cadre knows the applications made in its own unit over the last
-    ``SURVEY_MEMORY`` months and the tolerated cases peer units publicised. Knowing of
-    ``SURVEY_MANY`` or more, it answers "many"; of one or two, "few"; of none, it says
-    "none" if it would have known (it is a leader, or a good-faith error in its unit was
-    taken up by accountability in that time, so the mechanism could have applied), and
-    "don't know" otherwise.
+    Over the last ``SURVEY_MEMORY`` months (the rows of the logs), a leader knows every
+    application made in its unit; an ordinary cadre knows only its own application.
+    Both know the tolerated cases that their own or a peer unit publicised (rarely, by
+    default: S003-07c). Knowing of ``SURVEY_MANY`` or more, a cadre answers "many"; of one
+    or two, "few"; of none, it says "none" if it would have known (it is a leader, or a
+    good-faith error of its own was taken up, so it could have applied), and "don't
+    know" otherwise.
     """
-    applied = applied_log.sum(axis=0)
     pub = public_tol_log.sum(axis=0)
-    known_u = applied + group_sum(pub, h.group) - pub
-    informed_u = case_log.sum(axis=0) > 0
-    known = known_u[s.unit]
+    pub_seen = group_sum(pub, h.group)  # own unit's and its peers' publicised cases
+    recent = lambda month: (now - month) < SURVEY_MEMORY  # noqa: E731
+    leader_known = (applied_log.sum(axis=0) + pub_seen - pub)[s.unit]
+    own_known = pub_seen[s.unit] + recent(s.last_applied)
+    known = np.where(s.leader, leader_known, own_known)
     answer = np.where(known >= SURVEY_MANY, 0, np.where(known >= 1, 1,
-                      np.where(s.leader | informed_u[s.unit], 2, 3)))
+                      np.where(s.leader | recent(s.last_case), 2, 3)))
     shares = np.bincount(answer, minlength=4) / max(s.n, 1)
     return {a: float(x) for a, x in zip(SURVEY_ANSWERS, shares, strict=True)}
 

@@ -107,7 +107,6 @@ class CadreModel(mesa.Model):
         self.unit_counts: np.ndarray | None = None  # (U, 3) actions last month, for imitation
         self.applied_log = np.zeros((HISTORY_LEN, U), dtype=np.int32)
         self.public_tol_log = np.zeros((HISTORY_LEN, U), dtype=np.int32)
-        self.case_log = np.zeros((HISTORY_LEN, U), dtype=np.int32)
         self._mats: list[np.ndarray] = []   # per step: (levels + all, VALUE_COLUMNS)
         # cadre index -> action code imposed on the next step only (then cleared)
         self.forced_actions: dict[int, int] = {}
@@ -249,7 +248,8 @@ class CadreModel(mesa.Model):
 
         self.unit_counts = unit_counts
         self.applied_log[s.hist_pos] = np.bincount(s.unit[case_idx], stages[:, 0].astype(float), minlength=U)
-        self.case_log[s.hist_pos] = np.bincount(s.unit[case_idx], minlength=U)
+        s.last_case[case_idx] = t
+        s.last_applied[case_idx[stages[:, 0]]] = t
 
         ev = metrics.StepEvents(
             overload=overload[sit], success=success, failed=failed,
@@ -386,7 +386,7 @@ class CadreModel(mesa.Model):
         if self.state.hist_pos < 0:
             rows = rows[:0]
         return metrics.survey(self.hierarchy, self.state, self.applied_log[rows],
-                              self.public_tol_log[rows], self.case_log[rows])
+                              self.public_tol_log[rows], self.steps)
 
     def effective_tolerance(self) -> float:
         """Analytic chance a detected good-faith error ends tolerated, at belief 0.5."""

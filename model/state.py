@@ -25,6 +25,7 @@ RECORDS: dict[int, str] = {
     REC_AVOID: "avoid", REC_SUCCEEDED: "innovate (succeeded)",
 }
 HISTORY_LEN = 36  # months kept: the longest allowed look-back window
+NEVER = -(2**30)  # "month" of an event that has not happened
 
 BELIEF_CONCENTRATION = 20.0  # Beta(prior*k, (1-prior)*k): newcomers' spread of beliefs
 # Per-cadre reals are float32: the utility step is bound by memory traffic over a million
@@ -47,6 +48,8 @@ class CadreState:
     tenure: np.ndarray        # (N,) int32 months in post
     sanctions: np.ndarray     # (N,) int32 sanctions received in post
     tolerated: np.ndarray     # (N,) int32 own cases tolerated in post
+    last_case: np.ndarray     # (N,) int32 month an own good-faith case was last taken up
+    last_applied: np.ndarray  # (N,) int32 month the cadre last applied for tolerance
     history: np.ndarray       # (HISTORY_LEN, N) int8 ring of record codes
     hist_pos: int = -1        # row of the latest month in ``history``
 
@@ -86,6 +89,8 @@ def init_state(h: Hierarchy, p: dict, rng: np.random.Generator) -> CadreState:
         tenure=np.zeros(n, dtype=np.int32),
         sanctions=np.zeros(n, dtype=np.int32),
         tolerated=np.zeros(n, dtype=np.int32),
+        last_case=np.full(n, NEVER, dtype=np.int32),
+        last_applied=np.full(n, NEVER, dtype=np.int32),
         history=np.full((HISTORY_LEN, n), REC_NONE, dtype=np.int8),
     )
 
@@ -102,4 +107,6 @@ def replace_cadres(s: CadreState, idx: np.ndarray, p: dict, rng: np.random.Gener
     s.tenure[idx] = 0
     s.sanctions[idx] = 0
     s.tolerated[idx] = 0
+    s.last_case[idx] = NEVER
+    s.last_applied[idx] = NEVER
     s.history[:, idx] = REC_NONE

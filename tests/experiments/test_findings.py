@@ -335,4 +335,4 @@ def test_cli_rejects_bad_input(tmp_path, capsys):
     with pytest.raises(SystemExit) as e:
         rp.main(["reproduce", "--out", str(tmp_path), "--workers", "0"])
     assert e.value.code == 2
-    assert "--workers = '0' is invalid: allowed is an integer >= 1" in capsys.readouterr().err
+    assert "argument --workers: '0' is invalid: allowed is an integer >= 1" in capsys.readouterr().err
