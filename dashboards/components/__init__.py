@@ -1,0 +1,1 @@
+"""Solara components of the dashboard (the only modules that import solara)."""

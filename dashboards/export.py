@@ -1,0 +1,252 @@
+"""PNG figures of the current views (matplotlib) for download.
+
+The screen uses SVG for speed; a download is rare, so it is drawn properly with
+matplotlib from the same :class:`~dashboards.views.Snapshot`. Chinese labels need a
+CJK font: one installed on the system is used when matplotlib can find it (e.g.
+Debian's ``fonts-noto-cjk``, Windows' Microsoft YaHei / SimHei, macOS' PingFang);
+without one the PNG falls back to English labels and the page says so.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import threading
+from functools import lru_cache
+
+import matplotlib
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle, Wedge
+
+from dashboards import i18n
+from dashboards.svg import COLOURS, LEVEL_COLOURS, NO_DATA, SEED_COLOUR
+from dashboards.views import COL, ROW, Snapshot
+from model.hierarchy import N_LEVELS
+from model.metrics import SURVEY_ANSWERS, SURVEY_TARGET
+from model.state import ACTIONS
+
+_MPL_LOCK = threading.Lock()
+FIGURES: tuple[str, ...] = ("tree", "shares", "funnel", "beliefs", "problems", "survey")
+CJK_HINTS = ("CJK", "Hei", "YaHei", "WenQuanYi", "Source Han", "PingFang", "SimSun", "Song",
+             "Noto Sans SC", "Noto Serif SC", "Sarasa", "Droid Sans Fallback", "AR PL")
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """Name of an installed font matplotlib can use for Chinese, or None."""
+    from matplotlib import font_manager
+
+    names = sorted({f.name for f in font_manager.fontManager.ttflist})
+    for hint in CJK_HINTS:
+        for name in names:
+            if hint.lower() in name.lower():
+                return name
+    return None
+
+
+def export_lang(lang: str) -> str:
+    """The language the PNG can be drawn in: Chinese only with a CJK font."""
+    return "zh" if lang == "zh" and cjk_font() else "en"
+
+
+def _figure(w: float, h: float, lang: str) -> Figure:
+    del lang  # the font comes from the rc context set in figure_png
+    return Figure(figsize=(w, h), layout="constrained")
+
+
+def _png(fig: Figure) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=150, facecolor="white")
+    return buf.getvalue()
+
+
+def _steps(snap: Snapshot) -> np.ndarray:
+    return np.arange(1, len(snap.hist) + 1)
+
+
+def _marks(ax, snap: Snapshot) -> None:
+    for at in snap.change_points:
+        if 0 < at <= max(snap.step, 1):
+            ax.axvline(at, color="black", lw=0.8, ls=":", alpha=0.7)
+
+
+def _title(lang: str, key: str) -> str:
+    return i18n.t(key, lang)
+
+
+def fig_tree(snap: Snapshot, lang: str) -> Figure:
+    tr = snap.tree
+    below = tr.below is not None
+    fig = _figure(11, 4.6 if below else 4.2, lang)
+    ax = fig.add_subplot()
+    depth = max(tr.depth, 1)
+    span = 0.36  # tree height in units of its width; equal aspect keeps the pies round
+    y = (1 - tr.y) * span
+    for u, p in enumerate(tr.parent):
+        if p >= 0:
+            ax.plot([tr.x[p], tr.x[u]], [y[p], y[u]], color="#bbbbbb", lw=0.6, zorder=1)
+    n_leaves = max(len(tr.leaves), 1)
+    r_leaf = min(0.4 / n_leaves, 0.018)
+    for u in range(len(tr.x)):
+        lv = int(tr.level[u])
+        r = r_leaf if lv == tr.depth else min(0.024, r_leaf + 0.004 * (tr.depth - lv + 1))
+        sh = tr.shares[u]
+        if not np.isfinite(sh).all() or sh.sum() <= 0:
+            ax.add_patch(Wedge((tr.x[u], y[u]), r, 0, 360, color=NO_DATA, zorder=2))
+            continue
+        a0 = 90.0
+        for k in range(3):
+            a1 = a0 - 360 * float(sh[k])
+            if sh[k] > 0:
+                ax.add_patch(Wedge((tr.x[u], y[u]), r, a1, a0, color=COLOURS[k], zorder=2))
+            a0 = a1
+    bottom_y = -0.03
+    if below and tr.below is not None:
+        bar = 0.06
+        for j, u in enumerate(tr.leaves):
+            sh = np.nan_to_num(tr.below[j])
+            top = bottom_y - 0.01
+            for k in range(3):
+                ax.add_patch(Rectangle((tr.x[u] - 0.35 / n_leaves, top - bar * sh[k]), 0.7 / n_leaves,
+                                       bar * sh[k], color=COLOURS[k]))
+                top -= bar * sh[k]
+        ax.text(-0.015, bottom_y - 0.04, i18n.level_name(N_LEVELS - 1, lang), ha="right", va="center", fontsize=9)
+        bottom_y -= 0.08
+    for lv in range(tr.depth + 1):
+        ax.text(-0.015, span * (1 - lv / depth), i18n.level_name(lv, lang), ha="right", va="center", fontsize=9)
+    ax.set_xlim(-0.09, 1.01)
+    ax.set_ylim(bottom_y - 0.02, span + 0.03)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    handles = [Rectangle((0, 0), 1, 1, color=c, label=i18n.action_name(k, lang)) for k, c in enumerate(COLOURS)]
+    ax.legend(handles=handles, loc="upper right", frameon=False, fontsize=8, ncol=3)
+    ax.set_title(f"{_title(lang, 'tree_title')} — {i18n.t('month_n', lang, step=snap.step)}", fontsize=10)
+    return fig
+
+
+def fig_shares(snap: Snapshot, lang: str) -> Figure:
+    fig = _figure(11, 5.2, lang)
+    axes = fig.subplots(2, 3, sharex=True, sharey=True)
+    steps = _steps(snap)
+    for ax, lv in zip(axes.flat, ["central", "province", "city", "county", "township", "all"], strict=True):
+        for k, a in enumerate(ACTIONS):
+            if len(snap.hist):
+                ax.plot(steps, snap.hist[:, ROW[lv], COL[a]], color=COLOURS[k], lw=1.2,
+                        label=i18n.action_name(k, lang))
+        _marks(ax, snap)
+        ax.set_title(i18n.t("all_levels", lang) if lv == "all" else i18n.level_name(ROW[lv], lang), fontsize=9)
+        ax.set_ylim(0, 1)
+        ax.grid(alpha=0.3)
+    for ax in axes[1]:
+        ax.set_xlabel(i18n.t("month", lang))
+    axes[0, 0].legend(fontsize=7, frameon=False)
+    fig.suptitle(_title(lang, "shares_title"), fontsize=10)
+    return fig
+
+
+def fig_funnel(snap: Snapshot, lang: str) -> Figure:
+    fig = _figure(6.4, 3.8, lang)
+    ax = fig.add_subplot()
+    f = snap.funnel()
+    keys = ("cases", "applied", "accepted", "consulted", "approved", "recognised")
+    vals = [f[k] for k in keys] + [f["coupons"]]
+    labels = [i18n.stage_name(i, lang) for i in range(6)] + [i18n.t("coupons", lang)]
+    colours = ["#2a9d8f"] * 6 + ["#b23a48"]
+    ypos = np.arange(len(vals))[::-1]
+    ax.barh(ypos, vals, color=colours)
+    ax.set_yticks(ypos, labels, fontsize=8)
+    for yy, v in zip(ypos, vals, strict=True):
+        share = f" ({100 * v / f['cases']:.1f}%)" if f["cases"] > 0 else ""
+        ax.text(v, yy, f" {v:.0f}{share}", va="center", fontsize=7)
+    ax.set_xlim(0, max(f["cases"], 1) * 1.25)
+    ax.set_title(_title(lang, "funnel_title"), fontsize=10)
+    ax.set_xlabel(i18n.t("eff_tolerance", lang, x=f"{100 * snap.effective_tolerance:.1f}%"), fontsize=8)
+    return fig
+
+
+def fig_beliefs(snap: Snapshot, lang: str) -> Figure:
+    fig = _figure(8, 3.8, lang)
+    axes = fig.subplots(1, 2, sharey=True)
+    bins = snap.belief_tol.shape[1]
+    centres = (np.arange(bins) + 0.5) / bins
+    for ax, key, dens, means in ((axes[0], "belief_tol", snap.belief_tol, snap.belief_tol_mean),
+                                 (axes[1], "belief_det", snap.belief_det, snap.belief_det_mean)):
+        for lv in range(N_LEVELS):
+            base = N_LEVELS - 1 - lv
+            d = dens[lv] / max(float(dens[lv].max()), 1e-9) * 0.9
+            ax.fill_between(centres, base, base + d, color=LEVEL_COLOURS[lv], alpha=0.6)
+            if math.isfinite(float(means[lv])):
+                ax.plot([means[lv]] * 2, [base, base + 0.9], color="black", lw=1.2)
+        ax.set_xlim(0, 1)
+        ax.set_title(i18n.t(key, lang), fontsize=9)
+    axes[0].set_yticks(np.arange(N_LEVELS) + 0.4, [i18n.level_name(lv, lang) for lv in range(N_LEVELS)][::-1],
+                       fontsize=8)
+    fig.suptitle(_title(lang, "beliefs_title"), fontsize=10)
+    return fig
+
+
+def fig_problems(snap: Snapshot, lang: str) -> Figure:
+    fig = _figure(6.4, 5, lang)
+    axes = fig.subplots(2, 1, sharex=True)
+    steps = _steps(snap)
+    for ax, col, key in ((axes[0], "problems_per_cadre", "problems_per_cadre"),
+                         (axes[1], "escalations", "escalations")):
+        for lv in range(N_LEVELS):
+            if len(snap.hist):
+                ax.plot(steps, snap.hist[:, lv, COL[col]], color=LEVEL_COLOURS[lv], lw=1.2,
+                        label=i18n.level_name(lv, lang))
+        _marks(ax, snap)
+        ax.set_title(i18n.t(key, lang), fontsize=9)
+        ax.grid(alpha=0.3)
+    axes[0].legend(fontsize=7, frameon=False, ncol=5)
+    axes[1].set_xlabel(i18n.t("month", lang))
+    fig.suptitle(_title(lang, "problems_title"), fontsize=10)
+    return fig
+
+
+def fig_survey(snap: Snapshot, lang: str) -> Figure:
+    fig = _figure(6.4, 3.6, lang)
+    ax = fig.add_subplot()
+    x = np.arange(len(SURVEY_ANSWERS))
+    model_vals = [snap.survey.get(a, float("nan")) for a in SURVEY_ANSWERS]
+    seed_vals = [SURVEY_TARGET[a] for a in SURVEY_ANSWERS]
+    ax.bar(x - 0.2, np.nan_to_num(model_vals), 0.4, color="#264653", label=i18n.t("survey_model", lang))
+    ax.bar(x + 0.2, seed_vals, 0.4, color=SEED_COLOUR, label=i18n.t("survey_seed", lang))
+    for xx, v in zip(x, model_vals, strict=True):
+        if math.isfinite(v):
+            ax.text(xx - 0.2, v, f"{100 * v:.1f}%", ha="center", va="bottom", fontsize=7)
+    for xx, v in zip(x, seed_vals, strict=True):
+        ax.text(xx + 0.2, v, f"{100 * v:.2f}%", ha="center", va="bottom", fontsize=7)
+    ax.set_xticks(x, [i18n.survey_answer(i, lang) for i in range(len(SURVEY_ANSWERS))], fontsize=8)
+    ax.yaxis.set_major_formatter(lambda v, _: f"{100 * v:.0f}%")
+    ax.legend(fontsize=8, frameon=False)
+    ax.set_title(_title(lang, "survey_title"), fontsize=9)
+    return fig
+
+
+DRAW = {"tree": fig_tree, "shares": fig_shares, "funnel": fig_funnel, "beliefs": fig_beliefs,
+        "problems": fig_problems, "survey": fig_survey}
+
+
+def figure_png(name: str, snap: Snapshot, lang: str) -> bytes:
+    """One view as PNG bytes."""
+    if name not in DRAW:
+        raise ValueError(f"figure = {name!r}: allowed are {', '.join(FIGURES)}")
+    lang = export_lang(lang)
+    font = cjk_font() if lang == "zh" else None
+    rc = {"font.family": [font, "DejaVu Sans"]} if font else {}
+    # rcParams are process-wide; the lock keeps two sessions' exports from mixing fonts.
+    with _MPL_LOCK, matplotlib.rc_context(rc):
+        return _png(DRAW[name](snap, lang))
+
+
+def all_figures_zip(snap: Snapshot, lang: str) -> bytes:
+    """Every view as a PNG, in one ZIP archive."""
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in FIGURES:
+            z.writestr(f"{name}_month{snap.step:03d}.png", figure_png(name, snap, lang))
+    return buf.getvalue()
