@@ -7,6 +7,8 @@ review re-reads a cadre's record within the look-back window under drifted stand
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from model.decision import INNOVATION_RECORD_EXPOSURE, ROUTINE_RECORD_EXPOSURE, SEVERITY
@@ -37,5 +39,19 @@ def retro_review(records: np.ndarray, drift: float, u_innov: np.ndarray,
 
 def draw_severity(kind: str, u: np.ndarray) -> np.ndarray:
     """Severity class (MILD, MODERATE, SEVERE) for cases of one kind."""
-    c = np.cumsum(SEVERITY[kind])
-    return np.where(u < c[0], MILD, np.where(u < c[1], MODERATE, SEVERE)).astype(np.int8)
+    return draw_severities((kind,), (len(u),), u)
+
+
+# Upper bounds of MILD and MODERATE in a uniform draw, per kind of case.
+_SEVERITY_BOUNDS = {kind: np.cumsum(w)[:2] for kind, w in SEVERITY.items()}
+
+
+def draw_severities(kinds: Sequence[str], counts: Sequence[int], u: np.ndarray) -> np.ndarray:
+    """:func:`draw_severity` for consecutive runs of cases in one pass.
+
+    ``counts[i]`` cases of kind ``kinds[i]`` follow each other in ``u`` (one uniform per
+    case); the classes equal drawing each run separately with its slice of ``u``.
+    """
+    bounds = np.repeat(np.array([_SEVERITY_BOUNDS[k] for k in kinds]), counts, axis=0)
+    # Bounds increase, so the number of bounds passed is the class: MILD, MODERATE, SEVERE.
+    return (u >= bounds[:, 0]).astype(np.int8) + (u >= bounds[:, 1])

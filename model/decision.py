@@ -7,6 +7,7 @@ true probabilities the accountability and tolerance submodels later apply.
 
 from __future__ import annotations
 
+import functools
 from concurrent.futures import Executor
 
 import numpy as np
@@ -51,6 +52,28 @@ def prob_weight(p: np.ndarray | float, gamma: float) -> np.ndarray:
     g = np.float32(gamma)
     pg = p**g
     return pg / (pg + (np.float32(1.0) - p) ** g) ** (np.float32(1.0) / g)
+
+
+@functools.lru_cache(maxsize=64)
+def _prob_weight_scalar(p: float, gamma: float) -> np.float32:
+    """``prob_weight`` of one number, remembered: the same few parameters recur every month."""
+    return prob_weight(p, gamma)
+
+
+def _prob_weight_of_chances(p: np.ndarray, gamma: float) -> np.ndarray:
+    """``prob_weight`` of chances of which many are exactly 0 (overloaded situations).
+
+    w(0) = 0 exactly, and a power of 0 takes numpy's slow path (about 7x the time of
+    any other number), so only the positive chances are weighted.
+    """
+    p = np.asarray(p, dtype=np.float32)
+    if p.ndim != 1:  # numpy's scalar and array powers may differ in the last bit: keep each
+        return prob_weight(p, gamma)
+    w = np.zeros_like(p)
+    # Integer indices, not a boolean mask: masks select slowly when half of them is True.
+    positive = np.flatnonzero(p > 0)
+    w[positive] = prob_weight(p[positive], gamma)
+    return w
 
 
 def detection_probability(supervision: float, channels: int, visibility: float = 1.0) -> float:
@@ -127,7 +150,7 @@ def situation_terms(p: dict, p_success: np.ndarray, p_irregular: np.ndarray) -> 
     weighted gain of innovating, chance an innovation fails, chance of a missed target."""
     a, g = p["value_curvature"], p["probability_weighting"]
     gain_innov = p["promotion_value"] + p["recognition_value"] + p["problem_value"]
-    return np.stack([prob_weight(p_success, g) * np.float32(gain_innov**a),
+    return np.stack([_prob_weight_of_chances(p_success, g) * np.float32(gain_innov**a),
                      1.0 - np.asarray(p_success, dtype=np.float32),
                      np.asarray(p_irregular, dtype=np.float32)])
 
@@ -144,7 +167,7 @@ def cadre_utilities(p: dict, terms: np.ndarray, bd: np.ndarray, bt: np.ndarray,
     retro = retro_review_probability(p)
     drift = p["standard_drift"]
     drift_innov = min(INNOVATION_RECORD_EXPOSURE * drift, 1.0)
-    t = terms[:, situation]
+    t = np.take(terms, situation, axis=1)  # 4x faster than terms[:, situation], same values
 
     u = np.empty((3, len(bd)), dtype=np.float32)
     # Innovate: gains if it works; if it fails and is detected and not tolerated, a
@@ -159,7 +182,8 @@ def cadre_utilities(p: dict, terms: np.ndarray, bd: np.ndarray, bt: np.ndarray,
     u[ROUTINE] = (
         v(p["routine_credit"])
         - lam * prob_weight(t[2] * bd, g) * v(S * expected_severity("veto"))
-        - lam * prob_weight(retro * drift * ROUTINE_RECORD_EXPOSURE, g) * v(S * expected_severity("retro"))
+        - lam * _prob_weight_scalar(retro * drift * ROUTINE_RECORD_EXPOSURE, g)
+          * v(S * expected_severity("retro"))
     )
     # Avoid: effort saved; only the small risk that inaction itself is noticed.
     u[AVOID] = (
@@ -190,7 +214,7 @@ def choose(p: dict, terms: np.ndarray, belief_detect: np.ndarray, belief_tol: np
         util = cadre_utilities(p, terms, belief_detect[sl], belief_tol[sl], intrinsic[sl],
                                situation[sl])
         probs = logit(util, p["rationality"])
-        seen = None if observed is None else observed[:, unit[sl]]
+        seen = None if observed is None else np.take(observed, unit[sl], axis=1)
         action[sl] = sample(imitate(probs, seen, p["imitation"]), u[sl])
 
     starts = range(0, n, CHUNK)
@@ -232,10 +256,21 @@ def avoidance_forms(n: int, avoid_idx: np.ndarray, innovative_task: np.ndarray,
     cannot pass down, so its weights are renormalised over the rest.
     """
     form = np.full(n, NO_FORM, dtype=np.int8)
-    wi, wr = FORM_WEIGHTS["innovative_task"], FORM_WEIGHTS["routine_task"]
-    w_pass = np.where(innovative_task, wi[PASS_DOWN], wr[PASS_DOWN]) * can_pass_down
-    w_share = np.where(innovative_task, wi[SHARE], wr[SHARE])
-    w_stall = np.where(innovative_task, wi[STALL], wr[STALL])
-    x = u * (w_pass + w_share + w_stall)
-    form[avoid_idx] = np.where(x < w_pass, PASS_DOWN, np.where(x < w_pass + w_share, SHARE, STALL))
+    # Four kinds of avoider (task x can pass down): look their bounds up, not recompute them.
+    kind = 2 * np.asarray(innovative_task, dtype=np.intp) + np.asarray(can_pass_down, dtype=bool)
+    x = u * _FORM_TOTAL.take(kind)
+    # Counting the (increasing) bounds passed gives PASS_DOWN, SHARE or STALL.
+    form[avoid_idx] = (x >= _FORM_PASS.take(kind)).astype(np.int8) + (x >= _FORM_PASS_SHARE.take(kind))
     return form
+
+
+def _form_bounds() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per kind of avoider (2 x innovative task + can pass down): the weight of passing
+    down, of passing down or sharing, and the total, in ``avoidance_forms``' arithmetic."""
+    w = np.array([FORM_WEIGHTS[task] for task in ("routine_task", "innovative_task")
+                  for _ in (False, True)])
+    w_pass = w[:, PASS_DOWN] * np.array([False, True, False, True])
+    return w_pass, w_pass + w[:, SHARE], w_pass + w[:, SHARE] + w[:, STALL]
+
+
+_FORM_PASS, _FORM_PASS_SHARE, _FORM_TOTAL = _form_bounds()

@@ -58,11 +58,26 @@ def observed_shares(unit_counts: np.ndarray, group: np.ndarray, parent: np.ndarr
     Peers are all cadres of the sibling group (units with the same parent); the
     superior is the parent unit. The centre, without either, sees itself.
     """
-    peer = group_sum(unit_counts, group)
-    sup = np.where((parent >= 0)[:, None], unit_counts[np.maximum(parent, 0)], unit_counts)
+    return observed_shares_by_action(unit_counts.T, group, parent, peer_weight).T
+
+
+def observed_shares_by_action(counts: np.ndarray, group: np.ndarray, parent: np.ndarray,
+                              peer_weight: float) -> np.ndarray:
+    """:func:`observed_shares` laid out (3, U): action counts in, action shares out.
+
+    One row per action keeps every operation a long loop over units (a (U, 3) layout
+    makes numpy loop three elements at a time). Shares are computed once per sibling
+    group and per unit, then gathered: the same numbers as computing them per viewer.
+    """
+    counts = np.ascontiguousarray(counts)  # rows are read whole below: contiguous is faster
+    n_units = counts.shape[1]
 
     def shares(c: np.ndarray) -> np.ndarray:
-        tot = c.sum(axis=1, keepdims=True)
+        tot = c[0] + c[1] + c[2]
         return c / np.where(tot > 0, tot, 1.0)
 
-    return peer_weight * shares(peer) + (1.0 - peer_weight) * shares(sup)
+    per_group = np.stack([np.bincount(group, row, minlength=n_units + 1) for row in counts])
+    peer = np.take(shares(per_group), group, axis=1)
+    superior = np.where(parent >= 0, parent, np.arange(n_units))  # the centre sees itself
+    sup = np.take(shares(counts), superior, axis=1)
+    return peer_weight * peer + (1.0 - peer_weight) * sup

@@ -12,7 +12,7 @@ import numpy as np
 
 from model.hierarchy import LEVELS, N_LEVELS, Hierarchy
 from model.learning import group_sum
-from model.state import ACTIONS, AVOID, FORMS, INNOVATE, ROUTINE, CadreState
+from model.state import ACTIONS, AVOID, FORMS, INNOVATE, ROUTINE, CadreState, count_by
 
 SURVEY_MEMORY = 24   # months of cases a cadre can recall when asked
 SURVEY_MANY = 3      # known applications from which a cadre answers "yes, many"
@@ -60,19 +60,49 @@ _COL = {c: i for i, c in enumerate(VALUE_COLUMNS)}
 ROW_LEVELS: tuple[str, ...] = (*LEVELS, "all")
 
 
-def _by_level(levels: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-    return np.bincount(levels, weights, minlength=N_LEVELS).astype(float)
-
-
 def _segment_sum(sorted_levels: np.ndarray):
     """Per-level sums for arrays aligned with ``sorted_levels`` (cadres and units are
     stored level by level, so contiguous segment sums replace scatter-adds)."""
-    starts = np.searchsorted(sorted_levels, np.arange(N_LEVELS))
+    # Needles of the levels' own dtype: int64 needles would cast the whole array first.
+    starts = np.searchsorted(sorted_levels, np.arange(N_LEVELS, dtype=sorted_levels.dtype))
 
     def total(x: np.ndarray) -> np.ndarray:
-        return np.add.reduceat(x, starts, dtype=float)
+        return np.add.reduceat(x, starts, axis=-1, dtype=float)
 
     return total
+
+
+def _column_sums(levels: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """(levels, k) sums of the 0/1 ``columns`` (cases, k) per level of each case.
+
+    One small matrix product instead of a bincount per column; sums of 0/1 are exact.
+    (``take`` rather than ``[]``: indexing with small int arrays is several times slower.)
+    """
+    return _ONE_HOT_LEVEL.take(levels, axis=0).T @ columns.astype(float, copy=False)
+
+
+_ACTION_CODES = np.array([INNOVATE, ROUTINE, AVOID], dtype=np.int8)[:, None]  # order of ACTIONS
+_FORM_CODES = np.arange(len(FORMS), dtype=np.int8)[:, None]  # codes of FORMS, in order
+_ONE_HOT_LEVEL = np.eye(N_LEVELS)
+_ONE_HOT_SEVERITY = np.eye(3)
+
+
+def _column_span(names: tuple[str, ...]) -> slice:
+    """The slice of VALUE_COLUMNS holding ``names``: lets a group of columns be filled, or
+    divided, in one operation. The names must be contiguous and in this order."""
+    start = _COL[names[0]]
+    if VALUE_COLUMNS[start:start + len(names)] != names:
+        raise AssertionError(f"columns {names} are not contiguous in VALUE_COLUMNS")
+    return slice(start, start + len(names))
+
+
+_PER_CADRE = _column_span(SHARE_COLUMNS + MEAN_COLUMNS)
+_ACTION_COLUMNS = _column_span(ACTIONS)
+_FORM_COLUMNS = _column_span(FORMS)
+_STAGE_COLUMNS = _column_span(("cases", "applied", "accepted", "consulted", "approved",
+                               "recognised", "coupons"))
+_SANCTION_COLUMNS = _column_span(("sanctions_mild", "sanctions_moderate", "sanctions_severe",
+                                  "sanctions_omission"))
 
 
 def step_matrix(h: Hierarchy, s: CadreState, ev: StepEvents, problems: np.ndarray) -> np.ndarray:
@@ -80,16 +110,16 @@ def step_matrix(h: Hierarchy, s: CadreState, ev: StepEvents, problems: np.ndarra
     lv = s.level
     by_cadre = _segment_sum(lv)
     by_unit = _segment_sum(h.level)
-    m = np.zeros((N_LEVELS, len(VALUE_COLUMNS)))
+    out = np.zeros((N_LEVELS + 1, len(VALUE_COLUMNS)))
+    m = out[:N_LEVELS]  # rows of the levels; the last row is their total
 
     def put(col: str, values: np.ndarray) -> None:
         m[:, _COL[col]] = values
 
-    put("n_cadres", h.n_cadres.astype(float) @ (h.level[:, None] == np.arange(N_LEVELS)))
-    for code, name in zip((INNOVATE, ROUTINE, AVOID), ACTIONS, strict=True):
-        put(name, by_cadre(s.action == code))
-    for code, name in enumerate(FORMS):
-        put(name, by_cadre(s.form == code))
+    put("n_cadres", by_unit(h.n_cadres))
+    # One (codes, cadres) comparison and one reduction for all codes of a kind.
+    m[:, _ACTION_COLUMNS] = by_cadre(s.action == _ACTION_CODES).T
+    m[:, _FORM_COLUMNS] = by_cadre(s.form == _FORM_CODES).T
     put("belief_tolerance", by_cadre(s.belief_tol))
     put("belief_detection", by_cadre(s.belief_detect))
     put("free_attention", by_cadre(s.free_attention))
@@ -98,27 +128,22 @@ def step_matrix(h: Hierarchy, s: CadreState, ev: StepEvents, problems: np.ndarra
     put("successes", by_cadre(ev.success))
     put("failures", by_cadre(ev.failed))
     put("detections", by_cadre(ev.detected))
-    put("retro_cases", _by_level(lv[ev.retro_idx]))
-    put("promotions", _by_level(lv[ev.promoted]))
-    put("retirements", _by_level(lv[ev.retired]))
-    put("removals", _by_level(lv[ev.removed]))
-    case_lv = lv[ev.case_idx]
-    put("cases", _by_level(case_lv))
-    for j, name in enumerate(("applied", "accepted", "consulted", "approved", "recognised")):
-        put(name, _by_level(case_lv, ev.stages[:, j]))
-    put("coupons", _by_level(case_lv, ev.stages[:, 3] & ~ev.stages[:, 4]))
-    s_lv = lv[ev.sanction_idx]
-    for k, name in enumerate(("sanctions_mild", "sanctions_moderate", "sanctions_severe")):
-        put(name, _by_level(s_lv, ev.sanction_severity == k))
-    put("sanctions_omission", _by_level(s_lv, ev.omission_sanction))
+    counts = count_by(lv, N_LEVELS, ev.retro_idx, ev.promoted, ev.retired, ev.removed)
+    for name, c in zip(("retro_cases", "promotions", "retirements", "removals"), counts, strict=True):
+        put(name, c)
+    st = ev.stages
+    m[:, _STAGE_COLUMNS] = _column_sums(lv[ev.case_idx], np.column_stack(
+        [np.ones(len(st), bool), st, st[:, 3] & ~st[:, 4]]))  # cases, stages, coupons
+    sev = ev.sanction_severity
+    m[:, _SANCTION_COLUMNS] = _column_sums(lv[ev.sanction_idx], np.column_stack(
+        [_ONE_HOT_SEVERITY.take(sev, axis=0), ev.omission_sanction]))  # mild, moderate, severe
     for name, per_unit in ev.unit_counts.items():
         put(name, by_unit(per_unit))
     put("problems", by_unit(problems))
 
-    out = np.vstack([m, m.sum(axis=0)])
+    np.sum(m, axis=0, out=out[N_LEVELS])
     n = np.maximum(out[:, _COL["n_cadres"]], 1.0)[:, None]
-    per_cadre = [_COL[c] for c in SHARE_COLUMNS + MEAN_COLUMNS]
-    out[:, per_cadre] /= n
+    out[:, _PER_CADRE] /= n
     out[:, _COL["problems_per_cadre"]] = out[:, _COL["problems"]] / n[:, 0]
     return out
 

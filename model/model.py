@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from model import decision, dynamics, learning, metrics, threads, tolerance
-from model.accountability import PROMOTION_BLOCK_MONTHS, SEVERE, draw_severity, retro_review
+from model.accountability import PROMOTION_BLOCK_MONTHS, SEVERE, draw_severities, retro_review
 from model.agents import CadreAgent
 from model.hierarchy import N_LEVELS, HierarchySpec, build, custom_spec, get_spec
 from model.params import ParamError, resolve
@@ -42,11 +42,14 @@ from model.state import (
     REC_SUCCEEDED,
     ROUTINE,
     SHARE,
+    count_by,
     init_state,
     replace_cadres,
 )
 
 PROMOTION_MERIT_CAP = 12  # successes in the last year that can raise the promotion chance
+# Kinds of sanctioned case, in the order the step grades them.
+SANCTION_KINDS = ("commission", "retro", "retro", "veto", "omission")
 
 
 # Columns the Mesa DataCollector reports per level (the full set is in ``history()``).
@@ -56,6 +59,57 @@ REPORTED = ("innovate", "routine", "avoid", "belief_tolerance", "belief_detectio
 
 def _latest(model: CadreModel, row: int, col: int) -> float:
     return float(model._mats[-1][row, col]) if model._mats else float("nan")
+
+
+def _rows_cols(a: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """``a[np.ix_(rows, cols)]``: two ``take``s are about twice as fast."""
+    return a.take(rows, axis=0).take(cols, axis=1)
+
+
+def _sorted_unique(idx: np.ndarray) -> np.ndarray:
+    """``np.unique`` of a small index array; its hash table costs ~30 µs on any size."""
+    x = np.sort(idx)
+    keep = np.ones(len(x), dtype=bool)
+    keep[1:] = x[1:] != x[:-1]
+    return x[keep]
+
+
+def _binomial(rng: np.random.Generator, n: np.ndarray, p: float) -> np.ndarray:
+    """``rng.binomial(n, p)`` drawing only where ``n > 0``.
+
+    numpy returns 0 for n = 0 without consuming random numbers, so the draws and the
+    stream are the same; mostly-zero counts (successes per unit) skip most of the loop.
+    """
+    out = np.zeros(len(n), dtype=np.int64)
+    nz = np.flatnonzero(n)
+    out[nz] = rng.binomial(n[nz], p)
+    return out
+
+
+class _MatrixCollector(mesa.DataCollector):
+    """Mesa's DataCollector for reporters that each read one cell of the step's matrix.
+
+    Mesa's ``collect`` calls every reporter and deep-copies its value: 60 calls a month,
+    a tenth of a step at 10k cadres. Reading all cells in one indexing gives the same
+    Python floats. Anything beyond those reporters (added by a user) takes Mesa's path.
+    """
+
+    def __init__(self, cells: dict[str, tuple[int, int]]) -> None:
+        super().__init__(model_reporters={name: partial(_latest, row=r, col=c)
+                                          for name, (r, c) in cells.items()})
+        self._cells = tuple(cells)
+        self._rows = np.array([r for r, _ in cells.values()])
+        self._cols = np.array([c for _, c in cells.values()])
+
+    def collect(self, model: CadreModel) -> None:
+        if (not model._mats or tuple(self.model_reporters) != self._cells
+                or self.agent_reporters or self.agenttype_reporters):
+            super().collect(model)
+            return
+        self._collection_steps.append(model.time)
+        values = model._mats[-1][self._rows, self._cols].tolist()
+        for name, value in zip(self._cells, values, strict=True):
+            self.model_vars[name].append(value)
 
 
 class CadreModel(mesa.Model):
@@ -100,8 +154,11 @@ class CadreModel(mesa.Model):
         # Situations: (unit, leader?) pairs; cadre i is in situation 2*unit + leader.
         self._situation = 2 * self.state.unit + self.state.leader
         self._sit_unit = np.repeat(np.arange(U), 2)
-        self._sit_level = self.hierarchy.level[self._sit_unit]
+        # intp: levels index arrays each step, and int8 indices are converted every time
+        self._sit_level = self.hierarchy.level[self._sit_unit].astype(np.intp)
         self._sit_leader = np.tile([False, True], U)
+        # Posts whose unit has subordinate units to pass work down to (fixed, like the tree).
+        self._can_pass_down = (self.hierarchy.n_children > 0)[self.state.unit]
         self.problems = np.zeros(U)
         self.inbox = np.zeros(U)                 # load passed down to each unit last month
         self.unit_counts: np.ndarray | None = None  # (U, 3) actions last month, for imitation
@@ -111,12 +168,10 @@ class CadreModel(mesa.Model):
         # cadre index -> action code imposed on the next step only (then cleared)
         self.forced_actions: dict[int, int] = {}
 
-        self.datacollector = mesa.DataCollector(
-            model_reporters={
-                f"{lv}_{c}": partial(_latest, row=i, col=metrics.VALUE_COLUMNS.index(c))
-                for i, lv in enumerate(metrics.ROW_LEVELS) for c in REPORTED
-            }
-        )
+        self.datacollector = _MatrixCollector({
+            f"{lv}_{c}": (i, metrics.VALUE_COLUMNS.index(c))
+            for i, lv in enumerate(metrics.ROW_LEVELS) for c in REPORTED
+        })
         if agents:
             for i in range(self.state.n):
                 CadreAgent(self, i)
@@ -157,8 +212,9 @@ class CadreModel(mesa.Model):
         terms = decision.situation_terms(p, p_success, p_irregular)
         seen = None
         if self.unit_counts is not None:
-            shares = learning.observed_shares(self.unit_counts, h.group, h.parent, p["peer_weight"])
-            seen = np.ascontiguousarray(shares.T, dtype=np.float32)
+            shares = learning.observed_shares_by_action(self.unit_counts.T, h.group, h.parent,
+                                                        p["peer_weight"])
+            seen = shares.astype(np.float32)
         s.action = decision.choose(p, terms, s.belief_detect, s.belief_tol, s.intrinsic, sit,
                                    s.unit, seen, rng.random(N, dtype=np.float32),
                                    threads.pool_for(N))
@@ -172,7 +228,7 @@ class CadreModel(mesa.Model):
         k = len(avoid_idx)
         s.form = decision.avoidance_forms(
             N, avoid_idx, rng.random(k) < p["innovative_task_share"],
-            (h.n_children > 0)[s.unit[avoid_idx]], rng.random(k))
+            self._can_pass_down[avoid_idx], rng.random(k))
 
         # 3. outcomes
         innov_idx = np.flatnonzero(s.action == INNOVATE)
@@ -194,25 +250,28 @@ class CadreModel(mesa.Model):
         p_omit = decision.detection_probability(p["supervision"], p["supervision_channels"],
                                                 p["omission_visibility"])
         misstep_idx = np.flatnonzero(failed | irregular)
-        det_misstep = np.zeros(N, dtype=bool)
-        det_misstep[misstep_idx] = rng.random(len(misstep_idx)) < p_det
-        det_fail = det_misstep & failed
-        det_irr = det_misstep & irregular
+        misstep_detected = rng.random(len(misstep_idx)) < p_det
+        # Index subsets are taken from the (small) sets they belong to, not from masks
+        # over all cadres; failed and irregular acts are disjoint (innovate vs routine).
+        detected_idx = misstep_idx[misstep_detected]
+        fail_idx = detected_idx[failed[detected_idx]]
+        veto_idx = detected_idx[irregular[detected_idx]]
         # Sharing responsibility sheds the case with probability share_dilution (S000-14).
-        keep = np.where(s.form[avoid_idx] == SHARE, rng.random(k) >= p["share_dilution"], True)
-        det_omit = np.zeros(N, dtype=bool)
-        det_omit[avoid_idx] = (rng.random(k) < p_omit) & keep
+        keep = (s.form[avoid_idx] != SHARE) | (rng.random(k) >= p["share_dilution"])
+        omit_idx = avoid_idx[(rng.random(k) < p_omit) & keep]
+        detected = np.zeros(N, dtype=bool)
+        detected[detected_idx] = True
+        detected[omit_idx] = True
 
         reviewed = np.flatnonzero(rng.random(N, dtype=np.float32) < p["retroactive_risk"])
         rows_back = (s.hist_pos - 1 - np.arange(min(p["lookback"], HISTORY_LEN - 1))) % HISTORY_LEN
-        records = s.history[np.ix_(rows_back, reviewed)]
+        records = _rows_cols(s.history, rows_back, reviewed)
         k = len(reviewed)
         found, innov_case = retro_review(records, p["standard_drift"], rng.random(k), rng.random(k))
         retro_idx = reviewed[found]
         retro_innov = innov_case[found]
 
         # 5. tolerance procedure for good-faith cases (current failures, past innovations)
-        fail_idx = np.flatnonzero(det_fail)
         case_idx = np.concatenate([fail_idx, retro_idx[retro_innov]])
         n_cases = len(case_idx)
         high_profile = rng.random(n_cases) < p["high_profile_share"]
@@ -222,24 +281,19 @@ class CadreModel(mesa.Model):
         not_tol_retro = case_idx[len(fail_idx):][~tolerated[len(fail_idx):]]
 
         # sanctions, graded by kind of case
-        groups = [
-            ("commission", not_tol_fail),
-            ("retro", not_tol_retro),
-            ("retro", retro_idx[~retro_innov]),
-            ("veto", np.flatnonzero(det_irr)),
-            ("omission", np.flatnonzero(det_omit)),
-        ]
-        sanction_idx = np.concatenate([g[1] for g in groups])
-        sanction_sev = np.concatenate([draw_severity(kind, rng.random(len(idx))) for kind, idx in groups])
-        omission_flag = np.concatenate([np.full(len(idx), kind == "omission") for kind, idx in groups])
+        groups = (not_tol_fail, not_tol_retro, retro_idx[~retro_innov], veto_idx, omit_idx)
+        counts = [len(idx) for idx in groups]
+        sanction_idx = np.concatenate(groups)
+        # One draw for all groups: the same uniforms as one draw per group, in order.
+        sanction_sev = draw_severities(SANCTION_KINDS, counts, rng.random(len(sanction_idx)))
+        omission_flag = np.repeat(np.array(SANCTION_KINDS) == "omission", counts)
         np.add.at(s.sanctions, sanction_idx, np.int32(1))  # typed: numpy's fast path
         np.add.at(s.tolerated, case_idx[tolerated], np.int32(1))
         s.blocked = np.maximum(s.blocked - 1, 0).astype(np.int16)
         s.blocked[sanction_idx] = PROMOTION_BLOCK_MONTHS
 
         # 6. learning from what each unit can see
-        self._learn(det_fail | det_irr, failed | irregular, retro_idx, case_idx, tolerated,
-                    sanction_idx, sanction_sev, omission_flag, n_fail=len(fail_idx))
+        self._learn(misstep_idx, misstep_detected, retro_idx, case_idx, tolerated, sanction_idx)
         unit_counts = np.bincount(3 * s.unit + s.action, minlength=3 * U).reshape(U, 3).astype(float)
 
         # 7. dynamics: problems, absorption, passing down, escalation, careers
@@ -253,7 +307,7 @@ class CadreModel(mesa.Model):
 
         ev = metrics.StepEvents(
             overload=overload[sit], success=success, failed=failed,
-            detected=det_fail | det_irr | det_omit, retro_idx=retro_idx, case_idx=case_idx,
+            detected=detected, retro_idx=retro_idx, case_idx=case_idx,
             stages=stages, sanction_idx=sanction_idx, sanction_severity=sanction_sev,
             omission_sanction=omission_flag, unit_counts=uc,
             promoted=promoted, retired=retired, removed=removed,
@@ -261,38 +315,34 @@ class CadreModel(mesa.Model):
         self._mats.append(metrics.step_matrix(h, s, ev, self.problems))
         self.datacollector.collect(self)
 
-    def _learn(self, detected_missteps, missteps, retro_idx, case_idx, tolerated, sanction_idx,
-               sanction_sev, omission_flag, n_fail: int) -> None:
+    def _learn(self, misstep_idx, misstep_detected, retro_idx, case_idx, tolerated,
+               sanction_idx) -> None:
         p, s, h, rng = self.p, self.state, self.hierarchy, self.rng
-        U = h.n_units
-
-        def per_unit(idx, w=None):
-            return np.bincount(s.unit[idx], w, minlength=U).astype(float)
+        # What gets publicised: sanctions, tolerated cases, sanctions of good-faith cases
+        # (drawn in this order; nothing below draws, so all counts can be made at once).
+        pub = rng.random(len(sanction_idx)) < p["sanction_publicity"]
+        pub_tol = rng.random(len(case_idx)) < p["tolerance_publicity"]
+        not_tol_cases = case_idx[~tolerated]
+        pub_fail = rng.random(len(not_tol_cases)) < p["sanction_publicity"]
+        # Counting over the (sparse) indices is cheaper than weighting all N cadres.
+        pub_u, retro_u, caught_u, own_u, tol_u, cases_u, pub_tol_u, pub_fail_u = count_by(
+            s.unit, h.n_units, sanction_idx[pub], retro_idx, misstep_idx[misstep_detected],
+            misstep_idx, case_idx[tolerated], case_idx, case_idx[tolerated & pub_tol],
+            not_tol_cases[pub_fail])
 
         # Detection: missteps in the unit and how many were caught, plus publicised sanctions.
-        pub = rng.random(len(sanction_idx)) < p["sanction_publicity"]
-        pub_u = per_unit(sanction_idx[pub])
         pub_other = learning.group_sum(pub_u, h.group) - pub_u
-        # Counting over the (sparse) indices is cheaper than weighting all N cadres.
-        own = np.flatnonzero(missteps)
-        retro_u = per_unit(retro_idx)
-        hits = per_unit(np.flatnonzero(detected_missteps)) + retro_u
-        total = per_unit(own) + retro_u
+        hits = caught_u + retro_u
+        total = own_u + retro_u
         rate, has = learning.observed_rate(hits, total, pub_other, pub_other)
         lr, nb = p["learning_rate"], p["negativity_bias"]
         s.belief_detect = learning.update(s.belief_detect, rate.astype(s.belief_detect.dtype)[s.unit], has[s.unit], lr, nb, True)
+        own = misstep_idx
         s.belief_detect[own] = learning.update(
-            s.belief_detect[own], detected_missteps[own].astype(float), np.ones(len(own), bool), lr, nb, True)
+            s.belief_detect[own], misstep_detected.astype(float), np.ones(len(own), bool), lr, nb, True)
 
         # Tolerance: own-unit cases and their outcome; publicised tolerated cases and
         # publicised sanctions of good-faith cases in peer units.
-        tol_u = per_unit(case_idx[tolerated])
-        cases_u = per_unit(case_idx)
-        pub_tol = rng.random(len(case_idx)) < p["tolerance_publicity"]
-        pub_tol_u = per_unit(case_idx[tolerated & pub_tol])
-        # sanctions of good-faith cases that were publicised (non-omission, from cases)
-        not_tol_cases = case_idx[~tolerated]
-        pub_fail_u = per_unit(not_tol_cases[rng.random(len(not_tol_cases)) < p["sanction_publicity"]])
         pt_other = learning.group_sum(pub_tol_u, h.group) - pub_tol_u
         pf_other = learning.group_sum(pub_fail_u, h.group) - pub_fail_u
         rate, has = learning.observed_rate(tol_u, cases_u, pt_other, pt_other + pf_other)
@@ -306,7 +356,7 @@ class CadreModel(mesa.Model):
         U = h.n_units
         inflow = rng.poisson(p["problem_inflow"] * h.n_cadres).astype(float)
         succ_u = np.bincount(s.unit[success_idx], minlength=U).astype(float)
-        absorbed = rng.binomial(succ_u.astype(np.int64), p["absorption_rate"]).astype(float)
+        absorbed = _binomial(rng, succ_u.astype(np.int64), p["absorption_rate"]).astype(float)
         absorbed[h.parent < 0] = 0.0  # the centre has no one above to absorb its pilots
         solved_routine = rng.binomial(unit_counts[:, ROUTINE].astype(np.int64), p["routine_solve"])
         solved = solved_routine + p["innovation_yield"] * succ_u + dynamics.absorbed_diffusion(absorbed, h)
@@ -339,7 +389,7 @@ class CadreModel(mesa.Model):
         scale = 1 + PROMOTION_MERIT_CAP
         cand = np.flatnonzero((rng.random(N, dtype=np.float32) < min(p["promotion_rate"] * scale, 1.0)) & (s.blocked == 0))
         last_year = (s.hist_pos - np.arange(12)) % HISTORY_LEN
-        merit = (s.history[np.ix_(last_year, cand)] == REC_SUCCEEDED).sum(axis=0)
+        merit = (_rows_cols(s.history, last_year, cand) == REC_SUCCEEDED).sum(axis=0)
         promoted = cand[rng.random(len(cand)) * scale < 1 + np.minimum(merit, PROMOTION_MERIT_CAP)]
         leaving = rng.random(N, dtype=np.float32) < p["turnover_rate"]
         retiring = leaving.copy()
@@ -349,7 +399,7 @@ class CadreModel(mesa.Model):
         retiring[promoted] = False
         s.tenure += 1
         replace_cadres(s, np.flatnonzero(leaving), p, rng)
-        return promoted, np.flatnonzero(retiring), np.unique(severe_idx)
+        return promoted, np.flatnonzero(retiring), _sorted_unique(severe_idx)
 
     # ----------------------------------------------------------------- outputs
     def run(self, steps: int) -> CadreModel:
