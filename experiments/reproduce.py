@@ -69,6 +69,10 @@ class Scale:
     calib_draws: int           # ABC prior draws
     calib_validation: int      # replicates at the fitted values
     calib_branching: tuple[int, int, int, int] | None
+    # Seed 003 surveyed cadres of real-sized units: what a leader or a colleague can know
+    # depends on how many cadres a unit has, so the full calibration runs on the province
+    # preset (real staffing, townships ~86 % of cadres as nationally), not on classroom units.
+    calib_preset: str = "classroom"
 
     @property
     def hierarchy(self) -> str:
@@ -84,7 +88,8 @@ QUICK = Scale("quick", None, steps=60, reps=3, lever_points=5, diffusion_reps=4,
 FULL = Scale("full", (3, 4, 5, 6), steps=150, reps=8, lever_points=7, diffusion_reps=16,
              phase_points=6, phase_reps=4, corner_reps=12, scenario_reps=12, long_steps=240,
              sobol_n=64, morris_r=10, sens_branching=(2, 3, 4, 6), sens_steps=120,
-             calib_draws=600, calib_validation=16, calib_branching=(2, 3, 4, 6))
+             calib_draws=600, calib_validation=16, calib_branching=None,
+             calib_preset="province")
 SCALES = {"quick": QUICK, "full": FULL}
 
 
@@ -100,6 +105,7 @@ class Task:
     branching: tuple[int, int, int, int] | None = None
     series: bool = False    # keep the whole per-level history
     units: bool = False     # keep every unit's avoidance share every month
+    preset: str = "classroom"  # used when ``branching`` is None
 
 
 def run_task(task: Task) -> dict[str, Any]:
@@ -109,7 +115,7 @@ def run_task(task: Task) -> dict[str, Any]:
     needs the Mesa agent views.
     """
     cpu0 = time.process_time()
-    kw: dict[str, Any] = {"branching": task.branching} if task.branching else {"preset": "classroom"}
+    kw: dict[str, Any] = {"branching": task.branching} if task.branching else {"preset": task.preset}
     m = CadreModel(task.scenario, rng=task.seed, agents=False, **kw, **dict(task.params))
     unit_avoid = []
     if task.units:

@@ -167,6 +167,7 @@ class CadreModel(mesa.Model):
         self._mats: list[np.ndarray] = []   # per step: (levels + all, VALUE_COLUMNS)
         # cadre index -> action code imposed on the next step only (then cleared)
         self.forced_actions: dict[int, int] = {}
+        self.last_events: metrics.StepEvents | None = None  # set by each step
 
         self.datacollector = _MatrixCollector({
             f"{lv}_{c}": (i, metrics.VALUE_COLUMNS.index(c))
@@ -312,6 +313,7 @@ class CadreModel(mesa.Model):
             omission_sanction=omission_flag, unit_counts=uc,
             promoted=promoted, retired=retired, removed=removed,
         )
+        self.last_events = ev  # what happened this month, for callers who follow one cadre
         self._mats.append(metrics.step_matrix(h, s, ev, self.problems))
         self.datacollector.collect(self)
 
