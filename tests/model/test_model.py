@@ -38,6 +38,22 @@ def test_mesa_batch_run_works_unmodified():
     assert df["Step"].eq(5).all()
 
 
+def test_datacollector_matches_history_and_accepts_user_reporters():
+    m = CadreModel(scenario="tightened_accountability", rng=3, agents=False).run(6)
+    dc = m.datacollector.get_model_vars_dataframe()
+    h = m.history().set_index(["step", "level"])
+    assert len(dc) == 6
+    for col in ("township_innovate", "all_avoid", "county_belief_tolerance"):
+        level, name = col.split("_", 1)
+        assert dc[col].tolist() == pytest.approx(h.xs(level, level="level")[name].tolist())
+    # a reporter added by a user goes through Mesa's own collect()
+    m.datacollector.model_reporters["months"] = lambda mod: mod.steps
+    m.datacollector.model_vars["months"] = []
+    m.run(2)
+    assert m.datacollector.model_vars["months"] == [7, 8]
+    assert len(m.datacollector.model_vars["all_avoid"]) == 8
+
+
 def test_same_seed_same_outputs_different_seed_differs():
     a = CadreModel(scenario="tightening_then_loosening", rng=7, agents=False).run(50).history()
     b = CadreModel(scenario="tightening_then_loosening", rng=7, agents=False).run(50).history()
