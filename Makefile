@@ -7,7 +7,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-# The main job: the quick findings report (out/demo/report.html), about a minute on 2 cores.
+# The main job: the quick findings report (out/demo/report.html), under a minute on 2 cores.
 DEMO_CMD ?= $(VENV)/bin/cadre-sim reproduce --quick --out out/demo
 # Candidates in order; each is used only if it runs and reports version >= 3.12.
 PYTHON_CANDIDATES ?= python3.13 python3.12 $(wildcard /root/.pyenv/versions/3.1[23]*/bin/python) python3
