@@ -229,8 +229,17 @@ def _worker_source_hash() -> str:
     return worker_hash()
 
 
+# Dask's nanny starts workers with MALLOC_TRIM_THRESHOLD_=65536 so that long-lived workers
+# hand freed memory back to the OS. That also fixes glibc's mmap threshold, so the model's
+# short-lived numpy temporaries are mapped and unmapped every step: 15-25 % slower runs at
+# 10k cadres (run_one 0.47 s vs 0.57 s, same process otherwise). A sweep's runs are short
+# and its workers end with it, so local workers start without it (None unsets it).
+_TRIM_KEY = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
+
+
 def connect(workers: int | None, scheduler: str | None, timeout: float = 10.0) -> tuple[Any, Any]:
     """A Dask client (and the LocalCluster it owns, or None) ready to run tasks."""
+    import dask
     from distributed import Client, LocalCluster
 
     if scheduler:
@@ -248,7 +257,7 @@ def connect(workers: int | None, scheduler: str | None, timeout: float = 10.0) -
                              f"{max(timeout, 30.0):g} s; start some with `dask worker {scheduler}`") from None
         return client, None
     n = workers or os.cpu_count() or 1
-    with _ignoring_sigint():
+    with _ignoring_sigint(), dask.config.set({_TRIM_KEY: None}):
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                dashboard_address=None, scheduler_port=0,
                                silence_logs=logging.ERROR)

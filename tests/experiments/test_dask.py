@@ -28,3 +28,25 @@ def test_dask_cluster_gives_the_same_tables(dask_cluster: str, tmp_path: Path) -
     session = read_manifest(out)["sessions"][-1]
     assert session["executor"] == {"scheduler": dask_cluster, "workers": 2}
     assert session["runs"] == 5 and session["status"] == "complete"
+
+
+def _malloc_trim() -> str | None:
+    import os
+
+    return os.environ.get("MALLOC_TRIM_THRESHOLD_")
+
+
+@pytest.mark.dask
+@pytest.mark.timeout(120)
+def test_local_workers_start_without_dask_malloc_trim() -> None:
+    """Dask's default MALLOC_TRIM_THRESHOLD_=65536 slows this model's runs by 15-25 %."""
+    import dask
+
+    from experiments.runner import _close, connect
+
+    assert dask.config.get("distributed.nanny.pre-spawn-environ")["MALLOC_TRIM_THRESHOLD_"] == 65536
+    client, cluster = connect(1, None)
+    try:
+        assert list(client.run(_malloc_trim).values()) == [None]
+    finally:
+        _close(client, cluster)
