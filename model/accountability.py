@@ -7,6 +7,7 @@ review re-reads a cadre's record within the look-back window under drifted stand
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -52,6 +53,14 @@ def draw_severities(kinds: Sequence[str], counts: Sequence[int], u: np.ndarray) 
     ``counts[i]`` cases of kind ``kinds[i]`` follow each other in ``u`` (one uniform per
     case); the classes equal drawing each run separately with its slice of ``u``.
     """
-    bounds = np.repeat(np.array([_SEVERITY_BOUNDS[k] for k in kinds]), counts, axis=0)
+    mild, moderate = _bounds_of(tuple(kinds))
     # Bounds increase, so the number of bounds passed is the class: MILD, MODERATE, SEVERE.
-    return (u >= bounds[:, 0]).astype(np.int8) + (u >= bounds[:, 1])
+    return (u >= np.repeat(mild, counts)).astype(np.int8) + (u >= np.repeat(moderate, counts))
+
+
+@functools.lru_cache(maxsize=16)
+def _bounds_of(kinds: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Upper bounds of MILD and of MODERATE per kind in ``kinds`` (the step asks for the
+    same kinds every month)."""
+    bounds = np.array([_SEVERITY_BOUNDS[k] for k in kinds])
+    return bounds[:, 0].copy(), bounds[:, 1].copy()

@@ -169,27 +169,28 @@ def cadre_utilities(p: dict, terms: np.ndarray, bd: np.ndarray, bt: np.ndarray,
     drift_innov = min(INNOVATION_RECORD_EXPOSURE * drift, 1.0)
     t = np.take(terms, situation, axis=1)  # 4x faster than terms[:, situation], same values
 
+    def loss(chance: np.ndarray, kind: str) -> np.ndarray:
+        """lam * w(chance) * v(S * expected severity), in that order of operations."""
+        w = prob_weight(chance, g)
+        w *= lam  # in place: the same product as lam * w, one array fewer
+        w *= v(S * expected_severity(kind))
+        return w
+
+    # Each row is built in place in ``u``, in the same order of operations as
+    # ``x0 + x1 - x2 - ...`` (float32 results do not depend on where they are stored).
     u = np.empty((3, len(bd)), dtype=np.float32)
+    not_tolerated = 1.0 - bt  # believed chance a case is not tolerated (used twice)
     # Innovate: gains if it works; if it fails and is detected and not tolerated, a
     # sanction; and the act stays on record for retroactive review.
-    u[INNOVATE] = (
-        t[0]
-        + intrinsic**a
-        - lam * prob_weight(t[1] * bd * (1.0 - bt), g) * v(S * expected_severity("commission"))
-        - lam * prob_weight(retro * drift_innov * (1.0 - bt), g) * v(S * expected_severity("retro"))
-    )
+    np.add(t[0], intrinsic**a, out=u[INNOVATE])
+    u[INNOVATE] -= loss(t[1] * bd * not_tolerated, "commission")
+    u[INNOVATE] -= loss(retro * drift_innov * not_tolerated, "retro")
     # Routine compliance: credit, the risk of a missed one-veto target, and a record.
-    u[ROUTINE] = (
-        v(p["routine_credit"])
-        - lam * prob_weight(t[2] * bd, g) * v(S * expected_severity("veto"))
-        - lam * _prob_weight_scalar(retro * drift * ROUTINE_RECORD_EXPOSURE, g)
-          * v(S * expected_severity("retro"))
-    )
+    np.subtract(v(p["routine_credit"]), loss(t[2] * bd, "veto"), out=u[ROUTINE])
+    u[ROUTINE] -= (lam * _prob_weight_scalar(retro * drift * ROUTINE_RECORD_EXPOSURE, g)
+                   * v(S * expected_severity("retro")))
     # Avoid: effort saved; only the small risk that inaction itself is noticed.
-    u[AVOID] = (
-        v(p["avoid_relief"])
-        - lam * prob_weight(bd * p["omission_visibility"], g) * v(S * expected_severity("omission"))
-    )
+    np.subtract(v(p["avoid_relief"]), loss(bd * p["omission_visibility"], "omission"), out=u[AVOID])
     return u
 
 
@@ -213,8 +214,10 @@ def choose(p: dict, terms: np.ndarray, belief_detect: np.ndarray, belief_tol: np
         sl = slice(lo, min(lo + CHUNK, n))
         util = cadre_utilities(p, terms, belief_detect[sl], belief_tol[sl], intrinsic[sl],
                                situation[sl])
-        probs = logit(util, p["rationality"])
-        seen = None if observed is None else np.take(observed, unit[sl], axis=1)
+        # ``sample`` reads only the chances of innovating and of routine: the rows
+        # computed and mixed are those two (each row's numbers are unchanged).
+        probs = logit(util, p["rationality"], rows=2)
+        seen = None if observed is None else np.take(observed[:2], unit[sl], axis=1)
         action[sl] = sample(imitate(probs, seen, p["imitation"]), u[sl])
 
     starts = range(0, n, CHUNK)
@@ -227,11 +230,16 @@ def choose(p: dict, terms: np.ndarray, belief_detect: np.ndarray, belief_tol: np
     return action
 
 
-def logit(u: np.ndarray, beta: float) -> np.ndarray:
-    """Multinomial logit choice probabilities over axis 0 of (3, N), numerically stable."""
+def logit(u: np.ndarray, beta: float, rows: int = 3) -> np.ndarray:
+    """Multinomial logit choice probabilities over axis 0 of (3, N), numerically stable.
+
+    ``rows`` < 3 returns only the first ``rows`` actions' probabilities.
+    """
     m = np.maximum(np.maximum(u[0], u[1]), u[2])
-    e = np.exp(np.float32(beta) * (u - m))
-    return e / (e[0] + e[1] + e[2])
+    e = u - m
+    e *= np.float32(beta)  # in place: the same numbers as beta * (u - m), one array fewer
+    np.exp(e, out=e)
+    return e[:rows] / (e[0] + e[1] + e[2])
 
 
 def imitate(p_choice: np.ndarray, observed: np.ndarray | None, strength: float) -> np.ndarray:

@@ -26,6 +26,21 @@ def group_sum(unit_values: np.ndarray, group: np.ndarray) -> np.ndarray:
     return np.stack(cols, axis=1)
 
 
+def group_totals(rows: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """(k, U + 1) totals of each row of ``rows`` (k, U) per sibling group, in one
+    ``np.bincount``: each bin adds its values in the same order as a bincount per row,
+    so the sums are the same numbers, for one call instead of k."""
+    k, n_units = rows.shape
+    n = n_units + 1  # group ids run to n_units (the centre's own group)
+    keys = (group + n * np.arange(k)[:, None]).ravel()
+    return np.bincount(keys, rows.ravel(), minlength=k * n).reshape(k, n)
+
+
+def group_sums(rows: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """:func:`group_sum` of each row of ``rows`` (k, U)."""
+    return np.take(group_totals(rows, group), group, axis=1)
+
+
 def observed_rate(hits: np.ndarray, total: np.ndarray, pub_hits: np.ndarray,
                   pub_total: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Rate a unit's members observe: own-unit cases plus publicised peer cases.
@@ -38,17 +53,25 @@ def observed_rate(hits: np.ndarray, total: np.ndarray, pub_hits: np.ndarray,
     return np.where(has, num / np.where(has, den, 1.0), 0.0), has
 
 
-def update(belief: np.ndarray, signal: np.ndarray, has_signal: np.ndarray, rate: float,
+def update(belief: np.ndarray, signal: np.ndarray, has_signal: np.ndarray | None, rate: float,
            negativity_bias: float, bad_when_higher: bool) -> np.ndarray:
-    """Move beliefs toward the signal; bad news moves them ``negativity_bias`` times faster."""
+    """Move beliefs toward the signal; bad news moves them ``negativity_bias`` times faster.
+
+    ``has_signal`` None means every belief has a signal. Returns a new array.
+    """
     # Arithmetic in the beliefs' own dtype: at national scale this runs over a million
     # cadres four times a month, and float64 temporaries double the memory traffic.
     dt = belief.dtype
-    signal = np.asarray(signal, dtype=dt)
-    bad = signal > belief if bad_when_higher else signal < belief
+    diff = np.subtract(signal, belief, dtype=dt)  # = signal cast to dt, minus belief
+    # diff > 0 exactly when signal > belief (IEEE: x - y is 0 only if x == y).
+    bad = diff > 0 if bad_when_higher else diff < 0
     step = np.where(bad, dt.type(min(rate * negativity_bias, 1.0)), dt.type(rate))
-    new = np.where(has_signal, belief + step * (signal - belief), belief)
-    return new.astype(dt, copy=False)
+    # belief + step * diff, computed in place in diff: the same roundings, fewer temporaries.
+    np.multiply(step, diff, out=diff)
+    np.add(belief, diff, out=diff)
+    if has_signal is not None:
+        np.copyto(diff, belief, where=~has_signal)
+    return diff
 
 
 def observed_shares(unit_counts: np.ndarray, group: np.ndarray, parent: np.ndarray,
@@ -63,21 +86,29 @@ def observed_shares(unit_counts: np.ndarray, group: np.ndarray, parent: np.ndarr
 
 def observed_shares_by_action(counts: np.ndarray, group: np.ndarray, parent: np.ndarray,
                               peer_weight: float) -> np.ndarray:
-    """:func:`observed_shares` laid out (3, U): action counts in, action shares out.
+    """:func:`observed_shares` laid out (3, U): action counts in, action shares out."""
+    return shares_seen(counts, group, superiors(parent), peer_weight)
+
+
+def superiors(parent: np.ndarray) -> np.ndarray:
+    """The unit each unit looks up to: its parent; the centre sees itself."""
+    return np.where(parent >= 0, parent, np.arange(len(parent)))
+
+
+def shares_seen(counts: np.ndarray, group: np.ndarray, superior: np.ndarray,
+                peer_weight: float) -> np.ndarray:
+    """:func:`observed_shares_by_action` with the ``superiors`` computed beforehand.
 
     One row per action keeps every operation a long loop over units (a (U, 3) layout
     makes numpy loop three elements at a time). Shares are computed once per sibling
     group and per unit, then gathered: the same numbers as computing them per viewer.
     """
     counts = np.ascontiguousarray(counts)  # rows are read whole below: contiguous is faster
-    n_units = counts.shape[1]
 
     def shares(c: np.ndarray) -> np.ndarray:
         tot = c[0] + c[1] + c[2]
         return c / np.where(tot > 0, tot, 1.0)
 
-    per_group = np.stack([np.bincount(group, row, minlength=n_units + 1) for row in counts])
-    peer = np.take(shares(per_group), group, axis=1)
-    superior = np.where(parent >= 0, parent, np.arange(n_units))  # the centre sees itself
+    peer = np.take(shares(group_totals(counts, group)), group, axis=1)
     sup = np.take(shares(counts), superior, axis=1)
     return peer_weight * peer + (1.0 - peer_weight) * sup

@@ -12,7 +12,18 @@ import numpy as np
 
 from model.hierarchy import LEVELS, N_LEVELS, Hierarchy
 from model.learning import group_sum
-from model.state import ACTIONS, AVOID, FORMS, INNOVATE, ROUTINE, CadreState, count_by
+from model.state import (
+    ACTIONS,
+    AVOID,
+    FORMS,
+    INNOVATE,
+    PASS_DOWN,
+    ROUTINE,
+    SHARE,
+    STALL,
+    CadreState,
+    count_by,
+)
 
 SURVEY_MEMORY = 24   # months of cases a cadre can recall when asked
 SURVEY_MANY = 3      # known applications from which a cadre answers "yes, many"
@@ -72,19 +83,39 @@ def _segment_sum(sorted_levels: np.ndarray):
     return total
 
 
-def _column_sums(levels: np.ndarray, columns: np.ndarray) -> np.ndarray:
-    """(levels, k) sums of the 0/1 ``columns`` (cases, k) per level of each case.
+def _cadre_tallies(s: CadreState, ev: StepEvents) -> np.ndarray:
+    """Counts of cadres per level by action, form (or none), success, failure and
+    detection: array (levels, 3, 4, 2, 2, 2) from one ``np.bincount`` over a mixed-radix
+    key, instead of one comparison and one float reduction per code and mask."""
+    key = s.level.astype(np.int16) * 3 + s.action  # int16: the largest key is 479
+    key *= 4
+    key += s.form
+    key += 1  # NO_FORM (-1) -> 0
+    for mask in (ev.success, ev.failed, ev.detected):
+        key *= 2
+        key += mask
+    return np.bincount(key, minlength=N_LEVELS * 96).reshape(N_LEVELS, 3, 4, 2, 2, 2)
 
-    One small matrix product instead of a bincount per column; sums of 0/1 are exact.
-    (``take`` rather than ``[]``: indexing with small int arrays is several times slower.)
-    """
-    return _ONE_HOT_LEVEL.take(levels, axis=0).T @ columns.astype(float, copy=False)
+
+def _tally_weights() -> np.ndarray:
+    """0/1 matrix (96 tally categories, ``_TALLY_COLUMNS``): which categories of
+    ``_cadre_tallies`` add to which reporter; one matrix product reads all of them."""
+    action, form, success, failed, detected = np.indices((3, 4, 2, 2, 2)).reshape(5, -1)
+    form -= 1  # back to form codes, NO_FORM = -1
+    return np.column_stack([action == INNOVATE, action == ROUTINE, action == AVOID,
+                            form == PASS_DOWN, form == SHARE, form == STALL,
+                            success, failed, detected]).astype(float)
 
 
-_ACTION_CODES = np.array([INNOVATE, ROUTINE, AVOID], dtype=np.int8)[:, None]  # order of ACTIONS
-_FORM_CODES = np.arange(len(FORMS), dtype=np.int8)[:, None]  # codes of FORMS, in order
-_ONE_HOT_LEVEL = np.eye(N_LEVELS)
-_ONE_HOT_SEVERITY = np.eye(3)
+_TALLY_COLUMNS = (*ACTIONS, *FORMS, "successes", "failures", "detections")
+_TALLY_WEIGHTS = _tally_weights()
+# Per-cadre reals summed per level (stacked: one reduction).
+_CADRE_MEANS = ("belief_tolerance", "belief_detection", "free_attention")
+# Per-unit values summed per level (stacked: one reduction).
+_UNIT_SUMS = ("n_cadres", "absorbed", "passed_down", "inflow", "solved", "escalations", "problems")
+_CASE_COUNTS = ("retro_cases", "promotions", "retirements", "removals",
+                "cases", "applied", "accepted", "consulted", "approved", "recognised", "coupons",
+                "sanctions_mild", "sanctions_moderate", "sanctions_severe", "sanctions_omission")
 
 
 def _column_span(names: tuple[str, ...]) -> slice:
@@ -97,12 +128,10 @@ def _column_span(names: tuple[str, ...]) -> slice:
 
 
 _PER_CADRE = _column_span(SHARE_COLUMNS + MEAN_COLUMNS)
-_ACTION_COLUMNS = _column_span(ACTIONS)
-_FORM_COLUMNS = _column_span(FORMS)
-_STAGE_COLUMNS = _column_span(("cases", "applied", "accepted", "consulted", "approved",
-                               "recognised", "coupons"))
-_SANCTION_COLUMNS = _column_span(("sanctions_mild", "sanctions_moderate", "sanctions_severe",
-                                  "sanctions_omission"))
+# Positions in VALUE_COLUMNS of each group of reporters ``step_matrix`` fills at once.
+_COLUMN_INDEX = {cols: np.array([_COL[c] for c in cols])
+                 for cols in (_TALLY_COLUMNS, ("innovations",), _CADRE_MEANS, ("overload",),
+                              _CASE_COUNTS, _UNIT_SUMS)}
 
 
 def step_matrix(h: Hierarchy, s: CadreState, ev: StepEvents, problems: np.ndarray) -> np.ndarray:
@@ -113,33 +142,25 @@ def step_matrix(h: Hierarchy, s: CadreState, ev: StepEvents, problems: np.ndarra
     out = np.zeros((N_LEVELS + 1, len(VALUE_COLUMNS)))
     m = out[:N_LEVELS]  # rows of the levels; the last row is their total
 
-    def put(col: str, values: np.ndarray) -> None:
-        m[:, _COL[col]] = values
+    def put(cols: tuple[str, ...], values: np.ndarray) -> None:
+        m[:, _COLUMN_INDEX[cols]] = values  # (levels, len(cols)) values
 
-    put("n_cadres", by_unit(h.n_cadres))
-    # One (codes, cadres) comparison and one reduction for all codes of a kind.
-    m[:, _ACTION_COLUMNS] = by_cadre(s.action == _ACTION_CODES).T
-    m[:, _FORM_COLUMNS] = by_cadre(s.form == _FORM_CODES).T
-    put("belief_tolerance", by_cadre(s.belief_tol))
-    put("belief_detection", by_cadre(s.belief_detect))
-    put("free_attention", by_cadre(s.free_attention))
-    put("overload", by_cadre(ev.overload))
-    put("innovations", m[:, _COL["innovate"]])
-    put("successes", by_cadre(ev.success))
-    put("failures", by_cadre(ev.failed))
-    put("detections", by_cadre(ev.detected))
-    counts = count_by(lv, N_LEVELS, ev.retro_idx, ev.promoted, ev.retired, ev.removed)
-    for name, c in zip(("retro_cases", "promotions", "retirements", "removals"), counts, strict=True):
-        put(name, c)
-    st = ev.stages
-    m[:, _STAGE_COLUMNS] = _column_sums(lv[ev.case_idx], np.column_stack(
-        [np.ones(len(st), bool), st, st[:, 3] & ~st[:, 4]]))  # cases, stages, coupons
-    sev = ev.sanction_severity
-    m[:, _SANCTION_COLUMNS] = _column_sums(lv[ev.sanction_idx], np.column_stack(
-        [_ONE_HOT_SEVERITY.take(sev, axis=0), ev.omission_sanction]))  # mild, moderate, severe
-    for name, per_unit in ev.unit_counts.items():
-        put(name, by_unit(per_unit))
-    put("problems", by_unit(problems))
+    # Counts are sums of integers: exact whichever way they are added up.
+    tally = _cadre_tallies(s, ev).reshape(N_LEVELS, -1)
+    put(_TALLY_COLUMNS, tally @ _TALLY_WEIGHTS)
+    put(("innovations",), m[:, _COL["innovate"], None])
+    put(_CADRE_MEANS, by_cadre(np.stack([s.belief_tol, s.belief_detect, s.free_attention])).T)
+    put(("overload",), by_cadre(ev.overload)[:, None])
+    # Cadres of every kind of case, counted per level in one bincount.
+    st, sev = ev.stages, ev.sanction_severity
+    put(_CASE_COUNTS, count_by(
+        lv, N_LEVELS, ev.retro_idx, ev.promoted, ev.retired, ev.removed,
+        ev.case_idx, *(ev.case_idx[st[:, j]] for j in range(5)),  # cases, then each stage
+        ev.case_idx[st[:, 3] & ~st[:, 4]],  # coupons: approved, not recognised
+        *(ev.sanction_idx[sev == k] for k in range(3)),  # mild, moderate, severe
+        ev.sanction_idx[ev.omission_sanction]).T)
+    uc = ev.unit_counts
+    put(_UNIT_SUMS, by_unit(np.stack([h.n_cadres, *(uc[c] for c in _UNIT_SUMS[1:-1]), problems])).T)
 
     np.sum(m, axis=0, out=out[N_LEVELS])
     n = np.maximum(out[:, _COL["n_cadres"]], 1.0)[:, None]

@@ -50,6 +50,7 @@ from model.state import (
 PROMOTION_MERIT_CAP = 12  # successes in the last year that can raise the promotion chance
 # Kinds of sanctioned case, in the order the step grades them.
 SANCTION_KINDS = ("commission", "retro", "retro", "veto", "omission")
+_OMISSION_KIND = np.array(SANCTION_KINDS) == "omission"
 
 
 # Columns the Mesa DataCollector reports per level (the full set is in ``history()``).
@@ -72,6 +73,13 @@ def _sorted_unique(idx: np.ndarray) -> np.ndarray:
     keep = np.ones(len(x), dtype=bool)
     keep[1:] = x[1:] != x[:-1]
     return x[keep]
+
+
+def _mask(n: int, idx: np.ndarray) -> np.ndarray:
+    """Boolean mask of length ``n``, True at ``idx``."""
+    mask = np.zeros(n, dtype=bool)
+    mask[idx] = True
+    return mask
 
 
 def _binomial(rng: np.random.Generator, n: np.ndarray, p: float) -> np.ndarray:
@@ -159,9 +167,11 @@ class CadreModel(mesa.Model):
         self._sit_leader = np.tile([False, True], U)
         # Posts whose unit has subordinate units to pass work down to (fixed, like the tree).
         self._can_pass_down = (self.hierarchy.n_children > 0)[self.state.unit]
+        self._superior = learning.superiors(self.hierarchy.parent)  # whom each unit imitates
         self.problems = np.zeros(U)
         self.inbox = np.zeros(U)                 # load passed down to each unit last month
         self.unit_counts: np.ndarray | None = None  # (U, 3) actions last month, for imitation
+        self._action_counts: np.ndarray | None = None  # the same counts laid out (3, U)
         self.applied_log = np.zeros((HISTORY_LEN, U), dtype=np.int32)
         self.public_tol_log = np.zeros((HISTORY_LEN, U), dtype=np.int32)
         self._mats: list[np.ndarray] = []   # per step: (levels + all, VALUE_COLUMNS)
@@ -213,8 +223,8 @@ class CadreModel(mesa.Model):
         terms = decision.situation_terms(p, p_success, p_irregular)
         seen = None
         if self.unit_counts is not None:
-            shares = learning.observed_shares_by_action(self.unit_counts.T, h.group, h.parent,
-                                                        p["peer_weight"])
+            shares = learning.shares_seen(self._action_counts, h.group, self._superior,
+                                          p["peer_weight"])
             seen = shares.astype(np.float32)
         s.action = decision.choose(p, terms, s.belief_detect, s.belief_tol, s.intrinsic, sit,
                                    s.unit, seen, rng.random(N, dtype=np.float32),
@@ -234,12 +244,10 @@ class CadreModel(mesa.Model):
         # 3. outcomes
         innov_idx = np.flatnonzero(s.action == INNOVATE)
         routine_idx = np.flatnonzero(s.action == ROUTINE)
-        success_idx = innov_idx[rng.random(len(innov_idx)) < p_success[sit[innov_idx]]]
-        success = np.zeros(N, dtype=bool)
-        success[success_idx] = True
-        failed = (s.action == INNOVATE) & ~success
-        irregular = np.zeros(N, dtype=bool)
-        irregular[routine_idx] = rng.random(len(routine_idx)) < p_irregular[sit[routine_idx]]
+        works = rng.random(len(innov_idx)) < p_success[sit[innov_idx]]
+        success_idx, fail_all_idx = innov_idx[works], innov_idx[~works]
+        irregular_idx = routine_idx[rng.random(len(routine_idx)) < p_irregular[sit[routine_idx]]]
+        success, failed = _mask(N, success_idx), _mask(N, fail_all_idx)
         # Record codes equal action codes (see model.state), so the month's record is the
         # action with successes overwritten: one copy instead of nested selects over N.
         s.hist_pos = (s.hist_pos + 1) % HISTORY_LEN
@@ -250,18 +258,21 @@ class CadreModel(mesa.Model):
         p_det = decision.detection_probability(p["supervision"], p["supervision_channels"])
         p_omit = decision.detection_probability(p["supervision"], p["supervision_channels"],
                                                 p["omission_visibility"])
-        misstep_idx = np.flatnonzero(failed | irregular)
+        # Failed and irregular acts are disjoint (innovate vs routine): the sorted union of
+        # the two small sets is the missteps in cadre order, without a pass over all cadres.
+        misstep_idx = np.sort(np.concatenate([fail_all_idx, irregular_idx]))
         misstep_detected = rng.random(len(misstep_idx)) < p_det
         # Index subsets are taken from the (small) sets they belong to, not from masks
-        # over all cadres; failed and irregular acts are disjoint (innovate vs routine).
+        # over all cadres.
         detected_idx = misstep_idx[misstep_detected]
-        fail_idx = detected_idx[failed[detected_idx]]
-        veto_idx = detected_idx[irregular[detected_idx]]
+        detected_failed = failed[detected_idx]
+        fail_idx = detected_idx[detected_failed]
+        veto_idx = detected_idx[~detected_failed]
         # Sharing responsibility sheds the case with probability share_dilution (S000-14).
-        keep = (s.form[avoid_idx] != SHARE) | (rng.random(k) >= p["share_dilution"])
+        avoid_form = s.form[avoid_idx]
+        keep = (avoid_form != SHARE) | (rng.random(k) >= p["share_dilution"])
         omit_idx = avoid_idx[(rng.random(k) < p_omit) & keep]
-        detected = np.zeros(N, dtype=bool)
-        detected[detected_idx] = True
+        detected = _mask(N, detected_idx)
         detected[omit_idx] = True
 
         reviewed = np.flatnonzero(rng.random(N, dtype=np.float32) < p["retroactive_risk"])
@@ -287,21 +298,26 @@ class CadreModel(mesa.Model):
         sanction_idx = np.concatenate(groups)
         # One draw for all groups: the same uniforms as one draw per group, in order.
         sanction_sev = draw_severities(SANCTION_KINDS, counts, rng.random(len(sanction_idx)))
-        omission_flag = np.repeat(np.array(SANCTION_KINDS) == "omission", counts)
+        omission_flag = np.repeat(_OMISSION_KIND, counts)
         np.add.at(s.sanctions, sanction_idx, np.int32(1))  # typed: numpy's fast path
         np.add.at(s.tolerated, case_idx[tolerated], np.int32(1))
-        s.blocked = np.maximum(s.blocked - 1, 0).astype(np.int16)
+        np.subtract(s.blocked, 1, out=s.blocked, where=s.blocked > 0)  # int16, in place
         s.blocked[sanction_idx] = PROMOTION_BLOCK_MONTHS
 
         # 6. learning from what each unit can see
         self._learn(misstep_idx, misstep_detected, retro_idx, case_idx, tolerated, sanction_idx)
-        unit_counts = np.bincount(3 * s.unit + s.action, minlength=3 * U).reshape(U, 3).astype(float)
+        # (3, U) layout, the one imitation reads; self.unit_counts (U, 3) is its transpose.
+        key = np.multiply(s.action, U, dtype=np.intp)
+        key += s.unit
+        action_counts = np.bincount(key, minlength=3 * U).reshape(3, U).astype(float)
+        unit_counts = action_counts.T
 
         # 7. dynamics: problems, absorption, passing down, escalation, careers
-        uc = self._problems(success_idx, unit_counts)
+        uc = self._problems(success_idx, unit_counts, avoid_idx[avoid_form == PASS_DOWN])
         promoted, retired, removed = self._renew(sanction_idx[sanction_sev == SEVERE])
 
         self.unit_counts = unit_counts
+        self._action_counts = action_counts
         self.applied_log[s.hist_pos] = np.bincount(s.unit[case_idx], stages[:, 0].astype(float), minlength=U)
         s.last_case[case_idx] = t
         s.last_applied[case_idx[stages[:, 0]]] = t
@@ -332,28 +348,38 @@ class CadreModel(mesa.Model):
             misstep_idx, case_idx[tolerated], case_idx, case_idx[tolerated & pub_tol],
             not_tol_cases[pub_fail])
 
+        # Publicised cases of peer units: the sibling group's total minus the unit's own.
+        pub_rows = np.stack([pub_u, pub_tol_u, pub_fail_u])
+        pub_other, pt_other, pf_other = learning.group_sums(pub_rows, h.group) - pub_rows
+
         # Detection: missteps in the unit and how many were caught, plus publicised sanctions.
-        pub_other = learning.group_sum(pub_u, h.group) - pub_u
         hits = caught_u + retro_u
         total = own_u + retro_u
         rate, has = learning.observed_rate(hits, total, pub_other, pub_other)
         lr, nb = p["learning_rate"], p["negativity_bias"]
-        s.belief_detect = learning.update(s.belief_detect, rate.astype(s.belief_detect.dtype)[s.unit], has[s.unit], lr, nb, True)
+        s.belief_detect = self._update_by_unit(s.belief_detect, rate, has, True)
         own = misstep_idx
         s.belief_detect[own] = learning.update(
-            s.belief_detect[own], misstep_detected.astype(float), np.ones(len(own), bool), lr, nb, True)
+            s.belief_detect[own], misstep_detected, None, lr, nb, True)
 
         # Tolerance: own-unit cases and their outcome; publicised tolerated cases and
         # publicised sanctions of good-faith cases in peer units.
-        pt_other = learning.group_sum(pub_tol_u, h.group) - pub_tol_u
-        pf_other = learning.group_sum(pub_fail_u, h.group) - pub_fail_u
         rate, has = learning.observed_rate(tol_u, cases_u, pt_other, pt_other + pf_other)
-        s.belief_tol = learning.update(s.belief_tol, rate.astype(s.belief_tol.dtype)[s.unit], has[s.unit], lr, nb, False)
+        s.belief_tol = self._update_by_unit(s.belief_tol, rate, has, False)
         s.belief_tol[case_idx] = learning.update(
-            s.belief_tol[case_idx], tolerated.astype(float), np.ones(len(case_idx), bool), lr, nb, False)
-        self.public_tol_log[s.hist_pos] = pub_tol_u.astype(np.int32)
+            s.belief_tol[case_idx], tolerated, None, lr, nb, False)
+        self.public_tol_log[s.hist_pos] = pub_tol_u
 
-    def _problems(self, success_idx, unit_counts) -> dict[str, np.ndarray]:
+    def _update_by_unit(self, belief: np.ndarray, rate: np.ndarray, has: np.ndarray,
+                        bad_when_higher: bool) -> np.ndarray:
+        """``learning.update`` of every cadre towards its unit's observed ``rate``."""
+        unit = self.state.unit
+        # Cast once per unit, then gather: the same values as gathering, then casting.
+        signal = np.take(rate.astype(belief.dtype), unit)
+        return learning.update(belief, signal, np.take(has, unit), self.p["learning_rate"],
+                               self.p["negativity_bias"], bad_when_higher)
+
+    def _problems(self, success_idx, unit_counts, pd_idx) -> dict[str, np.ndarray]:
         p, s, h, rng = self.p, self.state, self.hierarchy, self.rng
         U = h.n_units
         inflow = rng.poisson(p["problem_inflow"] * h.n_cadres).astype(float)
@@ -368,7 +394,6 @@ class CadreModel(mesa.Model):
 
         # Passing down: each pass-down carries one problem (while the unit has one) and
         # adds load to a random subordinate unit next month.
-        pd_idx = np.flatnonzero(s.form == PASS_DOWN)
         pd_unit = s.unit[pd_idx]
         child = dynamics.random_child(h, pd_unit, rng.random(len(pd_idx)))
         rank = np.arange(len(pd_idx)) - np.searchsorted(pd_unit, pd_unit, side="left")

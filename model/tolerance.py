@@ -26,17 +26,25 @@ ORGANISATION_APPROVAL = 0.9  # the organisation department leans to incentive (S
 
 def stage_probabilities(p: dict, belief_tol: np.ndarray, high_profile: np.ndarray) -> np.ndarray:
     """Conditional pass probability of each of the five stages, shape (k, 5)."""
-    k = len(belief_tol)
     tol, clar = p["tolerance"], p["standards_clarity"]
-    out = np.empty((k, 5))
+    # Stages 2-5 depend only on whether the case is high-profile: look their row up.
+    out = _later_stages(p).take(np.asarray(high_profile, dtype=np.intp), axis=0)
     out[:, 0] = tol * (0.5 + 0.5 * clar) * (0.5 + 0.5 * belief_tol)
-    out[:, 1] = np.where(high_profile, p["public_tolerance"], 0.7 + 0.3 * p["public_tolerance"])
-    out[:, 2] = p["discipline_stance"] * clar + (1.0 - p["discipline_stance"]) * ORGANISATION_APPROVAL
+    return out
+
+
+def _later_stages(p: dict) -> np.ndarray:
+    """Pass probabilities of stages 2-5 (column 0 left for stage 1), shape (2, 5):
+    row 0 for an ordinary case, row 1 for a high-profile one."""
+    tol, clar = p["tolerance"], p["standards_clarity"]
+    rows = np.zeros((2, 5))
+    rows[:, 1] = 0.7 + 0.3 * p["public_tolerance"], p["public_tolerance"]
+    rows[:, 2] = p["discipline_stance"] * clar + (1.0 - p["discipline_stance"]) * ORGANISATION_APPROVAL
     committee = (0.5 + 0.5 * tol) * (0.5 + 0.5 * clar)
     # High-profile cases are decided by the upper level itself: its (dis)agreement acts here.
-    out[:, 3] = np.where(high_profile, committee * p["inter_level_consensus"], committee)
-    out[:, 4] = np.where(high_profile, 1.0, p["inter_level_consensus"])
-    return out
+    rows[:, 3] = committee, committee * p["inter_level_consensus"]
+    rows[:, 4] = p["inter_level_consensus"], 1.0
+    return rows
 
 
 def effective_tolerance(p: dict, belief_tol: float = 0.5) -> float:
