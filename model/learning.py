@@ -18,12 +18,8 @@ PUBLIC_WEIGHT = 0.3
 
 
 def group_sum(unit_values: np.ndarray, group: np.ndarray) -> np.ndarray:
-    """For each unit, the sum of ``unit_values`` over its sibling group (itself included)."""
-    n = len(group) + 1  # group ids run to n_units (the centre's own group)
-    if unit_values.ndim == 1:
-        return np.bincount(group, unit_values, minlength=n)[group]
-    cols = [np.bincount(group, unit_values[:, j], minlength=n)[group] for j in range(unit_values.shape[1])]
-    return np.stack(cols, axis=1)
+    """For each unit, the sum of ``unit_values`` (U,) over its sibling group (itself included)."""
+    return group_sums(unit_values[None, :], group)[0]
 
 
 def group_totals(rows: np.ndarray, group: np.ndarray) -> np.ndarray:
@@ -81,13 +77,7 @@ def observed_shares(unit_counts: np.ndarray, group: np.ndarray, parent: np.ndarr
     Peers are all cadres of the sibling group (units with the same parent); the
     superior is the parent unit. The centre, without either, sees itself.
     """
-    return observed_shares_by_action(unit_counts.T, group, parent, peer_weight).T
-
-
-def observed_shares_by_action(counts: np.ndarray, group: np.ndarray, parent: np.ndarray,
-                              peer_weight: float) -> np.ndarray:
-    """:func:`observed_shares` laid out (3, U): action counts in, action shares out."""
-    return shares_seen(counts, group, superiors(parent), peer_weight)
+    return shares_seen(unit_counts.T, group, superiors(parent), peer_weight).T
 
 
 def superiors(parent: np.ndarray) -> np.ndarray:
@@ -97,7 +87,7 @@ def superiors(parent: np.ndarray) -> np.ndarray:
 
 def shares_seen(counts: np.ndarray, group: np.ndarray, superior: np.ndarray,
                 peer_weight: float) -> np.ndarray:
-    """:func:`observed_shares_by_action` with the ``superiors`` computed beforehand.
+    """:func:`observed_shares` laid out (3, U), with the ``superiors`` computed beforehand.
 
     One row per action keeps every operation a long loop over units (a (U, 3) layout
     makes numpy loop three elements at a time). Shares are computed once per sibling

@@ -170,8 +170,8 @@ class CadreModel(mesa.Model):
         self._superior = learning.superiors(self.hierarchy.parent)  # whom each unit imitates
         self.problems = np.zeros(U)
         self.inbox = np.zeros(U)                 # load passed down to each unit last month
-        self.unit_counts: np.ndarray | None = None  # (U, 3) actions last month, for imitation
-        self._action_counts: np.ndarray | None = None  # the same counts laid out (3, U)
+        # (3, U) actions per unit last month, for imitation; ``unit_counts`` is its (U, 3) view
+        self._action_counts: np.ndarray | None = None
         self.applied_log = np.zeros((HISTORY_LEN, U), dtype=np.int32)
         self.public_tol_log = np.zeros((HISTORY_LEN, U), dtype=np.int32)
         self._mats: list[np.ndarray] = []   # per step: (levels + all, VALUE_COLUMNS)
@@ -222,7 +222,7 @@ class CadreModel(mesa.Model):
         # 2. decision
         terms = decision.situation_terms(p, p_success, p_irregular)
         seen = None
-        if self.unit_counts is not None:
+        if self._action_counts is not None:
             shares = learning.shares_seen(self._action_counts, h.group, self._superior,
                                           p["peer_weight"])
             seen = shares.astype(np.float32)
@@ -306,18 +306,15 @@ class CadreModel(mesa.Model):
 
         # 6. learning from what each unit can see
         self._learn(misstep_idx, misstep_detected, retro_idx, case_idx, tolerated, sanction_idx)
-        # (3, U) layout, the one imitation reads; self.unit_counts (U, 3) is its transpose.
+        # (3, U) layout, the one imitation reads.
         key = np.multiply(s.action, U, dtype=np.intp)
         key += s.unit
-        action_counts = np.bincount(key, minlength=3 * U).reshape(3, U).astype(float)
-        unit_counts = action_counts.T
+        self._action_counts = np.bincount(key, minlength=3 * U).reshape(3, U).astype(float)
 
         # 7. dynamics: problems, absorption, passing down, escalation, careers
-        uc = self._problems(success_idx, unit_counts, avoid_idx[avoid_form == PASS_DOWN])
+        uc = self._problems(success_idx, self.unit_counts, avoid_idx[avoid_form == PASS_DOWN])
         promoted, retired, removed = self._renew(sanction_idx[sanction_sev == SEVERE])
 
-        self.unit_counts = unit_counts
-        self._action_counts = action_counts
         self.applied_log[s.hist_pos] = np.bincount(s.unit[case_idx], stages[:, 0].astype(float), minlength=U)
         s.last_case[case_idx] = t
         s.last_applied[case_idx[stages[:, 0]]] = t
@@ -358,9 +355,8 @@ class CadreModel(mesa.Model):
         rate, has = learning.observed_rate(hits, total, pub_other, pub_other)
         lr, nb = p["learning_rate"], p["negativity_bias"]
         s.belief_detect = self._update_by_unit(s.belief_detect, rate, has, True)
-        own = misstep_idx
-        s.belief_detect[own] = learning.update(
-            s.belief_detect[own], misstep_detected, None, lr, nb, True)
+        s.belief_detect[misstep_idx] = learning.update(
+            s.belief_detect[misstep_idx], misstep_detected, None, lr, nb, True)
 
         # Tolerance: own-unit cases and their outcome; publicised tolerated cases and
         # publicised sanctions of good-faith cases in peer units.
@@ -468,6 +464,12 @@ class CadreModel(mesa.Model):
     def effective_tolerance(self) -> float:
         """Analytic chance a detected good-faith error ends tolerated, at belief 0.5."""
         return tolerance.effective_tolerance(self.p)
+
+    @property
+    def unit_counts(self) -> np.ndarray | None:
+        """(U, 3) counts of innovate / routine / avoid per unit last month (None before
+        the first month): a view of the (3, U) counts imitation reads."""
+        return None if self._action_counts is None else self._action_counts.T
 
     def unit_shares(self) -> np.ndarray:
         """(U, 3) shares of innovate / routine / avoid in each unit this month."""
