@@ -6,8 +6,7 @@ the step), so the rest of the model — detection, tolerance, learning, imitatio
 careers — reacts to it exactly as to a simulated cadre's.
 
 What happened to the player's cadre is read from ``model.last_events`` (the step's
-:class:`model.metrics.StepEvents`) when the model keeps it; otherwise it is inferred
-from the cadre's state, which cannot tell, for instance, a promotion from a removal.
+:class:`model.metrics.StepEvents`).
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from dashboards.session import Simulation
-from model.accountability import PROMOTION_BLOCK_MONTHS
 from model.errors import CadreSimError
 from model.hierarchy import N_LEVELS
 from model.state import (
@@ -26,23 +24,12 @@ from model.state import (
     INNOVATE,
     REC_AVOID,
     REC_FAILED,
-    REC_NONE,
     REC_ROUTINE,
     REC_SUCCEEDED,
     ROUTINE,
 )
 
 TOWNSHIP = N_LEVELS - 1
-HOOK = "forced_actions"
-
-
-def check_hook(model: object) -> None:
-    """Fail clearly when the model cannot take a player's choice."""
-    if not isinstance(getattr(model, HOOK, None), dict):
-        raise CadreSimError(
-            f"this CadreModel has no '{HOOK}' hook (dict cadre index -> action code 0/1/2, applied "
-            "after sampling and cleared after the step): 'play as a cadre' needs it"
-        )
 
 
 def check_action(action: int) -> int:
@@ -58,16 +45,16 @@ class Turn:
 
     month: int
     choice: int
-    record: int | None             # REC_* code of the act, None if unknown
+    record: int | None             # REC_* code of the act, None if none
     form: int                      # avoidance form, -1 if none
-    detected: bool | None          # a current act (failure, missed target, inaction) was caught
-    retro: bool | None             # the record was re-examined by retroactive review
+    detected: bool                 # a current act (failure, missed target, inaction) was caught
+    retro: bool                    # the record was re-examined by retroactive review
     case_stages: int | None        # stages of the tolerance procedure passed (0–5), None: no case
     tolerated: bool
     coupon: bool                   # tolerated below, not recognised above
-    sanction: int | None           # severity 0–2, -1 severity unknown, None: no sanction
-    left: str | None               # promoted / removed / retired / left (reason unknown)
-    solved: float | None           # problems solved in the player's township this month
+    sanction: int | None           # severity 0–2, None: no sanction
+    left: str | None               # promoted / removed / retired
+    solved: float                  # problems solved in the player's township this month
     problems_left: float
     township_shares: np.ndarray = field(default_factory=lambda: np.full(3, np.nan))
 
@@ -76,7 +63,6 @@ class CadreGame:
     """One player's post in a township of the session's model."""
 
     def __init__(self, sim: Simulation, township: int = 0, leader: bool = False) -> None:
-        check_hook(sim.model)
         h = sim.model.hierarchy
         towns = h.units_at(TOWNSHIP)
         if not 0 <= township < len(towns):
@@ -97,42 +83,22 @@ class CadreGame:
         sim = self.sim
         with sim.lock:
             m = sim.model
-            check_hook(m)
             s, c = m.state, self.cadre
-            before = (int(s.sanctions[c]), int(s.tolerated[c]))
-            getattr(m, HOOK)[c] = action
+            m.forced_actions[c] = action
             sim.step(1)
             if int(s.action[c]) != action:
-                raise CadreSimError(f"the model ignored the '{HOOK}' hook: cadre {c} did "
+                raise CadreSimError(f"the model ignored its 'forced_actions' hook: cadre {c} did "
                                     f"{ACTIONS[int(s.action[c])]}, not {ACTIONS[action]}")
-            turn = self._read(m, action, before)
+            turn = self._read(m, action)
         self.turns.append(turn)
         return turn
 
-    def _read(self, m, action: int, before: tuple[int, int]) -> Turn:
+    def _read(self, m, action: int) -> Turn:
         s, c, u = m.state, self.cadre, self.unit
         towns = m.hierarchy.units_at(TOWNSHIP)
-        counts = m.unit_counts[towns].sum(axis=0) if m.unit_counts is not None else np.zeros(3)
+        counts = m.unit_counts[towns].sum(axis=0)
         shares = counts / counts.sum() if counts.sum() > 0 else np.full(3, np.nan)
-        ev = getattr(m, "last_events", None)
-        if ev is not None:
-            return self._from_events(m, ev, action, shares)
-        # Without the step's events: infer from the cadre's state. A newcomer in the post
-        # (tenure 0) means the player left it, for a reason the state does not keep.
-        replaced = int(s.tenure[c]) == 0
-        rec = int(s.history[s.hist_pos, c]) if not replaced else REC_NONE
-        sanctioned = not replaced and int(s.blocked[c]) == PROMOTION_BLOCK_MONTHS
-        tolerated = not replaced and int(s.tolerated[c]) > before[1]
-        return Turn(
-            month=int(m.steps), choice=action, record=rec if rec != REC_NONE else None,
-            form=int(s.form[c]), detected=True if sanctioned else None, retro=None,
-            case_stages=5 if tolerated else None, tolerated=tolerated, coupon=False,
-            sanction=-1 if sanctioned else None, left="left" if replaced else None,
-            solved=None, problems_left=float(m.problems[u]), township_shares=shares,
-        )
-
-    def _from_events(self, m, ev, action: int, shares: np.ndarray) -> Turn:
-        s, c, u = m.state, self.cadre, self.unit
+        ev = m.last_events
         if ev.success[c]:
             rec = REC_SUCCEEDED
         elif ev.failed[c]:
@@ -144,7 +110,6 @@ class CadreGame:
         sev = ev.sanction_severity[ev.sanction_idx == c]
         left = ("promoted" if c in ev.promoted else "removed" if c in ev.removed
                 else "retired" if c in ev.retired else None)
-        solved = ev.unit_counts.get("solved") if isinstance(ev.unit_counts, dict) else None
         return Turn(
             month=int(m.steps), choice=action, record=rec, form=int(s.form[c]),
             detected=bool(ev.detected[c]), retro=bool(np.any(ev.retro_idx == c)),
@@ -152,20 +117,19 @@ class CadreGame:
             tolerated=bool(stages[4]) if stages is not None else False,
             coupon=bool(stages[3] and not stages[4]) if stages is not None else False,
             sanction=int(sev.max()) if len(sev) else None, left=left,
-            solved=float(solved[u]) if solved is not None else None,
+            solved=float(ev.unit_counts["solved"][u]),
             problems_left=float(m.problems[u]), township_shares=shares,
         )
 
     # ------------------------------------------------------------- summaries
     def score(self) -> dict[str, float]:
-        solved = [t.solved for t in self.turns if t.solved is not None]
         return {
             "score_months": len(self.turns),
             "score_successes": sum(t.record == REC_SUCCEEDED for t in self.turns),
             "score_sanctions": sum(t.sanction is not None for t in self.turns),
             "score_tolerated": sum(t.tolerated for t in self.turns),
             "score_promotions": sum(t.left == "promoted" for t in self.turns),
-            "score_solved": float(sum(solved)) if solved else float("nan"),
+            "score_solved": float(sum(t.solved for t in self.turns)) if self.turns else float("nan"),
         }
 
     def choices(self) -> list[tuple[int, int]]:

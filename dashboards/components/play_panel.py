@@ -43,17 +43,12 @@ def turn_sentences(turn: Turn, lang: str) -> list[str]:
             out.append(t("out_coupon", lang))
     if turn.sanction is None:
         out.append(t("out_no_sanction", lang))
-    elif turn.sanction < 0:
-        out.append(t("out_sanction_unknown", lang))
     else:
         out.append(t("out_sanction", lang, severity=i18n.severity_name(turn.sanction, lang)))
     if turn.left is not None:
         out.append(t(f"out_{turn.left}", lang))
         out.append(t("out_newcomer", lang))
-    if turn.solved is not None:
-        out.append(t("out_solved", lang, solved=turn.solved, left=turn.problems_left))
-    else:
-        out.append(t("out_left_problems", lang, left=turn.problems_left))
+    out.append(t("out_solved", lang, solved=turn.solved, left=turn.problems_left))
     return out
 
 
