@@ -174,7 +174,7 @@ def calibrate(scale: Scale = QUICK, workers: int = 1, seed: int = 2024, names: S
     M = draws or scale.calib_draws
     V = validation or scale.calib_validation
     T = steps or scale.steps
-    br, preset = scale.calib_branching, scale.calib_preset
+    preset = scale.calib_preset
     names = tuple(names)
     lo = np.array([float(SCHEMA[n].low) for n in names])
     hi = np.array([float(SCHEMA[n].high) for n in names])
@@ -186,7 +186,7 @@ def calibrate(scale: Scale = QUICK, workers: int = 1, seed: int = 2024, names: S
         u = qmc.Sobol(len(names), scramble=True, seed=np.random.default_rng([seed, rnd])).random_base2(m)[:n]
         th = box_lo + u * (box_hi - box_lo)
         seeds = replicate_seeds(seed, 100 + rnd, n)
-        tasks = [Task(scenario, tuple(zip(names, map(float, x), strict=True)), s, T, br, preset=preset)
+        tasks = [Task(scenario, tuple(zip(names, map(float, x), strict=True)), s, T, preset=preset)
                  for x, s in zip(th, seeds, strict=True)]
         return th, np.array([r["survey"] for r in run_tasks(tasks, workers)])
 
@@ -219,8 +219,8 @@ def calibrate(scale: Scale = QUICK, workers: int = 1, seed: int = 2024, names: S
     # Validation at the fitted values and, for comparison, at the current ones.
     fitted = {n: float(v) for n, v in zip(names, posterior["median"], strict=True)}
     v_seeds = replicate_seeds(seed, 101, V)
-    v_tasks = [Task(scenario, tuple(fitted.items()), s, T, br, preset=preset) for s in v_seeds]
-    c_tasks = [Task(scenario, (), s, T, br, preset=preset) for s in v_seeds]
+    v_tasks = [Task(scenario, tuple(fitted.items()), s, T, preset=preset) for s in v_seeds]
+    c_tasks = [Task(scenario, (), s, T, preset=preset) for s in v_seeds]
     v_res = run_tasks(v_tasks + c_tasks, workers)
     fit_sh = np.array([r["survey"] for r in v_res[:V]])
     cur_sh = np.array([r["survey"] for r in v_res[V:]])
@@ -250,7 +250,7 @@ def calibrate(scale: Scale = QUICK, workers: int = 1, seed: int = 2024, names: S
         dr[f"adjusted_{n}"] = np.nan
         dr.loc[kept_rows, f"adjusted_{n}"] = adj[:, j]
     settings = {"draws": M, "validation": V, "steps": T, "accept_fraction": ACCEPT_FRACTION,
-                "hierarchy": f"{preset} preset" if br is None else f"custom branching {br}", "seed": seed}
+                "hierarchy": f"{preset} preset", "seed": seed}
     return Calibration(names, target, dr, posterior, pd.DataFrame(fs), tv, tv_ci,
                        _tv(cur_sh.mean(axis=0), target), scenario, settings, seconds=time.time() - t0,
                        extra={"per_run_tv": [_tv(s, target) for s in fit_sh],

@@ -68,11 +68,10 @@ class Scale:
     sens_steps: int
     calib_draws: int           # ABC prior draws
     calib_validation: int      # replicates at the fitted values
-    calib_branching: tuple[int, int, int, int] | None
     # Seed 003 surveyed cadres of real-sized units: what a leader or a colleague can know
     # depends on how many cadres a unit has, so the full calibration runs on the province
     # preset (real staffing, townships ~86 % of cadres as nationally), not on classroom units.
-    calib_preset: str = "classroom"
+    calib_preset: str
 
     @property
     def hierarchy(self) -> str:
@@ -84,12 +83,11 @@ class Scale:
 QUICK = Scale("quick", None, steps=60, reps=3, lever_points=5, diffusion_reps=4,
               phase_points=4, phase_reps=2, corner_reps=4, scenario_reps=4, long_steps=120,
               sobol_n=8, morris_r=4, sens_branching=None, sens_steps=60,
-              calib_draws=64, calib_validation=6, calib_branching=None)
+              calib_draws=64, calib_validation=6, calib_preset="classroom")
 FULL = Scale("full", (3, 4, 5, 6), steps=150, reps=8, lever_points=7, diffusion_reps=16,
              phase_points=6, phase_reps=4, corner_reps=12, scenario_reps=12, long_steps=240,
              sobol_n=64, morris_r=10, sens_branching=(2, 3, 4, 6), sens_steps=120,
-             calib_draws=600, calib_validation=16, calib_branching=None,
-             calib_preset="province")
+             calib_draws=600, calib_validation=16, calib_preset="province")
 SCALES = {"quick": QUICK, "full": FULL}
 
 
