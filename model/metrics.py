@@ -187,7 +187,8 @@ def survey(h: Hierarchy, s: CadreState, applied_log: np.ndarray, public_tol_log:
     Over the last ``SURVEY_MEMORY`` months (the rows of the logs), a leader knows every
     application made in its unit; an ordinary cadre knows only its own application.
     Both know the tolerated cases that their own or a peer unit publicised (rarely, by
-    default: S003-07c). Knowing of ``SURVEY_MANY`` or more, a cadre answers "many"; of one
+    default: S003-07c); a case that is both one's own and publicised counts once.
+    Knowing of ``SURVEY_MANY`` or more, a cadre answers "many"; of one
     or two, "few"; of none, it says "none" if it would have known (it is a leader, or a
     good-faith error of its own was taken up, so it could have applied), and "don't
     know" otherwise.
@@ -196,7 +197,8 @@ def survey(h: Hierarchy, s: CadreState, applied_log: np.ndarray, public_tol_log:
     pub_seen = group_sum(pub, h.group)  # own unit's and its peers' publicised cases
     recent = lambda month: (now - month) < SURVEY_MEMORY  # noqa: E731
     leader_known = (applied_log.sum(axis=0) + pub_seen - pub)[s.unit]
-    own_known = pub_seen[s.unit] + recent(s.last_applied)
+    # Its own latest application adds a case unless it is among the publicised ones.
+    own_known = pub_seen[s.unit] + (recent(s.last_applied) & (s.last_public != s.last_applied))
     known = np.where(s.leader, leader_known, own_known)
     answer = np.where(known >= SURVEY_MANY, 0, np.where(known >= 1, 1,
                       np.where(s.leader | recent(s.last_case), 2, 3)))

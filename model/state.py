@@ -50,6 +50,7 @@ class CadreState:
     tolerated: np.ndarray     # (N,) int32 own cases tolerated in post
     last_case: np.ndarray     # (N,) int32 month an own good-faith case was last taken up
     last_applied: np.ndarray  # (N,) int32 month the cadre last applied for tolerance
+    last_public: np.ndarray   # (N,) int32 month an own tolerated case was last publicised
     history: np.ndarray       # (HISTORY_LEN, N) int8 ring of record codes
     hist_pos: int = -1        # row of the latest month in ``history``
 
@@ -104,6 +105,7 @@ def init_state(h: Hierarchy, p: dict, rng: np.random.Generator) -> CadreState:
         tolerated=np.zeros(n, dtype=np.int32),
         last_case=np.full(n, NEVER, dtype=np.int32),
         last_applied=np.full(n, NEVER, dtype=np.int32),
+        last_public=np.full(n, NEVER, dtype=np.int32),
         history=np.full((HISTORY_LEN, n), REC_NONE, dtype=np.int8),
     )
 
@@ -122,4 +124,5 @@ def replace_cadres(s: CadreState, idx: np.ndarray, p: dict, rng: np.random.Gener
     s.tolerated[idx] = 0
     s.last_case[idx] = NEVER
     s.last_applied[idx] = NEVER
+    s.last_public[idx] = NEVER
     s.history[:, idx] = REC_NONE

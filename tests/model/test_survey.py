@@ -72,3 +72,22 @@ def test_publicised_cases_reach_the_unit_and_its_peers(world) -> None:
     # the whole sibling group hears of them (the unit's leaders count each once)
     assert got[ANSWER["many"]] == group.sum()
     assert got[ANSWER["dont_know"]] == (~s.leader & ~group).sum()
+
+
+def test_own_publicised_case_counts_once(world) -> None:
+    """An ordinary cadre whose own tolerated case was publicised knows of it once: with
+    one more publicised case in its unit it knows of two ("few"), not three ("many")."""
+    h, s, township, peers, leader, ordinary, logs = world
+    applied, public = logs
+    applied[2, township] = public[2, township] = 2     # its own case and one other
+    me, other = ordinary[0], ordinary[1]
+    s.last_case[me] = s.last_applied[me] = s.last_public[me] = NOW - 2
+    # another cadre applied for a case that was not publicised: it knows of three
+    s.last_case[other] = s.last_applied[other] = NOW - 5
+    shares = metrics.survey(h, s, applied, public, NOW)
+    counts = np.rint(np.array([shares[a] for a in metrics.SURVEY_ANSWERS]) * s.n).astype(int)
+    group = np.isin(s.unit, np.r_[township, peers])
+    # the unit's leaders know the 2 applications; peers' cadres hear of 2 publicised cases;
+    # only `other` reaches three
+    assert counts[ANSWER["many"]] == 1
+    assert counts[ANSWER["few"]] == group.sum() - 1
