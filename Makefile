@@ -12,7 +12,7 @@ DEMO_CMD ?= $(VENV)/bin/cadre-sim reproduce --quick --out out/demo
 # Candidates in order; each is used only if it runs and reports version >= 3.12.
 PYTHON_CANDIDATES ?= python3.13 python3.12 $(wildcard /root/.pyenv/versions/3.1[23]*/bin/python) python3
 
-.PHONY: install demo test lint bench dashboard clean
+.PHONY: install demo test lint bench bench-full dashboard clean
 
 install: $(STAMP)
 
@@ -47,6 +47,9 @@ lint: install
 
 bench: install
 	$(PY) -m benchmarks
+
+bench-full: install  # the 1,000-run sweep target measured in full (~5 min)
+	$(PY) -m benchmarks.bench_sweep --full
 
 dashboard: install
 	$(VENV)/bin/cadre-sim dashboard
