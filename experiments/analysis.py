@@ -214,6 +214,30 @@ def sobol_indices(problem: dict[str, Any], y: np.ndarray, second_order: bool = F
     return out
 
 
+# A Sobol index lies in [0, 1]; a 95 % interval wider than half that range on either side
+# of its estimate, or an estimate far outside it, cannot rank parameters.
+SOBOL_MAX_CONF = 0.25
+SOBOL_SLACK = 0.1
+
+
+def imprecise_sobol(table: pd.DataFrame, max_conf: float = SOBOL_MAX_CONF,
+                    slack: float = SOBOL_SLACK) -> list[str]:
+    """One line per (scenario, level, output) whose S1/ST estimates are too imprecise to
+    rank parameters: a 95 % half-width above ``max_conf``, or an estimate outside
+    [-slack, 1 + slack]. Heavy-tailed outputs (an output near 0 almost everywhere that
+    spikes in a corner) need far more base samples than smooth ones."""
+    lines = []
+    first = table[table["index"].isin(("S1", "ST"))]
+    for (sc, level, out), g in first.groupby(["scenario", "level", "output"], sort=False):
+        conf, est = g["conf"].max(), g["estimate"]
+        outside = ((est < -slack) | (est > 1 + slack)).any()
+        if conf > max_conf or outside:
+            lines.append(f"Sobol indices of {level} {out} ({sc}) are imprecise: largest 95 % "
+                         f"half-width {conf:.2f}, estimates from {est.min():.2f} to "
+                         f"{est.max():.2f}; raise `samples` in the spec before ranking parameters")
+    return lines
+
+
 def morris_indices(problem: dict[str, Any], x: np.ndarray, y: np.ndarray, levels: int,
                    seed: int = 0, resamples: int = 1000) -> pd.DataFrame:
     """Morris mu, mu*, mu* CI and sigma per parameter."""
@@ -583,6 +607,8 @@ def analyze(path: str | Path, out: str | Path | None = None,
             report.notes.append(f"every output is constant over the design: no {method} indices")
         else:
             _csv(t, figdir / f"{method}_indices.csv", report)
+            if method == "sobol":
+                report.notes.extend(imprecise_sobol(t))
         for sc in scenarios if not t.empty else []:
             suffix = "" if len(scenarios) == 1 else f"_{_slug(sc)}"
             sub = t[t["scenario"] == sc]

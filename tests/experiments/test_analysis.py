@@ -236,3 +236,27 @@ def test_sensitivity_needs_a_complete_sweep(tmp_path: Path) -> None:
     report = analyze(out, tmp_path / "f", only=["response"])
     assert {p.name for p in report.files} == {"response_curves.csv", "response_supervision.png",
                                               "response_tolerance.png"}
+
+
+def test_imprecise_sobol_indices_are_flagged_precise_ones_are_not() -> None:
+    from SALib.test_functions import Ishigami
+
+    from experiments.analysis import imprecise_sobol
+
+    def table(n: int, seed: int) -> pd.DataFrame:
+        design = _design(ISHIGAMI, "sobol", n)
+        y = Ishigami.evaluate(design[ISHIGAMI["names"]].to_numpy())
+        runs = _runs_frame(design, y, replicates=1, rng=np.random.default_rng(seed))
+        return sensitivity_table(runs, design, "sobol", ISHIGAMI, outputs=[("all", "innovate")],
+                                 seed=seed)
+
+    assert imprecise_sobol(table(2048, 3)) == []        # half-widths < 0.1 (test above)
+    (line,) = imprecise_sobol(table(8, 3))              # 8 base samples cannot rank anything
+    assert line.startswith("Sobol indices of all innovate") and "raise `samples`" in line
+    # A spike in one corner of the space: the heavy tail of the model's township innovation.
+    design = _design(ISHIGAMI, "sobol", 64)
+    x = design[ISHIGAMI["names"]].to_numpy()
+    y = np.where((x[:, 0] > 2.9) & (x[:, 1] > 2.5), 1000.0, 0.01 * x[:, 2])
+    runs = _runs_frame(design, y, replicates=1, rng=np.random.default_rng(5))
+    assert len(imprecise_sobol(sensitivity_table(runs, design, "sobol", ISHIGAMI,
+                                                 outputs=[("all", "innovate")], seed=5))) == 1
