@@ -55,7 +55,7 @@ def draw_severities(kinds: Sequence[str], counts: Sequence[int], u: np.ndarray) 
     """
     mild, moderate = _bounds_of(tuple(kinds))
     # Bounds increase, so the number of bounds passed is the class: MILD, MODERATE, SEVERE.
-    return (u >= np.repeat(mild, counts)).astype(np.int8) + (u >= np.repeat(moderate, counts))
+    return (u >= mild.repeat(counts)).astype(np.int8) + (u >= moderate.repeat(counts))
 
 
 @functools.lru_cache(maxsize=16)

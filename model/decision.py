@@ -71,7 +71,7 @@ def _prob_weight_of_chances(p: np.ndarray, gamma: float) -> np.ndarray:
         return prob_weight(p, gamma)
     w = np.zeros_like(p)
     # Integer indices, not a boolean mask: masks select slowly when half of them is True.
-    positive = np.flatnonzero(p > 0)
+    positive = (p > 0).nonzero()[0]
     w[positive] = prob_weight(p[positive], gamma)
     return w
 
@@ -98,9 +98,21 @@ def attention(p: dict, veto_by_level: np.ndarray, level: np.ndarray, leader: np.
     Demand = (routine + paperwork + attention per target x targets) x leader duty
     + this cadre's share of the load passed down from above last month.
     """
+    return attention_of_demand(p, standing_demand(p, veto_by_level, level, leader), passed_down_load)
+
+
+def standing_demand(p: dict, veto_by_level: np.ndarray, level: np.ndarray,
+                    leader: np.ndarray) -> np.ndarray:
+    """The part of :func:`attention`'s demand that does not depend on passed-down load:
+    it changes only with the parameters, so a caller may keep it between months."""
     duty = np.where(leader, p["leader_duty"], 1.0)
-    demand = (p["routine_load"] + p["paperwork_load"] + p["veto_attention"] * veto_by_level[level]) * duty
-    demand = demand + passed_down_load
+    return (p["routine_load"] + p["paperwork_load"] + p["veto_attention"] * veto_by_level[level]) * duty
+
+
+def attention_of_demand(p: dict, standing: np.ndarray,
+                        passed_down_load: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`attention` from its ``standing_demand``."""
+    demand = standing + passed_down_load
     budget = p["attention_budget"] * p["resources"]
     free = np.maximum(budget - demand, 0.0)
     overload = np.maximum(demand - budget, 0.0) / budget
@@ -116,9 +128,22 @@ def success_probability(p: dict, free: np.ndarray) -> np.ndarray:
 def irregularity_probability(p: dict, veto_by_level: np.ndarray, level: np.ndarray,
                              leader: np.ndarray, overload: np.ndarray) -> np.ndarray:
     """Chance that routine work misses at least one one-veto target this month."""
+    return irregularity_of_factors(*irregularity_factors(p, veto_by_level, level, leader), overload)
+
+
+def irregularity_factors(p: dict, veto_by_level: np.ndarray, level: np.ndarray,
+                         leader: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The parts of :func:`irregularity_probability` that change only with the
+    parameters: the failure rate per target before overload, and the number of targets."""
     duty = np.where(leader, p["leader_duty"], 1.0)
-    per_target = np.minimum(p["veto_failure_rate"] * duty * (1.0 + overload), 1.0)
-    return 1.0 - (1.0 - per_target) ** veto_by_level[level]
+    return p["veto_failure_rate"] * duty, veto_by_level[level]
+
+
+def irregularity_of_factors(rate: np.ndarray, targets: np.ndarray,
+                            overload: np.ndarray) -> np.ndarray:
+    """:func:`irregularity_probability` from its ``irregularity_factors``."""
+    per_target = np.minimum(rate * (1.0 + overload), 1.0)
+    return 1.0 - (1.0 - per_target) ** targets
 
 
 def retro_review_probability(p: dict) -> float:
@@ -159,21 +184,16 @@ def cadre_utilities(p: dict, terms: np.ndarray, bd: np.ndarray, bt: np.ndarray,
                     intrinsic: np.ndarray, situation: np.ndarray) -> np.ndarray:
     """Utilities (3, n) of n cadres from their beliefs and their situations' ``terms``."""
     a, lam, g = p["value_curvature"], p["loss_aversion"], p["probability_weighting"]
-    S = p["sanction_scale"]
-
-    def v(x: float) -> float:
-        return x**a
-
-    retro = retro_review_probability(p)
-    drift = p["standard_drift"]
-    drift_innov = min(INNOVATION_RECORD_EXPOSURE * drift, 1.0)
-    t = np.take(terms, situation, axis=1)  # 4x faster than terms[:, situation], same values
+    severity_value, retro_innov, routine_const, credit, relief = _utility_constants(
+        a, lam, g, p["sanction_scale"], retro_review_probability(p), p["standard_drift"],
+        p["routine_credit"], p["avoid_relief"])
+    t = terms.take(situation, axis=1)  # 4x faster than terms[:, situation], same values
 
     def loss(chance: np.ndarray, kind: str) -> np.ndarray:
         """lam * w(chance) * v(S * expected severity), in that order of operations."""
         w = prob_weight(chance, g)
         w *= lam  # in place: the same product as lam * w, one array fewer
-        w *= v(S * expected_severity(kind))
+        w *= severity_value[kind]
         return w
 
     # Each row is built in place in ``u``, in the same order of operations as
@@ -184,14 +204,31 @@ def cadre_utilities(p: dict, terms: np.ndarray, bd: np.ndarray, bt: np.ndarray,
     # sanction; and the act stays on record for retroactive review.
     np.add(t[0], intrinsic**a, out=u[INNOVATE])
     u[INNOVATE] -= loss(t[1] * bd * not_tolerated, "commission")
-    u[INNOVATE] -= loss(retro * drift_innov * not_tolerated, "retro")
+    u[INNOVATE] -= loss(retro_innov * not_tolerated, "retro")
     # Routine compliance: credit, the risk of a missed one-veto target, and a record.
-    np.subtract(v(p["routine_credit"]), loss(t[2] * bd, "veto"), out=u[ROUTINE])
-    u[ROUTINE] -= (lam * _prob_weight_scalar(retro * drift * ROUTINE_RECORD_EXPOSURE, g)
-                   * v(S * expected_severity("retro")))
+    np.subtract(credit, loss(t[2] * bd, "veto"), out=u[ROUTINE])
+    u[ROUTINE] -= routine_const
     # Avoid: effort saved; only the small risk that inaction itself is noticed.
-    np.subtract(v(p["avoid_relief"]), loss(bd * p["omission_visibility"], "omission"), out=u[AVOID])
+    np.subtract(relief, loss(bd * p["omission_visibility"], "omission"), out=u[AVOID])
     return u
+
+
+@functools.lru_cache(maxsize=64)
+def _utility_constants(a: float, lam: float, g: float, S: float, retro: float, drift: float,
+                       routine_credit: float, avoid_relief: float) -> tuple:
+    """The scalars of ``cadre_utilities``, which change only with the parameters (the
+    same few recur every month): v(S x expected severity) per kind of case, the chance a
+    past innovation is caught, the expected loss of a routine record, v(credit), v(relief).
+    Each is computed as the utilities did, in the same order of operations."""
+
+    def v(x: float) -> float:
+        return x**a
+
+    severity_value = {kind: v(S * expected_severity(kind)) for kind in SEVERITY}
+    drift_innov = min(INNOVATION_RECORD_EXPOSURE * drift, 1.0)
+    routine_const = (lam * _prob_weight_scalar(retro * drift * ROUTINE_RECORD_EXPOSURE, g)
+                     * severity_value["retro"])
+    return severity_value, retro * drift_innov, routine_const, v(routine_credit), v(avoid_relief)
 
 
 CHUNK = 1 << 16  # cadres per chunk: the chunk's temporaries stay in the CPU's cache
@@ -217,7 +254,7 @@ def choose(p: dict, terms: np.ndarray, belief_detect: np.ndarray, belief_tol: np
         # ``sample`` reads only the chances of innovating and of routine: the rows
         # computed and mixed are those two (each row's numbers are unchanged).
         probs = logit(util, p["rationality"], rows=2)
-        seen = None if observed is None else np.take(observed[:2], unit[sl], axis=1)
+        seen = None if observed is None else observed[:2].take(unit[sl], axis=1)
         action[sl] = sample(imitate(probs, seen, p["imitation"]), u[sl])
 
     starts = range(0, n, CHUNK)

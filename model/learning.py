@@ -34,7 +34,7 @@ def group_totals(rows: np.ndarray, group: np.ndarray) -> np.ndarray:
 
 def group_sums(rows: np.ndarray, group: np.ndarray) -> np.ndarray:
     """:func:`group_sum` of each row of ``rows`` (k, U)."""
-    return np.take(group_totals(rows, group), group, axis=1)
+    return group_totals(rows, group).take(group, axis=1)
 
 
 def observed_rate(hits: np.ndarray, total: np.ndarray, pub_hits: np.ndarray,
@@ -99,6 +99,6 @@ def shares_seen(counts: np.ndarray, group: np.ndarray, superior: np.ndarray,
         tot = c[0] + c[1] + c[2]
         return c / np.where(tot > 0, tot, 1.0)
 
-    peer = np.take(shares(group_totals(counts, group)), group, axis=1)
-    sup = np.take(shares(counts), superior, axis=1)
+    peer = shares(group_totals(counts, group)).take(group, axis=1)
+    sup = shares(counts).take(superior, axis=1)
     return peer_weight * peer + (1.0 - peer_weight) * sup

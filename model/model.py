@@ -20,6 +20,7 @@ per-cadre Python loop inside a step.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -89,7 +90,7 @@ def _binomial(rng: np.random.Generator, n: np.ndarray, p: float) -> np.ndarray:
     stream are the same; mostly-zero counts (successes per unit) skip most of the loop.
     """
     out = np.zeros(len(n), dtype=np.int64)
-    nz = np.flatnonzero(n)
+    nz = n.nonzero()[0]
     out[nz] = rng.binomial(n[nz], p)
     return out
 
@@ -118,6 +119,33 @@ class _MatrixCollector(mesa.DataCollector):
         values = model._mats[-1][self._rows, self._cols].tolist()
         for name, value in zip(self._cells, values, strict=True):
             self.model_vars[name].append(value)
+
+
+@dataclass(frozen=True)
+class _ParamConstants:
+    """Per-step quantities that depend only on the parameters and the fixed tree.
+
+    The step would compute them the same way every month; computed once per set of
+    parameter values instead, they save a few dozen small numpy calls a month.
+    """
+
+    demand: np.ndarray          # standing attention demand per situation
+    irregular_rate: np.ndarray  # per-target failure rate per situation, before overload
+    veto_targets: np.ndarray    # one-veto targets per situation
+    p_detect: float             # chance a misstep is detected
+    p_omit: float               # chance inaction is detected
+
+    @classmethod
+    def of(cls, p: dict, sit_level: np.ndarray, sit_leader: np.ndarray) -> _ParamConstants:
+        veto = decision.effective_veto_targets(p, N_LEVELS)
+        rate, targets = decision.irregularity_factors(p, veto, sit_level, sit_leader)
+        return cls(
+            demand=decision.standing_demand(p, veto, sit_level, sit_leader),
+            irregular_rate=rate, veto_targets=targets,
+            p_detect=decision.detection_probability(p["supervision"], p["supervision_channels"]),
+            p_omit=decision.detection_probability(p["supervision"], p["supervision_channels"],
+                                                  p["omission_visibility"]),
+        )
 
 
 class CadreModel(mesa.Model):
@@ -177,6 +205,8 @@ class CadreModel(mesa.Model):
         self._mats: list[np.ndarray] = []   # per step: (levels + all, VALUE_COLUMNS)
         # cadre index -> action code imposed on the next step only (then cleared)
         self.forced_actions: dict[int, int] = {}
+        self._constants_key: tuple | None = None  # the values of ``p`` _constants() was made for
+        self._root_units = np.flatnonzero(self.hierarchy.parent < 0)
         self.last_events: metrics.StepEvents | None = None  # set by each step
 
         self.datacollector = _MatrixCollector({
@@ -197,6 +227,15 @@ class CadreModel(mesa.Model):
     def n_units(self) -> int:
         return self.hierarchy.n_units
 
+    def _constants(self) -> _ParamConstants:
+        """This month's ``_ParamConstants``: remade only when a value in ``self.p`` has
+        changed (by the schedule, or a dashboard writing to ``p``)."""
+        key = tuple(self.p.values())
+        if key != self._constants_key:
+            self._constants_value = _ParamConstants.of(self.p, self._sit_level, self._sit_leader)
+            self._constants_key = key
+        return self._constants_value
+
     def _apply_schedule(self, step: int) -> None:
         for at, changes in self.schedule:
             if at == step:
@@ -211,11 +250,11 @@ class CadreModel(mesa.Model):
 
         # 1. pressure and attention, per situation (unit x leader): all cadres in the
         #    same situation face the same load, so the rule runs on 2U rows, not N.
-        veto = decision.effective_veto_targets(p, N_LEVELS)
-        inbox_per_cadre = (self.inbox / h.n_cadres)[self._sit_unit]
-        free, overload = decision.attention(p, veto, self._sit_level, self._sit_leader, inbox_per_cadre)
+        c = self._constants()
+        inbox_per_cadre = (self.inbox / h.n_cadres).take(self._sit_unit)
+        free, overload = decision.attention_of_demand(p, c.demand, inbox_per_cadre)
         p_success = decision.success_probability(p, free)
-        p_irregular = decision.irregularity_probability(p, veto, self._sit_level, self._sit_leader, overload)
+        p_irregular = decision.irregularity_of_factors(c.irregular_rate, c.veto_targets, overload)
         sit = self._situation
         s.free_attention = free.astype(np.float32)[sit]
 
@@ -235,15 +274,15 @@ class CadreModel(mesa.Model):
             self.forced_actions = {}
         # Random numbers are drawn only for the cadres a rule concerns (avoiders for the
         # form, innovators for success, ...): a third of the draws at national scale.
-        avoid_idx = np.flatnonzero(s.action == AVOID)
+        avoid_idx = (s.action == AVOID).nonzero()[0]
         k = len(avoid_idx)
         s.form = decision.avoidance_forms(
             N, avoid_idx, rng.random(k) < p["innovative_task_share"],
             self._can_pass_down[avoid_idx], rng.random(k))
 
         # 3. outcomes
-        innov_idx = np.flatnonzero(s.action == INNOVATE)
-        routine_idx = np.flatnonzero(s.action == ROUTINE)
+        innov_idx = (s.action == INNOVATE).nonzero()[0]
+        routine_idx = (s.action == ROUTINE).nonzero()[0]
         works = rng.random(len(innov_idx)) < p_success[sit[innov_idx]]
         success_idx, fail_all_idx = innov_idx[works], innov_idx[~works]
         irregular_idx = routine_idx[rng.random(len(routine_idx)) < p_irregular[sit[routine_idx]]]
@@ -255,9 +294,7 @@ class CadreModel(mesa.Model):
         s.history[s.hist_pos, success_idx] = REC_SUCCEEDED
 
         # 4. accountability: current acts, then retroactive review of the record
-        p_det = decision.detection_probability(p["supervision"], p["supervision_channels"])
-        p_omit = decision.detection_probability(p["supervision"], p["supervision_channels"],
-                                                p["omission_visibility"])
+        p_det, p_omit = c.p_detect, c.p_omit
         # Failed and irregular acts are disjoint (innovate vs routine): the sorted union of
         # the two small sets is the missteps in cadre order, without a pass over all cadres.
         misstep_idx = np.sort(np.concatenate([fail_all_idx, irregular_idx]))
@@ -275,7 +312,7 @@ class CadreModel(mesa.Model):
         detected = _mask(N, detected_idx)
         detected[omit_idx] = True
 
-        reviewed = np.flatnonzero(rng.random(N, dtype=np.float32) < p["retroactive_risk"])
+        reviewed = (rng.random(N, dtype=np.float32) < p["retroactive_risk"]).nonzero()[0]
         rows_back = (s.hist_pos - 1 - np.arange(min(p["lookback"], HISTORY_LEN - 1))) % HISTORY_LEN
         records = _rows_cols(s.history, rows_back, reviewed)
         k = len(reviewed)
@@ -298,7 +335,7 @@ class CadreModel(mesa.Model):
         sanction_idx = np.concatenate(groups)
         # One draw for all groups: the same uniforms as one draw per group, in order.
         sanction_sev = draw_severities(SANCTION_KINDS, counts, rng.random(len(sanction_idx)))
-        omission_flag = np.repeat(_OMISSION_KIND, counts)
+        omission_flag = _OMISSION_KIND.repeat(counts)
         np.add.at(s.sanctions, sanction_idx, np.int32(1))  # typed: numpy's fast path
         np.add.at(s.tolerated, case_idx[tolerated], np.int32(1))
         # blocked >= 0, so max(b, 1) - 1 counts down to 0: two plain int16 loops in place,
@@ -353,7 +390,7 @@ class CadreModel(mesa.Model):
             misstep_idx, case_idx[tolerated], case_idx, publicised, not_tol_cases[pub_fail])
 
         # Publicised cases of peer units: the sibling group's total minus the unit's own.
-        pub_rows = np.stack([pub_u, pub_tol_u, pub_fail_u])
+        pub_rows = np.concatenate([pub_u, pub_tol_u, pub_fail_u]).reshape(3, -1)  # = np.stack
         pub_other, pt_other, pf_other = learning.group_sums(pub_rows, h.group) - pub_rows
 
         # Detection: missteps in the unit and how many were caught, plus publicised sanctions.
@@ -379,8 +416,8 @@ class CadreModel(mesa.Model):
         """``learning.update`` of every cadre towards its unit's observed ``rate``."""
         unit = self.state.unit
         # Cast once per unit, then gather: the same values as gathering, then casting.
-        signal = np.take(rate.astype(belief.dtype), unit)
-        return learning.update(belief, signal, np.take(has, unit), self.p["learning_rate"],
+        signal = rate.astype(belief.dtype).take(unit)
+        return learning.update(belief, signal, has.take(unit), self.p["learning_rate"],
                                self.p["negativity_bias"], bad_when_higher)
 
     def _problems(self, success_idx, unit_counts, pd_idx) -> dict[str, np.ndarray]:
@@ -389,7 +426,7 @@ class CadreModel(mesa.Model):
         inflow = rng.poisson(p["problem_inflow"] * h.n_cadres).astype(float)
         succ_u = np.bincount(s.unit[success_idx], minlength=U).astype(float)
         absorbed = _binomial(rng, succ_u.astype(np.int64), p["absorption_rate"]).astype(float)
-        absorbed[h.parent < 0] = 0.0  # the centre has no one above to absorb its pilots
+        absorbed[self._root_units] = 0.0  # the centre has no one above to absorb its pilots
         solved_routine = rng.binomial(unit_counts[:, ROUTINE].astype(np.int64), p["routine_solve"])
         solved = solved_routine + p["innovation_yield"] * succ_u + dynamics.absorbed_diffusion(absorbed, h)
         before = self.problems + inflow
@@ -418,7 +455,7 @@ class CadreModel(mesa.Model):
         N = s.n
         # Promotion chance = rate x (1 + successes in the last year), by thinning.
         scale = 1 + PROMOTION_MERIT_CAP
-        cand = np.flatnonzero((rng.random(N, dtype=np.float32) < min(p["promotion_rate"] * scale, 1.0)) & (s.blocked == 0))
+        cand = ((rng.random(N, dtype=np.float32) < min(p["promotion_rate"] * scale, 1.0)) & (s.blocked == 0)).nonzero()[0]
         last_year = (s.hist_pos - np.arange(12)) % HISTORY_LEN
         merit = (_rows_cols(s.history, last_year, cand) == REC_SUCCEEDED).sum(axis=0)
         promoted = cand[rng.random(len(cand)) * scale < 1 + np.minimum(merit, PROMOTION_MERIT_CAP)]
@@ -429,8 +466,8 @@ class CadreModel(mesa.Model):
         retiring[severe_idx] = False
         retiring[promoted] = False
         s.tenure += 1
-        replace_cadres(s, np.flatnonzero(leaving), p, rng)
-        return promoted, np.flatnonzero(retiring), _sorted_unique(severe_idx)
+        replace_cadres(s, leaving.nonzero()[0], p, rng)
+        return promoted, retiring.nonzero()[0], _sorted_unique(severe_idx)
 
     # ----------------------------------------------------------------- outputs
     def run(self, steps: int) -> CadreModel:

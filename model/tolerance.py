@@ -17,6 +17,8 @@ effective tolerance probability is the product of all stages and so *emerges*.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 STAGES: tuple[str, ...] = ("cases", "applied", "accepted", "consulted", "approved", "recognised")
@@ -35,15 +37,24 @@ def stage_probabilities(p: dict, belief_tol: np.ndarray, high_profile: np.ndarra
 
 def _later_stages(p: dict) -> np.ndarray:
     """Pass probabilities of stages 2-5 (column 0 left for stage 1), shape (2, 5):
-    row 0 for an ordinary case, row 1 for a high-profile one."""
-    tol, clar = p["tolerance"], p["standards_clarity"]
+    row 0 for an ordinary case, row 1 for a high-profile one. Read-only."""
+    return _later_stages_of(p["tolerance"], p["standards_clarity"], p["public_tolerance"],
+                            p["discipline_stance"], p["inter_level_consensus"])
+
+
+@functools.lru_cache(maxsize=64)
+def _later_stages_of(tol: float, clar: float, public: float, discipline: float,
+                     consensus: float) -> np.ndarray:
+    """:func:`_later_stages` of the parameters it reads, remembered: they change only
+    when a lever moves, and a dozen small operations a month are a visible cost."""
     rows = np.zeros((2, 5))
-    rows[:, 1] = 0.7 + 0.3 * p["public_tolerance"], p["public_tolerance"]
-    rows[:, 2] = p["discipline_stance"] * clar + (1.0 - p["discipline_stance"]) * ORGANISATION_APPROVAL
+    rows[:, 1] = 0.7 + 0.3 * public, public
+    rows[:, 2] = discipline * clar + (1.0 - discipline) * ORGANISATION_APPROVAL
     committee = (0.5 + 0.5 * tol) * (0.5 + 0.5 * clar)
     # High-profile cases are decided by the upper level itself: its (dis)agreement acts here.
-    rows[:, 3] = committee, committee * p["inter_level_consensus"]
-    rows[:, 4] = p["inter_level_consensus"], 1.0
+    rows[:, 3] = committee, committee * consensus
+    rows[:, 4] = consensus, 1.0
+    rows.flags.writeable = False  # shared by every call with these parameters
     return rows
 
 
