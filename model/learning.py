@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.memo import ArrayMemo
+
 # Weight of one publicised case from a peer unit relative to a case in one's own unit:
 # second-hand news is weaker evidence than what happens next door.
 PUBLIC_WEIGHT = 0.3
@@ -28,8 +30,15 @@ def group_totals(rows: np.ndarray, group: np.ndarray) -> np.ndarray:
     so the sums are the same numbers, for one call instead of k."""
     k, n_units = rows.shape
     n = n_units + 1  # group ids run to n_units (the centre's own group)
-    keys = (group + n * np.arange(k)[:, None]).ravel()
-    return np.bincount(keys, rows.ravel(), minlength=k * n).reshape(k, n)
+    return np.bincount(_group_keys(group, k), rows.ravel(), minlength=k * n).reshape(k, n)
+
+
+def _row_group_keys(group: np.ndarray, k: int) -> np.ndarray:
+    """Bin of each entry of (k, U) rows in :func:`group_totals`: row r, group g -> r (U + 1) + g."""
+    return (group + (len(group) + 1) * np.arange(k)[:, None]).ravel()
+
+
+_group_keys = ArrayMemo(_row_group_keys)  # the tree is fixed: the same keys every month
 
 
 def group_sums(rows: np.ndarray, group: np.ndarray) -> np.ndarray:

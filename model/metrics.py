@@ -12,6 +12,7 @@ import numpy as np
 
 from model.hierarchy import LEVELS, N_LEVELS, Hierarchy
 from model.learning import group_sum
+from model.memo import ArrayMemo
 from model.state import (
     ACTIONS,
     AVOID,
@@ -74,8 +75,7 @@ ROW_LEVELS: tuple[str, ...] = (*LEVELS, "all")
 def _segment_sum(sorted_levels: np.ndarray):
     """Per-level sums for arrays aligned with ``sorted_levels`` (cadres and units are
     stored level by level, so contiguous segment sums replace scatter-adds)."""
-    # Needles of the levels' own dtype: int64 needles would cast the whole array first.
-    starts = np.searchsorted(sorted_levels, np.arange(N_LEVELS, dtype=sorted_levels.dtype))
+    starts = _level_starts(sorted_levels)
 
     def total(x: np.ndarray) -> np.ndarray:
         return np.add.reduceat(x, starts, axis=-1, dtype=float)
@@ -83,11 +83,21 @@ def _segment_sum(sorted_levels: np.ndarray):
     return total
 
 
+def _first_of_each_level(sorted_levels: np.ndarray) -> np.ndarray:
+    # Needles of the levels' own dtype: int64 needles would cast the whole array first.
+    return np.searchsorted(sorted_levels, np.arange(N_LEVELS, dtype=sorted_levels.dtype))
+
+
+# Cadres' and units' levels are fixed for a run: their segments are found once.
+_level_starts = ArrayMemo(_first_of_each_level)
+_level_key = ArrayMemo(lambda level: level.astype(np.int16) * 3)  # int16: the largest key is 479
+
+
 def _cadre_tallies(s: CadreState, ev: StepEvents) -> np.ndarray:
     """Counts of cadres per level by action, form (or none), success, failure and
     detection: array (levels, 3, 4, 2, 2, 2) from one ``np.bincount`` over a mixed-radix
     key, instead of one comparison and one float reduction per code and mask."""
-    key = s.level.astype(np.int16) * 3 + s.action  # int16: the largest key is 479
+    key = _level_key(s.level) + s.action
     key *= 4
     key += s.form
     key += 1  # NO_FORM (-1) -> 0
@@ -149,7 +159,9 @@ def step_matrix(h: Hierarchy, s: CadreState, ev: StepEvents, problems: np.ndarra
     tally = _cadre_tallies(s, ev).reshape(N_LEVELS, -1)
     put(_TALLY_COLUMNS, tally @ _TALLY_WEIGHTS)
     put(("innovations",), m[:, _COL["innovate"], None])
-    put(_CADRE_MEANS, by_cadre(np.stack([s.belief_tol, s.belief_detect, s.free_attention])).T)
+    # concatenate + reshape: np.stack's array, without its Python-level wrapper
+    put(_CADRE_MEANS, by_cadre(np.concatenate([s.belief_tol, s.belief_detect, s.free_attention])
+                               .reshape(3, -1)).T)
     put(("overload",), by_cadre(ev.overload)[:, None])
     # Cadres of every kind of case, counted per level in one bincount.
     st, sev = ev.stages, ev.sanction_severity
@@ -160,7 +172,8 @@ def step_matrix(h: Hierarchy, s: CadreState, ev: StepEvents, problems: np.ndarra
         *(ev.sanction_idx[sev == k] for k in range(3)),  # mild, moderate, severe
         ev.sanction_idx[ev.omission_sanction]).T)
     uc = ev.unit_counts
-    put(_UNIT_SUMS, by_unit(np.stack([h.n_cadres, *(uc[c] for c in _UNIT_SUMS[1:-1]), problems])).T)
+    put(_UNIT_SUMS, by_unit(np.concatenate([h.n_cadres, *(uc[c] for c in _UNIT_SUMS[1:-1]), problems])
+                            .reshape(len(_UNIT_SUMS), -1)).T)
 
     np.sum(m, axis=0, out=out[N_LEVELS])
     n = np.maximum(out[:, _COL["n_cadres"]], 1.0)[:, None]

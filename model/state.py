@@ -71,7 +71,7 @@ def count_by(labels: np.ndarray, n_labels: int, *cadre_sets: np.ndarray) -> np.n
     The same exact integer counts as one bincount per set, for a fraction of the calls:
     at 10k cadres the sets are small and numpy's per-call cost dominates.
     """
-    offsets = np.repeat(np.arange(len(cadre_sets)) * n_labels, [len(c) for c in cadre_sets])
+    offsets = (np.arange(len(cadre_sets)) * n_labels).repeat([len(c) for c in cadre_sets])
     keys = labels[np.concatenate(cadre_sets)] + offsets
     counts = np.bincount(keys, minlength=len(cadre_sets) * n_labels)
     return counts.reshape(len(cadre_sets), n_labels).astype(float)
