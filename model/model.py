@@ -48,6 +48,9 @@ from model.state import (
     replace_cadres,
 )
 
+# Above this many runs of units with equal means, one Poisson call with the array of means
+# is faster than one call per run.
+MAX_EQUAL_RUNS = 32
 PROMOTION_MERIT_CAP = 12  # successes in the last year that can raise the promotion chance
 # Kinds of sanctioned case, in the order the step grades them.
 SANCTION_KINDS = ("commission", "retro", "retro", "veto", "omission")
@@ -430,7 +433,10 @@ class CadreModel(mesa.Model):
         # number: one draw of a scalar mean per run of equal means takes the same random
         # numbers in the same order as one draw with the array of means, a third faster.
         mean = p["problem_inflow"] * h.n_cadres
-        inflow = np.concatenate([rng.poisson(mean[a], size=b - a) for a, b in self._equal_runs])
+        if len(self._equal_runs) <= MAX_EQUAL_RUNS:
+            inflow = np.concatenate([rng.poisson(mean[a], size=b - a) for a, b in self._equal_runs])
+        else:  # a tree of many unit sizes: one call with the array of means, the same draws
+            inflow = rng.poisson(mean)
         inflow = inflow.astype(float)
         succ_u = np.bincount(s.unit[success_idx], minlength=U).astype(float)
         absorbed = _binomial(rng, succ_u.astype(np.int64), p["absorption_rate"]).astype(float)
