@@ -209,6 +209,7 @@ class CadreModel(mesa.Model):
         # cadre index -> action code imposed on the next step only (then cleared)
         self.forced_actions: dict[int, int] = {}
         self._constants_key: tuple | None = None  # the values of ``p`` _constants() was made for
+        self._constants_value: _ParamConstants | None = None
         self._root_units = np.flatnonzero(self.hierarchy.parent < 0)
         # (start, stop) of the runs of consecutive units with the same number of cadres
         edges = np.flatnonzero(np.diff(self.hierarchy.n_cadres)) + 1
