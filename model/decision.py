@@ -91,27 +91,21 @@ def effective_veto_targets(p: dict, n_levels: int) -> np.ndarray:
     return base * (1.0 + p["amplification"]) ** np.arange(n_levels)
 
 
-def attention(p: dict, veto_by_level: np.ndarray, level: np.ndarray, leader: np.ndarray,
-              passed_down_load: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Free attention and overload ratio per cadre.
-
-    Demand = (routine + paperwork + attention per target x targets) x leader duty
-    + this cadre's share of the load passed down from above last month.
-    """
-    return attention_of_demand(p, standing_demand(p, veto_by_level, level, leader), passed_down_load)
-
-
 def standing_demand(p: dict, veto_by_level: np.ndarray, level: np.ndarray,
                     leader: np.ndarray) -> np.ndarray:
-    """The part of :func:`attention`'s demand that does not depend on passed-down load:
-    it changes only with the parameters, so a caller may keep it between months."""
+    """Attention a cadre's post demands before any load passed down:
+    (routine + paperwork + attention per target x targets) x leader duty.
+
+    It changes only with the parameters, so the model keeps it between months.
+    """
     duty = np.where(leader, p["leader_duty"], 1.0)
     return (p["routine_load"] + p["paperwork_load"] + p["veto_attention"] * veto_by_level[level]) * duty
 
 
-def attention_of_demand(p: dict, standing: np.ndarray,
-                        passed_down_load: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`attention` from its ``standing_demand``."""
+def attention(p: dict, standing: np.ndarray,
+              passed_down_load: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Free attention and overload ratio per cadre: the ``standing_demand`` plus this
+    cadre's share of the load passed down from above last month, against the budget."""
     demand = standing + passed_down_load
     budget = p["attention_budget"] * p["resources"]
     free = np.maximum(budget - demand, 0.0)
@@ -125,12 +119,6 @@ def success_probability(p: dict, free: np.ndarray) -> np.ndarray:
     return min(p["innovation_success"] * p["resources"], 1.0) * att
 
 
-def irregularity_probability(p: dict, veto_by_level: np.ndarray, level: np.ndarray,
-                             leader: np.ndarray, overload: np.ndarray) -> np.ndarray:
-    """Chance that routine work misses at least one one-veto target this month."""
-    return irregularity_of_factors(*irregularity_factors(p, veto_by_level, level, leader), overload)
-
-
 def irregularity_factors(p: dict, veto_by_level: np.ndarray, level: np.ndarray,
                          leader: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The parts of :func:`irregularity_probability` that change only with the
@@ -139,9 +127,10 @@ def irregularity_factors(p: dict, veto_by_level: np.ndarray, level: np.ndarray,
     return p["veto_failure_rate"] * duty, veto_by_level[level]
 
 
-def irregularity_of_factors(rate: np.ndarray, targets: np.ndarray,
-                            overload: np.ndarray) -> np.ndarray:
-    """:func:`irregularity_probability` from its ``irregularity_factors``."""
+def irregularity_probability(rate: np.ndarray, targets: np.ndarray,
+                             overload: np.ndarray) -> np.ndarray:
+    """Chance that routine work misses at least one one-veto target this month, from the
+    ``irregularity_factors``: overload raises the failure rate of every target."""
     per_target = np.minimum(rate * (1.0 + overload), 1.0)
     return 1.0 - (1.0 - per_target) ** targets
 

@@ -48,9 +48,6 @@ from model.state import (
     replace_cadres,
 )
 
-# Above this many runs of units with equal means, one Poisson call with the array of means
-# is faster than one call per run.
-MAX_EQUAL_RUNS = 32
 PROMOTION_MERIT_CAP = 12  # successes in the last year that can raise the promotion chance
 # Kinds of sanctioned case, in the order the step grades them.
 SANCTION_KINDS = ("commission", "retro", "retro", "veto", "omission")
@@ -211,9 +208,6 @@ class CadreModel(mesa.Model):
         self._constants_key: tuple | None = None  # the values of ``p`` _constants() was made for
         self._constants_value: _ParamConstants | None = None
         self._root_units = np.flatnonzero(self.hierarchy.parent < 0)
-        # (start, stop) of the runs of consecutive units with the same number of cadres
-        edges = np.flatnonzero(np.diff(self.hierarchy.n_cadres)) + 1
-        self._equal_runs = list(zip([0, *edges.tolist()], [*edges.tolist(), U], strict=True))
         self.last_events: metrics.StepEvents | None = None  # set by each step
 
         self.datacollector = _MatrixCollector({
@@ -259,9 +253,9 @@ class CadreModel(mesa.Model):
         #    same situation face the same load, so the rule runs on 2U rows, not N.
         c = self._constants()
         inbox_per_cadre = (self.inbox / h.n_cadres).take(self._sit_unit)
-        free, overload = decision.attention_of_demand(p, c.demand, inbox_per_cadre)
+        free, overload = decision.attention(p, c.demand, inbox_per_cadre)
         p_success = decision.success_probability(p, free)
-        p_irregular = decision.irregularity_of_factors(c.irregular_rate, c.veto_targets, overload)
+        p_irregular = decision.irregularity_probability(c.irregular_rate, c.veto_targets, overload)
         sit = self._situation
         s.free_attention = free.astype(np.float32)[sit]
 
@@ -430,15 +424,7 @@ class CadreModel(mesa.Model):
     def _problems(self, success_idx, unit_counts, pd_idx) -> dict[str, np.ndarray]:
         p, s, h, rng = self.p, self.state, self.hierarchy, self.rng
         U = h.n_units
-        # Problems arrive in proportion to cadres, and units of a level have the same
-        # number: one draw of a scalar mean per run of equal means takes the same random
-        # numbers in the same order as one draw with the array of means, a third faster.
-        mean = p["problem_inflow"] * h.n_cadres
-        if len(self._equal_runs) <= MAX_EQUAL_RUNS:
-            inflow = np.concatenate([rng.poisson(mean[a], size=b - a) for a, b in self._equal_runs])
-        else:  # a tree of many unit sizes: one call with the array of means, the same draws
-            inflow = rng.poisson(mean)
-        inflow = inflow.astype(float)
+        inflow = rng.poisson(p["problem_inflow"] * h.n_cadres).astype(float)
         succ_u = np.bincount(s.unit[success_idx], minlength=U).astype(float)
         absorbed = _binomial(rng, succ_u.astype(np.int64), p["absorption_rate"]).astype(float)
         absorbed[self._root_units] = 0.0  # the centre has no one above to absorb its pilots

@@ -43,16 +43,3 @@ def test_parameters_written_between_months_take_effect_like_a_schedule() -> None
     untouched = CadreModel(rng=4, agents=False).run(12)
     assert not np.array_equal(untouched.history_array(), scheduled.history_array())
 
-
-def test_problem_inflow_per_run_of_equal_means_draws_as_one_array_call(monkeypatch) -> None:
-    """Inflow is drawn per run of units with equal means; a tree with many unit sizes
-    takes one call with the array of means. Both must give the same numbers."""
-    import model.model as mm
-
-    def run() -> np.ndarray:
-        return CadreModel(scenario="tightened_accountability", branching=(2, 3, 3, 4), rng=5,
-                          agents=False).run(30).history_array()
-
-    per_run = run()
-    monkeypatch.setattr(mm, "MAX_EQUAL_RUNS", 0)
-    np.testing.assert_array_equal(run(), per_run)

@@ -48,7 +48,8 @@ def test_attention_budget_is_consumed_and_leaders_carry_more():
     p = P(routine_load=0.3, paperwork_load=0.2, veto_attention=0.05, leader_duty=2.0,
           attention_budget=1.0, resources=1.0)
     veto = np.full(5, 4.0)
-    free, over = decision.attention(p, veto, np.array([4, 4]), np.array([False, True]), np.zeros(2))
+    standing = decision.standing_demand(p, veto, np.array([4, 4]), np.array([False, True]))
+    free, over = decision.attention(p, standing, np.zeros(2))
     assert free[0] == pytest.approx(1.0 - 0.7) and over[0] == 0
     assert free[1] == 0.0 and over[1] == pytest.approx(0.4)
 
