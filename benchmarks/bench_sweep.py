@@ -74,6 +74,11 @@ def _measure(spec: Any, workers: int) -> dict[str, float]:
     }
 
 
+def _reference(**extra: Any) -> dict[str, Any]:
+    """The reference sweep's shape, as stored with its figures."""
+    return {"branching": list(REF_BRANCHING), "cadres": 10081, "steps": REF_STEPS, **extra}
+
+
 def _target(name: str, value: float, limit: float, op: str, unit: str) -> dict[str, Any]:
     ok = value <= limit if op == "<=" else value >= limit
     return {"name": name, "value": value, "limit": limit, "op": op, "unit": unit,
@@ -121,8 +126,7 @@ def run(quick: bool) -> dict[str, Any]:
         value = f"{t['value']:.3g} {t['unit']}"
         print(f"{t['status']:<5} {t['name']}: {value} (target {t['op']} {t['limit']:g} {t['unit']})")
     return {
-        "reference": {"branching": list(REF_BRANCHING), "cadres": 10081, "steps": REF_STEPS,
-                      "runs_per_worker_count": n_ref, "extrapolation": how},
+        "reference": _reference(runs_per_worker_count=n_ref, extrapolation=how),
         "workers_1": ref[1],
         "workers_2": ref[2],
         "overhead_sweep": tiny,
@@ -147,8 +151,7 @@ def run_full(workers: int = 2) -> dict[str, Any]:
           f"{r['startup_s']:.1f} s cluster start and close; {r['runs_per_min']:.1f} runs/min; "
           f"run_one {r['run_one_mean_s']:.3f} s)")
     print(f"{target['status']:<5} {target['name']}: {r['wall_s']:.3g} s (target <= {TARGET_SECONDS:g} s)")
-    return {"reference": {"branching": list(REF_BRANCHING), "cadres": 10081, "steps": REF_STEPS,
-                          "runs": TARGET_RUNS},
+    return {"reference": _reference(runs=TARGET_RUNS),
             f"workers_{workers}": r,
             "load_average": {"start": load_start, "end": list(os.getloadavg())},
             "targets": [target]}
