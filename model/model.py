@@ -457,7 +457,7 @@ class CadreModel(mesa.Model):
         # Promotion chance = rate x (1 + successes in the last year), by thinning.
         scale = 1 + PROMOTION_MERIT_CAP
         cand = ((rng.random(N, dtype=np.float32) < min(p["promotion_rate"] * scale, 1.0)) & (s.blocked == 0)).nonzero()[0]
-        last_year = (s.hist_pos - np.arange(12)) % HISTORY_LEN
+        last_year = s.recent_rows(12)
         merit = (_rows_cols(s.history, last_year, cand) == REC_SUCCEEDED).sum(axis=0)
         promoted = cand[rng.random(len(cand)) * scale < 1 + np.minimum(merit, PROMOTION_MERIT_CAP)]
         leaving = rng.random(N, dtype=np.float32) < p["turnover_rate"]
@@ -501,9 +501,8 @@ class CadreModel(mesa.Model):
 
     def survey(self) -> dict[str, float]:
         """Shares of many / few / none / dont_know (seed 003's question)."""
-        rows = (self.state.hist_pos - np.arange(min(metrics.SURVEY_MEMORY, HISTORY_LEN))) % HISTORY_LEN
-        if self.state.hist_pos < 0:
-            rows = rows[:0]
+        # before the first month nothing has been logged
+        rows = self.state.recent_rows(metrics.SURVEY_MEMORY if self.state.hist_pos >= 0 else 0)
         return metrics.survey(self.hierarchy, self.state, self.applied_log[rows],
                               self.public_tol_log[rows], self.steps)
 

@@ -58,10 +58,14 @@ class CadreState:
     def n(self) -> int:
         return len(self.unit)
 
+    def recent_rows(self, months: int) -> np.ndarray:
+        """Ring rows of the last ``months`` months (at most ``HISTORY_LEN``), most recent
+        first; for ``history`` and for the model's per-unit logs kept in the same ring."""
+        return (self.hist_pos - np.arange(min(months, HISTORY_LEN))) % HISTORY_LEN
+
     def recent(self, months: int) -> np.ndarray:
-        """Rows of the last ``months`` months, most recent first."""
-        rows = (self.hist_pos - np.arange(min(months, HISTORY_LEN))) % HISTORY_LEN
-        return self.history[rows]
+        """Records of the last ``months`` months, most recent first."""
+        return self.history[self.recent_rows(months)]
 
 
 def count_by(labels: np.ndarray, n_labels: int, *cadre_sets: np.ndarray) -> np.ndarray:
