@@ -121,6 +121,47 @@ class _MatrixCollector(mesa.DataCollector):
             self.model_vars[name].append(value)
 
 
+@dataclass
+class Month:
+    """What the stages of one month hand on to each other (cadre indices, per-situation
+    chances, per-case arrays). Each stage fills the fields under its number."""
+
+    t: int
+    # 1. pressure (per situation)
+    overload: np.ndarray = None
+    p_success: np.ndarray = None
+    p_irregular: np.ndarray = None
+    # 2. decision
+    avoid_idx: np.ndarray = None
+    # 3. outcomes
+    success_idx: np.ndarray = None
+    fail_idx: np.ndarray = None          # every failed innovation
+    irregular_idx: np.ndarray = None     # routine work that missed a one-veto target
+    # 4. accountability
+    misstep_idx: np.ndarray = None
+    misstep_detected: np.ndarray = None
+    detected: np.ndarray = None          # mask: a current act of the cadre was detected
+    detected_fail_idx: np.ndarray = None
+    veto_idx: np.ndarray = None
+    omit_idx: np.ndarray = None
+    retro_idx: np.ndarray = None
+    retro_innov: np.ndarray = None
+    # 5. tolerance and sanctions
+    case_idx: np.ndarray = None
+    stages: np.ndarray = None
+    tolerated: np.ndarray = None
+    sanction_idx: np.ndarray = None
+    sanction_sev: np.ndarray = None
+    omission_flag: np.ndarray = None
+    # 6. learning
+    publicised: np.ndarray = None
+    # 7. dynamics
+    unit_counts: dict[str, np.ndarray] = None
+    promoted: np.ndarray = None
+    retired: np.ndarray = None
+    removed: np.ndarray = None
+
+
 @dataclass(frozen=True)
 class _ParamConstants:
     """Per-step quantities that depend only on the parameters and the fixed tree.
@@ -244,183 +285,213 @@ class CadreModel(mesa.Model):
 
     # -------------------------------------------------------------------- step
     def step(self) -> None:
-        t = self.steps
-        self._apply_schedule(t)
-        p, s, h, rng = self.p, self.state, self.hierarchy, self.rng
-        N, U = s.n, h.n_units
+        """One month, in the order of docs/ODD.md §1.3 (each stage documents its rule)."""
+        month = Month(t=self.steps)
+        self._schedule(month)            # 0. regime schedule
+        self._pressure(month)            # 1. pressure and attention
+        self._decide(month)              # 2. decision
+        self._outcomes(month)            # 3. outcomes
+        self._hold_accountable(month)    # 4. accountability
+        self._tolerate_and_sanction(month)  # 5. tolerance procedure and sanctions
+        self._learn(month)               # 6. learning
+        self._dynamics(month)            # 7. problems, absorption, careers
+        self._observe(month)             # 8. observation
 
-        # 1. pressure and attention, per situation (unit x leader): all cadres in the
-        #    same situation face the same load, so the rule runs on 2U rows, not N.
+    def _schedule(self, month: Month) -> None:
+        """0. Lever changes due this month take effect."""
+        self._apply_schedule(month.t)
+
+    def _pressure(self, month: Month) -> None:
+        """1. Targets cascade down, vague requirements inflate, and targets, routine work,
+        paperwork and last month's passed-down load consume attention.
+
+        perf: computed per situation (unit x leader), 2U rows instead of N cadres: all
+        cadres of a situation face the same load.
+        """
+        p, h = self.p, self.hierarchy
         c = self._constants()
         inbox_per_cadre = (self.inbox / h.n_cadres).take(self._sit_unit)
-        free, overload = decision.attention(p, c.demand, inbox_per_cadre)
-        p_success = decision.success_probability(p, free)
-        p_irregular = decision.irregularity_probability(c.irregular_rate, c.veto_targets, overload)
-        sit = self._situation
-        s.free_attention = free.astype(np.float32)[sit]
+        free, month.overload = decision.attention(p, c.demand, inbox_per_cadre)
+        month.p_success = decision.success_probability(p, free)
+        month.p_irregular = decision.irregularity_probability(c.irregular_rate, c.veto_targets,
+                                                              month.overload)
+        self.state.free_attention = free.astype(np.float32)[self._situation]
 
-        # 2. decision
-        terms = decision.situation_terms(p, p_success, p_irregular)
+    def _decide(self, month: Month) -> None:
+        """2. Every cadre weighs innovate / routine / avoid on its beliefs, mixes in what
+        peers and superiors did last month, draws an action; avoiders pick a form."""
+        p, s, h, rng = self.p, self.state, self.hierarchy, self.rng
+        N = s.n
+        terms = decision.situation_terms(p, month.p_success, month.p_irregular)
         seen = None
         if self._action_counts is not None:
-            shares = learning.shares_seen(self._action_counts, h.group, self._superior,
-                                          p["peer_weight"])
-            seen = shares.astype(np.float32)
-        s.action = decision.choose(p, terms, s.belief_detect, s.belief_tol, s.intrinsic, sit,
-                                   s.unit, seen, rng.random(N, dtype=np.float32),
-                                   threads.pool_for(N))
+            seen = learning.shares_seen(self._action_counts, h.group, self._superior,
+                                        p["peer_weight"]).astype(np.float32)
+        s.action = decision.choose(p, terms, s.belief_detect, s.belief_tol, s.intrinsic,
+                                   self._situation, s.unit, seen,
+                                   rng.random(N, dtype=np.float32), threads.pool_for(N))
         if self.forced_actions:  # a user playing one cadre (dashboard "play as a cadre")
             idx = np.fromiter(self.forced_actions.keys(), dtype=np.int64)
             s.action[idx] = np.fromiter(self.forced_actions.values(), dtype=np.int8)
             self.forced_actions = {}
-        # Random numbers are drawn only for the cadres a rule concerns (avoiders for the
-        # form, innovators for success, ...): a third of the draws at national scale.
-        avoid_idx = (s.action == AVOID).nonzero()[0]
-        k = len(avoid_idx)
+        # perf: draws only for the cadres a rule concerns (avoiders here, innovators for
+        # success, ...): a third of the draws at national scale.
+        month.avoid_idx = (s.action == AVOID).nonzero()[0]
+        k = len(month.avoid_idx)
         s.form = decision.avoidance_forms(
-            N, avoid_idx, rng.random(k) < p["innovative_task_share"],
-            self._can_pass_down[avoid_idx], rng.random(k))
+            N, month.avoid_idx, rng.random(k) < p["innovative_task_share"],
+            self._can_pass_down[month.avoid_idx], rng.random(k))
 
-        # 3. outcomes
+    def _outcomes(self, month: Month) -> None:
+        """3. Innovations succeed or fail; routine work may miss a one-veto target. The
+        month's acts enter each cadre's record."""
+        s, rng, sit = self.state, self.rng, self._situation
         innov_idx = (s.action == INNOVATE).nonzero()[0]
         routine_idx = (s.action == ROUTINE).nonzero()[0]
-        works = rng.random(len(innov_idx)) < p_success[sit[innov_idx]]
-        success_idx, fail_all_idx = innov_idx[works], innov_idx[~works]
-        irregular_idx = routine_idx[rng.random(len(routine_idx)) < p_irregular[sit[routine_idx]]]
-        success, failed = _mask(N, success_idx), _mask(N, fail_all_idx)
-        # Record codes equal action codes (see model.state), so the month's record is the
-        # action with successes overwritten: one copy instead of nested selects over N.
+        works = rng.random(len(innov_idx)) < month.p_success[sit[innov_idx]]
+        month.success_idx, month.fail_idx = innov_idx[works], innov_idx[~works]
+        month.irregular_idx = routine_idx[
+            rng.random(len(routine_idx)) < month.p_irregular[sit[routine_idx]]]
+        # perf: record codes equal action codes (model.state), so the record is the action
+        # with successes overwritten: one copy instead of nested selects over N.
         s.hist_pos = (s.hist_pos + 1) % HISTORY_LEN
         s.history[s.hist_pos] = s.action
-        s.history[s.hist_pos, success_idx] = REC_SUCCEEDED
+        s.history[s.hist_pos, month.success_idx] = REC_SUCCEEDED
 
-        # 4. accountability: current acts, then retroactive review of the record
-        p_det, p_omit = c.p_detect, c.p_omit
-        # Failed and irregular acts are disjoint (innovate vs routine): the sorted union of
-        # the two small sets is the missteps in cadre order, without a pass over all cadres.
-        misstep_idx = np.sort(np.concatenate([fail_all_idx, irregular_idx]))
-        misstep_detected = rng.random(len(misstep_idx)) < p_det
-        # Index subsets are taken from the (small) sets they belong to, not from masks
-        # over all cadres.
-        detected_idx = misstep_idx[misstep_detected]
+    def _hold_accountable(self, month: Month) -> None:
+        """4. Failed innovations and missed targets are detected through overlapping
+        channels, inaction rarely; a review re-reads records under drifted standards."""
+        p, s, rng = self.p, self.state, self.rng
+        c = self._constants()
+        N = s.n
+        # Failed and irregular acts are disjoint (innovate vs routine): their sorted union
+        # is the month's missteps in cadre order.
+        month.misstep_idx = np.sort(np.concatenate([month.fail_idx, month.irregular_idx]))
+        month.misstep_detected = rng.random(len(month.misstep_idx)) < c.p_detect
+        detected_idx = month.misstep_idx[month.misstep_detected]
+        failed = _mask(N, month.fail_idx)
         detected_failed = failed[detected_idx]
-        fail_idx = detected_idx[detected_failed]
-        veto_idx = detected_idx[~detected_failed]
+        month.detected_fail_idx = detected_idx[detected_failed]
+        month.veto_idx = detected_idx[~detected_failed]
         # Sharing responsibility sheds the case with probability share_dilution (S000-14).
-        avoid_form = s.form[avoid_idx]
-        keep = (avoid_form != SHARE) | (rng.random(k) >= p["share_dilution"])
-        omit_idx = avoid_idx[(rng.random(k) < p_omit) & keep]
-        detected = _mask(N, detected_idx)
-        detected[omit_idx] = True
+        k = len(month.avoid_idx)
+        keep = (s.form[month.avoid_idx] != SHARE) | (rng.random(k) >= p["share_dilution"])
+        month.omit_idx = month.avoid_idx[(rng.random(k) < c.p_omit) & keep]
+        month.detected = _mask(N, detected_idx)
+        month.detected[month.omit_idx] = True
 
         reviewed = (rng.random(N, dtype=np.float32) < p["retroactive_risk"]).nonzero()[0]
         rows_back = (s.hist_pos - 1 - np.arange(min(p["lookback"], HISTORY_LEN - 1))) % HISTORY_LEN
         records = _rows_cols(s.history, rows_back, reviewed)
         k = len(reviewed)
         found, innov_case = retro_review(records, p["standard_drift"], rng.random(k), rng.random(k))
-        retro_idx = reviewed[found]
-        retro_innov = innov_case[found]
+        month.retro_idx = reviewed[found]
+        month.retro_innov = innov_case[found]
 
-        # 5. tolerance procedure for good-faith cases (current failures, past innovations)
-        case_idx = np.concatenate([fail_idx, retro_idx[retro_innov]])
-        n_cases = len(case_idx)
+    def _tolerate_and_sanction(self, month: Month) -> None:
+        """5. Good-faith cases (current failures, past innovations caught by review) go
+        through the tolerance procedure; what is not tolerated, and every other case, is
+        sanctioned with a severity drawn by kind of case."""
+        p, s, rng = self.p, self.state, self.rng
+        fail_idx = month.detected_fail_idx
+        month.case_idx = np.concatenate([fail_idx, month.retro_idx[month.retro_innov]])
+        n_cases, n_fail = len(month.case_idx), len(fail_idx)
         high_profile = rng.random(n_cases) < p["high_profile_share"]
-        stages = tolerance.run_procedure(p, s.belief_tol[case_idx], high_profile, rng.random((n_cases, 5)))
-        tolerated = stages[:, 4]
-        not_tol_fail = fail_idx[~tolerated[: len(fail_idx)]]
-        not_tol_retro = case_idx[len(fail_idx):][~tolerated[len(fail_idx):]]
-
-        # sanctions, graded by kind of case
-        groups = (not_tol_fail, not_tol_retro, retro_idx[~retro_innov], veto_idx, omit_idx)
+        month.stages = tolerance.run_procedure(p, s.belief_tol[month.case_idx], high_profile,
+                                               rng.random((n_cases, 5)))
+        month.tolerated = month.stages[:, 4]
+        groups = (fail_idx[~month.tolerated[:n_fail]],
+                  month.case_idx[n_fail:][~month.tolerated[n_fail:]],
+                  month.retro_idx[~month.retro_innov], month.veto_idx, month.omit_idx)
         counts = [len(idx) for idx in groups]
-        sanction_idx = np.concatenate(groups)
+        month.sanction_idx = np.concatenate(groups)
         # One draw for all groups: the same uniforms as one draw per group, in order.
-        sanction_sev = draw_severities(SANCTION_KINDS, counts, rng.random(len(sanction_idx)))
-        omission_flag = _OMISSION_KIND.repeat(counts)
-        np.add.at(s.sanctions, sanction_idx, np.int32(1))  # typed: numpy's fast path
-        np.add.at(s.tolerated, case_idx[tolerated], np.int32(1))
-        # blocked >= 0, so max(b, 1) - 1 counts down to 0: two plain int16 loops in place,
-        # twice as fast as a masked subtract
+        month.sanction_sev = draw_severities(SANCTION_KINDS, counts,
+                                             rng.random(len(month.sanction_idx)))
+        month.omission_flag = _OMISSION_KIND.repeat(counts)
+        np.add.at(s.sanctions, month.sanction_idx, np.int32(1))  # typed: numpy's fast path
+        np.add.at(s.tolerated, month.case_idx[month.tolerated], np.int32(1))
+        # perf: blocked >= 0, so max(b, 1) - 1 counts down to 0 in place
         np.maximum(s.blocked, 1, out=s.blocked)
         s.blocked -= 1
-        s.blocked[sanction_idx] = PROMOTION_BLOCK_MONTHS
+        s.blocked[month.sanction_idx] = PROMOTION_BLOCK_MONTHS
 
-        # 6. learning from what each unit can see
-        publicised = self._learn(misstep_idx, misstep_detected, retro_idx, case_idx, tolerated,
-                                 sanction_idx)
-        # (3, U) layout, the one imitation reads.
-        key = np.multiply(s.action, U, dtype=np.intp)
-        key += s.unit
-        self._action_counts = np.bincount(key, minlength=3 * U).reshape(3, U).astype(float)
-
-        # 7. dynamics: problems, absorption, passing down, escalation, careers
-        uc = self._problems(success_idx, self.unit_counts, avoid_idx[avoid_form == PASS_DOWN])
-        promoted, retired, removed = self._renew(sanction_idx[sanction_sev == SEVERE])
-
-        self.applied_log[s.hist_pos] = np.bincount(s.unit[case_idx], stages[:, 0].astype(float), minlength=U)
-        s.last_case[case_idx] = t
-        s.last_applied[case_idx[stages[:, 0]]] = t
-        s.last_public[publicised] = t
-
-        ev = metrics.StepEvents(
-            overload=overload[sit], success=success, failed=failed,
-            detected=detected, retro_idx=retro_idx, case_idx=case_idx,
-            stages=stages, sanction_idx=sanction_idx, sanction_severity=sanction_sev,
-            omission_sanction=omission_flag, unit_counts=uc,
-            promoted=promoted, retired=retired, removed=removed,
-        )
-        self.last_events = ev  # what happened this month, for callers who follow one cadre
-        self._mats.append(metrics.step_matrix(h, s, ev, self.problems))
-        self.datacollector.collect(self)
-
-    def _learn(self, misstep_idx, misstep_detected, retro_idx, case_idx, tolerated,
-               sanction_idx) -> np.ndarray:
-        """Beliefs move towards what each unit saw; returns the cadres whose tolerated
-        case was publicised."""
+    def _learn(self, month: Month) -> None:
+        """6. Beliefs about detection and tolerance move towards what each unit saw: own
+        and own-unit cases, and the cases peer units publicised."""
         p, s, h, rng = self.p, self.state, self.hierarchy, self.rng
+        case_idx, tolerated = month.case_idx, month.tolerated
         # What gets publicised: sanctions, tolerated cases, sanctions of good-faith cases
         # (drawn in this order; nothing below draws, so all counts can be made at once).
-        pub = rng.random(len(sanction_idx)) < p["sanction_publicity"]
+        pub = rng.random(len(month.sanction_idx)) < p["sanction_publicity"]
         pub_tol = rng.random(len(case_idx)) < p["tolerance_publicity"]
         not_tol_cases = case_idx[~tolerated]
         pub_fail = rng.random(len(not_tol_cases)) < p["sanction_publicity"]
-        # Counting over the (sparse) indices is cheaper than weighting all N cadres.
-        publicised = case_idx[tolerated & pub_tol]
+        month.publicised = case_idx[tolerated & pub_tol]
         pub_u, retro_u, caught_u, own_u, tol_u, cases_u, pub_tol_u, pub_fail_u = count_by(
-            s.unit, h.n_units, sanction_idx[pub], retro_idx, misstep_idx[misstep_detected],
-            misstep_idx, case_idx[tolerated], case_idx, publicised, not_tol_cases[pub_fail])
-
+            s.unit, h.n_units, month.sanction_idx[pub], month.retro_idx,
+            month.misstep_idx[month.misstep_detected], month.misstep_idx, case_idx[tolerated],
+            case_idx, month.publicised, not_tol_cases[pub_fail])
         # Publicised cases of peer units: the sibling group's total minus the unit's own.
         pub_rows = np.concatenate([pub_u, pub_tol_u, pub_fail_u]).reshape(3, -1)  # = np.stack
         pub_other, pt_other, pf_other = learning.group_sums(pub_rows, h.group) - pub_rows
-
-        # Detection: missteps in the unit and how many were caught, plus publicised sanctions.
-        hits = caught_u + retro_u
-        total = own_u + retro_u
-        rate, has = learning.observed_rate(hits, total, pub_other, pub_other)
         lr, nb = p["learning_rate"], p["negativity_bias"]
+        # Detection: missteps in the unit and how many were caught, plus publicised sanctions.
+        rate, has = learning.observed_rate(caught_u + retro_u, own_u + retro_u, pub_other, pub_other)
         s.belief_detect = self._update_by_unit(s.belief_detect, rate, has, True)
-        s.belief_detect[misstep_idx] = learning.update(
-            s.belief_detect[misstep_idx], misstep_detected, None, lr, nb, True)
-
+        mis = month.misstep_idx
+        s.belief_detect[mis] = learning.update(s.belief_detect[mis], month.misstep_detected,
+                                               None, lr, nb, True)
         # Tolerance: own-unit cases and their outcome; publicised tolerated cases and
         # publicised sanctions of good-faith cases in peer units.
         rate, has = learning.observed_rate(tol_u, cases_u, pt_other, pt_other + pf_other)
         s.belief_tol = self._update_by_unit(s.belief_tol, rate, has, False)
-        s.belief_tol[case_idx] = learning.update(
-            s.belief_tol[case_idx], tolerated, None, lr, nb, False)
-        self.public_tol_log[s.hist_pos] = pub_tol_u
-        return publicised
+        s.belief_tol[case_idx] = learning.update(s.belief_tol[case_idx], tolerated, None,
+                                                 lr, nb, False)
+        self.public_tol_log[(s.hist_pos)] = pub_tol_u
+        # perf: (3, U) layout, the one imitation reads next month.
+        key = np.multiply(s.action, h.n_units, dtype=np.intp)
+        key += s.unit
+        self._action_counts = np.bincount(key, minlength=3 * h.n_units).reshape(3, -1).astype(float)
 
     def _update_by_unit(self, belief: np.ndarray, rate: np.ndarray, has: np.ndarray,
                         bad_when_higher: bool) -> np.ndarray:
         """``learning.update`` of every cadre towards its unit's observed ``rate``."""
         unit = self.state.unit
-        # Cast once per unit, then gather: the same values as gathering, then casting.
+        # perf: cast once per unit, then gather: the same values as gathering, then casting.
         signal = rate.astype(belief.dtype).take(unit)
         return learning.update(belief, signal, has.take(unit), self.p["learning_rate"],
                                self.p["negativity_bias"], bad_when_higher)
 
+    def _dynamics(self, month: Month) -> None:
+        """7. Problems arrive, are solved, passed down and escalate; successful
+        innovations are absorbed; promotion, retirement and removal renew the posts."""
+        s = self.state
+        pd_idx = month.avoid_idx[s.form[month.avoid_idx] == PASS_DOWN]
+        month.unit_counts = self._problems(month.success_idx, self.unit_counts, pd_idx)
+        severe = month.sanction_idx[month.sanction_sev == SEVERE]
+        month.promoted, month.retired, month.removed = self._renew(severe)
+        stages = month.stages
+        self.applied_log[s.hist_pos] = np.bincount(s.unit[month.case_idx], stages[:, 0].astype(float),
+                                                   minlength=self.hierarchy.n_units)
+        s.last_case[month.case_idx] = month.t
+        s.last_applied[month.case_idx[stages[:, 0]]] = month.t
+        s.last_public[month.publicised] = month.t
+
+    def _observe(self, month: Month) -> None:
+        """8. Per-level reporters of the month, for ``history()`` and the DataCollector."""
+        s, N = self.state, self.state.n
+        ev = metrics.StepEvents(
+            overload=month.overload[self._situation], success=_mask(N, month.success_idx),
+            failed=_mask(N, month.fail_idx), detected=month.detected,
+            retro_idx=month.retro_idx, case_idx=month.case_idx, stages=month.stages,
+            sanction_idx=month.sanction_idx, sanction_severity=month.sanction_sev,
+            omission_sanction=month.omission_flag, unit_counts=month.unit_counts,
+            promoted=month.promoted, retired=month.retired, removed=month.removed,
+        )
+        self.last_events = ev  # what happened this month, for callers who follow one cadre
+        self._mats.append(metrics.step_matrix(self.hierarchy, s, ev, self.problems))
+        self.datacollector.collect(self)
     def _problems(self, success_idx, unit_counts, pd_idx) -> dict[str, np.ndarray]:
         p, s, h, rng = self.p, self.state, self.hierarchy, self.rng
         U = h.n_units
