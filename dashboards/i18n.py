@@ -237,41 +237,6 @@ STRINGS: dict[str, dict[str, str]] = {
                      "zh": "当前模型版本不支持由玩家决定干部的选择（缺少 forced_actions 接口）。"},
 }
 
-# Units of the schema, which states them in English only.
-UNITS_ZH: dict[str, str] = {
-    "1 / utility unit": "1 / 效用单位",
-    "cadre-months": "人·月",
-    "cadre-months per pass-down": "人·月 / 每次下推",
-    "cadre-months per target": "人·月 / 每项指标",
-    "channels": "个渠道",
-    "exponent": "指数",
-    "fraction": "比例",
-    "fraction per level": "每级比例",
-    "fraction per month": "每月比例",
-    "fraction per observation": "每次观察的比例",
-    "index": "指数",
-    "index (0 = no provision, 1 = strong provision)": "指数（0 = 无规定，1 = 规定有力）",
-    "months": "个月",
-    "multiplier": "倍数",
-    "probability": "概率",
-    "probability per channel per month": "每渠道每月概率",
-    "probability per month": "每月概率",
-    "probability per reviewed act": "每个被审查行为的概率",
-    "probability per target per month": "每项指标每月概率",
-    "problems": "个问题",
-    "problems per cadre": "个问题 / 每名干部",
-    "problems per cadre per month": "个问题 / 每名干部每月",
-    "ratio": "比率",
-    "relative to baseline": "相对于基准",
-    "requirements": "项要求",
-    "share": "占比",
-    "targets": "项指标",
-    "utility units": "效用单位",
-    "utility units (mean)": "效用单位（均值）",
-    "utility units (moderate sanction)": "效用单位（中等处分）",
-    "weight": "权重",
-}
-
 # English display names where the model's names are identifiers.
 ACTIONS_EN: tuple[str, ...] = ("innovate", "routine", "avoid blame")
 FORMS_EN: tuple[str, ...] = ("pass down", "share responsibility", "refuse / stall")
@@ -310,9 +275,8 @@ def param_help(name: str, lang: str) -> str:
 
 
 def unit_text(name: str, lang: str) -> str:
-    u = SCHEMA[name].unit
-    # A unit the table lacks falls back to the schema's English (a test flags it).
-    return UNITS_ZH.get(u, u) if lang == "zh" else u
+    p = SCHEMA[name]
+    return pick(lang, p.unit, p.unit_zh)
 
 
 def group_title(group: str, lang: str) -> str:

@@ -29,15 +29,15 @@ adjustment (Beaumont, Zhang & Balding 2002).
 
 Which parameters (``CALIB_PARAMS``) and why:
 
-* ``prior_tolerance`` — what a cadre believes about tolerance before seeing cases
-  (58.06% "do not know which errors can be tolerated", S003-08b); it decides how many
-  cadres dare to innovate and so how many cases there are to be known of;
+* ``tolerance`` — the provision's reach and strength (S003-03/04, S003-15b) decides
+  which errors are eligible and how strongly the stages are bound, so how many cases
+  there are to be known of;
 * ``standards_clarity`` — clarity of the standards (S003-08) gates the application and
   consultation stages, so how many cases are applied for;
 * ``tolerance_publicity`` — whether tolerated cases are publicised (S003-07c) decides
   whether cadres of other units know of them;
-* ``tolerance`` — the written provision (S003-03/04) scales the application and
-  determination stages.
+* ``local_variation`` — how unevenly counties publicise them (S003-03c, S003-14b):
+  whether a few areas know of many cases while most know of none.
 
 Not fitted: ``inter_level_consensus``, ``public_tolerance``, ``discipline_stance`` and
 ``high_profile_share``: in a one-at-a-time screen over their whole ranges (three seeds,
@@ -75,7 +75,8 @@ from model.params import DEFAULTS, SCHEMA
 from model.scenarios import SCENARIOS
 
 CALIB_SCENARIO = "tightened_accountability"
-CALIB_PARAMS: tuple[str, ...] = ("prior_tolerance", "standards_clarity", "tolerance_publicity", "tolerance")
+CALIB_PARAMS: tuple[str, ...] = ("tolerance", "standards_clarity", "tolerance_publicity",
+                                 "local_variation")
 ACCEPT_FRACTION = 0.10   # share of prior draws kept by the rejection step
 MIN_ACCEPT = 20          # never fewer kept draws: the regression fits 4 coefficients per parameter
 POSTERIOR_LEVEL = 0.90   # central posterior interval reported per parameter

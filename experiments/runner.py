@@ -39,6 +39,8 @@ from model.errors import CadreSimError
 
 # Per level, averaged over the final window (the model's own summary keys) ...
 FINAL_COLUMNS: tuple[str, ...] = metrics.FINAL_KEYS
+# ... yearly sanction and removal rates and the severity mix over the same window ...
+RATE_COLUMNS: tuple[str, ...] = metrics.RATE_KEYS
 # ... the unsolved-problem stock averaged over the same window ...
 STOCK_COLUMNS: tuple[str, ...] = ("problems",)
 # ... and counts summed over the whole run.
@@ -48,7 +50,8 @@ TOTAL_COLUMNS: tuple[str, ...] = ("escalations", "cases", "recognised", "sanctio
 MODEL_COLUMNS: tuple[str, ...] = (*(f"survey_{a}" for a in metrics.SURVEY_ANSWERS),
                                   "effective_tolerance")
 OUTPUT_COLUMNS: tuple[str, ...] = (
-    *FINAL_COLUMNS, *STOCK_COLUMNS, *(f"{c}_total" for c in TOTAL_COLUMNS), *MODEL_COLUMNS,
+    *FINAL_COLUMNS, *RATE_COLUMNS, *STOCK_COLUMNS, *(f"{c}_total" for c in TOTAL_COLUMNS),
+    *MODEL_COLUMNS,
 )
 ID_COLUMNS: tuple[str, ...] = ("run_id", "point", "replicate", "seed", "scenario", "steps", "level",
                                "n_cadres")
@@ -110,6 +113,8 @@ def run_one(task: Task) -> dict[str, Any]:
         rows[name] = [params[name]] * n_rows
     for c in (*FINAL_COLUMNS, *STOCK_COLUMNS):
         rows[c] = window[:, _IDX[c]]
+    for c, values in zip(RATE_COLUMNS, metrics.rates(window).T, strict=True):
+        rows[c] = values
     for c in TOTAL_COLUMNS:
         rows[f"{c}_total"] = (total[:, _SANCTIONS].sum(axis=1) if c == "sanctions"
                               else total[:, _IDX[c]])

@@ -1,8 +1,9 @@
 """Pure, vectorised choice rules: attention, prospect-theory utilities, logit choice.
 
-Every function takes arrays (one entry per cadre) and returns arrays; none reads the
-model. Cadres decide on their *beliefs* (``belief_detect``, ``belief_tol``), not on the
-true probabilities the accountability and tolerance submodels later apply.
+Every function takes arrays and returns arrays; none reads the model. Cadres decide on
+their *beliefs* (:data:`model.state.BELIEFS`) about the very process the accountability
+and tolerance submodels run (:mod:`model.regime`), and on the targets their unit treats
+as binding, never on the true probabilities.
 """
 
 from __future__ import annotations
@@ -12,39 +13,30 @@ from concurrent.futures import Executor
 
 import numpy as np
 
+from model.accountability import (
+    INNOVATION_RECORD_EXPOSURE,
+    ROUTINE_RECORD_EXPOSURE,
+    expected_severity,
+)
 from model.state import AVOID, INNOVATE, NO_FORM, PASS_DOWN, ROUTINE, SHARE, STALL
 
-# Sanction magnitudes relative to `sanction_scale` for mild / moderate / severe.
-SEVERITY_WEIGHT = np.array([0.25, 1.0, 2.5])
-# Severity distributions (mild, moderate, severe) by kind of case. Commission is
-# punished far more than omission (S000-17); one-veto failures are never tolerable.
-SEVERITY = {
-    "commission": np.array([0.4, 0.4, 0.2]),   # failed innovation
-    "veto": np.array([0.4, 0.4, 0.2]),         # missed one-veto target in routine work
-    "retro": np.array([0.3, 0.5, 0.2]),        # past act judged under drifted standards
-    "omission": np.array([0.8, 0.2, 0.0]),     # detected inaction
-}
 # Task-specific forms of avoidance (S000-14 routine tasks, S000-15 innovative tasks):
 # weights of (pass down, share / outsource, refuse-stall-divert).
 FORM_WEIGHTS = {
     "routine_task": np.array([0.45, 0.35, 0.20]),
     "innovative_task": np.array([0.30, 0.20, 0.50]),
 }
-# How often drifted standards catch a past act, relative to `standard_drift`: innovations
-# are non-standard (twice), routine acts follow procedure and leave a defensible record.
-INNOVATION_RECORD_EXPOSURE = 2.0
-ROUTINE_RECORD_EXPOSURE = 0.5
-
-
-def expected_severity(kind: str) -> float:
-    return float(SEVERITY[kind] @ SEVERITY_WEIGHT)
+# A routine act is this much less exposed to drifted standards than an innovation.
+ROUTINE_RETRO_RATIO = ROUTINE_RECORD_EXPOSURE / INNOVATION_RECORD_EXPOSURE
+# Rows of ``situation_terms``.
+GAIN, FAIL, MISS, ELIG_INNOV, ELIG_ROUTINE, ELIG_RETRO, RELIEF = range(7)
 
 
 def prob_weight(p: np.ndarray | float, gamma: float) -> np.ndarray:
     """Tversky–Kahneman (1992) probability weighting; small risks loom large.
 
-    Computed in float32 (see ``model.state.REAL``): three fractional powers per cadre
-    dominate the step's cost, and 7 significant digits are far more than behaviour needs.
+    perf: float32 (``model.state.REAL``): the fractional powers per cadre dominate the
+    step's cost, and 7 significant digits are far more than behaviour needs.
     """
     p = np.asarray(p, dtype=np.float32)
     if gamma == 1.0:
@@ -54,63 +46,36 @@ def prob_weight(p: np.ndarray | float, gamma: float) -> np.ndarray:
     return pg / (pg + (np.float32(1.0) - p) ** g) ** (np.float32(1.0) / g)
 
 
-@functools.lru_cache(maxsize=64)
-def _prob_weight_scalar(p: float, gamma: float) -> np.float32:
-    """``prob_weight`` of one number, remembered: the same few parameters recur every month."""
-    return prob_weight(p, gamma)
+def targets_in_force(targets: np.ndarray, vague: np.ndarray, detect: np.ndarray,
+                     amplification: np.ndarray, level: np.ndarray) -> np.ndarray:
+    """Binding one-veto targets at each unit.
 
-
-def _prob_weight_of_chances(p: np.ndarray, gamma: float) -> np.ndarray:
-    """``prob_weight`` of chances of which many are exactly 0 (overloaded situations).
-
-    w(0) = 0 exactly, and a power of 0 takes numpy's slow path (about 7x the time of
-    any other number), so only the positive chances are weighted.
+    Each vague requirement becomes an invisible one-veto target with the chance that
+    supervision notices a miss in the unit (S000-10: loose supervision lets them be
+    handled flexibly, strong supervision stretches them into vetoes); each level below
+    the centre adds its margin (层层加码, S000-08, S000-24).
     """
-    p = np.asarray(p, dtype=np.float32)
-    if p.ndim != 1:  # numpy's scalar and array powers may differ in the last bit: keep each
-        return prob_weight(p, gamma)
-    w = np.zeros_like(p)
-    # Integer indices, not a boolean mask: masks select slowly when half of them is True.
-    positive = (p > 0).nonzero()[0]
-    w[positive] = prob_weight(p[positive], gamma)
-    return w
+    return (targets + vague * detect) * (1.0 + amplification) ** level
 
 
-def detection_probability(supervision: float, channels: int, visibility: float = 1.0) -> float:
-    """Chance that at least one of ``channels`` independent channels detects an act."""
-    return 1.0 - (1.0 - supervision * visibility) ** channels
-
-
-def effective_veto_targets(p: dict, n_levels: int) -> np.ndarray:
-    """One-veto targets per level after vague requirements inflate and levels amplify.
-
-    Vague requirements turn into invisible one-veto targets in proportion to supervision
-    (S000-10); each level below the centre adds its own margin (层层加码, S000-08).
-    """
-    base = p["one_veto_targets"] + p["vague_requirements"] * p["supervision"]
-    return base * (1.0 + p["amplification"]) ** np.arange(n_levels)
-
-
-def standing_demand(p: dict, veto_by_level: np.ndarray, level: np.ndarray,
+def standing_demand(p: dict, paperwork: np.ndarray, perceived_targets: np.ndarray,
                     leader: np.ndarray) -> np.ndarray:
-    """Attention a cadre's post demands before any load passed down:
-    (routine + paperwork + attention per target x targets) x leader duty.
-
-    It changes only with the parameters, so the model keeps it between months.
-    """
+    """Attention a post demands before any passed-down load: (routine + paperwork +
+    attention per target x the targets the unit treats as binding) x leader duty."""
     duty = np.where(leader, p["leader_duty"], 1.0)
-    return (p["routine_load"] + p["paperwork_load"] + p["veto_attention"] * veto_by_level[level]) * duty
+    return (p["routine_load"] + paperwork + p["veto_attention"] * perceived_targets) * duty
 
 
 def attention(p: dict, standing: np.ndarray,
-              passed_down_load: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Free attention and overload ratio per cadre: the ``standing_demand`` plus this
-    cadre's share of the load passed down from above last month, against the budget."""
+              passed_down_load: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Free attention, overload ratio and load (demand / budget): the ``standing_demand``
+    plus this cadre's share of the load passed down from above last month, against the
+    budget."""
     demand = standing + passed_down_load
     budget = p["attention_budget"] * p["resources"]
     free = np.maximum(budget - demand, 0.0)
     overload = np.maximum(demand - budget, 0.0) / budget
-    return free, overload
+    return free, overload, demand / budget
 
 
 def success_probability(p: dict, free: np.ndarray) -> np.ndarray:
@@ -119,129 +84,122 @@ def success_probability(p: dict, free: np.ndarray) -> np.ndarray:
     return min(p["innovation_success"] * p["resources"], 1.0) * att
 
 
-def irregularity_factors(p: dict, veto_by_level: np.ndarray, level: np.ndarray,
-                         leader: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The parts of :func:`irregularity_probability` that change only with the
-    parameters: the failure rate per target before overload, and the number of targets."""
+def target_failure(p: dict, leader: np.ndarray, overload: np.ndarray) -> np.ndarray:
+    """Chance per month that routine work misses one given target: overload raises it,
+    leaders carry more duties (S003-13)."""
     duty = np.where(leader, p["leader_duty"], 1.0)
-    return p["veto_failure_rate"] * duty, veto_by_level[level]
+    return np.minimum(p["veto_failure_rate"] * duty * (1.0 + overload), 1.0)
 
 
-def irregularity_probability(rate: np.ndarray, targets: np.ndarray,
-                             overload: np.ndarray) -> np.ndarray:
-    """Chance that routine work misses at least one one-veto target this month, from the
-    ``irregularity_factors``: overload raises the failure rate of every target."""
-    per_target = np.minimum(rate * (1.0 + overload), 1.0)
-    return 1.0 - (1.0 - per_target) ** targets
+def miss_probability(per_target: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Chance that routine work misses at least one of ``targets`` targets this month."""
+    return -np.expm1(targets * np.log1p(-per_target))
 
 
-def retro_review_probability(p: dict) -> float:
-    """Chance that an act is re-examined at some point while in the look-back window."""
-    return 1.0 - (1.0 - p["retroactive_risk"]) ** p["lookback"]
+def share_form_chance(p: dict, can_pass_down: np.ndarray) -> np.ndarray:
+    """Chance that an avoider shares responsibility (the form that can shed a case),
+    for avoiders who can or cannot pass work down."""
+    out = np.zeros(len(can_pass_down))
+    for task, weight in (("innovative_task", p["innovative_task_share"]),
+                         ("routine_task", 1.0 - p["innovative_task_share"])):
+        w = FORM_WEIGHTS[task]
+        total = w[SHARE] + w[STALL] + np.where(can_pass_down, w[PASS_DOWN], 0.0)
+        out += weight * w[SHARE] / total
+    return out
 
 
-def utilities(p: dict, belief_detect: np.ndarray, belief_tol: np.ndarray, intrinsic: np.ndarray,
-              p_success: np.ndarray, p_irregular: np.ndarray,
-              situation: np.ndarray | None = None) -> np.ndarray:
-    """Prospect-theory utilities of (innovate, routine, avoid), shape (3, N).
-
-    U = sum over gains w(p) v(x)  +  sum over losses w(p) v(-x), with v(x) = x^alpha for
-    gains and -lambda x^alpha for losses (Tversky & Kahneman 1992).
-
-    ``p_success`` and ``p_irregular`` depend only on a cadre's situation (unit and
-    whether it leads); pass them per situation with ``situation`` (cadre -> situation
-    index) so their weighting is computed once per situation rather than per cadre.
-    """
-    n = len(belief_detect)
-    if situation is None:  # one situation per cadre
-        situation = np.arange(n)
-    terms = situation_terms(p, p_success, p_irregular)
-    return cadre_utilities(p, terms, belief_detect, belief_tol, intrinsic, situation)
-
-
-def situation_terms(p: dict, p_success: np.ndarray, p_irregular: np.ndarray) -> np.ndarray:
-    """The parts of the utilities that depend only on the situation, shape (3, S):
-    weighted gain of innovating, chance an innovation fails, chance of a missed target."""
+def situation_terms(p: dict, p_success: np.ndarray, p_miss: np.ndarray,
+                    eligible: np.ndarray, load: np.ndarray) -> np.ndarray:
+    """The parts of the utilities that depend only on the situation, shape (7, S):
+    weighted gain of innovating, chance an innovation fails, chance of missing a target
+    the unit treats as binding, the provision's reach (innovation, routine, retro), and
+    the value of the effort avoiding saves, v(avoid_relief x load): the heavier the post
+    (targets, forms, meetings, passed-down work), the more dodging saves (S000-09b,
+    S000-11, S000-21c)."""
     a, g = p["value_curvature"], p["probability_weighting"]
     gain_innov = p["promotion_value"] + p["recognition_value"] + p["problem_value"]
-    return np.stack([_prob_weight_of_chances(p_success, g) * np.float32(gain_innov**a),
-                     1.0 - np.asarray(p_success, dtype=np.float32),
-                     np.asarray(p_irregular, dtype=np.float32)])
+    return np.concatenate([
+        (prob_weight(p_success, g) * np.float32(gain_innov**a))[None],
+        (1.0 - np.asarray(p_success, dtype=np.float32))[None],
+        np.asarray(p_miss, dtype=np.float32)[None],
+        np.asarray(eligible, dtype=np.float32).T,
+        ((p["avoid_relief"] * np.asarray(load, dtype=np.float32)) ** np.float32(a))[None],
+    ])
 
 
-def cadre_utilities(p: dict, terms: np.ndarray, bd: np.ndarray, bt: np.ndarray,
-                    intrinsic: np.ndarray, situation: np.ndarray) -> np.ndarray:
-    """Utilities (3, n) of n cadres from their beliefs and their situations' ``terms``."""
+def cadre_utilities(p: dict, terms: np.ndarray, beliefs: np.ndarray, intrinsic: np.ndarray,
+                    situation: np.ndarray) -> np.ndarray:
+    """Prospect-theory utilities (3, n) of innovate, routine, avoid.
+
+    ``beliefs`` (5, n) in ``model.state.BELIEFS`` order: b_d (a misstep becomes one's
+    case), b_o (a month of inaction does), b_r (review catches an open innovation in a
+    month), b_s (weight of a moderate sanction), b_t (an eligible case is tolerated).
+    U = Σ w(p)·v(x) over gains − λ Σ w(p)·v(x) over losses, v(x) = x^α (Tversky &
+    Kahneman 1992), each risk weighed separately:
+
+    * innovate: w(p_s) v(G) + m^α − λ v(b_s E_com) w((1 − p_s) b_d (1 − e_I b_t))
+      − λ v(b_s E_retro) w(X(b_r) (1 − (1 − p_s) b_d) (1 − e_R b_t));
+    * routine: v(credit) − λ v(b_s E_veto) w(q b_d (1 − e_U b_t))
+      − λ v(b_s E_retro) w(X(b_r/40) (1 − q b_d) (1 − e_R b_t));
+    * avoid: v(relief x load) − λ v(b_s E_omit) w(b_o);
+
+    with X(c) = 1 − (1 − c)^lookback the chance an act left open is caught while on
+    record, q the chance of missing a binding target, e the provision's reach.
+    """
     a, lam, g = p["value_curvature"], p["loss_aversion"], p["probability_weighting"]
-    severity_value, retro_innov, routine_const, credit, relief = _utility_constants(
-        a, lam, g, p["sanction_scale"], retro_review_probability(p), p["standard_drift"],
-        p["routine_credit"], p["avoid_relief"])
-    t = terms.take(situation, axis=1)  # 4x faster than terms[:, situation], same values
+    sev, credit = _utility_constants(a, p["routine_credit"])
+    lookback = p["lookback"]
+    t = terms.take(situation, axis=1)  # perf: 4x faster than terms[:, situation]
+    bd, bo, br, bs, bt = beliefs
+    f32 = np.float32
+    loss_unit = lam * np.power(bs, f32(a))  # λ v(b_s), the common factor of every loss
+    open_innov = 1.0 - t[FAIL] * bd                        # not a case when it happened
+    open_routine = 1.0 - t[MISS] * bd
+    retro_tol = 1.0 - t[ELIG_RETRO] * bt
+    with np.errstate(divide="ignore"):  # a belief of 1: log1p(-1) = -inf, exposure 1
+        x_innov = -np.expm1(f32(lookback) * np.log1p(-br))
+        x_routine = -np.expm1(f32(lookback) * np.log1p(-br * f32(ROUTINE_RETRO_RATIO)))
 
-    def loss(chance: np.ndarray, kind: str) -> np.ndarray:
-        """lam * w(chance) * v(S * expected severity), in that order of operations."""
-        w = prob_weight(chance, g)
-        w *= lam  # in place: the same product as lam * w, one array fewer
-        w *= severity_value[kind]
-        return w
-
-    # Each row is built in place in ``u``, in the same order of operations as
-    # ``x0 + x1 - x2 - ...`` (float32 results do not depend on where they are stored).
     u = np.empty((3, len(bd)), dtype=np.float32)
-    not_tolerated = 1.0 - bt  # believed chance a case is not tolerated (used twice)
-    # Innovate: gains if it works; if it fails and is detected and not tolerated, a
-    # sanction; and the act stays on record for retroactive review.
-    np.add(t[0], intrinsic**a, out=u[INNOVATE])
-    u[INNOVATE] -= loss(t[1] * bd * not_tolerated, "commission")
-    u[INNOVATE] -= loss(retro_innov * not_tolerated, "retro")
-    # Routine compliance: credit, the risk of a missed one-veto target, and a record.
-    np.subtract(credit, loss(t[2] * bd, "veto"), out=u[ROUTINE])
-    u[ROUTINE] -= routine_const
-    # Avoid: effort saved; only the small risk that inaction itself is noticed.
-    np.subtract(relief, loss(bd * p["omission_visibility"], "omission"), out=u[AVOID])
+    u[INNOVATE] = t[GAIN] + intrinsic**f32(a) - loss_unit * (
+        sev["commission"] * prob_weight(t[FAIL] * bd * (1.0 - t[ELIG_INNOV] * bt), g)
+        + sev["retro"] * prob_weight(x_innov * open_innov * retro_tol, g))
+    u[ROUTINE] = credit - loss_unit * (
+        sev["veto"] * prob_weight(t[MISS] * bd * (1.0 - t[ELIG_ROUTINE] * bt), g)
+        + sev["retro"] * prob_weight(x_routine * open_routine * retro_tol, g))
+    u[AVOID] = t[RELIEF] - loss_unit * sev["omission"] * prob_weight(bo, g)
     return u
 
 
 @functools.lru_cache(maxsize=64)
-def _utility_constants(a: float, lam: float, g: float, S: float, retro: float, drift: float,
-                       routine_credit: float, avoid_relief: float) -> tuple:
-    """The scalars of ``cadre_utilities``, which change only with the parameters (the
-    same few recur every month): v(S x expected severity) per kind of case, the chance a
-    past innovation is caught, the expected loss of a routine record, v(credit), v(relief).
-    Each is computed as the utilities did, in the same order of operations."""
-
-    def v(x: float) -> float:
-        return x**a
-
-    severity_value = {kind: v(S * expected_severity(kind)) for kind in SEVERITY}
-    drift_innov = min(INNOVATION_RECORD_EXPOSURE * drift, 1.0)
-    routine_const = (lam * _prob_weight_scalar(retro * drift * ROUTINE_RECORD_EXPOSURE, g)
-                     * severity_value["retro"])
-    return severity_value, retro * drift_innov, routine_const, v(routine_credit), v(avoid_relief)
+def _utility_constants(a: float, routine_credit: float) -> tuple:
+    """v(E_k) per kind of case (the expected weight of its sanction, in units of the
+    believed weight of a moderate one), and v(credit)."""
+    sev = {k: np.float32(expected_severity(k) ** a)
+           for k in ("commission", "veto", "retro", "omission")}
+    return sev, np.float32(routine_credit**a)
 
 
 CHUNK = 1 << 16  # cadres per chunk: the chunk's temporaries stay in the CPU's cache
 
 
-def choose(p: dict, terms: np.ndarray, belief_detect: np.ndarray, belief_tol: np.ndarray,
-           intrinsic: np.ndarray, situation: np.ndarray, unit: np.ndarray,
-           observed: np.ndarray | None, u: np.ndarray, pool: Executor | None = None) -> np.ndarray:
+def choose(p: dict, terms: np.ndarray, beliefs: np.ndarray, intrinsic: np.ndarray,
+           situation: np.ndarray, unit: np.ndarray, observed: np.ndarray | None,
+           u: np.ndarray, pool: Executor | None = None) -> np.ndarray:
     """Every cadre's action: utilities, logit, imitation of what it saw, one draw.
 
-    ``terms`` are ``situation_terms`` per situation, ``observed`` the (3, U) action shares
-    each unit saw last month (None: nothing to imitate), ``u`` one uniform per cadre.
-    Runs in chunks of ``CHUNK`` cadres, on ``pool``'s threads if given; the result is
-    the same either way.
+    ``terms`` are ``situation_terms`` per situation, ``beliefs`` (5, N), ``observed`` the
+    (3, U) action shares each unit saw last month (None: nothing to imitate), ``u`` one
+    uniform per cadre. Runs in chunks of ``CHUNK`` cadres, on ``pool``'s threads if
+    given; the result is the same either way.
     """
     n = len(u)
     action = np.empty(n, dtype=np.int8)
 
     def run(lo: int) -> None:
         sl = slice(lo, min(lo + CHUNK, n))
-        util = cadre_utilities(p, terms, belief_detect[sl], belief_tol[sl], intrinsic[sl],
-                               situation[sl])
-        # ``sample`` reads only the chances of innovating and of routine: the rows
-        # computed and mixed are those two (each row's numbers are unchanged).
+        util = cadre_utilities(p, terms, beliefs[:, sl], intrinsic[sl], situation[sl])
+        # ``sample`` reads only the chances of innovating and of routine.
         probs = logit(util, p["rationality"], rows=2)
         seen = None if observed is None else observed[:2].take(unit[sl], axis=1)
         action[sl] = sample(imitate(probs, seen, p["imitation"]), u[sl])
@@ -263,7 +221,7 @@ def logit(u: np.ndarray, beta: float, rows: int = 3) -> np.ndarray:
     """
     m = np.maximum(np.maximum(u[0], u[1]), u[2])
     e = u - m
-    e *= np.float32(beta)  # in place: the same numbers as beta * (u - m), one array fewer
+    e *= np.float32(beta)
     np.exp(e, out=e)
     return e[:rows] / (e[0] + e[1] + e[2])
 
@@ -290,17 +248,15 @@ def avoidance_forms(n: int, avoid_idx: np.ndarray, innovative_task: np.ndarray,
     cannot pass down, so its weights are renormalised over the rest.
     """
     form = np.full(n, NO_FORM, dtype=np.int8)
-    # Four kinds of avoider (task x can pass down): look their bounds up, not recompute them.
     kind = 2 * np.asarray(innovative_task, dtype=np.intp) + np.asarray(can_pass_down, dtype=bool)
     x = u * _FORM_TOTAL.take(kind)
-    # Counting the (increasing) bounds passed gives PASS_DOWN, SHARE or STALL.
     form[avoid_idx] = (x >= _FORM_PASS.take(kind)).astype(np.int8) + (x >= _FORM_PASS_SHARE.take(kind))
     return form
 
 
 def _form_bounds() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per kind of avoider (2 x innovative task + can pass down): the weight of passing
-    down, of passing down or sharing, and the total, in ``avoidance_forms``' arithmetic."""
+    down, of passing down or sharing, and the total."""
     w = np.array([FORM_WEIGHTS[task] for task in ("routine_task", "innovative_task")
                   for _ in (False, True)])
     w_pass = w[:, PASS_DOWN] * np.array([False, True, False, True])

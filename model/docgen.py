@@ -12,7 +12,7 @@ import re
 import sys
 from pathlib import Path
 
-from model import accountability, decision, learning, metrics, state, tolerance
+from model import accountability, beliefs, decision, learning, metrics, state, tolerance
 from model.model import PROMOTION_MERIT_CAP
 from model.params import DEFAULTS
 from model.scenarios import SCENARIOS
@@ -35,24 +35,32 @@ def scenarios_markdown() -> str:
 def constants_markdown() -> str:
     rows = [
         ("sanction weights (mild, moderate, severe) × `sanction_scale`",
-         decision.SEVERITY_WEIGHT.tolist(), "model/decision.py", "S000-25, S003-01"),
+         accountability.SEVERITY_WEIGHT.tolist(), "model/accountability.py",
+         "four forms: CCDI report on 2021; S003-01 (assumption: the weights)"),
+        ("promotion block (影响期) by severity, months", accountability.BLOCK_MONTHS.tolist(),
+         "model/accountability.py", "诫勉 6; Party warning 12 (纪律处分条例 art. 10); removal 24 (政务处分法 art. 7)"),
         *[(f"severity distribution of `{k}` cases (mild, moderate, severe)", v.tolist(),
-           "model/decision.py", "S000-17, S003-15") for k, v in decision.SEVERITY.items()],
+           "model/accountability.py", "mix near the CCDI's 70.0 / 23.2 / 6.8 % (2021); "
+           "differences by kind: assumption (S000-08, S000-17)")
+          for k, v in accountability.SEVERITY.items()],
+        ("record exposure of innovations to drifted standards (× `standard_drift`)",
+         accountability.INNOVATION_RECORD_EXPOSURE, "model/accountability.py", "S000-06b (assumption)"),
+        ("record exposure of routine acts to drifted standards (× `standard_drift`)",
+         accountability.ROUTINE_RECORD_EXPOSURE, "model/accountability.py", "S000-06b (assumption)"),
         *[(f"avoidance-form weights for a {k.replace('_', ' ')} (pass down, share, stall)", v.tolist(),
            "model/decision.py", "S000-14" if k == "routine_task" else "S000-15")
           for k, v in decision.FORM_WEIGHTS.items()],
-        ("record exposure of innovations to drifted standards (× `standard_drift`)",
-         decision.INNOVATION_RECORD_EXPOSURE, "model/decision.py", "S000-06, S003-15"),
-        ("record exposure of routine acts to drifted standards (× `standard_drift`)",
-         decision.ROUTINE_RECORD_EXPOSURE, "model/decision.py", "S000-06"),
         ("organisation department's approval in joint consultation",
-         tolerance.ORGANISATION_APPROVAL, "model/tolerance.py", "S003-10"),
-        ("weight of a publicised peer case relative to an own-unit case",
-         learning.PUBLIC_WEIGHT, "model/learning.py", "S003-07, S003-16"),
-        ("newcomers' belief concentration (Beta κ)", state.BELIEF_CONCENTRATION, "model/state.py", "assumption"),
-        ("months of history kept (longest look-back)", state.HISTORY_LEN, "model/state.py", "S000-06"),
-        ("promotion block after a sanction (months)", accountability.PROMOTION_BLOCK_MONTHS,
-         "model/accountability.py", "影响期 of CCP disciplinary rules"),
+         tolerance.ORGANISATION_APPROVAL, "model/tolerance.py", "S003-10 (assumption)"),
+        ("application without belief (floor)", tolerance.APPLY_FLOOR, "model/tolerance.py",
+         "S003-05 (assumption)"),
+        ("weight of a circulated peer case relative to an own-unit case",
+         learning.PUBLIC_WEIGHT, "model/learning.py", "S003-16 (assumption)"),
+        ("belief concentration around its mean (Beta κ)", state.BELIEF_CONCENTRATION,
+         "model/state.py", "assumption"),
+        ("Gamma shape of believed sanction weight around its mean", beliefs.SEVERITY_SHAPE,
+         "model/beliefs.py", "assumption"),
+        ("longest look-back (months)", state.MAX_LOOKBACK, "model/state.py", "S000-06"),
         ("cap on successes that raise promotion chance", PROMOTION_MERIT_CAP, "model/model.py", "S003-02"),
         ("survey memory (months)", metrics.SURVEY_MEMORY, "model/metrics.py", "S003-06"),
         ("known applications for the answer 'many'", metrics.SURVEY_MANY, "model/metrics.py", "S003-06"),

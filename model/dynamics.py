@@ -30,12 +30,13 @@ def escalate(stock: np.ndarray, h: Hierarchy, threshold_per_cadre: float,
              rate: float) -> tuple[np.ndarray, np.ndarray]:
     """Move ``rate`` of each unit's stock above its threshold to its superior.
 
-    Returns (new stock, problems escalated out of each unit). The centre keeps its
-    stock: there is no one above to pass it to.
+    Returns (new stock, problems escalated out of each unit). The flow is the expected
+    share of the excess (problems are counted in expectation, not rounded: any excess
+    escalates). The centre keeps its stock: there is no one above to pass it to.
     """
     excess = np.maximum(stock - threshold_per_cadre * h.n_cadres, 0.0)
-    out = np.floor(rate * excess)
+    out = rate * excess
     out[h.parent < 0] = 0.0
     new = stock - out
     new += np.bincount(np.maximum(h.parent, 0), out, minlength=h.n_units)
-    return new, out
+    return np.maximum(new, 0.0), out  # rounding of stock - rate * excess only

@@ -8,6 +8,7 @@ implicit in ``parent`` and only materialised when exporting to networkx.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -142,6 +143,27 @@ class Hierarchy:
     def total_cadres(self) -> int:
         return int(self.n_cadres.sum())
 
+    @functools.cached_property
+    def descendants(self) -> tuple[np.ndarray, np.ndarray]:
+        """(first cadre, number of cadres) of each unit's descendants at each level,
+        arrays (U, levels); zero counts at its own level and above.
+
+        A unit's descendants at any level are contiguous (children are contiguous and
+        units are stored level by level), so one range per level describes them.
+        """
+        U = self.n_units
+        start = np.zeros((U, N_LEVELS), dtype=np.int64)
+        count = np.zeros((U, N_LEVELS), dtype=np.int64)
+        for lv in range(N_LEVELS - 2, -1, -1):  # bottom-up: children first
+            units = self.units_at(lv)
+            first = self.child_start[units]
+            start[units, lv + 1] = self.cadre_start[first]
+            count[units, lv + 1] = _range_sums(self.n_cadres, first, self.n_children[units])
+            for deeper in range(lv + 2, N_LEVELS):
+                start[units, deeper] = start[first, deeper]
+                count[units, deeper] = _range_sums(count[:, deeper], first, self.n_children[units])
+        return start, count
+
     def units_at(self, level: int) -> np.ndarray:
         return np.flatnonzero(self.level == level)
 
@@ -172,6 +194,12 @@ class Hierarchy:
                     for b in kids[i + 1:]:
                         g.add_edge(int(a), int(b), kind="peer")
         return g
+
+
+def _range_sums(values: np.ndarray, first: np.ndarray, length: np.ndarray) -> np.ndarray:
+    """Sums of ``values[first[i] : first[i] + length[i]]`` (every length >= 1)."""
+    c = np.concatenate([[0], np.cumsum(values)])
+    return c[first + length] - c[first]
 
 
 def build(spec: HierarchySpec, rng: np.random.Generator) -> Hierarchy:

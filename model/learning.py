@@ -1,11 +1,9 @@
-"""Belief updates and imitation: how blame avoidance spreads (S000-12, S000-18, S003-07).
+"""What a unit sees of its peers and superiors: circulated cases and imitation (S000-18).
 
-Cadres learn the chance of detection and of tolerance from what they can see: their
-own cases, every case in their own unit, and the cases that peer units (same parent)
-*publicised*. Sanctions are publicised often, tolerated cases rarely (S003-07), so the
-evidence is lopsided. Bad news is learnt faster than good news (negativity bias,
-"birds startled by the bow", S000-12), and without evidence beliefs do not move, which
-is why a loosening is slow to restore confidence.
+Units learn from peer units (same parent) through circulated cases (通报, weighted
+``PUBLIC_WEIGHT`` against a case of their own; the rules are in :mod:`model.beliefs`),
+and cadres imitate what their peers and their superior unit did last month. Sums over
+sibling groups are one ``np.bincount`` over the fixed tree.
 """
 
 from __future__ import annotations
@@ -44,39 +42,6 @@ _group_keys = ArrayMemo(_row_group_keys)  # the tree is fixed: the same keys eve
 def group_sums(rows: np.ndarray, group: np.ndarray) -> np.ndarray:
     """:func:`group_sum` of each row of ``rows`` (k, U)."""
     return group_totals(rows, group).take(group, axis=1)
-
-
-def observed_rate(hits: np.ndarray, total: np.ndarray, pub_hits: np.ndarray,
-                  pub_total: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Rate a unit's members observe: own-unit cases plus publicised peer cases.
-
-    Returns (rate, has_evidence) per unit; rate is 0 where there is no evidence.
-    """
-    num = hits + PUBLIC_WEIGHT * pub_hits
-    den = total + PUBLIC_WEIGHT * pub_total
-    has = den > 0
-    return np.where(has, num / np.where(has, den, 1.0), 0.0), has
-
-
-def update(belief: np.ndarray, signal: np.ndarray, has_signal: np.ndarray | None, rate: float,
-           negativity_bias: float, bad_when_higher: bool) -> np.ndarray:
-    """Move beliefs toward the signal; bad news moves them ``negativity_bias`` times faster.
-
-    ``has_signal`` None means every belief has a signal. Returns a new array.
-    """
-    # Arithmetic in the beliefs' own dtype: at national scale this runs over a million
-    # cadres four times a month, and float64 temporaries double the memory traffic.
-    dt = belief.dtype
-    diff = np.subtract(signal, belief, dtype=dt)  # = signal cast to dt, minus belief
-    # diff > 0 exactly when signal > belief (IEEE: x - y is 0 only if x == y).
-    bad = diff > 0 if bad_when_higher else diff < 0
-    step = np.where(bad, dt.type(min(rate * negativity_bias, 1.0)), dt.type(rate))
-    # belief + step * diff, computed in place in diff: the same roundings, fewer temporaries.
-    np.multiply(step, diff, out=diff)
-    np.add(belief, diff, out=diff)
-    if has_signal is not None:
-        np.copyto(diff, belief, where=~has_signal)
-    return diff
 
 
 def observed_shares(unit_counts: np.ndarray, group: np.ndarray, parent: np.ndarray,

@@ -34,17 +34,25 @@ SURVEY_ANSWERS_ZH: tuple[str, ...] = ("有，很多", "有，较少", "没有", 
 SURVEY_TARGET: dict[str, float] = {"many": 0.0595, "few": 0.1791, "none": 0.2595, "dont_know": 0.5019}
 
 SHARE_COLUMNS = ("innovate", "routine", "avoid", "pass_down", "share", "stall")
-MEAN_COLUMNS = ("belief_tolerance", "belief_detection", "free_attention", "overload")
+# Per-cadre means: beliefs (model.state.BELIEFS), attention, and the regime in force at
+# each cadre's unit next to what the unit perceives (true detection, binding targets in
+# force and as perceived, the effective tolerance of an eligible case, adoption of the
+# centre's latest regime).
+MEAN_COLUMNS = ("belief_tolerance", "belief_detection", "belief_omission", "belief_retro",
+                "belief_severity", "free_attention", "overload",
+                "true_detection", "targets", "perceived_targets", "true_tolerance", "adopted")
 COUNT_COLUMNS = (
     "innovations", "successes", "failures", "absorbed",
     "cases", "applied", "accepted", "consulted", "approved", "recognised", "coupons",
-    "detections", "retro_cases", "sanctions_mild", "sanctions_moderate", "sanctions_severe",
+    "detections", "retro_cases", "cases_all", "cases_shifted",
+    "sanctions_mild", "sanctions_moderate", "sanctions_severe",
     "sanctions_omission", "passed_down", "inflow", "solved", "escalations",
     "promotions", "retirements", "removals",
 )
 UNIT_COLUMNS = ("problems",)
 COLUMNS = ("step", "level", "n_cadres", *SHARE_COLUMNS, *MEAN_COLUMNS, *COUNT_COLUMNS,
            *UNIT_COLUMNS, "problems_per_cadre")
+SANCTION_COLUMNS = ("sanctions_mild", "sanctions_moderate", "sanctions_severe")
 
 
 @dataclass
@@ -55,16 +63,31 @@ class StepEvents:
     success: np.ndarray
     failed: np.ndarray
     detected: np.ndarray            # cadres with a current act detected (any kind)
-    retro_idx: np.ndarray           # cadres with a retroactive case
-    case_idx: np.ndarray            # cadres of tolerance-eligible cases
-    stages: np.ndarray              # (cases, 5) stages passed
+    retro_idx: np.ndarray           # cadres of each retroactive case
+    case_idx: np.ndarray            # cadres of the eligible cases that entered the procedure
+    stages: np.ndarray              # (eligible cases, 5) stages passed
     sanction_idx: np.ndarray        # cadres of each sanction
     sanction_severity: np.ndarray   # severity of each sanction
     omission_sanction: np.ndarray   # bool per sanction: for inaction
+    case_cadre: np.ndarray          # every case: the cadre who carries it
+    case_kind: np.ndarray           # accountability.CASE_KINDS code per case
+    case_shifted: np.ndarray        # bool per case: pushed down from a superior unit
+    tolerated: np.ndarray           # bool per case
     unit_counts: dict[str, np.ndarray]  # per-unit counts: absorbed, passed_down, inflow, solved, escalations
     promoted: np.ndarray
     retired: np.ndarray
     removed: np.ndarray
+
+
+@dataclass
+class UnitState:
+    """Per-unit (U,) quantities that reporters average over each unit's cadres."""
+
+    detect: np.ndarray
+    targets: np.ndarray
+    perceived_targets: np.ndarray
+    tolerance_truth: np.ndarray
+    adopted: np.ndarray
 
 
 VALUE_COLUMNS = COLUMNS[2:]
@@ -119,11 +142,17 @@ def _tally_weights() -> np.ndarray:
 
 _TALLY_COLUMNS = (*ACTIONS, *FORMS, "successes", "failures", "detections")
 _TALLY_WEIGHTS = _tally_weights()
-# Per-cadre reals summed per level (stacked: one reduction).
-_CADRE_MEANS = ("belief_tolerance", "belief_detection", "free_attention")
+# Per-cadre reals summed per level (stacked: one reduction), in the rows of
+# model.state.BELIEFS for the beliefs.
+_BELIEF_MEANS = ("belief_detection", "belief_omission", "belief_retro", "belief_severity",
+                 "belief_tolerance")
+_CADRE_MEANS = (*_BELIEF_MEANS, "free_attention")
+# Per-unit values weighted by each unit's cadres, summed per level.
+_UNIT_MEANS = ("true_detection", "targets", "perceived_targets", "true_tolerance", "adopted")
 # Per-unit values summed per level (stacked: one reduction).
 _UNIT_SUMS = ("n_cadres", "absorbed", "passed_down", "inflow", "solved", "escalations", "problems")
-_CASE_COUNTS = ("retro_cases", "promotions", "retirements", "removals",
+_CASE_COUNTS = ("retro_cases", "cases_all", "cases_shifted", "promotions", "retirements",
+                "removals",
                 "cases", "applied", "accepted", "consulted", "approved", "recognised", "coupons",
                 "sanctions_mild", "sanctions_moderate", "sanctions_severe", "sanctions_omission")
 
@@ -141,10 +170,11 @@ _PER_CADRE = _column_span(SHARE_COLUMNS + MEAN_COLUMNS)
 # Positions in VALUE_COLUMNS of each group of reporters ``step_matrix`` fills at once.
 _COLUMN_INDEX = {cols: np.array([_COL[c] for c in cols])
                  for cols in (_TALLY_COLUMNS, ("innovations",), _CADRE_MEANS, ("overload",),
-                              _CASE_COUNTS, _UNIT_SUMS)}
+                              _CASE_COUNTS, _UNIT_SUMS, _UNIT_MEANS)}
 
 
-def step_matrix(h: Hierarchy, s: CadreState, ev: StepEvents, problems: np.ndarray) -> np.ndarray:
+def step_matrix(h: Hierarchy, s: CadreState, ev: StepEvents, problems: np.ndarray,
+                units: UnitState) -> np.ndarray:
     """One step's reporters: array (levels + ``all``, VALUE_COLUMNS)."""
     lv = s.level
     by_cadre = _segment_sum(lv)
@@ -159,21 +189,22 @@ def step_matrix(h: Hierarchy, s: CadreState, ev: StepEvents, problems: np.ndarra
     tally = _cadre_tallies(s, ev).reshape(N_LEVELS, -1)
     put(_TALLY_COLUMNS, tally @ _TALLY_WEIGHTS)
     put(("innovations",), m[:, _COL["innovate"], None])
-    # concatenate + reshape: np.stack's array, without its Python-level wrapper
-    put(_CADRE_MEANS, by_cadre(np.concatenate([s.belief_tol, s.belief_detect, s.free_attention])
-                               .reshape(3, -1)).T)
+    put(_CADRE_MEANS, by_cadre(np.concatenate([s.belief, s.free_attention[None]])).T)
     put(("overload",), by_cadre(ev.overload)[:, None])
     # Cadres of every kind of case, counted per level in one bincount.
     st, sev = ev.stages, ev.sanction_severity
     put(_CASE_COUNTS, count_by(
-        lv, N_LEVELS, ev.retro_idx, ev.promoted, ev.retired, ev.removed,
-        ev.case_idx, *(ev.case_idx[st[:, j]] for j in range(5)),  # cases, then each stage
+        lv, N_LEVELS, ev.retro_idx, ev.case_cadre, ev.case_cadre[ev.case_shifted],
+        ev.promoted, ev.retired, ev.removed, ev.case_idx, *(ev.case_idx[st[:, j]] for j in range(5)),  # cases, then each stage
         ev.case_idx[st[:, 3] & ~st[:, 4]],  # coupons: approved, not recognised
         *(ev.sanction_idx[sev == k] for k in range(3)),  # mild, moderate, severe
         ev.sanction_idx[ev.omission_sanction]).T)
     uc = ev.unit_counts
     put(_UNIT_SUMS, by_unit(np.concatenate([h.n_cadres, *(uc[c] for c in _UNIT_SUMS[1:-1]), problems])
                             .reshape(len(_UNIT_SUMS), -1)).T)
+    weighted = np.stack([units.detect, units.targets, units.perceived_targets,
+                         units.tolerance_truth, units.adopted.astype(float)]) * h.n_cadres
+    put(_UNIT_MEANS, by_unit(weighted).T)
 
     np.sum(m, axis=0, out=out[N_LEVELS])
     n = np.maximum(out[:, _COL["n_cadres"]], 1.0)[:, None]
@@ -201,10 +232,10 @@ def survey(h: Hierarchy, s: CadreState, applied_log: np.ndarray, public_tol_log:
     application made in its unit; an ordinary cadre knows only its own application.
     Both know the tolerated cases that their own or a peer unit publicised (rarely, by
     default: S003-07c); a case that is both one's own and publicised counts once.
-    Knowing of ``SURVEY_MANY`` or more, a cadre answers "many"; of one
-    or two, "few"; of none, it says "none" if it would have known (it is a leader, or a
-    good-faith error of its own was taken up, so it could have applied), and "don't
-    know" otherwise.
+    Knowing of ``SURVEY_MANY`` or more, a cadre answers "many"; of one or two, "few".
+    Knowing of none, it says "none" if it would have known of a case: it is a leader,
+    or a case of its own was taken up in that time (it went through accountability and
+    knows whether tolerance was used); it says "don't know" otherwise.
     """
     pub = public_tol_log.sum(axis=0)
     pub_seen = group_sum(pub, h.group)  # own unit's and its peers' publicised cases
@@ -213,8 +244,9 @@ def survey(h: Hierarchy, s: CadreState, applied_log: np.ndarray, public_tol_log:
     # Its own latest application adds a case unless it is among the publicised ones.
     own_known = pub_seen[s.unit] + (recent(s.last_applied) & (s.last_public != s.last_applied))
     known = np.where(s.leader, leader_known, own_known)
+    would_know = s.leader | recent(s.last_case)
     answer = np.where(known >= SURVEY_MANY, 0, np.where(known >= 1, 1,
-                      np.where(s.leader | recent(s.last_case), 2, 3)))
+                      np.where(would_know, 2, 3)))
     shares = np.bincount(answer, minlength=4) / max(s.n, 1)
     return {a: float(x) for a, x in zip(SURVEY_ANSWERS, shares, strict=True)}
 
@@ -225,10 +257,25 @@ def total_variation(a: dict[str, float], b: dict[str, float]) -> float:
 
 FINAL_KEYS = (*SHARE_COLUMNS, "belief_tolerance", "belief_detection", "free_attention",
               "problems_per_cadre")
+# Rates per cadre-year over the final window (12 x monthly counts / cadres), and the
+# mix of sanction severities (compare accountability.FOUR_FORMS_2021).
+RATE_KEYS = ("sanctions_per_cadre_year", "removals_per_cadre_year", "cases_shifted_per_cadre_year",
+             "share_mild", "share_moderate", "share_severe")
+
+
+def rates(mean: np.ndarray) -> np.ndarray:
+    """``RATE_KEYS`` per row of a (rows, VALUE_COLUMNS) matrix of monthly means."""
+    n = np.maximum(mean[:, _COL["n_cadres"]], 1.0)
+    sev = mean[:, [_COL[c] for c in SANCTION_COLUMNS]]
+    total = sev.sum(axis=1)
+    mix = sev / np.where(total > 0, total, np.nan)[:, None]
+    return np.column_stack([12 * total / n, 12 * mean[:, _COL["removals"]] / n,
+                            12 * mean[:, _COL["cases_shifted"]] / n, mix])
 
 
 def final_window_levels(mats: np.ndarray, fraction: float = 0.2) -> dict[str, dict[str, float]]:
-    """Per-level shares (and key means) averaged over the last ``fraction`` of steps.
+    """Per-level shares, key means and yearly rates averaged over the last ``fraction``
+    of steps.
 
     ``mats`` is the stacked history (steps, levels + all, VALUE_COLUMNS).
     """
@@ -236,4 +283,7 @@ def final_window_levels(mats: np.ndarray, fraction: float = 0.2) -> dict[str, di
         return {}
     k = max(1, int(round(len(mats) * fraction)))
     mean = mats[-k:].mean(axis=0)
-    return {name: {c: float(mean[i, _COL[c]]) for c in FINAL_KEYS} for i, name in enumerate(ROW_LEVELS)}
+    yearly = rates(mean)
+    return {name: {**{c: float(mean[i, _COL[c]]) for c in FINAL_KEYS},
+                   **{c: float(yearly[i, j]) for j, c in enumerate(RATE_KEYS)}}
+            for i, name in enumerate(ROW_LEVELS)}

@@ -1,17 +1,19 @@
 """CadreModel: the conductor of one clearly ordered monthly step.
 
-Order of each step (docs/ODD.md, "Process overview and scheduling"):
+Order of each step (docs/ODD.md §1.3, "Process overview and scheduling"):
 
-0. regime schedule: lever changes due this month take effect;
-1. pressure: targets cascade down with amplification, vague requirements inflate,
-   targets, routine work, paperwork and passed-down load consume attention;
+0. regime: scheduled changes are issued by the centre and relayed down the tree; units
+   that adopt a new version receive its documents;
+1. pressure: binding targets, paperwork and passed-down load consume attention;
 2. decision: every cadre chooses innovate / routine / avoid (and a form of avoidance);
-3. outcomes: innovations succeed or fail, routine work may miss a one-veto target;
-4. accountability: detection through overlapping channels, retroactive review;
-5. tolerance procedure for good-faith cases, then graded sanctions;
-6. learning: beliefs about detection and tolerance update from what cadres observe;
+3. outcomes: innovations succeed or fail, routine work may miss a binding target;
+4. accountability: detection by every watching level, blame pushed down, inaction
+   noticed, retroactive review of the record;
+5. tolerance procedure for eligible good-faith cases, then graded sanctions;
+6. learning: beliefs move towards what cadres saw; freed targets are unlearnt;
 7. dynamics: problems arrive, are solved, passed down and escalate upward; absorption
-   of successful innovations; promotion, retirement, removal and entry.
+   of successful innovations; promotion, retirement, removal and entry;
+8. observation: per-level reporters.
 
 Every rule is applied to all cadres at once (arrays in :mod:`model.state`); there is no
 per-cadre Python loop inside a step.
@@ -28,18 +30,22 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from model import decision, dynamics, learning, metrics, threads, tolerance
-from model.accountability import PROMOTION_BLOCK_MONTHS, SEVERE, draw_severities, retro_review
+from model import accountability, beliefs, decision, dynamics, learning, metrics, regime, threads
+from model import tolerance as tol_rules
+from model.accountability import COMMISSION, OMISSION, RETRO_INNOV, RETRO_ROUTINE, SEVERE, VETO
 from model.agents import CadreAgent
-from model.hierarchy import N_LEVELS, HierarchySpec, build, custom_spec, get_spec
+from model.hierarchy import HierarchySpec, build, custom_spec, get_spec
 from model.params import ParamError, resolve
 from model.scenarios import DEFAULT_SCENARIO, validate_schedule
 from model.scenarios import get as get_scenario
 from model.state import (
     AVOID,
+    BELIEFS,
     HISTORY_LEN,
     INNOVATE,
+    JUDGED,
     PASS_DOWN,
+    REC_FAILED,
     REC_SUCCEEDED,
     ROUTINE,
     SHARE,
@@ -47,12 +53,12 @@ from model.state import (
     init_state,
     replace_cadres,
 )
+from model.transmission import Transmission
 
 PROMOTION_MERIT_CAP = 12  # successes in the last year that can raise the promotion chance
-# Kinds of sanctioned case, in the order the step grades them.
-SANCTION_KINDS = ("commission", "retro", "retro", "veto", "omission")
-_OMISSION_KIND = np.array(SANCTION_KINDS) == "omission"
-
+# Which column of the provision's reach (tolerance.eligibility) covers each kind of case.
+_REACH_OF_KIND = np.array([tol_rules.ELIGIBLE_INNOVATION, tol_rules.ELIGIBLE_ROUTINE,
+                           tol_rules.ELIGIBLE_RETRO, tol_rules.ELIGIBLE_RETRO, 0])
 
 # Columns the Mesa DataCollector reports per level (the full set is in ``history()``).
 REPORTED = ("innovate", "routine", "avoid", "belief_tolerance", "belief_detection",
@@ -68,14 +74,6 @@ def _rows_cols(a: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     return a.take(rows, axis=0).take(cols, axis=1)
 
 
-def _sorted_unique(idx: np.ndarray) -> np.ndarray:
-    """``np.unique`` of a small index array; its hash table costs ~30 µs on any size."""
-    x = np.sort(idx)
-    keep = np.ones(len(x), dtype=bool)
-    keep[1:] = x[1:] != x[:-1]
-    return x[keep]
-
-
 def _mask(n: int, idx: np.ndarray) -> np.ndarray:
     """Boolean mask of length ``n``, True at ``idx``."""
     mask = np.zeros(n, dtype=bool)
@@ -84,11 +82,8 @@ def _mask(n: int, idx: np.ndarray) -> np.ndarray:
 
 
 def _binomial(rng: np.random.Generator, n: np.ndarray, p: float) -> np.ndarray:
-    """``rng.binomial(n, p)`` drawing only where ``n > 0``.
-
-    numpy returns 0 for n = 0 without consuming random numbers, so the draws and the
-    stream are the same; mostly-zero counts (successes per unit) skip most of the loop.
-    """
+    """``rng.binomial(n, p)`` drawing only where ``n > 0`` (numpy draws nothing for n = 0,
+    so the stream is the same)."""
     out = np.zeros(len(n), dtype=np.int64)
     nz = n.nonzero()[0]
     out[nz] = rng.binomial(n[nz], p)
@@ -98,9 +93,9 @@ def _binomial(rng: np.random.Generator, n: np.ndarray, p: float) -> np.ndarray:
 class _MatrixCollector(mesa.DataCollector):
     """Mesa's DataCollector for reporters that each read one cell of the step's matrix.
 
-    Mesa's ``collect`` calls every reporter and deep-copies its value: 60 calls a month,
-    a tenth of a step at 10k cadres. Reading all cells in one indexing gives the same
-    Python floats. Anything beyond those reporters (added by a user) takes Mesa's path.
+    perf: Mesa's ``collect`` calls every reporter and deep-copies its value, 60 calls a
+    month; reading all cells in one indexing gives the same Python floats. Anything
+    beyond those reporters (added by a user) takes Mesa's path.
     """
 
     def __init__(self, cells: dict[str, tuple[int, int]]) -> None:
@@ -127,66 +122,53 @@ class Month:
     chances, per-case arrays). Each stage fills the fields under its number."""
 
     t: int
-    # 1. pressure (per situation)
+    # 0. regime
+    adopted: np.ndarray = None           # units that adopted a new version this month
+    # 1. pressure (per situation: unit x leader)
     overload: np.ndarray = None
+    load: np.ndarray = None              # demand / budget
     p_success: np.ndarray = None
-    p_irregular: np.ndarray = None
+    fail_per_target: np.ndarray = None
+    p_miss: np.ndarray = None            # chance of missing a target treated as binding
+    p_miss_real: np.ndarray = None       # ... a target really in force
     # 2. decision
     avoid_idx: np.ndarray = None
     # 3. outcomes
     success_idx: np.ndarray = None
     fail_idx: np.ndarray = None          # every failed innovation
-    irregular_idx: np.ndarray = None     # routine work that missed a one-veto target
+    miss_idx: np.ndarray = None          # routine work that missed a binding target
     # 4. accountability
-    misstep_idx: np.ndarray = None
-    misstep_detected: np.ndarray = None
-    detected: np.ndarray = None          # mask: a current act of the cadre was detected
-    detected_fail_idx: np.ndarray = None
-    veto_idx: np.ndarray = None
-    omit_idx: np.ndarray = None
-    retro_idx: np.ndarray = None
-    retro_innov: np.ndarray = None
+    misstep_idx: np.ndarray = None       # failed innovations and misses, cadre order
+    misstep_detected: np.ndarray = None  # per misstep
+    misstep_own_case: np.ndarray = None  # per misstep: it became its author's case
+    omit_idx: np.ndarray = None          # avoiders with an omission case
+    open_innov: np.ndarray = None        # (U,) open innovations on record before review
+    retro_found: np.ndarray = None       # (U,) innovations review caught this month
+    case_cadre: np.ndarray = None        # every case: the cadre who carries it
+    case_kind: np.ndarray = None         # accountability.COMMISSION ... OMISSION
+    case_shifted: np.ndarray = None      # pushed down from a superior unit
     # 5. tolerance and sanctions
-    case_idx: np.ndarray = None
-    stages: np.ndarray = None
-    tolerated: np.ndarray = None
-    sanction_idx: np.ndarray = None
-    sanction_sev: np.ndarray = None
-    omission_flag: np.ndarray = None
+    eligible: np.ndarray = None          # per case: under the provision's reach
+    stages: np.ndarray = None            # (eligible cases, 5) stages passed
+    tolerated: np.ndarray = None         # per case
+    sanction_sev: np.ndarray = None      # per not-tolerated case
     # 6. learning
-    publicised: np.ndarray = None
+    publicised_sanction: np.ndarray = None  # per not-tolerated case: circulated
+    outcome_known: np.ndarray = None     # per eligible case: its outcome made known to peers
+    publicised: np.ndarray = None        # cadres whose tolerated case was made known
     # 7. dynamics
     unit_counts: dict[str, np.ndarray] = None
     promoted: np.ndarray = None
     retired: np.ndarray = None
     removed: np.ndarray = None
 
+    @property
+    def sanctioned(self) -> np.ndarray:
+        return self.case_cadre[~self.tolerated]
 
-@dataclass(frozen=True)
-class _ParamConstants:
-    """Per-step quantities that depend only on the parameters and the fixed tree.
-
-    The step would compute them the same way every month; computed once per set of
-    parameter values instead, they save a few dozen small numpy calls a month.
-    """
-
-    demand: np.ndarray          # standing attention demand per situation
-    irregular_rate: np.ndarray  # per-target failure rate per situation, before overload
-    veto_targets: np.ndarray    # one-veto targets per situation
-    p_detect: float             # chance a misstep is detected
-    p_omit: float               # chance inaction is detected
-
-    @classmethod
-    def of(cls, p: dict, sit_level: np.ndarray, sit_leader: np.ndarray) -> _ParamConstants:
-        veto = decision.effective_veto_targets(p, N_LEVELS)
-        rate, targets = decision.irregularity_factors(p, veto, sit_level, sit_leader)
-        return cls(
-            demand=decision.standing_demand(p, veto, sit_level, sit_leader),
-            irregular_rate=rate, veto_targets=targets,
-            p_detect=decision.detection_probability(p["supervision"], p["supervision_channels"]),
-            p_omit=decision.detection_probability(p["supervision"], p["supervision_channels"],
-                                                  p["omission_visibility"]),
-        )
+    @property
+    def eligible_cadre(self) -> np.ndarray:
+        return self.case_cadre[self.eligible]
 
 
 class CadreModel(mesa.Model):
@@ -197,7 +179,7 @@ class CadreModel(mesa.Model):
         preset: hierarchy preset (``classroom``, ``province``, ``national``) or a
             :class:`~model.hierarchy.HierarchySpec`.
         rng: seed (int) or generator; the whole run is determined by it and the parameters.
-        schedule: extra lever changes ``[(step, {param: value}), ...]`` after the scenario's.
+        schedule: extra changes ``[(step, {param: value}), ...]`` after the scenario's.
         branching: custom uniform branching (4 ints) instead of ``preset``.
         agents: create one Mesa agent view per cadre (turn off for the fastest sweeps).
         **params: any schema parameter, overriding the scenario's value.
@@ -220,25 +202,34 @@ class CadreModel(mesa.Model):
         self.seed = int(rng) if isinstance(rng, (int, np.integer)) else None
         self.scenario_name = scenario
         self.params: dict[str, Any] = initial          # as the run started
-        self.p: dict[str, Any] = dict(initial)          # in force now (schedule may change it)
+        self.p: dict[str, Any] = dict(initial)          # issued by the centre now
         self.schedule = tuple(sorted(validate_schedule(sc.schedule) + own_schedule, key=lambda e: e[0]))
         spec = custom_spec(tuple(branching)) if branching is not None else get_spec(preset)
         self.preset = "custom" if branching is not None else (preset if isinstance(preset, str) else "custom")
 
-        self.hierarchy = build(spec, self.rng)
-        self.state = init_state(self.hierarchy, self.p, self.rng)
-        U = self.hierarchy.n_units
+        self.hierarchy = h = build(spec, self.rng)
+        self.state = s = init_state(h, self.p, self.rng)
+        U = h.n_units
         # Situations: (unit, leader?) pairs; cadre i is in situation 2*unit + leader.
-        self._situation = 2 * self.state.unit + self.state.leader
+        self._situation = 2 * s.unit + s.leader
         self._sit_unit = np.repeat(np.arange(U), 2)
-        # intp: levels index arrays each step, and int8 indices are converted every time
-        self._sit_level = self.hierarchy.level[self._sit_unit].astype(np.intp)
         self._sit_leader = np.tile([False, True], U)
-        # Posts whose unit has subordinate units to pass work down to (fixed, like the tree).
-        self._can_pass_down = (self.hierarchy.n_children > 0)[self.state.unit]
-        self._superior = learning.superiors(self.hierarchy.parent)  # whom each unit imitates
+        self._can_pass_down = (h.n_children > 0)[s.unit]
+        self._superior = learning.superiors(h.parent)  # whom each unit imitates
+        self._levels = regime.level_index(h)
+        # Local implementing rules: fixed for the run (drawn with the tree).
+        self._local = regime.local_factors(h, self.p["local_variation"], self.rng)
+        self.transmission = Transmission(self.p, h)
+        self._regime_key: tuple | None = None
+        self._adoptions = 0  # adoption events so far: the regime is rebuilt when it grows
+        self.regime = self._current_regime()
+        self.perceived_targets = self.regime.targets.copy()  # binding in each unit's eyes
+        self.alert = np.ones((len(BELIEFS), U))  # how much each unit heeds cases (beliefs)
+        s.belief[:] = beliefs.settled(self.regime.truth, s.unit, self.rng)
         self.problems = np.zeros(U)
         self.inbox = np.zeros(U)                 # load passed down to each unit last month
+        self._own_escalations = np.zeros(U)      # problems that arose in a unit and escalated
+        self._grassroots_cadres = np.where(h.n_children == 0, h.n_cadres, 0)
         # (3, U) actions per unit last month, for imitation; ``unit_counts`` is its (U, 3) view
         self._action_counts: np.ndarray | None = None
         self.applied_log = np.zeros((HISTORY_LEN, U), dtype=np.int32)
@@ -246,9 +237,7 @@ class CadreModel(mesa.Model):
         self._mats: list[np.ndarray] = []   # per step: (levels + all, VALUE_COLUMNS)
         # cadre index -> action code imposed on the next step only (then cleared)
         self.forced_actions: dict[int, int] = {}
-        self._constants_key: tuple | None = None  # the values of ``p`` _constants() was made for
-        self._constants_value: _ParamConstants | None = None
-        self._root_units = np.flatnonzero(self.hierarchy.parent < 0)
+        self._root_units = self._levels[0]
         self.last_events: metrics.StepEvents | None = None  # set by each step
 
         self.datacollector = _MatrixCollector({
@@ -256,7 +245,7 @@ class CadreModel(mesa.Model):
             for i, lv in enumerate(metrics.ROW_LEVELS) for c in REPORTED
         })
         if agents:
-            for i in range(self.state.n):
+            for i in range(s.n):
                 CadreAgent(self, i)
         self.running = True
 
@@ -269,14 +258,17 @@ class CadreModel(mesa.Model):
     def n_units(self) -> int:
         return self.hierarchy.n_units
 
-    def _constants(self) -> _ParamConstants:
-        """This month's ``_ParamConstants``: remade only when a value in ``self.p`` has
-        changed (by the schedule, or a dashboard writing to ``p``)."""
-        key = tuple(self.p.values())
-        if key != self._constants_key:
-            self._constants_value = _ParamConstants.of(self.p, self._sit_level, self._sit_leader)
-            self._constants_key = key
-        return self._constants_value
+    def _current_regime(self) -> regime.UnitRegime:
+        """The regime in force: rebuilt only when a unit adopted a version or a value in
+        ``p`` changed (a schedule, or a dashboard writing to ``p``)."""
+        key = (tuple(self.p.values()), self._adoptions)
+        if key != self._regime_key:
+            h = self.hierarchy
+            share = decision.share_form_chance(self.p, h.n_children > 0)
+            self.regime = regime.build(self.transmission.values(), self.p, h, self._levels, share,
+                                       self._local)
+            self._regime_key = key
+        return self.regime
 
     def _apply_schedule(self, step: int) -> None:
         for at, changes in self.schedule:
@@ -287,7 +279,7 @@ class CadreModel(mesa.Model):
     def step(self) -> None:
         """One month, in the order of docs/ODD.md §1.3 (each stage documents its rule)."""
         month = Month(t=self.steps)
-        self._schedule(month)            # 0. regime schedule
+        self._regime(month)              # 0. regime: schedule, issue, relay, documents
         self._pressure(month)            # 1. pressure and attention
         self._decide(month)              # 2. decision
         self._outcomes(month)            # 3. outcomes
@@ -297,24 +289,61 @@ class CadreModel(mesa.Model):
         self._dynamics(month)            # 7. problems, absorption, careers
         self._observe(month)             # 8. observation
 
-    def _schedule(self, month: Month) -> None:
-        """0. Lever changes due this month take effect."""
+    def _regime(self, month: Month) -> None:
+        """0. Changes due this month are issued by the centre, which adopts them at once;
+        every other unit adopts its superior's version after a relay delay. The cadres
+        of an adopting unit receive its documents."""
+        p, tr = self.p, self.transmission
         self._apply_schedule(month.t)
+        issued = tr.issue(p, month.t)
+        relayed = tr.relay(p["relay_delay"], p["negativity_bias"], month.t, self.rng)
+        month.adopted = np.concatenate([self._root_units, relayed]) if issued else relayed
+        self.alert = beliefs.calm(self.alert, p["learning_rate"])
+        old_truth = self.regime.truth
+        if len(month.adopted):
+            self._adoptions += 1
+        self._current_regime()
+        if len(month.adopted):
+            self._documents(month.adopted, old_truth)
+        if p["perfect_information"]:
+            self.state.belief[:] = self.regime.truth.take(self.state.unit, axis=1)
+
+    def _documents(self, units: np.ndarray, old_truth: np.ndarray) -> None:
+        """Documents of a newly adopted regime: beliefs move towards what it announces,
+        believed more when it raises the risks than when it lowers them; the unit heeds
+        cases more after bad news, less after good news; targets it frees stay binding in
+        part (S000-12b, S000-12c)."""
+        p, s, r = self.p, self.state, self.regime
+        self.alert[:, units] = beliefs.alertness(old_truth[:, units], r.truth[:, units],
+                                                 self.alert[:, units], p["negativity_bias"])
+        cadres = _mask(self.n_units, units)[s.unit].nonzero()[0]
+        ann = r.announced.take(s.unit[cadres], axis=1)
+        s.belief[:, cadres] = beliefs.announce(s.belief[:, cadres], ann,
+                                               p["document_credibility"], p["negativity_bias"])
+        fewer = units[r.targets[units] < self.perceived_targets[units]]
+        credit = p["document_credibility"] / p["negativity_bias"]
+        self.perceived_targets[fewer] += credit * (r.targets[fewer] - self.perceived_targets[fewer])
 
     def _pressure(self, month: Month) -> None:
-        """1. Targets cascade down, vague requirements inflate, and targets, routine work,
-        paperwork and last month's passed-down load consume attention.
+        """1. The targets a unit treats as binding (new ones bind at once), paperwork and
+        last month's passed-down load consume attention; overload raises misses.
 
-        perf: computed per situation (unit x leader), 2U rows instead of N cadres: all
-        cadres of a situation face the same load.
+        perf: computed per situation (unit x leader), 2U rows instead of N cadres.
         """
-        p, h = self.p, self.hierarchy
-        c = self._constants()
-        inbox_per_cadre = (self.inbox / h.n_cadres).take(self._sit_unit)
-        free, month.overload = decision.attention(p, c.demand, inbox_per_cadre)
+        p, h, r, su = self.p, self.hierarchy, self.regime, self._sit_unit
+        if p["perfect_information"]:
+            self.perceived_targets = r.targets.copy()
+        else:
+            np.maximum(self.perceived_targets, r.targets, out=self.perceived_targets)
+        standing = decision.standing_demand(p, r.paperwork.take(su),
+                                            self.perceived_targets.take(su), self._sit_leader)
+        free, month.overload, month.load = decision.attention(p, standing,
+                                                              (self.inbox / h.n_cadres).take(su))
         month.p_success = decision.success_probability(p, free)
-        month.p_irregular = decision.irregularity_probability(c.irregular_rate, c.veto_targets,
-                                                              month.overload)
+        month.fail_per_target = decision.target_failure(p, self._sit_leader, month.overload)
+        month.p_miss = decision.miss_probability(month.fail_per_target,
+                                                 self.perceived_targets.take(su))
+        month.p_miss_real = decision.miss_probability(month.fail_per_target, r.targets.take(su))
         self.state.free_attention = free.astype(np.float32)[self._situation]
 
     def _decide(self, month: Month) -> None:
@@ -322,14 +351,15 @@ class CadreModel(mesa.Model):
         peers and superiors did last month, draws an action; avoiders pick a form."""
         p, s, h, rng = self.p, self.state, self.hierarchy, self.rng
         N = s.n
-        terms = decision.situation_terms(p, month.p_success, month.p_irregular)
+        terms = decision.situation_terms(p, month.p_success, month.p_miss,
+                                         self.regime.eligible.take(self._sit_unit, axis=0),
+                                         month.load)
         seen = None
         if self._action_counts is not None:
             seen = learning.shares_seen(self._action_counts, h.group, self._superior,
                                         p["peer_weight"]).astype(np.float32)
-        s.action = decision.choose(p, terms, s.belief_detect, s.belief_tol, s.intrinsic,
-                                   self._situation, s.unit, seen,
-                                   rng.random(N, dtype=np.float32), threads.pool_for(N))
+        s.action = decision.choose(p, terms, s.belief, s.intrinsic, self._situation, s.unit,
+                                   seen, rng.random(N, dtype=np.float32), threads.pool_for(N))
         if self.forced_actions:  # a user playing one cadre (dashboard "play as a cadre")
             idx = np.fromiter(self.forced_actions.keys(), dtype=np.int64)
             s.action[idx] = np.fromiter(self.forced_actions.values(), dtype=np.int8)
@@ -343,15 +373,15 @@ class CadreModel(mesa.Model):
             self._can_pass_down[month.avoid_idx], rng.random(k))
 
     def _outcomes(self, month: Month) -> None:
-        """3. Innovations succeed or fail; routine work may miss a one-veto target. The
+        """3. Innovations succeed or fail; routine work may miss a binding target. The
         month's acts enter each cadre's record."""
         s, rng, sit = self.state, self.rng, self._situation
         innov_idx = (s.action == INNOVATE).nonzero()[0]
         routine_idx = (s.action == ROUTINE).nonzero()[0]
         works = rng.random(len(innov_idx)) < month.p_success[sit[innov_idx]]
         month.success_idx, month.fail_idx = innov_idx[works], innov_idx[~works]
-        month.irregular_idx = routine_idx[
-            rng.random(len(routine_idx)) < month.p_irregular[sit[routine_idx]]]
+        month.miss_idx = routine_idx[
+            rng.random(len(routine_idx)) < month.p_miss_real[sit[routine_idx]]]
         # perf: record codes equal action codes (model.state), so the record is the action
         # with successes overwritten: one copy instead of nested selects over N.
         s.hist_pos = (s.hist_pos + 1) % HISTORY_LEN
@@ -359,143 +389,249 @@ class CadreModel(mesa.Model):
         s.history[s.hist_pos, month.success_idx] = REC_SUCCEEDED
 
     def _hold_accountable(self, month: Month) -> None:
-        """4. Failed innovations and missed targets are detected through overlapping
-        channels, inaction rarely; a review re-reads records under drifted standards."""
-        p, s, rng = self.p, self.state, self.rng
-        c = self._constants()
-        N = s.n
-        # Failed and irregular acts are disjoint (innovate vs routine): their sorted union
-        # is the month's missteps in cadre order.
-        month.misstep_idx = np.sort(np.concatenate([month.fail_idx, month.irregular_idx]))
-        month.misstep_detected = rng.random(len(month.misstep_idx)) < c.p_detect
-        detected_idx = month.misstep_idx[month.misstep_detected]
-        failed = _mask(N, month.fail_idx)
-        detected_failed = failed[detected_idx]
-        month.detected_fail_idx = detected_idx[detected_failed]
-        month.veto_idx = detected_idx[~detected_failed]
-        # Sharing responsibility sheds the case with probability share_dilution (S000-14).
-        k = len(month.avoid_idx)
-        keep = (s.form[month.avoid_idx] != SHARE) | (rng.random(k) >= p["share_dilution"])
-        month.omit_idx = month.avoid_idx[(rng.random(k) < c.p_omit) & keep]
-        month.detected = _mask(N, detected_idx)
-        month.detected[month.omit_idx] = True
+        """4. Missteps are detected by the channels of every level watching the unit;
+        inaction is noticed rarely; a review re-reads records under drifted standards.
+        A case arising in a unit with subordinates may be pushed down (背锅). Every case
+        and the cadre who carries it."""
+        s = self.state
+        detected = self._detect_missteps(month)
+        self._notice_omissions(month)
+        retro_cadre, retro_kind = self._review_records(month)
+        territorial = self._territorial_cases()
+        mis_kind = np.where(_mask(s.n, month.fail_idx)[detected], COMMISSION, VETO)
+        cadre = np.concatenate([detected, retro_cadre, territorial])
+        retro_kind = np.concatenate([retro_kind, np.full(len(territorial), VETO)])
+        pushed = self.rng.random(len(cadre)) < self.regime.shift[s.unit[cadre]]
+        cadre[pushed] = self._push_down(cadre[pushed])
+        own_case = np.ones(len(month.misstep_idx), dtype=bool)
+        own_case[month.misstep_detected.nonzero()[0][pushed[:len(detected)]]] = False
+        month.misstep_own_case = month.misstep_detected & own_case
+        month.case_cadre = np.concatenate([cadre, month.omit_idx])
+        month.case_kind = np.concatenate([mis_kind, retro_kind,
+                                          np.full(len(month.omit_idx), OMISSION)]).astype(np.int8)
+        month.case_shifted = np.concatenate([pushed, np.zeros(len(month.omit_idx), dtype=bool)])
 
-        reviewed = (rng.random(N, dtype=np.float32) < p["retroactive_risk"]).nonzero()[0]
-        rows_back = (s.hist_pos - 1 - np.arange(min(p["lookback"], HISTORY_LEN - 1))) % HISTORY_LEN
-        records = _rows_cols(s.history, rows_back, reviewed)
-        k = len(reviewed)
-        found, innov_case = retro_review(records, p["standard_drift"], rng.random(k), rng.random(k))
-        month.retro_idx = reviewed[found]
-        month.retro_innov = innov_case[found]
+    def _territorial_cases(self) -> np.ndarray:
+        """Territorial accountability (属地式问责, S000-25): problems that arose in a unit
+        and escalated out of it last month are incidents on its territory — petitions,
+        accidents — that reach the level above; each is pinned on a cadre of the unit
+        with the chance that the watching levels pursue it (the unit's detection). A
+        missed stability target is a one-veto failure (S000-08b); risks moving upward
+        (S000-19) thus come back down as blame. A cadre cannot avoid it by what it does,
+        so it does not weigh it."""
+        h, r, rng = self.hierarchy, self.regime, self.rng
+        chance = accountability.at_least_once(r.detect, self._own_escalations)
+        units = (rng.random(h.n_units) < chance).nonzero()[0]
+        return h.cadre_start[units] + (rng.random(len(units)) * h.n_cadres[units]).astype(np.int64)
+
+    def _detect_missteps(self, month: Month) -> np.ndarray:
+        """Failed innovations and misses detected by every watching level; returns the
+        cadres whose misstep was detected (the acts are marked judged)."""
+        s, r, rng = self.state, self.regime, self.rng
+        # Failed and missing acts are disjoint (innovate vs routine): their sorted union
+        # is the month's missteps in cadre order.
+        mis = month.misstep_idx = np.sort(np.concatenate([month.fail_idx, month.miss_idx]))
+        month.misstep_detected = rng.random(len(mis)) < r.detect[s.unit[mis]]
+        detected = mis[month.misstep_detected]
+        accountability.mark_judged(s.history, s.hist_pos, detected)  # handled: never re-judged
+        return detected
+
+    def _push_down(self, cadres: np.ndarray) -> np.ndarray:
+        """Cases pushed down from ``cadres``' units land on a cadre below: blame flows to
+        the grassroots."""
+        k = len(cadres)
+        return accountability.scapegoats(self.hierarchy, self.state.unit[cadres],
+                                         self.rng.random(k), self.rng.random(k))
+
+    def _notice_omissions(self, month: Month) -> None:
+        """Inaction is noticed with the visibility of omission; sharing responsibility
+        sheds the case with probability ``share_dilution`` (S000-14)."""
+        s, rng, avoid = self.state, self.rng, month.avoid_idx
+        k = len(avoid)
+        keep = (s.form[avoid] != SHARE) | (rng.random(k) >= self.p["share_dilution"])
+        month.omit_idx = avoid[(rng.random(k) < self.regime.detect_omission[s.unit[avoid]]) & keep]
+
+    def _review_records(self, month: Month) -> tuple[np.ndarray, np.ndarray]:
+        """Retroactive review: each reviewed cadre's open acts of the look-back window
+        (this month excluded) are judged under today's standards; caught acts are
+        marked judged. Returns the cadre and kind of every act caught."""
+        s, h, r, rng = self.state, self.hierarchy, self.regime, self.rng
+        rows = (s.hist_pos - 1 - np.arange(self.p["lookback"])) % HISTORY_LEN
+        window = s.history.take(rows, axis=0)
+        open_innov = ((window == REC_FAILED) | (window == REC_SUCCEEDED)).sum(axis=0)
+        month.open_innov = np.bincount(s.unit, open_innov, minlength=h.n_units)
+        reviewed = (rng.random(s.n, dtype=np.float32) < r.review[s.unit]).nonzero()[0]
+        records = window.take(reviewed, axis=1)
+        ru = s.unit[reviewed]
+        found = accountability.retro_review(records, r.judge_innov[ru], r.judge_routine[ru],
+                                            rng.random(records.shape))
+        row, col = found.nonzero()
+        innov = (records[row, col] == REC_FAILED) | (records[row, col] == REC_SUCCEEDED)
+        cadre = reviewed[col]
+        accountability.mark_judged(s.history, rows[row], cadre)
+        month.retro_found = np.bincount(s.unit[cadre[innov]], minlength=h.n_units)
+        return cadre, np.where(innov, RETRO_INNOV, RETRO_ROUTINE)
 
     def _tolerate_and_sanction(self, month: Month) -> None:
-        """5. Good-faith cases (current failures, past innovations caught by review) go
-        through the tolerance procedure; what is not tolerated, and every other case, is
-        sanctioned with a severity drawn by kind of case."""
-        p, s, rng = self.p, self.state, self.rng
-        fail_idx = month.detected_fail_idx
-        month.case_idx = np.concatenate([fail_idx, month.retro_idx[month.retro_innov]])
-        n_cases, n_fail = len(month.case_idx), len(fail_idx)
-        high_profile = rng.random(n_cases) < p["high_profile_share"]
-        month.stages = tolerance.run_procedure(p, s.belief_tol[month.case_idx], high_profile,
-                                               rng.random((n_cases, 5)))
-        month.tolerated = month.stages[:, 4]
-        groups = (fail_idx[~month.tolerated[:n_fail]],
-                  month.case_idx[n_fail:][~month.tolerated[n_fail:]],
-                  month.retro_idx[~month.retro_innov], month.veto_idx, month.omit_idx)
-        counts = [len(idx) for idx in groups]
-        month.sanction_idx = np.concatenate(groups)
-        # One draw for all groups: the same uniforms as one draw per group, in order.
-        month.sanction_sev = draw_severities(SANCTION_KINDS, counts,
-                                             rng.random(len(month.sanction_idx)))
-        month.omission_flag = _OMISSION_KIND.repeat(counts)
-        np.add.at(s.sanctions, month.sanction_idx, np.int32(1))  # typed: numpy's fast path
-        np.add.at(s.tolerated, month.case_idx[month.tolerated], np.int32(1))
+        """5. A good-faith case under the provision's reach goes through the tolerance
+        procedure; every case not tolerated is sanctioned with a severity drawn by kind
+        (the four forms); a sanction blocks promotion for its influence period."""
+        p, s, r, rng = self.p, self.state, self.regime, self.rng
+        cadre, kind = month.case_cadre, month.case_kind
+        unit = s.unit[cadre]
+        reach = r.eligible[unit, _REACH_OF_KIND[kind]] * (kind != OMISSION)
+        month.eligible = rng.random(len(cadre)) < reach
+        el = month.eligible.nonzero()[0]
+        high_profile = (rng.random(len(el)) < p["high_profile_share"]).astype(np.intp)
+        month.stages = tol_rules.run_procedure(r.stages[unit[el], high_profile],
+                                               r.tolerance[unit[el]], s.belief_tol[cadre[el]],
+                                               rng.random((len(el), 5)))
+        month.tolerated = np.zeros(len(cadre), dtype=bool)
+        month.tolerated[el] = month.stages[:, 4]
+        sanctioned = month.sanctioned
+        month.sanction_sev = accountability.draw_severities(kind[~month.tolerated],
+                                                            rng.random(len(sanctioned)))
+        np.add.at(s.sanctions, sanctioned, np.int32(1))
+        np.add.at(s.tolerated, cadre[month.tolerated], np.int32(1))
         # perf: blocked >= 0, so max(b, 1) - 1 counts down to 0 in place
         np.maximum(s.blocked, 1, out=s.blocked)
         s.blocked -= 1
-        s.blocked[month.sanction_idx] = PROMOTION_BLOCK_MONTHS
+        np.maximum.at(s.blocked, sanctioned, accountability.BLOCK_MONTHS[month.sanction_sev])
 
     def _learn(self, month: Month) -> None:
-        """6. Beliefs about detection and tolerance move towards what each unit saw: own
-        and own-unit cases, and the cases peer units publicised."""
-        p, s, h, rng = self.p, self.state, self.hierarchy, self.rng
-        case_idx, tolerated = month.case_idx, month.tolerated
-        # What gets publicised: sanctions, tolerated cases, sanctions of good-faith cases
-        # (drawn in this order; nothing below draws, so all counts can be made at once).
-        pub = rng.random(len(month.sanction_idx)) < p["sanction_publicity"]
-        pub_tol = rng.random(len(case_idx)) < p["tolerance_publicity"]
-        not_tol_cases = case_idx[~tolerated]
-        pub_fail = rng.random(len(not_tol_cases)) < p["sanction_publicity"]
-        month.publicised = case_idx[tolerated & pub_tol]
-        pub_u, retro_u, caught_u, own_u, tol_u, cases_u, pub_tol_u, pub_fail_u = count_by(
-            s.unit, h.n_units, month.sanction_idx[pub], month.retro_idx,
-            month.misstep_idx[month.misstep_detected], month.misstep_idx, case_idx[tolerated],
-            case_idx, month.publicised, not_tol_cases[pub_fail])
-        # Publicised cases of peer units: the sibling group's total minus the unit's own.
-        pub_rows = np.concatenate([pub_u, pub_tol_u, pub_fail_u]).reshape(3, -1)  # = np.stack
-        pub_other, pt_other, pf_other = learning.group_sums(pub_rows, h.group) - pub_rows
-        lr, nb = p["learning_rate"], p["negativity_bias"]
-        # Detection: missteps in the unit and how many were caught, plus publicised sanctions.
-        rate, has = learning.observed_rate(caught_u + retro_u, own_u + retro_u, pub_other, pub_other)
-        s.belief_detect = self._update_by_unit(s.belief_detect, rate, has, True)
-        mis = month.misstep_idx
-        s.belief_detect[mis] = learning.update(s.belief_detect[mis], month.misstep_detected,
-                                               None, lr, nb, True)
-        # Tolerance: own-unit cases and their outcome; publicised tolerated cases and
-        # publicised sanctions of good-faith cases in peer units.
-        rate, has = learning.observed_rate(tol_u, cases_u, pt_other, pt_other + pf_other)
-        s.belief_tol = self._update_by_unit(s.belief_tol, rate, has, False)
-        s.belief_tol[case_idx] = learning.update(s.belief_tol[case_idx], tolerated, None,
-                                                 lr, nb, False)
-        self.public_tol_log[(s.hist_pos)] = pub_tol_u
+        """6. Which cases were circulated; beliefs move towards what cadres saw (their
+        unit, peers' circulated cases, their own outcome); units unlearn freed targets
+        whose misses went unpunished; imitation's counts of last month's actions."""
+        p, s, h, r, rng = self.p, self.state, self.hierarchy, self.regime, self.rng
+        sanctioned = month.sanctioned
+        month.publicised_sanction = (rng.random(len(sanctioned))
+                                     < r.sanction_publicity[s.unit[sanctioned]])
+        # The outcome of an eligible case (tolerated or not) is made known to peer units
+        # with the unit's tolerance publicity: rare by default (S003-07c).
+        el_cadre = month.eligible_cadre
+        month.outcome_known = rng.random(len(el_cadre)) < r.tolerance_publicity[s.unit[el_cadre]]
+        month.publicised = el_cadre[month.outcome_known & month.tolerated[month.eligible]]
+        unpunished = self._freed_target_misses(month)
+        if not p["perfect_information"]:
+            self._update_beliefs(month)
+            self.perceived_targets = beliefs.unlearn_targets(
+                self.perceived_targets, r.targets, unpunished, p["learning_rate"])
+        self.public_tol_log[s.hist_pos] = np.bincount(s.unit[month.publicised], minlength=h.n_units)
         # perf: (3, U) layout, the one imitation reads next month.
         key = np.multiply(s.action, h.n_units, dtype=np.intp)
         key += s.unit
         self._action_counts = np.bincount(key, minlength=3 * h.n_units).reshape(3, -1).astype(float)
 
-    def _update_by_unit(self, belief: np.ndarray, rate: np.ndarray, has: np.ndarray,
-                        bad_when_higher: bool) -> np.ndarray:
-        """``learning.update`` of every cadre towards its unit's observed ``rate``."""
-        unit = self.state.unit
-        # perf: cast once per unit, then gather: the same values as gathering, then casting.
-        signal = rate.astype(belief.dtype).take(unit)
-        return learning.update(belief, signal, has.take(unit), self.p["learning_rate"],
-                               self.p["negativity_bias"], bad_when_higher)
+    def _freed_target_misses(self, month: Month) -> np.ndarray:
+        """Misses of targets a unit still treats as binding though they were freed, seen
+        by supervision and left unpunished: Poisson per unit with the routine cadres'
+        expected misses times the chance supervision notices one. An unnoticed miss
+        teaches nothing: no one knows whether it would have been punished."""
+        s, h = self.state, self.hierarchy
+        freed = np.maximum(self.perceived_targets - self.regime.targets, 0.0)
+        routine_by_sit = np.bincount(self._situation[s.action == ROUTINE], minlength=2 * h.n_units)
+        expected = (routine_by_sit * month.fail_per_target).reshape(-1, 2).sum(axis=1)
+        mean = expected * freed * self.regime.detect
+        out = np.zeros(h.n_units)
+        pos = (mean > 0).nonzero()[0]
+        out[pos] = self.rng.poisson(mean[pos])
+        return out
+
+    def _update_beliefs(self, month: Month) -> None:
+        """Every belief a step towards the rate its evidence shows (model.beliefs): own
+        unit's cases, peers' circulated cases (weight ``PUBLIC_WEIGHT``), own outcome."""
+        p, s, h, r = self.p, self.state, self.hierarchy, self.regime
+        cadre, kind = month.case_cadre, month.case_kind
+        sanctioned = month.sanctioned
+        elig = month.eligible
+        mis = month.misstep_idx
+        own_rows = count_by(
+            s.unit, h.n_units, mis[month.misstep_own_case], mis, cadre[kind == OMISSION],
+            month.avoid_idx, sanctioned, cadre[elig & month.tolerated], cadre[elig])
+        known = month.eligible_cadre[month.outcome_known]
+        pub_rows = count_by(s.unit, h.n_units, sanctioned[month.publicised_sanction],
+                            month.publicised, known)
+        rows = np.concatenate([own_rows[:4], [month.retro_found, month.open_innov],
+                               pub_rows[:1] * r.severity[None], pub_rows])
+        peer = learning.group_sums(rows, h.group) - rows
+        (own_case, missteps, omitted, avoided, sanct, tol_n, elig_n) = own_rows
+        w_circ = learning.PUBLIC_WEIGHT * r.sanction_publicity
+        W = learning.PUBLIC_WEIGHT
+        evidence = [
+            beliefs.observed(own_case, missteps, peer[0], peer[1], w_circ),
+            beliefs.observed(omitted, avoided, peer[2], peer[3], w_circ),
+            beliefs.observed(month.retro_found, month.open_innov, peer[4], peer[5], w_circ),
+            beliefs.observed(sanct * r.severity, sanct, peer[6], peer[7], W),
+            beliefs.observed(tol_n, elig_n, peer[8], peer[9], W),
+        ]
+        unit = s.unit
+        step = p["learning_rate"] * self.alert  # (5, U)
+        for row, (rate, has) in enumerate(evidence):
+            s.belief[row] = beliefs.learn(s.belief[row], rate.take(unit), has.take(unit),
+                                          step[row].take(unit))
+        # Own experience: a second step towards one's own outcome.
+        outcomes = [(mis, month.misstep_own_case),
+                    (month.avoid_idx, _mask(s.n, month.omit_idx)[month.avoid_idx]),
+                    (sanctioned, r.severity[unit[sanctioned]]),
+                    (cadre[elig], month.tolerated[elig])]
+        for row, (who, value) in zip((0, 1, 3, 4), outcomes, strict=True):
+            s.belief[row, who] = beliefs.learn(s.belief[row, who], np.asarray(value, dtype=float),
+                                               np.ones(len(who), dtype=bool), step[row, unit[who]])
 
     def _dynamics(self, month: Month) -> None:
         """7. Problems arrive, are solved, passed down and escalate; successful
-        innovations are absorbed; promotion, retirement and removal renew the posts."""
+        innovations are absorbed; case dates are recorded; promotion, retirement and
+        removal renew the posts, and newcomers learn their unit's beliefs."""
         s = self.state
         pd_idx = month.avoid_idx[s.form[month.avoid_idx] == PASS_DOWN]
         month.unit_counts = self._problems(month.success_idx, self.unit_counts, pd_idx)
-        severe = month.sanction_idx[month.sanction_sev == SEVERE]
-        month.promoted, month.retired, month.removed = self._renew(severe)
-        stages = month.stages
-        self.applied_log[s.hist_pos] = np.bincount(s.unit[month.case_idx], stages[:, 0].astype(float),
-                                                   minlength=self.hierarchy.n_units)
-        s.last_case[month.case_idx] = month.t
-        s.last_applied[month.case_idx[stages[:, 0]]] = month.t
+        # Case dates before renewal: a newcomer inherits none of its predecessor's.
+        el_cadre = month.eligible_cadre
+        self.applied_log[s.hist_pos] = np.bincount(s.unit[el_cadre], month.stages[:, 0],
+                                                   minlength=self.n_units).astype(np.int32)
+        s.last_case[month.case_cadre] = month.t
+        s.last_applied[el_cadre[month.stages[:, 0]]] = month.t
         s.last_public[month.publicised] = month.t
+        severe = month.sanctioned[month.sanction_sev == SEVERE]
+        month.promoted, month.retired, month.removed = self._renew(severe)
 
     def _observe(self, month: Month) -> None:
         """8. Per-level reporters of the month, for ``history()`` and the DataCollector."""
         s, N = self.state, self.state.n
+        detected = _mask(N, month.misstep_idx[month.misstep_detected])
+        detected[month.omit_idx] = True
+        not_tol = ~month.tolerated
         ev = metrics.StepEvents(
             overload=month.overload[self._situation], success=_mask(N, month.success_idx),
-            failed=_mask(N, month.fail_idx), detected=month.detected,
-            retro_idx=month.retro_idx, case_idx=month.case_idx, stages=month.stages,
-            sanction_idx=month.sanction_idx, sanction_severity=month.sanction_sev,
-            omission_sanction=month.omission_flag, unit_counts=month.unit_counts,
-            promoted=month.promoted, retired=month.retired, removed=month.removed,
+            failed=_mask(N, month.fail_idx), detected=detected,
+            retro_idx=month.case_cadre[(month.case_kind == RETRO_INNOV)
+                                       | (month.case_kind == RETRO_ROUTINE)],
+            case_idx=month.eligible_cadre, stages=month.stages,
+            sanction_idx=month.sanctioned, sanction_severity=month.sanction_sev,
+            omission_sanction=month.case_kind[not_tol] == OMISSION,
+            case_cadre=month.case_cadre, case_kind=month.case_kind,
+            case_shifted=month.case_shifted, tolerated=month.tolerated,
+            unit_counts=month.unit_counts, promoted=month.promoted, retired=month.retired,
+            removed=month.removed,
         )
         self.last_events = ev  # what happened this month, for callers who follow one cadre
-        self._mats.append(metrics.step_matrix(self.hierarchy, s, ev, self.problems))
+        self._mats.append(metrics.step_matrix(self.hierarchy, s, ev, self.problems,
+                                              self.unit_state()))
         self.datacollector.collect(self)
+
+    def unit_state(self) -> metrics.UnitState:
+        """Per-unit quantities the reporters average: regime in force and perception."""
+        r = self.regime
+        return metrics.UnitState(
+            detect=r.detect, targets=r.targets, perceived_targets=self.perceived_targets,
+            tolerance_truth=r.truth[4],
+            adopted=self.transmission.adopted == self.transmission.latest)
+
     def _problems(self, success_idx, unit_counts, pd_idx) -> dict[str, np.ndarray]:
         p, s, h, rng = self.p, self.state, self.hierarchy, self.rng
         U = h.n_units
-        inflow = rng.poisson(p["problem_inflow"] * h.n_cadres).astype(float)
+        # Problems arise where people live: at the grassroots (units without subordinates).
+        inflow = rng.poisson(p["problem_inflow"] * self._grassroots_cadres).astype(float)
         succ_u = np.bincount(s.unit[success_idx], minlength=U).astype(float)
         absorbed = _binomial(rng, succ_u.astype(np.int64), p["absorption_rate"]).astype(float)
         absorbed[self._root_units] = 0.0  # the centre has no one above to absorb its pilots
@@ -505,12 +641,12 @@ class CadreModel(mesa.Model):
         self.problems = np.maximum(before - solved, 0.0)
         solved = before - self.problems
 
-        # Passing down: each pass-down carries one problem (while the unit has one) and
-        # adds load to a random subordinate unit next month.
+        # Passing down: each pass-down carries one whole problem (while the unit has one)
+        # and adds load to a random subordinate unit next month.
         pd_unit = s.unit[pd_idx]
         child = dynamics.random_child(h, pd_unit, rng.random(len(pd_idx)))
         rank = np.arange(len(pd_idx)) - np.searchsorted(pd_unit, pd_unit, side="left")
-        carries = rank < self.problems[pd_unit]
+        carries = rank + 1 <= self.problems[pd_unit]
         moved_out = np.bincount(pd_unit[carries], minlength=U).astype(float)
         moved_in = np.bincount(child[carries], minlength=U).astype(float)
         self.problems += moved_in - moved_out
@@ -518,6 +654,9 @@ class CadreModel(mesa.Model):
 
         self.problems, escalated = dynamics.escalate(
             self.problems, h, p["escalation_threshold"], p["escalation_rate"])
+        # What escalated out of a unit beyond what it received from below arose in it.
+        received = np.bincount(np.maximum(h.parent, 0), escalated, minlength=U)
+        self._own_escalations = np.maximum(escalated - received, 0.0)
         return {"absorbed": absorbed, "passed_down": np.bincount(pd_unit, minlength=U).astype(float),
                 "inflow": inflow, "solved": solved, "escalations": escalated}
 
@@ -525,12 +664,15 @@ class CadreModel(mesa.Model):
         """Promotion, retirement and removal; newcomers take the vacated posts."""
         p, s, rng = self.p, self.state, self.rng
         N = s.n
-        # Promotion chance = rate x (1 + successes in the last year), by thinning.
-        scale = 1 + PROMOTION_MERIT_CAP
-        cand = ((rng.random(N, dtype=np.float32) < min(p["promotion_rate"] * scale, 1.0)) & (s.blocked == 0)).nonzero()[0]
-        last_year = s.recent_rows(12)
-        merit = (_rows_cols(s.history, last_year, cand) == REC_SUCCEEDED).sum(axis=0)
-        promoted = cand[rng.random(len(cand)) * scale < 1 + np.minimum(merit, PROMOTION_MERIT_CAP)]
+        # Promotion chance min(rate x (1 + successes in the last year), 1), by thinning:
+        # candidates at the highest possible chance q, then each kept with chance / q.
+        rate = p["promotion_rate"]
+        q = min(rate * (1 + PROMOTION_MERIT_CAP), 1.0)
+        cand = ((rng.random(N, dtype=np.float32) < q) & (s.blocked == 0)).nonzero()[0]
+        records = _rows_cols(s.history, s.recent_rows(12), cand)
+        merit = ((records == REC_SUCCEEDED) | (records == (REC_SUCCEEDED | JUDGED))).sum(axis=0)
+        chance = np.minimum(rate * (1 + np.minimum(merit, PROMOTION_MERIT_CAP)), 1.0)
+        promoted = cand[rng.random(len(cand)) * q < chance]
         leaving = rng.random(N, dtype=np.float32) < p["turnover_rate"]
         retiring = leaving.copy()
         leaving[severe_idx] = True
@@ -538,8 +680,11 @@ class CadreModel(mesa.Model):
         retiring[severe_idx] = False
         retiring[promoted] = False
         s.tenure += 1
-        replace_cadres(s, leaving.nonzero()[0], p, rng)
-        return promoted, retiring.nonzero()[0], _sorted_unique(severe_idx)
+        new = leaving.nonzero()[0]
+        replace_cadres(s, new, p, rng)
+        if len(new):
+            s.belief[:, new] = beliefs.socialise(s.belief, s.unit, self.n_units, new, rng)
+        return promoted, retiring.nonzero()[0], np.unique(severe_idx)
 
     # ----------------------------------------------------------------- outputs
     def run(self, steps: int) -> CadreModel:
@@ -578,8 +723,9 @@ class CadreModel(mesa.Model):
                               self.public_tol_log[rows], self.steps)
 
     def effective_tolerance(self) -> float:
-        """Analytic chance a detected good-faith error ends tolerated, at belief 0.5."""
-        return tolerance.effective_tolerance(self.p)
+        """Chance that an eligible good-faith case ends tolerated and recognised, for a
+        cadre who has learnt the procedure's record, averaged over cadres' posts."""
+        return float(np.average(self.regime.truth[4], weights=self.hierarchy.n_cadres))
 
     @property
     def unit_counts(self) -> np.ndarray | None:

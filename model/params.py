@@ -24,13 +24,21 @@ class ParamError(CadreSimError):
     """A parameter name or value that the schema does not allow (one readable line)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Param:
+    """One parameter: its value range, unit, bilingual label and meaning, and its source.
+
+    ``transmitted`` parameters are policy issued by the centre: a change of one reaches
+    each unit only when the unit adopts it from its superior (:mod:`model.transmission`);
+    the others (cadres' psychology, society, the tree's dynamics) act everywhere at once.
+    """
+
     name: str
     default: float | int
     low: float | int
     high: float | int
     unit: str
+    unit_zh: str
     group: str
     label_en: str
     label_zh: str
@@ -38,6 +46,7 @@ class Param:
     zh: str
     source: str
     kind: str = "float"  # "float" or "int"
+    transmitted: bool = False
 
     @property
     def is_lever(self) -> bool:
@@ -74,10 +83,6 @@ class Param:
         return x
 
 
-def _p(name, default, low, high, unit, group, label_en, label_zh, en, zh, source, kind="float"):
-    return Param(name, default, low, high, unit, group, label_en, label_zh, en, zh, source, kind)
-
-
 # Groups in display order; the dashboard shows "levers" up front, the rest collapsed.
 GROUPS: dict[str, tuple[str, str]] = {
     "levers": ("The four levers", "四个政策杠杆"),
@@ -86,313 +91,485 @@ GROUPS: dict[str, tuple[str, str]] = {
     "decision": ("Decision under risk", "风险下的决策"),
     "avoidance": ("Forms of blame avoidance", "避责形式"),
     "tolerance": ("Tolerance procedure", "容错程序"),
+    "transmission": ("How a regime travels", "政策如何层层传导"),
     "learning": ("Learning and imitation", "学习与模仿"),
     "dynamics": ("Problems, experimentation and careers", "问题、试验与仕途"),
 }
 
 _PARAMS: list[Param] = [
     # ------------------------------------------------------------------ levers
-    _p("supervision", 0.30, 0.0, 1.0, "probability per channel per month", "levers",
-       "Supervision intensity", "监督强度",
-       "Chance that one supervision channel detects an irregular act in a month; overall "
-       "detection combines `supervision_channels` overlapping channels.",
-       "单一监督渠道在一个月内发现违规行为的概率；总体发现概率由多个叠加的监督渠道共同决定。",
-       "S000-04, S000-05, S000-07"),
-    _p("one_veto_targets", 4, 0, 30, "targets", "levers",
-       "One-veto targets", "一票否决指标数",
-       "Number of one-veto targets (stability, safety, environment, poverty, integrity …) "
-       "imposed by the centre; each consumes attention and can fail.",
-       "中央层面设定的一票否决指标数量（维稳、安全、环保、扶贫、廉政……），每项都占用注意力并可能失守。",
-       "S000-08", "int"),
-    _p("retroactive_risk", 0.10, 0.0, 1.0, "probability per month", "levers",
-       "Retroactive accountability risk", "秋后算账风险",
-       "Chance per month that a cadre's past record within the look-back window is "
-       "re-examined under today's (drifted) standards.",
-       "干部在回溯期内的过往记录每月被按今天（已漂移）的标准重新审查的概率。",
-       "S000-06"),
-    _p("tolerance", 0.50, 0.0, 1.0, "index (0 = no provision, 1 = strong provision)", "levers",
-       "Formal tolerance provision", "容错制度（文本）强度",
-       "Strength of the written tolerance (容错) provisions. It scales the application "
-       "and the committee-determination stages of the tolerance procedure; whether a "
-       "case is actually tolerated emerges from all stages.",
-       "成文容错规定的力度。它作用于容错程序的申请和同级党委审议两个环节；"
-       "一个案例最终能否被容错取决于全部环节。",
-       "S003-03, S003-04, S003-05"),
+    Param(
+        name="supervision", default=0.002, low=0.0, high=1.0, group="levers", transmitted=True,
+        unit="probability per channel per watching level per month", unit_zh="每个监督层级每个渠道每月的概率",
+        label_en="Supervision intensity", label_zh="监督强度",
+        en="Chance that one supervision channel of one level detects a given irregular act "
+           "in the month it happens. A unit is watched by the channels of its own level and "
+           "of every level above it, so the grassroots are watched most ('one works, N watch').",
+        zh="某一层级的一个监督渠道在当月发现某一违规行为的概率。一个单位受本级及其以上各级"
+           "监督渠道的共同监督，因此基层受到的监督最多（“一个人干活N个人看”）。",
+        source="S000-04b, S000-05, S000-05b, S000-07; magnitude: CCDI 2021 (assumption fitted "
+               "to sanction volumes, see ODD §3.3)"),
+    Param(
+        name="one_veto_targets", default=4, low=0, high=30, group="levers", transmitted=True,
+        kind="int", unit="targets", unit_zh="项指标",
+        label_en="One-veto targets", label_zh="一票否决指标数",
+        en="One-veto targets (stability, safety, environment, poverty, integrity …) issued by "
+           "the centre; each level adds its margin on the way down, each consumes attention "
+           "and can be missed.",
+        zh="中央下达的一票否决指标数量（维稳、安全、环保、扶贫、廉政……）；逐级下达时每级层层加码，"
+           "每项都占用注意力并可能失守。",
+        source="S000-08, S000-08b, S000-24"),
+    Param(
+        name="retroactive_risk", default=0.01, low=0.0, high=1.0, group="levers",
+        transmitted=True, unit="probability per month", unit_zh="每月概率",
+        label_en="Retroactive accountability risk", label_zh="秋后算账风险",
+        en="Chance per month that a cadre's record within the look-back window is re-examined "
+           "under today's (drifted) standards; every act not yet judged can be found irregular.",
+        zh="干部回溯期内的记录每月被按今天（已漂移）的标准重新审查的概率；尚未被认定过的行为都可能被认定违规。",
+        source="S000-06, S000-06b"),
+    Param(
+        name="tolerance", default=0.5, low=0.0, high=1.0, group="levers", transmitted=True,
+        unit="index (0 = no provision, 1 = broad, binding provision)", unit_zh="指数（0 = 无规定，1 = 覆盖广、约束强）",
+        label_en="Tolerance provision (reach and strength)", label_zh="容错规定（范围与力度）",
+        en="Reach and strength of the written tolerance (容错) provision. Reach: failed "
+           "innovations become eligible first (fully from 0.5), unintentional errors in "
+           "routine work and retroactive cases as it rises above 0.5. Strength: how strongly "
+           "the text binds application, acceptance, consultation and determination. Whether "
+           "a case is tolerated still emerges from all five stages.",
+        zh="成文容错规定的覆盖范围与约束力度。范围：先覆盖创新失误（0.5 起全部覆盖），超过 0.5 后"
+           "逐步覆盖常规工作中的无意过失和秋后算账案件。力度：文本对申请、受理、会商、认定四个环节"
+           "的约束强弱。一个案例能否被容错仍取决于全部五个环节。",
+        source="S003-03, S003-04, S003-05, S003-15b, S003-15c, S000-23"),
     # ------------------------------------------------------------- supervision
-    _p("supervision_channels", 3, 1, 10, "channels", "supervision",
-       "Overlapping supervision channels", "叠加监督渠道数",
-       "Independent channels (inspection tours, discipline, audit, supervision, cross "
-       "checks) that can each detect the same act: 'one works, N watch'.",
-       "可独立发现同一行为的监督渠道数（巡视、纪检、审计、督查、交叉检查）：“一人干活，多人监督”。",
-       "S000-05", "int"),
-    _p("omission_visibility", 0.15, 0.0, 1.0, "ratio", "supervision",
-       "Visibility of omission", "不作为的可见度",
-       "How visible inaction is to supervision relative to a failed act (commission = 1).",
-       "相对于“做错”（记为 1），“不做”被监督发现的程度。",
-       "S000-17, S003-15"),
-    _p("lookback", 12, 1, 36, "months", "supervision",
-       "Look-back window", "回溯期",
-       "How far back a retroactive review reaches into a cadre's record.",
-       "秋后算账回溯审查干部记录的时间跨度。",
-       "S000-06", "int"),
-    _p("standard_drift", 0.15, 0.0, 1.0, "probability per reviewed act", "supervision",
-       "Drift of standards", "标准漂移",
-       "Chance that an act compliant when taken is judged irregular when reviewed later "
-       "(innovations, being non-standard, are twice as exposed).",
-       "当时合规的行为在事后审查中被认定为违规的概率（创新行为因不合常规，暴露度加倍）。",
-       "S000-06, S000-13"),
-    _p("sanction_scale", 2.5, 0.0, 20.0, "utility units (moderate sanction)", "supervision",
-       "Weight of a sanction", "处分的分量",
-       "Disutility of a moderate sanction; mild = 0.25x, severe = 2.5x (severe also "
-       "removes the cadre from post).",
-       "一次中等处分的负效用；轻微为 0.25 倍，严重为 2.5 倍（严重处分同时免职）。",
-       "S000-17, S003-01"),
+    Param(
+        name="supervision_channels", default=3, low=1, high=10, group="supervision",
+        transmitted=True, kind="int", unit="channels per level", unit_zh="每级渠道数",
+        label_en="Supervision channels per level", label_zh="每级监督渠道数",
+        en="Independent channels of each level (inspection tours, discipline, audit, "
+           "supervision, cross checks) that can each detect the same act.",
+        zh="每一级可独立发现同一行为的监督渠道数（巡视巡察、纪检、审计、督查、交叉检查）。",
+        source="S000-05, S000-05b"),
+    Param(
+        name="omission_visibility", default=0.012, low=0.0, high=1.0, group="supervision",
+        transmitted=True, unit="ratio", unit_zh="比率",
+        label_en="Visibility of omission", label_zh="不作为的可见度",
+        en="How visible a month of inaction is to a supervision channel, relative to a failed "
+           "act (commission = 1).",
+        zh="一个月的不作为相对于一次“做错”（记为 1）被监督渠道发现的程度。",
+        source="S000-17, S003-15 (magnitude: assumption)"),
+    Param(
+        name="lookback", default=12, low=1, high=36, group="supervision", kind="int",
+        unit="months", unit_zh="个月",
+        label_en="Look-back window", label_zh="回溯期",
+        en="How many past months a retroactive review reaches into a cadre's record.",
+        zh="秋后算账回溯审查干部记录的月数。",
+        source="S000-06"),
+    Param(
+        name="standard_drift", default=0.015, low=0.0, high=0.5, group="supervision",
+        transmitted=True, unit="probability per reviewed innovation", unit_zh="每项被审查创新的概率",
+        label_en="Drift of standards", label_zh="标准漂移",
+        en="Chance that a past innovation, compliant when taken, is judged irregular when "
+           "reviewed; a routine act, which follows procedure, is 1/20 as exposed.",
+        zh="一项当时合规的过往创新在审查时被认定违规的概率；按程序办事的常规行为暴露度为其二十分之一。",
+        source="S000-06b, S000-13b"),
+    Param(
+        name="sanction_scale", default=12.0, low=0.0, high=100.0, group="supervision",
+        transmitted=True, unit="utility units (moderate sanction)", unit_zh="效用单位（中等处分）",
+        label_en="Weight of a sanction", label_zh="处分的分量",
+        en="Disutility of a moderate sanction (second form: light discipline); mild (first "
+           "form) weighs 0.25×, severe (third and fourth forms) 4× and removes the cadre from "
+           "post. A month of routine credit is worth 1.5.",
+        zh="一次中等处分（第二种形态：党纪轻处分）的负效用；轻微（第一种形态）为 0.25 倍，"
+           "严重（第三、四种形态）为 4 倍并免职。一个月常规履职的收益为 1.5。",
+        source="S000-17, S003-01; four forms: CCDI report on 2021"),
+    Param(
+        name="blame_shift", default=0.2, low=0.0, high=1.0, group="supervision",
+        transmitted=True, unit="probability per case", unit_zh="每起案件的概率",
+        label_en="Blame pushed down", label_zh="责任下移（背锅）",
+        en="Chance that a case arising in a unit with subordinate units is pushed down onto a "
+           "cadre of a subordinate unit, who carries the sanction (背锅式问责).",
+        zh="在有下级单位的单位发生的问责案件被推给下级单位某名干部、由其承担处分的概率（背锅式问责）。",
+        source="S000-17, S000-17b, S000-25 (magnitude: assumption)"),
     # ---------------------------------------------------------------- attention
-    _p("attention_budget", 1.0, 0.1, 3.0, "cadre-months", "attention",
-       "Attention budget", "注意力预算",
-       "Working attention of one cadre per month.",
-       "每名干部每月可支配的工作注意力。",
-       "S000-11"),
-    _p("routine_load", 0.35, 0.0, 2.0, "cadre-months", "attention",
-       "Routine workload", "常规工作负荷",
-       "Attention routine tasks take per cadre per month.",
-       "常规任务每月占用每名干部的注意力。",
-       "S000-09"),
-    _p("paperwork_load", 0.20, 0.0, 2.0, "cadre-months", "attention",
-       "Paperwork load", "文牍负担",
-       "Attention taken by meetings, documents, forms and ledgers (文山会海, 表海).",
-       "会议、文件、表格、台账（文山会海、表海）占用的注意力。",
-       "S000-11, S000-21"),
-    _p("veto_attention", 0.025, 0.0, 0.5, "cadre-months per target", "attention",
-       "Attention per one-veto target", "每项一票否决指标的注意力",
-       "Attention each (effective) one-veto target takes per cadre per month.",
-       "每项（有效）一票否决指标每月占用每名干部的注意力。",
-       "S000-08, S000-11"),
-    _p("amplification", 0.15, 0.0, 1.0, "fraction per level", "attention",
-       "Pressure amplification per level", "层层加码",
-       "Each level below the centre multiplies the targets it passes on by (1 + this).",
-       "中央以下每一级在下达指标时乘以 (1 + 该值)。",
-       "S000-08, S000-17"),
-    _p("vague_requirements", 4.0, 0.0, 20.0, "requirements", "attention",
-       "Vague requirements", "模糊要求",
-       "Vague requirements that become invisible one-veto targets in proportion to "
-       "supervision intensity.",
-       "在强监督下按监督强度比例转化为隐性一票否决指标的模糊要求数量。",
-       "S000-10"),
-    _p("leader_duty", 1.5, 1.0, 3.0, "multiplier", "attention",
-       "Leaders' extra duties", "领导干部的额外职责",
-       "Leaders' workload and error rate relative to ordinary cadres.",
-       "领导干部相对于普通干部的工作量和出错率倍数。",
-       "S003-13"),
-    _p("innovation_attention", 0.25, 0.01, 1.0, "cadre-months", "attention",
-       "Attention an innovation needs", "创新所需注意力",
-       "Free attention a cadre needs to carry an innovation through; with less, the "
-       "chance of success shrinks proportionally.",
-       "干部推进一项创新所需的剩余注意力；不足时成功率按比例下降。",
-       "S000-11, S000-21"),
-    _p("resources", 1.0, 0.2, 3.0, "relative to baseline", "attention",
-       "Resources", "资源",
-       "Staff and funds relative to the baseline: scale attention and innovation success.",
-       "相对于基准的人员和经费：放大注意力预算和创新成功率。",
-       "S000-04, S000-09"),
+    Param(
+        name="attention_budget", default=1.0, low=0.1, high=3.0, group="attention",
+        unit="cadre-months", unit_zh="人·月",
+        label_en="Attention budget", label_zh="注意力预算",
+        en="Working attention of one cadre per month.",
+        zh="每名干部每月可支配的工作注意力。",
+        source="S000-11"),
+    Param(
+        name="routine_load", default=0.35, low=0.0, high=2.0, group="attention",
+        unit="cadre-months", unit_zh="人·月",
+        label_en="Routine workload", label_zh="常规工作负荷",
+        en="Attention routine tasks take per cadre per month.",
+        zh="常规任务每月占用每名干部的注意力。",
+        source="S000-09b"),
+    Param(
+        name="paperwork_load", default=0.20, low=0.0, high=2.0, group="attention",
+        transmitted=True, unit="cadre-months", unit_zh="人·月",
+        label_en="Paperwork load", label_zh="文牍负担",
+        en="Attention taken by meetings, documents, forms and ledgers (文山表海).",
+        zh="会议、文件、表格、台账（文山表海）占用的注意力。",
+        source="S000-11, S000-21b"),
+    Param(
+        name="veto_attention", default=0.02, low=0.0, high=0.5, group="attention",
+        unit="cadre-months per target", unit_zh="人·月 / 每项指标",
+        label_en="Attention per one-veto target", label_zh="每项一票否决指标的注意力",
+        en="Attention each one-veto target a unit treats as binding takes per cadre per month.",
+        zh="单位视为硬约束的每项一票否决指标每月占用每名干部的注意力。",
+        source="S000-08, S000-11"),
+    Param(
+        name="amplification", default=0.15, low=0.0, high=1.0, group="attention",
+        transmitted=True, unit="fraction per level", unit_zh="每级比例",
+        label_en="Pressure amplification per level", label_zh="层层加码",
+        en="Each level below the centre multiplies the targets it passes on by (1 + this).",
+        zh="中央以下每一级在下达指标时乘以 (1 + 该值)。",
+        source="S000-08, S000-24"),
+    Param(
+        name="vague_requirements", default=4.0, low=0.0, high=20.0, group="attention",
+        transmitted=True, unit="requirements", unit_zh="项要求",
+        label_en="Vague requirements", label_zh="模糊要求",
+        en="Vague requirements; each becomes an invisible one-veto target with the chance "
+           "that supervision notices a miss in the unit.",
+        zh="模糊要求的数量；每一项以单位违规被监督发现的概率转化为隐性一票否决指标。",
+        source="S000-10, S000-10b"),
+    Param(
+        name="leader_duty", default=1.5, low=1.0, high=3.0, group="attention",
+        unit="multiplier", unit_zh="倍数",
+        label_en="Leaders' extra duties", label_zh="领导干部的额外职责",
+        en="Leaders' workload and error rate relative to ordinary cadres.",
+        zh="领导干部相对于普通干部的工作量和出错率倍数。",
+        source="S003-13, S003-13d"),
+    Param(
+        name="innovation_attention", default=0.25, low=0.01, high=1.0, group="attention",
+        unit="cadre-months", unit_zh="人·月",
+        label_en="Attention an innovation needs", label_zh="创新所需注意力",
+        en="Free attention a cadre needs to carry an innovation through; with less, the "
+           "chance of success shrinks proportionally.",
+        zh="干部推进一项创新所需的剩余注意力；不足时成功率按比例下降。",
+        source="S000-11, S000-21b"),
+    Param(
+        name="resources", default=1.0, low=0.2, high=3.0, group="attention",
+        unit="relative to baseline", unit_zh="相对于基准",
+        label_en="Resources", label_zh="资源",
+        en="Grassroots staff and funds relative to the baseline: scale the attention budget "
+           "and innovation success.",
+        zh="基层人员和经费相对于基准的倍数：放大注意力预算和创新成功率。",
+        source="S000-09"),
     # ----------------------------------------------------------------- decision
-    _p("rationality", 2.0, 0.0, 20.0, "1 / utility unit", "decision",
-       "Choice rationality (logit β)", "决策理性程度（logit β）",
-       "Precision of the logit choice: 0 = random, large = always the best option.",
-       "logit 选择的精确度：0 为随机，越大越倾向于选择效用最高的选项。",
-       "Bounded rationality (McFadden 1974)"),
-    _p("loss_aversion", 2.25, 1.0, 5.0, "ratio", "decision",
-       "Loss aversion (λ)", "损失厌恶（λ）",
-       "How much more a loss weighs than an equal gain.",
-       "损失相对于等量收益的权重倍数。",
-       "Tversky & Kahneman 1992; S003-01"),
-    _p("value_curvature", 0.88, 0.2, 1.0, "exponent", "decision",
-       "Value curvature (α)", "价值函数曲率（α）",
-       "Diminishing sensitivity of the prospect-theory value function.",
-       "前景理论价值函数的敏感度递减指数。",
-       "Tversky & Kahneman 1992"),
-    _p("probability_weighting", 0.69, 0.3, 1.0, "exponent", "decision",
-       "Probability weighting (γ)", "概率权重（γ）",
-       "Curvature of the probability weighting function: small risks loom large.",
-       "概率权重函数的曲率：小概率风险被高估。",
-       "Tversky & Kahneman 1992"),
-    _p("promotion_value", 2.0, 0.0, 10.0, "utility units", "decision",
-       "Value of promotion prospects", "晋升前景的价值",
-       "Gain from the promotion prospects a successful innovation brings.",
-       "一次成功创新带来的晋升前景收益。",
-       "S003-02"),
-    _p("recognition_value", 1.0, 0.0, 10.0, "utility units", "decision",
-       "Value of recognition", "上级认可的价值",
-       "Gain from recognition by superiors for a successful innovation.",
-       "成功创新获得上级认可的收益。",
-       "S003-02"),
-    _p("problem_value", 1.0, 0.0, 10.0, "utility units", "decision",
-       "Value of solving problems", "解决问题的价值",
-       "Gain from solving local problems by innovating.",
-       "通过创新解决本地问题的收益。",
-       "S000-01, S003-02"),
-    _p("intrinsic_motivation", 0.8, 0.0, 5.0, "utility units (mean)", "decision",
-       "Intrinsic motivation (mean)", "内在动机（均值）",
-       "Mean of each cadre's own drive to innovate (exponentially distributed).",
-       "干部个人创新内在动力的均值（服从指数分布）。",
-       "S003-01, S003-02"),
-    _p("routine_credit", 1.5, 0.0, 5.0, "utility units", "decision",
-       "Credit for routine compliance", "常规履职的收益",
-       "Gain from doing the routine work as required.",
-       "按要求完成常规工作的收益。",
-       "S000-21"),
-    _p("avoid_relief", 0.3, 0.0, 5.0, "utility units", "decision",
-       "Relief from avoiding", "避责的省力收益",
-       "Effort saved by avoiding the task.",
-       "推诿、躲避任务所节省的精力。",
-       "S000-14, S000-15"),
-    _p("innovation_success", 0.5, 0.0, 1.0, "probability", "decision",
-       "Innovation success chance", "创新成功率",
-       "Chance an innovation succeeds with full attention and baseline resources.",
-       "在注意力充足、资源为基准时一项创新成功的概率。",
-       "S000-01"),
-    _p("veto_failure_rate", 0.004, 0.0, 0.2, "probability per target per month", "decision",
-       "One-veto failure rate", "一票否决失守率",
-       "Chance per month that routine work misses one one-veto target (higher when "
-       "overloaded, x leader duty for leaders).",
-       "常规工作每月在一项一票否决指标上失守的概率（超负荷时更高，领导干部乘以职责倍数）。",
-       "S000-08, S003-13"),
+    Param(
+        name="rationality", default=2.0, low=0.0, high=20.0, group="decision",
+        unit="1 / utility unit", unit_zh="1 / 效用单位",
+        label_en="Choice rationality (logit β)", label_zh="决策理性程度（logit β）",
+        en="Precision of the logit choice: 0 = random, large = always the best option.",
+        zh="logit 选择的精确度：0 为随机，越大越倾向于选择效用最高的选项。",
+        source="Bounded rationality (McFadden 1974)"),
+    Param(
+        name="loss_aversion", default=2.25, low=1.0, high=5.0, group="decision",
+        unit="ratio", unit_zh="比率",
+        label_en="Loss aversion (λ)", label_zh="损失厌恶（λ）",
+        en="How much more a loss weighs than an equal gain.",
+        zh="损失相对于等量收益的权重倍数。",
+        source="Tversky & Kahneman 1992; S003-01"),
+    Param(
+        name="value_curvature", default=0.88, low=0.2, high=1.0, group="decision",
+        unit="exponent", unit_zh="指数",
+        label_en="Value curvature (α)", label_zh="价值函数曲率（α）",
+        en="Diminishing sensitivity of the prospect-theory value function.",
+        zh="前景理论价值函数的敏感度递减指数。",
+        source="Tversky & Kahneman 1992"),
+    Param(
+        name="probability_weighting", default=0.69, low=0.3, high=1.0, group="decision",
+        unit="exponent", unit_zh="指数",
+        label_en="Probability weighting (γ)", label_zh="概率权重（γ）",
+        en="Curvature of the probability weighting function: small risks loom large.",
+        zh="概率权重函数的曲率：小概率风险被高估。",
+        source="Tversky & Kahneman 1992"),
+    Param(
+        name="promotion_value", default=2.0, low=0.0, high=10.0, group="decision",
+        unit="utility units", unit_zh="效用单位",
+        label_en="Value of promotion prospects", label_zh="晋升前景的价值",
+        en="Gain from the promotion prospects a successful innovation brings.",
+        zh="一次成功创新带来的晋升前景收益。",
+        source="S003-02, S003-02c"),
+    Param(
+        name="recognition_value", default=1.0, low=0.0, high=10.0, group="decision",
+        unit="utility units", unit_zh="效用单位",
+        label_en="Value of recognition", label_zh="上级认可的价值",
+        en="Gain from recognition by superiors for a successful innovation.",
+        zh="成功创新获得上级认可的收益。",
+        source="S003-02"),
+    Param(
+        name="problem_value", default=1.0, low=0.0, high=10.0, group="decision",
+        unit="utility units", unit_zh="效用单位",
+        label_en="Value of solving problems", label_zh="解决问题的价值",
+        en="Gain from solving local problems by innovating.",
+        zh="通过创新解决本地问题的收益。",
+        source="S000-01, S003-02"),
+    Param(
+        name="intrinsic_motivation", default=0.8, low=0.0, high=5.0, group="decision",
+        unit="utility units (mean)", unit_zh="效用单位（均值）",
+        label_en="Intrinsic motivation (mean)", label_zh="内在动机（均值）",
+        en="Mean of each cadre's own drive to innovate (exponentially distributed).",
+        zh="干部个人创新内在动力的均值（服从指数分布）。",
+        source="S003-01, S003-02"),
+    Param(
+        name="routine_credit", default=2.0, low=0.0, high=5.0, group="decision",
+        unit="utility units", unit_zh="效用单位",
+        label_en="Credit for routine compliance", label_zh="常规履职的收益",
+        en="Gain from doing the routine work as required.",
+        zh="按要求完成常规工作的收益。",
+        source="S000-22"),
+    Param(
+        name="avoid_relief", default=1.2, low=0.0, high=5.0, group="decision",
+        unit="utility units", unit_zh="效用单位",
+        label_en="Relief from avoiding", label_zh="避责的省力收益",
+        en="Effort saved by avoiding the task.",
+        zh="推诿、躲避任务所节省的精力。",
+        source="S000-14, S000-15"),
+    Param(
+        name="innovation_success", default=0.5, low=0.0, high=1.0, group="decision",
+        unit="probability", unit_zh="概率",
+        label_en="Innovation success chance", label_zh="创新成功率",
+        en="Chance an innovation succeeds with full attention and baseline resources.",
+        zh="在注意力充足、资源为基准时一项创新成功的概率。",
+        source="S000-01, S003-17"),
+    Param(
+        name="veto_failure_rate", default=0.0085, low=0.0, high=0.2, group="decision",
+        unit="probability per target per month", unit_zh="每项指标每月概率",
+        label_en="One-veto failure rate", label_zh="一票否决失守率",
+        en="Chance per month that routine work misses one binding target (higher when "
+           "overloaded, × leader duty for leaders).",
+        zh="常规工作每月在一项硬指标上失守的概率（超负荷时更高，领导干部乘以职责倍数）。",
+        source="S000-08, S003-13 (magnitude: assumption)"),
     # --------------------------------------------------------------- avoidance
-    _p("innovative_task_share", 0.5, 0.0, 1.0, "share", "avoidance",
-       "Share of innovative tasks", "创新型任务占比",
-       "Share of tasks at hand that call for innovation; avoidance takes task-specific "
-       "forms.",
-       "手头需要创新的任务比例；避责形式因任务类型而异。",
-       "S000-14, S000-15"),
-    _p("pass_down_load", 0.05, 0.0, 1.0, "cadre-months per pass-down", "avoidance",
-       "Load of a passed-down task", "下推任务的负荷",
-       "Attention one passed-down task adds to the receiving lower unit next month.",
-       "每一项被下推的任务在下月给接收单位增加的注意力负担。",
-       "S000-14, S000-16, S000-17"),
-    _p("share_dilution", 0.5, 0.0, 1.0, "fraction", "avoidance",
-       "Dilution by shared responsibility", "分担责任的稀释",
-       "Fraction of a sanction shed by sharing responsibility (collective decisions, "
-       "joint documents).",
-       "通过分担责任（集体决策、联合发文）而减轻的处分比例。",
-       "S000-14"),
+    Param(
+        name="innovative_task_share", default=0.5, low=0.0, high=1.0, group="avoidance",
+        unit="share", unit_zh="占比",
+        label_en="Share of innovative tasks", label_zh="创新型任务占比",
+        en="Share of tasks at hand that call for innovation; avoidance takes task-specific "
+           "forms.",
+        zh="手头需要创新的任务比例；避责形式因任务类型而异。",
+        source="S000-14, S000-15"),
+    Param(
+        name="pass_down_load", default=0.05, low=0.0, high=1.0, group="avoidance",
+        unit="cadre-months per pass-down", unit_zh="人·月 / 每次下推",
+        label_en="Load of a passed-down task", label_zh="下推任务的负荷",
+        en="Attention one passed-down task adds to the receiving lower unit next month.",
+        zh="每一项被下推的任务在下月给接收单位增加的注意力负担。",
+        source="S000-14, S000-16, S000-17"),
+    Param(
+        name="share_dilution", default=0.5, low=0.0, high=1.0, group="avoidance",
+        unit="fraction", unit_zh="比例",
+        label_en="Dilution by shared responsibility", label_zh="分担责任的稀释",
+        en="Chance that sharing responsibility (collective decisions, joint documents) sheds "
+           "an omission case.",
+        zh="通过分担责任（集体决策、联合发文）使一起不作为案件不了了之的概率。",
+        source="S000-14"),
     # ---------------------------------------------------------------- tolerance
-    _p("standards_clarity", 0.35, 0.0, 1.0, "index", "tolerance",
-       "Clarity of tolerance standards", "容错标准的清晰度",
-       "How clearly the rules say which errors can be tolerated (positive/negative lists).",
-       "规则对哪些错误可以容错规定得有多清楚（正面/负面清单）。",
-       "S003-08, S003-12"),
-    _p("discipline_stance", 0.65, 0.0, 1.0, "weight", "tolerance",
-       "Weight of the discipline commission", "纪委立场的权重",
-       "Weight of the discipline commission ('a tolerable error is still an error') vs "
-       "the organisation department (leans to incentive) in joint consultation.",
-       "联合会商中纪委（“可容之错也是错”）相对组织部门（倾向激励）的权重。",
-       "S003-10"),
-    _p("inter_level_consensus", 0.40, 0.0, 1.0, "probability", "tolerance",
-       "Inter-level consensus", "上下级共识",
-       "Chance the upper level recognises a lower level's tolerance decision; otherwise "
-       "it is a 'local ration coupon' (地方粮票) and the sanction stands.",
-       "上级认可下级容错认定的概率；否则成为“地方粮票”，处分照旧。",
-       "S003-09"),
-    _p("public_tolerance", 0.30, 0.0, 1.0, "index", "tolerance",
-       "Public tolerance", "社会公众的宽容度",
-       "How far the public tolerates officials' mistakes; low public tolerance keeps "
-       "cases, high-profile ones above all, from being accepted.",
-       "公众对官员失误的宽容程度；宽容度低时案例（尤其是高关注度案例）难以被受理。",
-       "S003-11, S003-14"),
-    _p("high_profile_share", 0.20, 0.0, 1.0, "share", "tolerance",
-       "High-profile cases", "高关注度案例占比",
-       "Share of cases that draw public attention; they are referred to the upper level.",
-       "引起公众关注的案例比例；这些案例需报上级审议。",
-       "S003-05, S003-11"),
+    Param(
+        name="standards_clarity", default=0.35, low=0.0, high=1.0, group="tolerance",
+        transmitted=True, unit="index", unit_zh="指数",
+        label_en="Clarity of tolerance standards", label_zh="容错标准的清晰度",
+        en="How clearly the rules say which errors can be tolerated (positive and negative "
+           "lists): cadres know whether to apply, the discipline commission can clear a case.",
+        zh="规则对哪些错误可以容错规定得有多清楚（正面、负面清单）：干部知道能否申请，纪委能否认定。",
+        source="S003-08, S003-08b, S003-12b, S003-12c"),
+    Param(
+        name="discipline_stance", default=0.65, low=0.0, high=1.0, group="tolerance",
+        transmitted=True, unit="weight", unit_zh="权重",
+        label_en="Weight of the discipline commission", label_zh="纪委立场的权重",
+        en="Weight of the discipline commission ('a tolerable error is still an error') vs "
+           "the organisation department in joint consultation.",
+        zh="联合会商中纪委（“可容之错终究是错”）相对组织部门的权重。",
+        source="S003-10, S003-10b"),
+    Param(
+        name="inter_level_consensus", default=0.40, low=0.0, high=1.0, group="tolerance",
+        transmitted=True, unit="probability", unit_zh="概率",
+        label_en="Inter-level consensus", label_zh="上下级共识",
+        en="Chance the upper level recognises a lower level's tolerance decision; otherwise "
+           "it is a 'local ration coupon' (地方粮票) and the sanction stands.",
+        zh="上级认可下级容错认定的概率；否则成为“地方粮票”，处分照旧。",
+        source="S003-09, S003-09c"),
+    Param(
+        name="public_tolerance", default=0.30, low=0.0, high=1.0, group="tolerance",
+        unit="index", unit_zh="指数",
+        label_en="Public tolerance", label_zh="社会公众的宽容度",
+        en="How far the public tolerates officials' mistakes; low public tolerance keeps "
+           "cases, high-profile ones above all, from being accepted.",
+        zh="公众对官员失误的宽容程度；宽容度低时案例（尤其是高关注度案例）难以被受理。",
+        source="S003-11, S003-11b"),
+    Param(
+        name="local_variation", default=1.0, low=0.0, high=2.0, group="tolerance",
+        unit="log-sd across counties", unit_zh="县际对数标准差",
+        label_en="Local variation in publicising tolerance", label_zh="容错案例公开的地方差异",
+        en="Counties differ in whether they make tolerated cases known (some publicise "
+           "exemplary cases, most hardly any): a county's tolerance publicity is the "
+           "regime's times a log-normal factor of mean 1 with this spread, shared by its "
+           "townships. 0 = the same everywhere.",
+        zh="各县在是否公开容错案例上差异很大（少数县宣传典型案例，多数几乎不公开）：一个县的容错"
+           "公开程度等于制度规定的值乘以均值为 1、离散度为该值的对数正态因子，所辖乡镇相同。0 表示各地相同。",
+        source="S003-03c, S003-07c, S003-14b (magnitude: assumption, fitted to S003-06 by "
+               "`cadre-sim calibrate`)"),
+    Param(
+        name="high_profile_share", default=0.1, low=0.0, high=1.0, group="tolerance",
+        unit="share", unit_zh="占比",
+        label_en="High-profile cases", label_zh="高关注度案例占比",
+        en="Share of cases that draw public attention; they are decided by the upper level.",
+        zh="引起公众关注的案例比例；这些案例由上级审议认定。",
+        source="S003-05c, S003-11 (magnitude: assumption)"),
+    # ------------------------------------------------------------- transmission
+    Param(
+        name="relay_delay", default=6.0, low=0.0, high=36.0, group="transmission",
+        unit="months per level (mean)", unit_zh="每级平均月数",
+        label_en="Relay delay per level", label_zh="逐级传达的时滞",
+        en="Mean months between a unit's superior adopting a change of regime and the unit "
+           "adopting it (documents relayed by meetings, targets decomposed, the level's own "
+           "supervision set up). 0: every level at once.",
+        zh="上级采纳一项制度变化后，下级单位平均需要多少个月才采纳（开会传达文件、分解指标、"
+           "建立本级的监督力量）。0 表示各级同时。",
+        source="S003-03c, S000-24; rollout of city and county inspections (巡察) 2015-17 "
+               "(magnitude: assumption)"),
+    Param(
+        name="document_credibility", default=0.5, low=0.0, high=1.0, group="transmission",
+        unit="fraction", unit_zh="比例",
+        label_en="Credibility of a document", label_zh="文件的可信度",
+        en="Share of the way a cadre's beliefs move towards the regime a newly adopted "
+           "document announces when it raises the risks; the rest is learnt from cases.",
+        zh="新采纳的文件宣布风险上升时，干部的预期立即向文件宣布的状况移动的比例；其余从案例中学习。",
+        source="S000-12, S000-12b (magnitude: assumption)"),
+    Param(
+        name="negativity_bias", default=2.0, low=1.0, high=5.0, group="transmission",
+        unit="ratio", unit_zh="比率",
+        label_en="Startled birds (negativity bias)", label_zh="惊弓之鸟（负面偏差）",
+        en="Bad news is learnt this many times faster than good news after a change: a "
+           "document that lowers the risks or frees targets is believed this many times less "
+           "than one that raises them, and for a while after it cadres learn from cases this "
+           "many times more slowly (after a tightening, this many times faster). In a steady "
+           "regime learning is symmetric. 1 = no asymmetry.",
+        zh="制度变化之后，坏消息比好消息学得快这么多倍：降低风险或为指标“松绑”的文件，其可信度比"
+           "提高风险的文件低这么多倍；此后一段时间里，干部从案例中学习的速度也慢这么多倍（收紧之后"
+           "则快这么多倍）。制度稳定时学习是对称的。1 表示没有不对称。",
+        source="S000-12, S000-12b, S000-12c"),
+    Param(
+        name="perfect_information", default=0, low=0, high=1, group="transmission",
+        kind="int", unit="switch (0/1)", unit_zh="开关（0/1）",
+        label_en="Cadres know the true risks", label_zh="干部完全知道真实风险",
+        en="1: every cadre weighs the true risks of its post and the targets really in force, "
+           "instead of beliefs learnt from documents and cases (switches off the perceived "
+           "regime to measure its share of a result).",
+        zh="1：每名干部按其岗位的真实风险和实际有效的指标决策，而不是按从文件和案例中学到的预期"
+           "（用于关闭“感知的制度”这一机制，衡量它对结果的贡献）。",
+        source="model switch (no source)"),
     # ----------------------------------------------------------------- learning
-    _p("learning_rate", 0.10, 0.0, 1.0, "fraction per observation", "learning",
-       "Learning rate", "学习速率",
-       "How far beliefs move toward what a cadre observes.",
-       "信念向所观察到的情况调整的幅度。",
-       "Reinforcement learning (Bush & Mosteller 1955)"),
-    _p("negativity_bias", 2.0, 1.0, 5.0, "multiplier", "learning",
-       "Negativity bias", "负面偏差",
-       "Bad news (more detection, less tolerance than believed) is learnt this many "
-       "times faster: 'birds startled by the bow' (惊弓之鸟).",
-       "坏消息（比预期更易被发现、更难被容错）的学习速度倍数：“惊弓之鸟”。",
-       "S000-12"),
-    _p("imitation", 0.30, 0.0, 1.0, "weight", "learning",
-       "Imitation strength", "模仿强度",
-       "Weight of what peers and superiors did last month in a cadre's choice.",
-       "同级和上级上月的行为在干部决策中的权重。",
-       "S000-18"),
-    _p("peer_weight", 0.6, 0.0, 1.0, "weight", "learning",
-       "Peers vs superiors", "同级与上级的相对权重",
-       "Within imitation, weight of peers (same parent) vs the superior unit.",
-       "模仿中，同级单位（同一上级）相对于上级单位的权重。",
-       "S000-18"),
-    _p("sanction_publicity", 0.50, 0.0, 1.0, "probability", "learning",
-       "Publicity of sanctions", "问责通报的公开程度",
-       "Chance a sanction is publicised (通报) to peer units.",
-       "一项处分被通报到同级单位的概率。",
-       "S000-05, S000-18"),
-    _p("tolerance_publicity", 0.05, 0.0, 1.0, "probability", "learning",
-       "Publicity of tolerance cases", "容错案例的公开程度",
-       "Chance a tolerated case is publicised to peer units (rare by default).",
-       "一个容错案例被公开到同级单位的概率（默认很少）。",
-       "S003-07"),
-    _p("prior_tolerance", 0.40, 0.0, 1.0, "probability", "learning",
-       "Newcomers' believed tolerance", "新任干部的容错预期",
-       "Believed chance that a detected good-faith error is tolerated, for new cadres.",
-       "新任干部认为善意失误被发现后会被容错的概率。",
-       "S003-07, S003-08"),
-    _p("prior_detection", 0.40, 0.0, 1.0, "probability", "learning",
-       "Newcomers' believed detection", "新任干部的被查预期",
-       "Believed chance that an error is detected, for new cadres.",
-       "新任干部认为失误会被发现的概率。",
-       "S000-05"),
+    Param(
+        name="learning_rate", default=0.10, low=0.0, high=1.0, group="learning",
+        unit="fraction per month with evidence", unit_zh="有证据时每月比例",
+        label_en="Learning rate", label_zh="学习速率",
+        en="How far a month's evidence (own, own-unit and publicised peer cases) moves a "
+           "belief towards the rate it shows; symmetric, so beliefs are right on average in a "
+           "steady regime.",
+        zh="一个月的证据（本人、本单位和同级单位公开的案例）使预期向所显示的比率移动的幅度；"
+           "对称更新，因此在稳定的制度下预期平均而言是准确的。",
+        source="Reinforcement learning (Bush & Mosteller 1955)"),
+    Param(
+        name="imitation", default=0.30, low=0.0, high=1.0, group="learning",
+        unit="weight", unit_zh="权重",
+        label_en="Imitation strength", label_zh="模仿强度",
+        en="Weight of what peers and superiors did last month in a cadre's choice.",
+        zh="同级和上级上月的行为在干部决策中的权重。",
+        source="S000-18"),
+    Param(
+        name="peer_weight", default=0.6, low=0.0, high=1.0, group="learning",
+        unit="weight", unit_zh="权重",
+        label_en="Peers vs superiors", label_zh="同级与上级的相对权重",
+        en="Within imitation, weight of peers (same parent) vs the superior unit.",
+        zh="模仿中，同级单位（同一上级）相对于上级单位的权重。",
+        source="S000-18"),
+    Param(
+        name="sanction_publicity", default=0.50, low=0.0, high=1.0, group="learning",
+        transmitted=True, unit="probability", unit_zh="概率",
+        label_en="Publicity of sanctions", label_zh="问责通报的公开程度",
+        en="Chance a case and its sanction are circulated (通报) to peer units.",
+        zh="一起案件及其处分被通报到同级单位的概率。",
+        source="S000-05, S000-18"),
+    Param(
+        name="tolerance_publicity", default=0.05, low=0.0, high=1.0, group="learning",
+        transmitted=True, unit="probability", unit_zh="概率",
+        label_en="Publicity of tolerance cases", label_zh="容错案例的公开程度",
+        en="Chance a tolerated case is made known to peer units (rare by default).",
+        zh="一个容错案例被公开到同级单位的概率（默认很少）。",
+        source="S003-07c, S003-14b"),
     # ----------------------------------------------------------------- dynamics
-    _p("problem_inflow", 0.10, 0.0, 2.0, "problems per cadre per month", "dynamics",
-       "Problem inflow", "问题产生速率",
-       "New local problems arising per cadre per month in every unit.",
-       "每个单位每名干部每月新产生的本地问题数。",
-       "S000-01, S000-19"),
-    _p("routine_solve", 0.06, 0.0, 1.0, "problems per cadre per month", "dynamics",
-       "Problems solved by routine work", "常规工作解决问题的速率",
-       "Problems a routine-compliant cadre resolves per month.",
-       "一名按常规履职的干部每月解决的问题数。",
-       "S000-21"),
-    _p("innovation_yield", 2.0, 0.0, 10.0, "problems", "dynamics",
-       "Problems solved by an innovation", "一项创新解决的问题数",
-       "Problems a successful innovation solves in its own unit.",
-       "一项成功创新在本单位解决的问题数。",
-       "S000-01"),
-    _p("absorption_rate", 0.30, 0.0, 1.0, "probability", "dynamics",
-       "Absorption upward", "上级吸纳率",
-       "Chance the upper level notices and absorbs a successful innovation; an absorbed "
-       "one then solves one problem in each sibling unit.",
-       "上级注意并吸纳一项成功创新的概率；被吸纳的创新在每个同级单位再解决一个问题。",
-       "S000-01, S000-02, S000-03"),
-    _p("escalation_threshold", 1.0, 0.0, 20.0, "problems per cadre", "dynamics",
-       "Escalation threshold", "风险上移阈值",
-       "Unsolved problems per cadre above which a unit's problems escalate upward.",
-       "每名干部平均未解决问题数超过该值时，单位的问题开始向上级传递。",
-       "S000-19"),
-    _p("escalation_rate", 0.20, 0.0, 1.0, "fraction per month", "dynamics",
-       "Escalation rate", "风险上移速率",
-       "Fraction of the stock above the threshold that moves to the superior unit.",
-       "超过阈值的问题存量中每月转移到上级的比例。",
-       "S000-19"),
-    _p("turnover_rate", 0.01, 0.0, 0.1, "probability per month", "dynamics",
-       "Turnover", "人员流动率",
-       "Chance per month a cadre retires or transfers; a newcomer takes the post.",
-       "干部每月退休或调离的概率；由新任干部接替。",
-       "Renewal of the cadre body (assumption)"),
-    _p("promotion_rate", 0.005, 0.0, 0.1, "probability per month", "dynamics",
-       "Base promotion rate", "基础晋升率",
-       "Chance per month of promotion; x(1 + successes in the last year), blocked for "
-       "12 months after a sanction.",
-       "每月晋升的基础概率；乘以 (1 + 近一年成功创新数)，受处分后 12 个月内不得晋升。",
-       "S003-02"),
+    Param(
+        name="problem_inflow", default=0.10, low=0.0, high=2.0, group="dynamics",
+        unit="problems per grassroots cadre per month", unit_zh="个问题 / 每名基层干部每月",
+        label_en="Problem inflow", label_zh="问题产生速率",
+        en="New local problems (disputes, hazards, needs) arising per grassroots cadre per "
+           "month in every township; unsolved, they escalate to the levels above.",
+        zh="每个乡镇每名基层干部每月新产生的本地问题（纠纷、隐患、诉求）数；未解决的问题向上级传递。",
+        source="S000-01, S000-19"),
+    Param(
+        name="routine_solve", default=0.06, low=0.0, high=1.0, group="dynamics",
+        unit="problems per cadre per month", unit_zh="个问题 / 每名干部每月",
+        label_en="Problems solved by routine work", label_zh="常规工作解决问题的速率",
+        en="Problems a routine-compliant cadre resolves per month.",
+        zh="一名按常规履职的干部每月解决的问题数。",
+        source="S000-22"),
+    Param(
+        name="innovation_yield", default=2.0, low=0.0, high=10.0, group="dynamics",
+        unit="problems", unit_zh="个问题",
+        label_en="Problems solved by an innovation", label_zh="一项创新解决的问题数",
+        en="Problems a successful innovation solves in its own unit.",
+        zh="一项成功创新在本单位解决的问题数。",
+        source="S000-01"),
+    Param(
+        name="absorption_rate", default=0.30, low=0.0, high=1.0, group="dynamics",
+        unit="probability", unit_zh="概率",
+        label_en="Absorption upward", label_zh="上级吸纳率",
+        en="Chance the upper level notices and absorbs a successful innovation; an absorbed "
+           "one then solves one problem in each sibling unit.",
+        zh="上级注意并吸纳一项成功创新的概率；被吸纳的创新在每个同级单位再解决一个问题。",
+        source="S000-01, S000-03, S000-03b"),
+    Param(
+        name="escalation_threshold", default=1.0, low=0.0, high=20.0, group="dynamics",
+        unit="problems per cadre", unit_zh="个问题 / 每名干部",
+        label_en="Escalation threshold", label_zh="风险上移阈值",
+        en="Unsolved problems per cadre above which a unit's problems escalate upward.",
+        zh="每名干部平均未解决问题数超过该值时，单位的问题开始向上级传递。",
+        source="S000-19"),
+    Param(
+        name="escalation_rate", default=0.20, low=0.0, high=1.0, group="dynamics",
+        unit="fraction per month", unit_zh="每月比例",
+        label_en="Escalation rate", label_zh="风险上移速率",
+        en="Fraction of the stock above the threshold that moves to the superior unit.",
+        zh="超过阈值的问题存量中每月转移到上级的比例。",
+        source="S000-19"),
+    Param(
+        name="turnover_rate", default=0.005, low=0.0, high=0.1, group="dynamics",
+        unit="probability per month", unit_zh="每月概率",
+        label_en="Retirement and transfer", label_zh="退休与调离",
+        en="Chance per month a cadre retires or is transferred out; a newcomer, socialised "
+           "by the unit's cadres, takes the post.",
+        zh="干部每月退休或调离的概率；由受本单位同事影响的新任干部接替。",
+        source="retirement at 60 after ~35 years (≈ 0.24 %/month) plus exchanges of leaders "
+               "after a 5-year term or 10 years in post (党政领导干部交流工作规定); "
+               "magnitude: assumption"),
+    Param(
+        name="promotion_rate", default=0.003, low=0.0, high=0.1, group="dynamics",
+        unit="probability per month", unit_zh="每月概率",
+        label_en="Base promotion rate", label_zh="基础晋升率",
+        en="Chance per month of promotion; × (1 + successes in the last year), blocked "
+           "during the influence period of a sanction.",
+        zh="每月晋升的基础概率；乘以 (1 + 近一年成功创新数)，处分影响期内不得晋升。",
+        source="S003-02c (magnitude: assumption)"),
 ]
 
 SCHEMA: dict[str, Param] = {p.name: p for p in _PARAMS}
 DEFAULTS: dict[str, float | int] = {p.name: p.default for p in _PARAMS}
+# Policy that travels down the hierarchy (model.transmission), in schema order.
+TRANSMITTED: tuple[str, ...] = tuple(p.name for p in _PARAMS if p.transmitted)
 
 
 def spec(name: str) -> Param:
@@ -446,9 +623,11 @@ def table_rows(names: Iterable[str] | None = None) -> list[dict[str, Any]]:
             "meaning_en": p.en,
             "meaning_zh": p.zh,
             "unit": p.unit,
+            "unit_zh": p.unit_zh,
             "range": f"[{p.low}, {p.high}]" + (" int" if p.kind == "int" else ""),
             "default": p.default,
             "source": p.source,
+            "transmitted": p.transmitted,
         }
         for p in chosen
     ]

@@ -7,41 +7,35 @@ lever changes within a run. Values not named here come from :mod:`model.params`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from model.params import DEFAULTS, ParamError, validate
 
-# Regimes as building blocks; scenarios and schedules compose them.
+# Regimes as building blocks; scenarios and schedules compose them. Where a value is
+# an assumption rather than a figure of the sources, docs/ODD.md §3.5 says so.
 # Before 2012: elastic inter-level relations implicitly tolerated failure (S000-01/02).
 _FLEXIBLE = {
-    "supervision": 0.10, "supervision_channels": 2, "one_veto_targets": 1,
-    "retroactive_risk": 0.02, "standard_drift": 0.05, "tolerance": 0.8,
+    "supervision": 0.0015, "supervision_channels": 2, "one_veto_targets": 1,
+    "retroactive_risk": 0.003, "standard_drift": 0.01, "tolerance": 0.8,
     "paperwork_load": 0.10, "vague_requirements": 1.0, "amplification": 0.05,
-    "resources": 0.8, "inter_level_consensus": 0.85, "discipline_stance": 0.2,
+    "inter_level_consensus": 0.85, "discipline_stance": 0.2, "blame_shift": 0.1,
     "standards_clarity": 0.6, "public_tolerance": 0.6, "sanction_publicity": 0.3,
-    "absorption_rate": 0.4, "sanction_scale": 1.5, "promotion_value": 3.0,
+    "absorption_rate": 0.4, "sanction_scale": 8.0,
 }
 # Fitted to seed 003's survey (S003-06: many 5.95 %, a few 17.91 %, none 25.95 %, don't
-# know 50.19 %) by `cadre-sim calibrate` (ABC, province preset, seed 2024): total-variation
-# distance 0.015 [0.014, 0.023] against 0.155 before. Posterior medians, rounded; 90 %
-# intervals: prior_tolerance [0.73, 0.85], standards_clarity [0.01, 0.68] (weakly
-# identified), tolerance_publicity [0.01, 0.33], tolerance [0.10, 0.33]. docs/findings.md.
-# Part of the tightened regime (the survey was taken in it), so every scenario built on
-# that regime starts from the calibrated beliefs and procedure; on-paper and reform
-# then override the procedure's parameters they change.
-_SURVEY_FIT = {
-    "prior_tolerance": 0.80, "standards_clarity": 0.18, "tolerance_publicity": 0.07,
-    "tolerance": 0.24,
-}
-# After 2012: more resources, overlapping channels, hard targets, retroactive review (S000-04–11).
+# know 50.19 %) by `cadre-sim calibrate` (province preset): see docs/findings.md.
+_SURVEY_FIT = {"standards_clarity": 0.18, "tolerance_publicity": 0.07, "tolerance": 0.3}
+# After 2012: overlapping channels at every level, hard and multiplying targets,
+# retroactive review, heavy paperwork, blame pushed down (S000-04b–11, S000-17, S000-25);
+# grassroots staff and funds did not grow (S000-09), so resources stay at the baseline.
 _TIGHTENED = {
-    "supervision": 0.35, "supervision_channels": 5, "one_veto_targets": 8,
-    "retroactive_risk": 0.15, "standard_drift": 0.15,
-    "paperwork_load": 0.30, "vague_requirements": 5.0, "amplification": 0.2,
-    "resources": 1.2, "inter_level_consensus": 0.4, "discipline_stance": 0.65,
+    "supervision": 0.0026, "supervision_channels": 4, "one_veto_targets": 8,
+    "retroactive_risk": 0.015, "standard_drift": 0.02,
+    "paperwork_load": 0.25, "vague_requirements": 5.0, "amplification": 0.15,
+    "inter_level_consensus": 0.4, "discipline_stance": 0.65, "blame_shift": 0.3,
     "public_tolerance": 0.3, "sanction_publicity": 0.6, "absorption_rate": 0.3,
-    # tolerance (was 0.4) and standards_clarity (was 0.35) come from the survey fit
+    "sanction_scale": 12.0,
     **_SURVEY_FIT,
 }
 # Tolerance texts exist, but levels disagree and standards are unclear (S003-07–10).
@@ -53,13 +47,11 @@ _ON_PAPER = {
 # (clear standards, inter-level consensus, balanced departments, publicity, public ecology).
 _REFORM = {
     "one_veto_targets": 3, "vague_requirements": 1.0, "amplification": 0.05,
-    "paperwork_load": 0.15, "supervision": 0.25, "supervision_channels": 3,
-    "retroactive_risk": 0.05, "standard_drift": 0.05,
+    "paperwork_load": 0.15, "supervision": 0.0015, "supervision_channels": 3,
+    "retroactive_risk": 0.005, "standard_drift": 0.01, "blame_shift": 0.1,
     "tolerance": 0.85, "standards_clarity": 0.8, "inter_level_consensus": 0.8,
     "discipline_stance": 0.45, "public_tolerance": 0.55, "tolerance_publicity": 0.4,
 }
-
-
 
 
 def _switch(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
@@ -79,7 +71,6 @@ class Scenario:
     schedule: tuple[tuple[int, Mapping[str, Any]], ...] = ()
     steps: int = 120
     sources: str = ""
-    tags: tuple[str, ...] = field(default_factory=tuple)
 
 
 SCENARIOS: dict[str, Scenario] = {

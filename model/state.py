@@ -24,13 +24,20 @@ RECORDS: dict[int, str] = {
     REC_NONE: "-", REC_FAILED: "innovate (failed)", REC_ROUTINE: "routine",
     REC_AVOID: "avoid", REC_SUCCEEDED: "innovate (succeeded)",
 }
-HISTORY_LEN = 36  # months kept: the longest allowed look-back window
+# An act that has been the subject of a case (detected when it happened, or caught by a
+# retroactive review) carries this bit: it is never judged again. REC_NONE (-1) has every
+# bit set, so "code & JUDGED" is meaningful only for recorded acts (code >= 0).
+JUDGED = np.int8(8)
+MAX_LOOKBACK = 36  # the longest allowed look-back window (params: lookback)
+HISTORY_LEN = MAX_LOOKBACK + 1  # this month's row plus MAX_LOOKBACK past months
 NEVER = -(2**30)  # "month" of an event that has not happened
 
-BELIEF_CONCENTRATION = 20.0  # Beta(prior*k, (1-prior)*k): newcomers' spread of beliefs
+BELIEF_CONCENTRATION = 20.0  # Beta(mean*k, (1-mean)*k): spread of beliefs around their mean
 # Per-cadre reals are float32: the utility step is bound by memory traffic over a million
 # cadres, and beliefs need no more than 7 significant digits.
 REAL = np.float32
+# The beliefs every cadre holds (model.beliefs), in this order wherever they are stacked.
+BELIEFS: tuple[str, ...] = ("detect", "omit", "retro", "severity", "tol")
 
 
 @dataclass
@@ -39,8 +46,11 @@ class CadreState:
     level: np.ndarray         # (N,) int8
     leader: np.ndarray        # (N,) bool
     intrinsic: np.ndarray     # (N,) intrinsic motivation (utility units)
-    belief_detect: np.ndarray  # (N,) believed detection probability
-    belief_tol: np.ndarray    # (N,) believed tolerance probability
+    # (len(BELIEFS), N) beliefs (model.beliefs), one row per name in BELIEFS: the chance
+    # that a misstep becomes one's case, that a month of inaction does, that review
+    # catches an open innovation in a month; the weight of a moderate sanction (utility
+    # units); the chance that an eligible case is tolerated. Rows are also named below.
+    belief: np.ndarray
     action: np.ndarray        # (N,) int8, this month's choice
     form: np.ndarray          # (N,) int8, avoidance form or NO_FORM
     free_attention: np.ndarray  # (N,) after targets and paperwork
@@ -64,8 +74,19 @@ class CadreState:
         return (self.hist_pos - np.arange(min(months, HISTORY_LEN))) % HISTORY_LEN
 
     def recent(self, months: int) -> np.ndarray:
-        """Records of the last ``months`` months, most recent first."""
-        return self.history[self.recent_rows(months)]
+        """Records of the last ``months`` months, most recent first (judged or not)."""
+        rec = self.history[self.recent_rows(months)]
+        return np.where(rec >= 0, rec & ~JUDGED, rec)
+
+    # Named views of the rows of ``belief`` (writing to one writes into ``belief``).
+    belief_detect = property(lambda self: self.belief[0], lambda self, v: self._put(0, v))
+    belief_omit = property(lambda self: self.belief[1], lambda self, v: self._put(1, v))
+    belief_retro = property(lambda self: self.belief[2], lambda self, v: self._put(2, v))
+    belief_sev = property(lambda self: self.belief[3], lambda self, v: self._put(3, v))
+    belief_tol = property(lambda self: self.belief[4], lambda self, v: self._put(4, v))
+
+    def _put(self, row: int, values: np.ndarray) -> None:
+        self.belief[row] = values
 
 
 def count_by(labels: np.ndarray, n_labels: int, *cadre_sets: np.ndarray) -> np.ndarray:
@@ -81,13 +102,9 @@ def count_by(labels: np.ndarray, n_labels: int, *cadre_sets: np.ndarray) -> np.n
     return counts.reshape(len(cadre_sets), n_labels).astype(float)
 
 
-def draw_beliefs(prior: float, n: int, rng: np.random.Generator) -> np.ndarray:
-    a = max(prior * BELIEF_CONCENTRATION, 1e-6)
-    b = max((1.0 - prior) * BELIEF_CONCENTRATION, 1e-6)
-    return rng.beta(a, b, size=n).astype(REAL)
-
-
 def init_state(h: Hierarchy, p: dict, rng: np.random.Generator) -> CadreState:
+    """Cadres in post at the start. Beliefs are zero here: the model settles them on
+    the starting regime (``model.beliefs.settled``)."""
     n = h.total_cadres
     unit = np.repeat(np.arange(h.n_units), h.n_cadres)
     # The first n_leaders cadres of each unit are its leaders.
@@ -98,8 +115,7 @@ def init_state(h: Hierarchy, p: dict, rng: np.random.Generator) -> CadreState:
         level=h.level[unit],
         leader=leader,
         intrinsic=(rng.exponential(1.0, n) * p["intrinsic_motivation"]).astype(REAL),
-        belief_detect=draw_beliefs(p["prior_detection"], n, rng),
-        belief_tol=draw_beliefs(p["prior_tolerance"], n, rng),
+        belief=np.zeros((len(BELIEFS), n), dtype=REAL),
         action=np.full(n, ROUTINE, dtype=np.int8),
         form=np.full(n, NO_FORM, dtype=np.int8),
         free_attention=np.zeros(n, dtype=REAL),
@@ -115,13 +131,12 @@ def init_state(h: Hierarchy, p: dict, rng: np.random.Generator) -> CadreState:
 
 
 def replace_cadres(s: CadreState, idx: np.ndarray, p: dict, rng: np.random.Generator) -> None:
-    """Newcomers take the posts ``idx``: fresh beliefs, motivation and record."""
+    """Newcomers take the posts ``idx``: fresh motivation and record, no case dates.
+    (Their beliefs come from their unit: ``model.beliefs.socialise``.)"""
     k = len(idx)
     if k == 0:
         return
     s.intrinsic[idx] = rng.exponential(1.0, k) * p["intrinsic_motivation"]
-    s.belief_detect[idx] = draw_beliefs(p["prior_detection"], k, rng)
-    s.belief_tol[idx] = draw_beliefs(p["prior_tolerance"], k, rng)
     s.blocked[idx] = 0
     s.tenure[idx] = 0
     s.sanctions[idx] = 0

@@ -1,75 +1,114 @@
-"""The tolerance (容错) procedure, stage by stage (seed 003, S003-04/05/08–11).
+"""The tolerance (容错) procedure, stage by stage (seed 003, S003-04/05/08–11/15).
 
-A detected good-faith error (a failed innovation, or a past innovation caught by
-retroactive review) passes, or drops out at, each stage:
+**Reach.** The provision ``tolerance`` (τ, in force at the unit) decides which errors are
+*eligible*. Reform and innovation failures come first (S003-15b): eligible with
+probability min(1, 2τ). Unintentional errors in routine work (a missed target) and acts
+judged under drifted standards (retroactive cases, the "today right, tomorrow wrong" of
+S000-06b) follow as the provision broadens: max(0, 2τ − 1). Inaction is never eligible:
+tolerance protects those who act in the public interest (S003-15c).
 
-1. application  — the cadre applies: formal provision x clarity x own belief that it works;
+**Procedure.** An eligible case passes, or drops out at, each stage:
+
+1. application  — the cadre applies if it knows its error qualifies (clarity) and
+                  believes the procedure works (its own belief ``b``);
 2. acceptance   — the case is accepted; public intolerance blocks high-profile cases;
-3. consultation — joint investigation by discipline commission and organisation
-                  department; the discipline commission only clears clearly listed errors;
-4. determination — same-level party committee; high-profile cases go to the upper level;
+3. consultation — discipline commission and organisation department jointly; the
+                  discipline commission only clears clearly listed errors (S003-10);
+4. determination — the same-level party committee; high-profile cases go to the upper
+                  level, whose (dis)agreement acts here (S003-05c);
 5. recognition  — the upper level recognises the decision, else it is a 'local ration
-                  coupon' (地方粮票): tolerated below, not above, and the sanction stands.
+                  coupon' (地方粮票, S003-09c): tolerated below, not above; the sanction stands.
 
-The user's ``tolerance`` lever scales stages 1 and 4 (the written provision); the
-effective tolerance probability is the product of all stages and so *emerges*.
+**Strength.** The provision binds the stages where officials have discretion: it
+obliges departments to tell a cadre its error qualifies and help it apply (S003-05),
+to accept the case, and the committee to decide on it. A stage with discretion ``x``
+passes with τ + (1 − τ)·x. It cannot overcome what a text does not decide: unclear
+standards (cadres do not know their error qualifies, the discipline commission clears
+only listed errors — and a text binds it only half, S003-10), public opinion against
+a high-profile case (S003-11), and an upper level that disagrees (S003-09). The
+chance that a case is tolerated is the product of the stages and so *emerges*; "text
+rich, practice poor" (S003-07) appears where those other stages block.
 """
 
 from __future__ import annotations
-
-import functools
 
 import numpy as np
 
 STAGES: tuple[str, ...] = ("cases", "applied", "accepted", "consulted", "approved", "recognised")
 STAGES_ZH: tuple[str, ...] = ("被问责案例", "提出申请", "受理", "调查会商通过", "审议认定", "上级认可")
 ORGANISATION_APPROVAL = 0.9  # the organisation department leans to incentive (S003-10)
+# A cadre who thinks the procedure never works still applies sometimes (its superiors or
+# the organisation department may apply for it, S003-05).
+APPLY_FLOOR = 0.2
+# Columns of ``eligibility``: failed innovations, unintentional routine errors, retro cases.
+ELIGIBLE_INNOVATION, ELIGIBLE_ROUTINE, ELIGIBLE_RETRO = range(3)
 
 
-def stage_probabilities(p: dict, belief_tol: np.ndarray, high_profile: np.ndarray) -> np.ndarray:
-    """Conditional pass probability of each of the five stages, shape (k, 5)."""
-    tol, clar = p["tolerance"], p["standards_clarity"]
-    # Stages 2-5 depend only on whether the case is high-profile: look their row up.
-    out = _later_stages(p).take(np.asarray(high_profile, dtype=np.intp), axis=0)
-    out[:, 0] = tol * (0.5 + 0.5 * clar) * (0.5 + 0.5 * belief_tol)
+def eligibility(tol: np.ndarray) -> np.ndarray:
+    """(U, 3) chance that a case of each eligible kind falls under the provision."""
+    tol = np.asarray(tol, dtype=float)
+    broad = np.clip(2.0 * tol - 1.0, 0.0, 1.0)
+    return np.stack([np.minimum(2.0 * tol, 1.0), broad, broad], axis=-1)
+
+
+def stage_factors(tol: np.ndarray, clarity: np.ndarray, discipline: np.ndarray,
+                  consensus: np.ndarray, public: float) -> np.ndarray:
+    """(U, 2, 5) pass probability of each stage for an ordinary (row 0) and a
+    high-profile (row 1) case. Column 0 holds stage 1's chance that the cadre knows its
+    error qualifies; whether it then applies depends on its belief (``application``)."""
+    tol, clarity, discipline, consensus = (np.asarray(x, dtype=float)
+                                           for x in (tol, clarity, discipline, consensus))
+
+    def bound(x: np.ndarray | float) -> np.ndarray:  # a stage the text can oblige
+        return tol + (1.0 - tol) * x
+
+    out = np.empty((*tol.shape, 2, 5))
+    out[..., :, 0] = (0.4 + 0.6 * clarity)[..., None]
+    out[..., 0, 1] = bound(0.7 + 0.3 * public)
+    out[..., 1, 1] = public * (0.5 + 0.5 * tol)
+    out[..., :, 2] = (discipline * clarity * (0.5 + 0.5 * tol)
+                      + (1.0 - discipline) * ORGANISATION_APPROVAL)[..., None]
+    committee = (0.5 + 0.5 * clarity) * bound(0.5)
+    out[..., 0, 3] = committee
+    out[..., 1, 3] = committee * consensus
+    out[..., 0, 4] = consensus
+    out[..., 1, 4] = 1.0
     return out
 
 
-def _later_stages(p: dict) -> np.ndarray:
-    """Pass probabilities of stages 2-5 (column 0 left for stage 1), shape (2, 5):
-    row 0 for an ordinary case, row 1 for a high-profile one. Read-only."""
-    return _later_stages_of(p["tolerance"], p["standards_clarity"], p["public_tolerance"],
-                            p["discipline_stance"], p["inter_level_consensus"])
+def application(tol: np.ndarray, belief: np.ndarray) -> np.ndarray:
+    """Chance that a cadre who knows its error qualifies applies: obliged by the text,
+    or on its own belief that the procedure works."""
+    apply_own = APPLY_FLOOR + (1.0 - APPLY_FLOOR) * np.asarray(belief, dtype=float)
+    return tol + (1.0 - tol) * apply_own
 
 
-@functools.lru_cache(maxsize=64)
-def _later_stages_of(tol: float, clar: float, public: float, discipline: float,
-                     consensus: float) -> np.ndarray:
-    """:func:`_later_stages` of the parameters it reads, remembered: they change only
-    when a lever moves, and a dozen small operations a month are a visible cost."""
-    rows = np.zeros((2, 5))
-    rows[:, 1] = 0.7 + 0.3 * public, public
-    rows[:, 2] = discipline * clar + (1.0 - discipline) * ORGANISATION_APPROVAL
-    committee = (0.5 + 0.5 * tol) * (0.5 + 0.5 * clar)
-    # High-profile cases are decided by the upper level itself: its (dis)agreement acts here.
-    rows[:, 3] = committee, committee * consensus
-    rows[:, 4] = consensus, 1.0
-    rows.flags.writeable = False  # shared by every call with these parameters
-    return rows
+def effective_tolerance(factors: np.ndarray, tol: np.ndarray, high_profile_share: float,
+                        belief: np.ndarray | float | None = None) -> np.ndarray:
+    """Chance that an eligible case ends tolerated and recognised, per unit.
+
+    At a given belief of the applicant, or (``belief`` None) at the belief that equals
+    it — the fixed point of b = stages(b), which is linear in b: what a cadre who had
+    learnt the procedure's record would expect.
+    """
+    through = factors.prod(axis=-1)  # (U, 2) with stage 1's knowledge, without applying
+    reach = (1.0 - high_profile_share) * through[..., 0] + high_profile_share * through[..., 1]
+    if belief is not None:
+        return reach * application(tol, belief)
+    tol = np.asarray(tol, dtype=float)
+    alpha = tol + (1.0 - tol) * APPLY_FLOOR          # application at belief 0 ...
+    beta = (1.0 - tol) * (1.0 - APPLY_FLOOR)         # ... and its slope in the belief
+    return alpha * reach / (1.0 - beta * reach)
 
 
-def effective_tolerance(p: dict, belief_tol: float = 0.5) -> float:
-    """Expected chance that a detected good-faith error ends tolerated and recognised."""
-    hp = p["high_profile_share"]
-    probs = [
-        np.prod(stage_probabilities(p, np.array([belief_tol]), np.array([flag]))[0])
-        for flag in (False, True)
-    ]
-    return float((1 - hp) * probs[0] + hp * probs[1])
-
-
-def run_procedure(p: dict, belief_tol: np.ndarray, high_profile: np.ndarray,
+def run_procedure(factors: np.ndarray, tol: np.ndarray, belief: np.ndarray,
                   u: np.ndarray) -> np.ndarray:
-    """Stages passed per case: bool (k, 5); row i is True up to where case i dropped out."""
-    passed = u < stage_probabilities(p, belief_tol, high_profile)
-    return np.logical_and.accumulate(passed, axis=1)
+    """Stages passed per case: bool (k, 5); row i is True up to where case i dropped out.
+
+    ``factors`` (k, 5) are each case's ``stage_factors`` row (its unit, high-profile or
+    not), ``tol`` (k,) the provision in force there, ``belief`` (k,) the applicant's
+    believed tolerance, ``u`` uniforms (k, 5).
+    """
+    probs = np.array(factors, dtype=float)
+    probs[:, 0] *= application(tol, belief)
+    return np.logical_and.accumulate(u < probs, axis=1)

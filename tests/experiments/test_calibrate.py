@@ -44,7 +44,7 @@ def test_unknown_parameter_is_a_readable_error():
 
 # Two parameters the survey identifies well (see the module docstring): the known values
 # generate a synthetic survey, which the calibration must find again.
-TRUE = {"prior_tolerance": 0.15, "tolerance": 0.75}
+TRUE = {"tolerance_publicity": 0.6, "tolerance": 0.7}
 SMALL = replace(rp.QUICK, steps=60, calib_draws=96, calib_validation=4)
 
 
@@ -87,6 +87,6 @@ def test_cli_prints_the_fit(monkeypatch, capsys, synthetic, tmp_path):
     monkeypatch.setattr(cal, "calibrate", lambda **kw: c)
     assert rp.main(["calibrate", "--quick", "--workers", "1", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "TV distance to the survey" in out and "prior_tolerance" in out and "closest single draw" in out
+    assert "TV distance to the survey" in out and "tolerance_publicity" in out and "closest single draw" in out
     assert (tmp_path / "calibration.md").exists() and (tmp_path / "figures" / "fig_calibration.png").exists()
     assert "data:image/png;base64," in (tmp_path / "calibration.html").read_text(encoding="utf-8")

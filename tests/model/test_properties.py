@@ -21,7 +21,9 @@ LEVER_STRATEGY = st.fixed_dictionaries({
                  "learning_rate", "negativity_bias", "rationality", "attention_budget", "resources",
                  "standards_clarity", "inter_level_consensus", "tolerance_publicity", "lookback",
                  "turnover_rate", "problem_inflow", "escalation_rate", "loss_aversion",
-                 "probability_weighting", "paperwork_load", "sanction_scale")
+                 "probability_weighting", "paperwork_load", "sanction_scale", "relay_delay",
+                 "document_credibility", "perfect_information", "blame_shift", "standard_drift",
+                 "omission_visibility")
 })
 
 
@@ -32,8 +34,10 @@ def test_invariants_hold_for_any_valid_parameters(params, scenario, seed):
     n = m.n_cadres
     m.run(25)
     s = m.state
-    for b in (s.belief_tol, s.belief_detect):
+    for b in (s.belief_tol, s.belief_detect, s.belief_omit, s.belief_retro):
         assert np.all((b >= 0) & (b <= 1))
+    assert np.all(s.belief_sev >= 0)
+    assert np.all(m.perceived_targets >= m.regime.targets - 1e-9)
     arr = m.history_array()
     assert np.isfinite(arr).all()
     df = m.history()
@@ -50,4 +54,4 @@ def test_no_nan_after_a_long_run_at_extremes():
                                                       "retroactive_risk", "tolerance")}
         m = CadreModel(rng=1, agents=False, **kw).run(300)
         assert np.isfinite(m.history_array()).all()
-        assert np.all((m.state.belief_tol >= 0) & (m.state.belief_tol <= 1))
+        assert np.all(m.state.belief >= 0) and np.all(m.state.belief[[0, 1, 2, 4]] <= 1)

@@ -1,0 +1,133 @@
+"""What cadres believe about the regime, and how documents and cases move it.
+
+Every risk a cadre weighs is a belief (:data:`model.state.BELIEFS`): that a misstep
+becomes its case (detection, after blame is pushed down), that a month of inaction
+does, that a review catches an open innovation in a month, the weight of a sanction,
+and that an eligible case is tolerated. Each unit also has a *perceived* number of
+binding one-veto targets: the targets it treats rigidly.
+
+Where beliefs come from:
+
+* **At the start** cadres in post are settled in the starting regime: their beliefs
+  scatter around the truth of their post (``settled``). A scenario sets them only
+  through its starting regime.
+* **Newcomers** take their beliefs from their unit's cadres (socialisation), with the
+  same individual scatter (``socialise``).
+* **Documents.** When a unit adopts a new version of the regime, its cadres move part
+  of the way towards what the document announces (``announce``): ``document_credibility``
+  of the way when it raises the risks, and that divided by ``negativity_bias`` when it
+  lowers them ("birds startled by the bow", S000-12b). A loosening document is thus
+  mostly disbelieved; what it promises has to be seen.
+* **Cases.** Every month each belief moves a step towards the rate the cadre's evidence
+  shows (``learn``): its unit's cases, peer units' circulated cases, its own outcome.
+  The step is ``learning_rate`` times the unit's *alertness* to that belief, the same for
+  good and bad news, so in a steady regime beliefs are right on average; without
+  evidence a belief does not move. A document that brings bad news for a belief sets
+  its alertness to ``negativity_bias`` (cases are heeded more), one that brings good
+  news to 1 / ``negativity_bias`` (cases are discounted: it may not last); alertness
+  then returns to 1 as the regime stays put (``calm``).
+* **Freed targets** stay binding in a unit's eyes until it sees misses of them go
+  unpunished (``unlearn_targets``, S000-12c); new targets bind at once.
+
+With ``perfect_information`` = 1 every belief is the truth of the post, every month.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.state import BELIEF_CONCENTRATION, BELIEFS, REAL
+
+SEVERITY_ROW = BELIEFS.index("severity")
+TOLERANCE_ROW = BELIEFS.index("tol")
+# A belief is bad news when it rises, except believed tolerance (bad when it falls).
+BAD_WHEN_HIGHER = np.array([b != "tol" for b in BELIEFS])
+SEVERITY_SHAPE = 25.0  # Gamma shape of the scatter of believed severity (CV 0.2)
+
+
+def scatter(mean: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Individual beliefs (len(BELIEFS), k) scattered around per-cadre ``mean`` values:
+    probabilities ~ Beta(κ m, κ (1 − m)), severity ~ Gamma with the same mean."""
+    mean = np.asarray(mean, dtype=float)
+    out = np.empty(mean.shape, dtype=REAL)
+    for row, name in enumerate(BELIEFS):
+        m = mean[row]
+        if name == "severity":
+            out[row] = rng.gamma(SEVERITY_SHAPE, np.maximum(m, 1e-9) / SEVERITY_SHAPE)
+        else:
+            m = np.clip(m, 1e-6, 1 - 1e-6)
+            out[row] = rng.beta(m * BELIEF_CONCENTRATION, (1 - m) * BELIEF_CONCENTRATION)
+    return out
+
+
+def settled(truth: np.ndarray, unit: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Beliefs of the cadres in post at the start: scattered around their post's truth."""
+    return scatter(truth.take(unit, axis=1), rng)
+
+
+def socialise(beliefs: np.ndarray, unit: np.ndarray, n_units: int, newcomers: np.ndarray,
+              rng: np.random.Generator) -> np.ndarray:
+    """Beliefs of ``newcomers``: scattered around the mean belief of their unit's other
+    cadres (a unit of newcomers only keeps the mean of everyone in it)."""
+    incumbent = np.ones(len(unit), dtype=bool)
+    incumbent[newcomers] = False
+    counts = np.bincount(unit[incumbent], minlength=n_units).astype(float)
+    sums = np.stack([np.bincount(unit[incumbent], b[incumbent], minlength=n_units)
+                     for b in beliefs])
+    all_sums = np.stack([np.bincount(unit, b, minlength=n_units) for b in beliefs])
+    all_counts = np.bincount(unit, minlength=n_units).astype(float)
+    mean = np.where(counts > 0, sums / np.maximum(counts, 1), all_sums / np.maximum(all_counts, 1))
+    return scatter(mean.take(unit[newcomers], axis=1), rng)
+
+
+def announce(beliefs: np.ndarray, announced: np.ndarray, credibility: float,
+             negativity_bias: float) -> np.ndarray:
+    """Beliefs (5, k) after a document announcing ``announced`` (5, k) arrives."""
+    up = announced > beliefs
+    bad = np.where(BAD_WHEN_HIGHER[:, None], up, ~up)
+    step = np.where(bad, credibility, credibility / negativity_bias).astype(REAL)
+    return (beliefs + step * (announced - beliefs)).astype(REAL)
+
+
+def learn(belief: np.ndarray, rate: np.ndarray, has: np.ndarray,
+          step: np.ndarray | float) -> np.ndarray:
+    """One belief (k,) a ``step`` towards the observed ``rate`` where there is evidence
+    (``has``); elsewhere unchanged. The step does not depend on the direction of the
+    news, so in a steady regime the belief is unbiased."""
+    step = np.where(has, np.minimum(step, 1.0), 0.0).astype(REAL)
+    return belief + step * (rate.astype(REAL) - belief)
+
+
+def alertness(old_truth: np.ndarray, new_truth: np.ndarray, alert: np.ndarray,
+              negativity_bias: float) -> np.ndarray:
+    """Alertness (5, k) of units whose regime changed from ``old_truth`` to ``new_truth``:
+    ``negativity_bias`` for a belief the change makes worse, its inverse for one it makes
+    better, unchanged where it does not move the truth."""
+    up = new_truth > old_truth
+    bad = np.where(BAD_WHEN_HIGHER[:, None], up, ~up)
+    moved = new_truth != old_truth
+    return np.where(moved, np.where(bad, negativity_bias, 1.0 / negativity_bias), alert)
+
+
+def calm(alert: np.ndarray, learning_rate: float) -> np.ndarray:
+    """Alertness returns towards 1 while the regime stays put (its log shrinks by the
+    learning rate each month)."""
+    return np.power(alert, 1.0 - learning_rate)
+
+
+def observed(hits: np.ndarray, trials: np.ndarray, peer_hits: np.ndarray,
+             peer_trials: np.ndarray, peer_weight: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+    """Rate a unit's cadres observe (own unit's cases plus peers' circulated ones) and
+    whether there was any evidence, per unit."""
+    num = hits + peer_weight * peer_hits
+    den = trials + peer_weight * peer_trials
+    has = den > 0
+    return np.where(has, num / np.where(has, den, 1.0), 0.0), has
+
+
+def unlearn_targets(perceived: np.ndarray, real: np.ndarray, unpunished: np.ndarray,
+                    learning_rate: float) -> np.ndarray:
+    """Perceived binding targets after ``unpunished`` misses of freed targets were seen:
+    each moves the excess over the real targets a step ``learning_rate`` down."""
+    excess = np.maximum(perceived - real, 0.0)
+    return real + excess * (1.0 - learning_rate) ** unpunished
