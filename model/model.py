@@ -70,8 +70,8 @@ def _latest(model: CadreModel, row: int, col: int) -> float:
 
 
 def _rows_cols(a: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """``a[np.ix_(rows, cols)]``: two ``take``s are about twice as fast."""
-    return a.take(rows, axis=0).take(cols, axis=1)
+    """``a[np.ix_(rows, cols)]`` for a few of many columns: two ``take``s, columns first."""
+    return a.take(cols, axis=1).take(rows, axis=0)
 
 
 def _mask(n: int, idx: np.ndarray) -> np.ndarray:
@@ -234,6 +234,8 @@ class CadreModel(mesa.Model):
         self._action_counts: np.ndarray | None = None
         self.applied_log = np.zeros((HISTORY_LEN, U), dtype=np.int32)
         self.public_tol_log = np.zeros((HISTORY_LEN, U), dtype=np.int32)
+        # Open (not yet judged) innovations per ring row and unit: review's exposure.
+        self._open_innov_log = np.zeros((HISTORY_LEN, U), dtype=np.int64)
         self._mats: list[np.ndarray] = []   # per step: (levels + all, VALUE_COLUMNS)
         # cadre index -> action code imposed on the next step only (then cleared)
         self.forced_actions: dict[int, int] = {}
@@ -387,6 +389,7 @@ class CadreModel(mesa.Model):
         s.hist_pos = (s.hist_pos + 1) % HISTORY_LEN
         s.history[s.hist_pos] = s.action
         s.history[s.hist_pos, month.success_idx] = REC_SUCCEEDED
+        self._open_innov_log[s.hist_pos] = np.bincount(s.unit[innov_idx], minlength=self.n_units)
 
     def _hold_accountable(self, month: Month) -> None:
         """4. Missteps are detected by the channels of every level watching the unit;
@@ -434,6 +437,8 @@ class CadreModel(mesa.Model):
         month.misstep_detected = rng.random(len(mis)) < r.detect[s.unit[mis]]
         detected = mis[month.misstep_detected]
         accountability.mark_judged(s.history, s.hist_pos, detected)  # handled: never re-judged
+        failed_now = detected[_mask(s.n, month.fail_idx)[detected]]
+        self._open_innov_log[s.hist_pos] -= np.bincount(s.unit[failed_now], minlength=self.n_units)
         return detected
 
     def _push_down(self, cadres: np.ndarray) -> np.ndarray:
@@ -457,11 +462,9 @@ class CadreModel(mesa.Model):
         marked judged. Returns the cadre and kind of every act caught."""
         s, h, r, rng = self.state, self.hierarchy, self.regime, self.rng
         rows = (s.hist_pos - 1 - np.arange(self.p["lookback"])) % HISTORY_LEN
-        window = s.history.take(rows, axis=0)
-        open_innov = ((window == REC_FAILED) | (window == REC_SUCCEEDED)).sum(axis=0)
-        month.open_innov = np.bincount(s.unit, open_innov, minlength=h.n_units)
+        month.open_innov = self._open_innov_log[rows].sum(axis=0)
         reviewed = (rng.random(s.n, dtype=np.float32) < r.review[s.unit]).nonzero()[0]
-        records = window.take(reviewed, axis=1)
+        records = _rows_cols(s.history, rows, reviewed)
         ru = s.unit[reviewed]
         found = accountability.retro_review(records, r.judge_innov[ru], r.judge_routine[ru],
                                             rng.random(records.shape))
@@ -469,6 +472,7 @@ class CadreModel(mesa.Model):
         innov = (records[row, col] == REC_FAILED) | (records[row, col] == REC_SUCCEEDED)
         cadre = reviewed[col]
         accountability.mark_judged(s.history, rows[row], cadre)
+        np.subtract.at(self._open_innov_log, (rows[row[innov]], s.unit[cadre[innov]]), 1)
         month.retro_found = np.bincount(s.unit[cadre[innov]], minlength=h.n_units)
         return cadre, np.where(innov, RETRO_INNOV, RETRO_ROUTINE)
 
@@ -681,9 +685,14 @@ class CadreModel(mesa.Model):
         retiring[promoted] = False
         s.tenure += 1
         new = leaving.nonzero()[0]
+        records = s.history.take(new, axis=1)  # their open innovations leave the record
+        row, col = ((records == REC_FAILED) | (records == REC_SUCCEEDED)).nonzero()
+        np.subtract.at(self._open_innov_log, (row, s.unit[new[col]]), 1)
         replace_cadres(s, new, p, rng)
         if len(new):
-            s.belief[:, new] = beliefs.socialise(s.belief, s.unit, self.n_units, new, rng)
+            h = self.hierarchy
+            s.belief[:, new] = beliefs.socialise(s.belief, h.cadre_start, h.n_cadres, s.unit,
+                                                 new, rng)
         return promoted, retiring.nonzero()[0], np.unique(severe_idx)
 
     # ----------------------------------------------------------------- outputs
