@@ -123,6 +123,28 @@ FINDINGS: dict[int, Finding] = {f.number: f for f in [
             ("S000-04b", "S000-17", "S003-07"),
             "if tolerance ranks as high as the pressure levers, the tolerance procedure passes enough "
             "cases that its formal strength alone shapes beliefs."),
+    Finding(9, "Avoidance spreads down the hierarchy over years",
+            "A tightening at the top is relayed down by documents and meetings, each level's "
+            "supervision catches up and cadres learn the new regime from cases: avoidance reaches "
+            "the grassroots a year or more later, level by level.",
+            ("S000-04b", "S000-18", "S000-24", "S003-03c"),
+            "if every level reacts at once, pressure is not relayed (relay delay) or cadres act on "
+            "the true regime rather than on what they have seen; if the order is mixed, the "
+            "grassroots are not reached through their superiors."),
+    Finding(10, "Startled birds recover slowly",
+            "After a loosening, cadres remain 'birds startled by the bow' and keep treating freed "
+            "targets rigidly: innovation comes back more slowly than it went.",
+            ("S000-12", "S000-12b", "S000-12c"),
+            "if recovery is as fast as the fall, a loosening is believed and relayed as readily as "
+            "a tightening, or freed targets are dropped as soon as they are freed."),
+    Finding(11, "Tolerance works as a lever where the procedure works",
+            "A strong, broad tolerance provision encourages innovation when levels agree and "
+            "standards are clear, without raising avoidance; the same text with disagreement and "
+            "unclear standards changes nothing; the reform package does much more.",
+            ("S003-01", "S003-07", "S003-09", "S003-15b", "S000-23"),
+            "if the lever does nothing where the procedure works, eligibility or binding are too "
+            "weak or cadres cannot learn that cases are tolerated; if it works on paper too, the "
+            "other stages do not block."),
 ]}
 
 
@@ -640,10 +662,190 @@ def criterion_sensitivity(outputs: dict[str, np.ndarray], names: Sequence[str], 
     return Verdict(8, v, checks, f"{n} of {len(checks)} outputs rank a pressure lever above tolerance.")
 
 
+# ------------------------------------------------------------------ finding 9
+# Written with issue 11, before any run of the experiments that these criteria judge
+# (findings 9-11). The lags are read as the issue states them: province preset, the
+# replicate mean, a 3-month centred moving average, "half of the rise" between the mean
+# of the 10 months before the change and the mean of the last quarter of its phase.
+SPREAD_SMOOTH = 3            # months in the centred moving average of findings 9 and 10
+SPREAD_MIN_TOWNSHIP_LAG = 12  # months: "over years", at least a year to reach half its rise
+SPREAD_LEVELS = ("province", "city", "county", "township")
+
+
+def half_lags(curves: np.ndarray, t0: int, t_end: int, rising: bool) -> np.ndarray:
+    """Months after ``t0`` until each (replicate-mean) curve of ``curves`` (months,
+    levels) first covers half of its move between the 10 months before ``t0`` and the
+    last quarter of ``[t0, t_end)``, smoothed over ``SPREAD_SMOOTH`` months. ``rising``
+    says the move is expected upwards; a curve that moves the other way gets NaN."""
+    c = np.asarray(curves, float)
+    if not rising:
+        c = -c
+    return half_rise_lags_k(c, t0, t_end, SPREAD_SMOOTH)
+
+
+def half_rise_lags_k(curves: np.ndarray, t0: int, t_end: int, k: int) -> np.ndarray:
+    """:func:`half_rise_lags` with a moving average of ``k`` months."""
+    s = smooth(np.asarray(curves, float).T, k)
+    pre = s[:, t0 - 1 - PRE_WINDOW:t0 - 1].mean(axis=1)
+    q = max(1, (t_end - t0) // 4)
+    plateau = s[:, t_end - 1 - q:t_end - 1].mean(axis=1)
+    post = s[:, t0 - 1:t_end - 1]
+    hit = post >= (pre + HALF * (plateau - pre))[:, None]
+    first = np.where(hit.any(axis=1), hit.argmax(axis=1), -1).astype(float)
+    return np.where((plateau > pre) & (first >= 0), first, np.nan)
+
+
+def criterion_spread_by_depth(avoid: np.ndarray, t0: int, t_end: int, levels: Sequence[str],
+                              seed: int = 0) -> Verdict:
+    """Finding 9 — after a tightening, avoidance spreads down the hierarchy over years.
+
+    Data: ``tightening_then_loosening`` on the province preset (tightening at month
+    t0, loosening at t_end), avoidance share per level and month, replicates R
+    (array R x months x levels, levels in ``levels`` order).
+    Lags: the half-rise lag of each level's replicate-mean curve (``half_lags``, 3-month
+    moving average). Intervals: 95% percentile bootstrap over replicates.
+    A. The township reaches half its rise no sooner than 12 months after the
+       tightening: the lower bound of the township lag's interval is >= 12.
+    B. The lag grows with depth: province <= city <= county <= township for the
+       replicate-mean curves, and the township's lag minus the province's has an
+       interval entirely > 0.
+    Verdict: *reproduced* if A and B; *partly* if one; otherwise *not reproduced*.
+    """
+    R = avoid.shape[0]
+    idx = [list(levels).index(lv) for lv in SPREAD_LEVELS]
+    lags = half_lags(avoid.mean(axis=0)[:, idx], t0, t_end, rising=True)
+
+    def township(sel: np.ndarray) -> float:
+        return float(half_lags(avoid[sel].mean(axis=0)[:, idx[-1:]], t0, t_end, True)[0])
+
+    def gap(sel: np.ndarray) -> float:
+        lg = half_lags(avoid[sel].mean(axis=0)[:, [idx[0], idx[-1]]], t0, t_end, True)
+        return float(lg[1] - lg[0])
+
+    tw = bootstrap_ci(township, R, seed=seed)
+    a = Check("A · township half-rise lag [months] (lower bound >= 12)", tw[0], tw[1], tw[2],
+              bool(tw[1] >= SPREAD_MIN_TOWNSHIP_LAG))
+    g = bootstrap_ci(gap, R, seed=seed)
+    ordered = bool(np.all(np.isfinite(lags)) and np.all(np.diff(lags) >= 0))
+    b = Check("B · lag grows with depth (township − province [months]; ordered "
+              f"{' <= '.join(f'{lv} {x:.0f}' for lv, x in zip(SPREAD_LEVELS, lags, strict=True))})",
+              g[0], g[1], g[2], ordered and bool(g[1] > 0))
+    n = a.passed + b.passed
+    v = REPRODUCED if n == 2 else PARTLY if n == 1 else NOT_REPRODUCED
+    expl = (f"half-rise lags {', '.join(f'{lv} {x:.0f}' for lv, x in zip(SPREAD_LEVELS, lags, strict=True))} "
+            f"months; A {'passed' if a.passed else 'failed'}, B {'passed' if b.passed else 'failed'}.")
+    return Verdict(9, v, [a, b], expl, {"lags": dict(zip(SPREAD_LEVELS, lags.tolist(), strict=True))})
+
+
+# ------------------------------------------------------------------ finding 10
+def criterion_slow_recovery(innovate: np.ndarray, t0: int, t_end: int, t_stop: int,
+                            levels: Sequence[str], seed: int = 0) -> Verdict:
+    """Finding 10 — startled birds: after a loosening, innovation recovers more slowly
+    than it fell after the tightening.
+
+    Data: as finding 9, innovation share per level (R x months x levels); the fall is
+    read over [t0, t_end) and the recovery over [t_end, t_stop) with the same rule
+    (``half_lags``: months to half the move between the 10 months before the change
+    and the last quarter of the phase).
+    A. At the township level, the recovery lag minus the fall lag has a 95% bootstrap
+       interval (over replicates) entirely > 0.
+    B. At every level from province to township, the replicate-mean recovery lag is at
+       least the fall lag.
+    Verdict: *reproduced* if A and B; *partly* if A only; otherwise *not reproduced*.
+    """
+    R = innovate.shape[0]
+    idx = [list(levels).index(lv) for lv in SPREAD_LEVELS]
+
+    def lags(sel: np.ndarray, cols: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        curve = innovate[sel].mean(axis=0)[:, cols]
+        return (half_lags(curve, t0, t_end, rising=False),
+                half_lags(curve, t_end, t_stop, rising=True))
+
+    def township_gap(sel: np.ndarray) -> float:
+        fall, rec = lags(sel, idx[-1:])
+        return float(rec[0] - fall[0])
+
+    fall, rec = lags(np.arange(R), idx)
+    g = bootstrap_ci(township_gap, R, seed=seed)
+    a = _check_sign("A · township: recovery lag − fall lag [months]", g, +1)
+    slower = bool(np.all(np.isfinite(fall) & np.isfinite(rec)) and np.all(rec >= fall))
+    b = Check("B · recovery no faster than the fall at every level (fall/recovery: "
+              + ", ".join(f"{lv} {f:.0f}/{r:.0f}" for lv, f, r in zip(SPREAD_LEVELS, fall, rec, strict=True))
+              + ")", float(np.nanmean(rec - fall)), float("nan"), float("nan"), slower)
+    v = REPRODUCED if a.passed and b.passed else PARTLY if a.passed else NOT_REPRODUCED
+    expl = f"township fall {fall[-1]:.0f} months, recovery {rec[-1]:.0f} months."
+    return Verdict(10, v, [a, b], expl, {"fall": dict(zip(SPREAD_LEVELS, fall.tolist(), strict=True)),
+                                         "recovery": dict(zip(SPREAD_LEVELS, rec.tolist(), strict=True))})
+
+
+# ------------------------------------------------------------------ finding 11
+TOLERANCE_LEVER_MIN = 0.03   # township innovation gained from tolerance 0.1 -> 0.9
+PAPER_MAX_GAP = 0.01         # |on paper - tightened| township innovation
+REFORM_MARGIN = 0.05         # reform package above both, in township innovation
+
+
+def criterion_tolerance_lever(flex: tuple[Sequence[float], Sequence[float]],
+                              working: tuple[Sequence[float], Sequence[float]],
+                              flex_avoid: tuple[Sequence[float], Sequence[float]],
+                              working_avoid: tuple[Sequence[float], Sequence[float]],
+                              tight: Sequence[float], paper: Sequence[float],
+                              reform: Sequence[float]) -> Verdict:
+    """Finding 11 — the tolerance lever works where the procedure works; on paper it
+    does not.
+
+    Data: province preset, replicates paired by seed, township shares over the last
+    20% of the run. ``flex`` and ``working`` are (tolerance 0.9, tolerance 0.1) pairs
+    of innovation in ``flexible_experimentation`` and in ``tightened_accountability``
+    with ``inter_level_consensus`` = ``standards_clarity`` = 0.8; ``*_avoid`` the same
+    for avoidance; ``tight``, ``paper``, ``reform`` township innovation of the three
+    scenarios.
+    A. In both settings the replicate mean of innovation(0.9) − innovation(0.1) is at
+       least 0.03 and its 95% t-interval is entirely > 0.
+    B. In both settings avoidance does not rise: the upper bound of the 95% t-interval
+       of avoidance(0.9) − avoidance(0.1) is below 0.005.
+    C. Text rich, practice poor: ``tolerance_on_paper`` − ``tightened_accountability``
+       has a 95% t-interval inside [−0.01, 0.01].
+    D. The reform package is well above both: reform − max(tightened, on paper) has a
+       95% t-interval entirely above 0.05.
+    Verdict: *reproduced* if A, B, C and D; *partly* if A and at least one other;
+    otherwise *not reproduced*.
+    """
+    checks = []
+    a_ok = True
+    for name, (hi, lo) in (("flexible", flex), ("tightened, working procedure", working)):
+        est = paired_diff(hi, lo)
+        c = Check(f"A · {name}: township innovation, tolerance 0.9 − 0.1 (>= 0.03)", *est,
+                  bool(est[0] >= TOLERANCE_LEVER_MIN and est[1] > 0))
+        a_ok &= c.passed
+        checks.append(c)
+    b_ok = True
+    for name, (hi, lo) in (("flexible", flex_avoid), ("tightened, working procedure", working_avoid)):
+        est = paired_diff(hi, lo)
+        c = Check(f"B · {name}: township avoidance, tolerance 0.9 − 0.1 (upper bound < 0.005)", *est,
+                  bool(est[2] < 0.005))
+        b_ok &= c.passed
+        checks.append(c)
+    pe = paired_diff(paper, tight)
+    c_chk = Check("C · on paper − tightened: township innovation (inside ±0.01)", *pe,
+                  bool(pe[1] >= -PAPER_MAX_GAP and pe[2] <= PAPER_MAX_GAP))
+    best = np.maximum(np.asarray(tight, float), np.asarray(paper, float))
+    de = paired_diff(reform, best)
+    d_chk = Check("D · reform − max(tightened, on paper): township innovation (> 0.05)", *de,
+                  bool(de[1] > REFORM_MARGIN))
+    checks += [c_chk, d_chk]
+    others = b_ok + c_chk.passed + d_chk.passed
+    v = REPRODUCED if a_ok and others == 3 else PARTLY if a_ok and others >= 1 else NOT_REPRODUCED
+    expl = (f"lever {'works' if a_ok else 'does not clearly work'} in both settings; avoidance "
+            f"{'not raised' if b_ok else 'raised'}; on paper {'=' if c_chk.passed else '≠'} tightened; "
+            f"reform {'well above' if d_chk.passed else 'not clearly above'}.")
+    return Verdict(11, v, checks, expl)
+
+
 CRITERIA: dict[int, Callable[..., Verdict]] = {
     1: criterion_levers, 2: criterion_diffusion, 3: criterion_tolerance_on_paper,
     4: criterion_attention, 5: criterion_escalation, 6: criterion_experimentation,
-    7: criterion_package, 8: criterion_sensitivity,
+    7: criterion_package, 8: criterion_sensitivity, 9: criterion_spread_by_depth,
+    10: criterion_slow_recovery, 11: criterion_tolerance_lever,
 }
 
 # Calibration goal from the issue: total-variation distance to seed 003's survey.

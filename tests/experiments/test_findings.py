@@ -336,3 +336,62 @@ def test_cli_rejects_bad_input(tmp_path, capsys):
         rp.main(["reproduce", "--out", str(tmp_path), "--workers", "0"])
     assert e.value.code == 2
     assert "argument --workers: '0' is invalid: allowed is an integer >= 1" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- findings 9-11
+def _spread_curves(lags: dict[int, float], reps: int = 6, t0: int = 40, t_end: int = 120,
+                   t_stop: int = 200, recovery: float = 1.0, noise: float = 0.005,
+                   seed: int = 0) -> np.ndarray:
+    """Synthetic avoidance (R, months, 5 levels): a ramp that starts ``lags[j]`` months
+    after t0 at level j and reverses after t_end, ``recovery`` times as slowly."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(1, t_stop + 1)
+    out = np.zeros((reps, t_stop, 5))
+    for j in range(5):
+        up = np.clip((t - t0 - lags[j]) / 6.0 + 0.5, 0, 1)
+        down = np.clip((t - t_end - recovery * lags[j]) / (6.0 * recovery) + 0.5, 0, 1)
+        curve = 0.05 + 0.3 * np.where(t < t_end, up, 1 - down)
+        out[:, :, j] = curve + noise * rng.standard_normal((reps, t_stop))
+    return out
+
+
+LEVELS5 = ("central", "province", "city", "county", "township")
+
+
+def test_spread_by_depth_passes_a_slow_ordered_spread_and_fails_a_switch():
+    slow = _spread_curves({0: 0, 1: 6, 2: 12, 3: 18, 4: 24})
+    v = fd.criterion_spread_by_depth(slow, 40, 120, LEVELS5)
+    assert v.verdict == fd.REPRODUCED, v.explanation
+    assert v.extra["lags"]["township"] == pytest.approx(24, abs=1.5)
+    switch = _spread_curves({j: 0 for j in range(5)})
+    assert fd.criterion_spread_by_depth(switch, 40, 120, LEVELS5).verdict == fd.NOT_REPRODUCED
+    upside_down = _spread_curves({0: 24, 1: 24, 2: 18, 3: 12, 4: 14})
+    v = fd.criterion_spread_by_depth(upside_down, 40, 120, LEVELS5)
+    assert v.verdict == fd.PARTLY and not v.checks[1].passed
+
+
+def test_slow_recovery_needs_the_way_back_to_take_longer():
+    lags = {0: 0, 1: 6, 2: 12, 3: 18, 4: 24}
+    slow_back = 1 - _spread_curves(lags, recovery=1.8)   # innovation: falls, then recovers
+    v = fd.criterion_slow_recovery(slow_back, 40, 120, 200, LEVELS5)
+    assert v.verdict == fd.REPRODUCED, v.explanation
+    fast_back = 1 - _spread_curves(lags, recovery=0.5)
+    assert fd.criterion_slow_recovery(fast_back, 40, 120, 200, LEVELS5).verdict == fd.NOT_REPRODUCED
+
+
+def test_tolerance_lever_criterion_reads_every_arm():
+    rng = np.random.default_rng(1)
+    r = 6
+
+    def arm(mean, sd=0.003):
+        return mean + sd * rng.standard_normal(r)
+
+    good = dict(flex=(arm(0.50), arm(0.45)), working=(arm(0.08), arm(0.04)),
+                flex_avoid=(arm(0.04), arm(0.05)), working_avoid=(arm(0.30), arm(0.35)),
+                tight=arm(0.04), paper=arm(0.041), reform=arm(0.30))
+    assert fd.criterion_tolerance_lever(**good).verdict == fd.REPRODUCED
+    inert = {**good, "working": (arm(0.045), arm(0.04))}            # lever too weak
+    assert fd.criterion_tolerance_lever(**inert).verdict == fd.NOT_REPRODUCED
+    paper_works = {**good, "paper": arm(0.08)}                        # text alone works
+    v = fd.criterion_tolerance_lever(**paper_works)
+    assert v.verdict == fd.PARTLY and not v.checks[4].passed
