@@ -74,3 +74,28 @@ def test_the_regime_in_force_differs_by_unit_while_a_change_travels():
     assert np.all(m.regime.detect[h.level == 4] > before[h.level == 4])
     m.run(120)
     assert np.all(m.transmission.value("supervision") == pytest.approx(0.01))
+
+
+def _half_rise_lags(switches: dict, seeds=(1, 2)) -> np.ndarray:
+    """Months after the month-40 tightening until each level's avoidance (mean of the
+    seeds, 3-month moving average) covers half its rise (experiments.findings rule)."""
+    from experiments.findings import half_lags
+    from model.hierarchy import LEVELS
+    from model.metrics import VALUE_COLUMNS
+
+    col = VALUE_COLUMNS.index("avoid")
+    runs = [CadreModel("tightening_then_loosening", preset="province", rng=s, agents=False,
+                       **switches).run(120).history_array()[:, :len(LEVELS), col] for s in seeds]
+    return half_lags(np.mean(runs, axis=0), 40, 120, rising=True)
+
+
+def test_with_every_spreading_mechanism_off_the_model_responds_within_two_months():
+    off = {"relay_delay": 0.0, "perfect_information": 1, "negativity_bias": 1.0}
+    lags = _half_rise_lags(off)
+    assert np.all(np.isfinite(lags)) and np.all(lags <= 2), lags
+
+
+def test_the_relay_alone_spreads_the_tightening_level_by_level():
+    relay_only = {"perfect_information": 1, "negativity_bias": 1.0}
+    lags = _half_rise_lags(relay_only)
+    assert lags[4] >= 12 and np.all(np.diff(lags[1:]) >= 0), lags
