@@ -237,8 +237,10 @@ class CadreModel(mesa.Model):
         # Open (not yet judged) innovations per ring row and unit: review's exposure.
         self._open_innov_log = np.zeros((HISTORY_LEN, U), dtype=np.int64)
         self._mats: list[np.ndarray] = []   # per step: (levels + all, VALUE_COLUMNS)
-        # cadre index -> action code imposed on the next step only (then cleared)
+        # cadre index -> action code imposed on the next step only (then cleared), and
+        # cadre index -> whether it applies for tolerance if a case of its own is eligible
         self.forced_actions: dict[int, int] = {}
+        self.forced_applications: dict[int, bool] = {}
         self._root_units = self._levels[0]
         self.last_events: metrics.StepEvents | None = None  # set by each step
 
@@ -489,7 +491,7 @@ class CadreModel(mesa.Model):
         high_profile = (rng.random(len(el)) < p["high_profile_share"]).astype(np.intp)
         month.stages = tol_rules.run_procedure(r.stages[unit[el], high_profile],
                                                r.tolerance[unit[el]], s.belief_tol[cadre[el]],
-                                               rng.random((len(el), 5)))
+                                               rng.random((len(el), 5)), self._applications(cadre[el]))
         month.tolerated = np.zeros(len(cadre), dtype=bool)
         month.tolerated[el] = month.stages[:, 4]
         sanctioned = month.sanctioned
@@ -501,6 +503,16 @@ class CadreModel(mesa.Model):
         np.maximum(s.blocked, 1, out=s.blocked)
         s.blocked -= 1
         np.maximum.at(s.blocked, sanctioned, accountability.BLOCK_MONTHS[month.sanction_sev])
+
+    def _applications(self, cadres: np.ndarray) -> np.ndarray | None:
+        """Stage 1 decided by a user playing a cadre (1 / 0), else -1; cleared after use."""
+        if not self.forced_applications:
+            return None
+        out = np.full(len(cadres), -1.0)
+        for c, applies in self.forced_applications.items():
+            out[cadres == c] = float(bool(applies))
+        self.forced_applications = {}
+        return out
 
     def _learn(self, month: Month) -> None:
         """6. Which cases were circulated; beliefs move towards what cadres saw (their

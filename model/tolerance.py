@@ -102,13 +102,17 @@ def effective_tolerance(factors: np.ndarray, tol: np.ndarray, high_profile_share
 
 
 def run_procedure(factors: np.ndarray, tol: np.ndarray, belief: np.ndarray,
-                  u: np.ndarray) -> np.ndarray:
+                  u: np.ndarray, applies: np.ndarray | None = None) -> np.ndarray:
     """Stages passed per case: bool (k, 5); row i is True up to where case i dropped out.
 
     ``factors`` (k, 5) are each case's ``stage_factors`` row (its unit, high-profile or
     not), ``tol`` (k,) the provision in force there, ``belief`` (k,) the applicant's
-    believed tolerance, ``u`` uniforms (k, 5).
+    believed tolerance, ``u`` uniforms (k, 5). ``applies`` (k,) may decide stage 1 for
+    some cases (1: applies, 0: does not, -1: as the rule says), for a cadre played by a
+    user.
     """
     probs = np.array(factors, dtype=float)
     probs[:, 0] *= application(tol, belief)
+    if applies is not None:
+        probs[:, 0] = np.where(applies >= 0, applies, probs[:, 0])
     return np.logical_and.accumulate(u < probs, axis=1)

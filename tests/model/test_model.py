@@ -146,3 +146,22 @@ def test_passing_down_moves_load_to_lower_units():
     h = m.hierarchy
     assert m.inbox.sum() > 0
     assert m.inbox[h.level == 0].sum() == 0  # nobody passes work up to the centre
+
+
+def test_a_played_cadre_decides_its_own_application_for_tolerance():
+    # a cadre whose innovations always fail and are always detected, under a broad
+    # provision: its eligible case goes to stage 1, which the player decides
+    for applies in (True, False):
+        m = CadreModel("reform_package", rng=4, agents=False, innovation_success=0.0,
+                       supervision=1.0, blame_shift=0.0, tolerance=1.0)
+        c = int(m.hierarchy.cadres_of(int(np.flatnonzero(m.hierarchy.level == 4)[0]))[1])
+        seen = []
+        for _ in range(6):
+            m.forced_actions[c] = 0
+            m.forced_applications[c] = applies
+            m.step()
+            ev = m.last_events
+            rows = np.flatnonzero(ev.case_idx == c)
+            seen += [bool(ev.stages[r, 0]) for r in rows]
+            assert m.forced_applications == {}
+        assert seen and all(x == applies for x in seen)
