@@ -36,10 +36,10 @@ Which parameters (``CALIB_PARAMS``) and why:
   consultation stages, so how many cases are applied for;
 * ``tolerance_publicity`` — whether tolerated cases are publicised (S003-07c) decides
   whether cadres of other units know of them;
-* ``local_variation`` — how unevenly counties publicise them (S003-03c, S003-14b):
-  whether a few areas know of many cases while most know of none.
+* ``inter_level_consensus`` — whether the upper level recognises a decision (S003-09)
+  decides how many applications end tolerated and so can be made known.
 
-Not fitted: ``inter_level_consensus``, ``public_tolerance``, ``discipline_stance`` and
+Not fitted: ``public_tolerance``, ``discipline_stance`` and
 ``high_profile_share``: in a one-at-a-time screen over their whole ranges (three seeds,
 tightened scenario) they moved the survey shares by less than the run-to-run noise, so
 the survey cannot identify them; they keep the scenario's values.
@@ -76,7 +76,7 @@ from model.scenarios import SCENARIOS
 
 CALIB_SCENARIO = "tightened_accountability"
 CALIB_PARAMS: tuple[str, ...] = ("tolerance", "standards_clarity", "tolerance_publicity",
-                                 "local_variation")
+                                 "inter_level_consensus")
 ACCEPT_FRACTION = 0.10   # share of prior draws kept by the rejection step
 MIN_ACCEPT = 20          # never fewer kept draws: the regression fits 4 coefficients per parameter
 POSTERIOR_LEVEL = 0.90   # central posterior interval reported per parameter

@@ -217,8 +217,6 @@ class CadreModel(mesa.Model):
         self._can_pass_down = (h.n_children > 0)[s.unit]
         self._superior = learning.superiors(h.parent)  # whom each unit imitates
         self._levels = regime.level_index(h)
-        # Local implementing rules: fixed for the run (drawn with the tree).
-        self._local = regime.local_factors(h, self.p["local_variation"], self.rng)
         self.transmission = Transmission(self.p, h)
         self._regime_key: tuple | None = None
         self._adoptions = 0  # adoption events so far: the regime is rebuilt when it grows
@@ -269,8 +267,7 @@ class CadreModel(mesa.Model):
         if key != self._regime_key:
             h = self.hierarchy
             share = decision.share_form_chance(self.p, h.n_children > 0)
-            self.regime = regime.build(self.transmission.values(), self.p, h, self._levels, share,
-                                       self._local)
+            self.regime = regime.build(self.transmission.values(), self.p, h, self._levels, share)
             self._regime_key = key
         return self.regime
 

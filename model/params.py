@@ -401,18 +401,6 @@ _PARAMS: list[Param] = [
         zh="公众对官员失误的宽容程度；宽容度低时案例（尤其是高关注度案例）难以被受理。",
         source="S003-11, S003-11b"),
     Param(
-        name="local_variation", default=1.0, low=0.0, high=2.0, group="tolerance",
-        unit="log-sd across counties", unit_zh="县际对数标准差",
-        label_en="Local variation in publicising tolerance", label_zh="容错案例公开的地方差异",
-        en="Counties differ in whether they make tolerated cases known (some publicise "
-           "exemplary cases, most hardly any): a county's tolerance publicity is the "
-           "regime's times a log-normal factor of mean 1 with this spread, shared by its "
-           "townships. 0 = the same everywhere.",
-        zh="各县在是否公开容错案例上差异很大（少数县宣传典型案例，多数几乎不公开）：一个县的容错"
-           "公开程度等于制度规定的值乘以均值为 1、离散度为该值的对数正态因子，所辖乡镇相同。0 表示各地相同。",
-        source="S003-03c, S003-07c, S003-14b (magnitude: assumption, fitted to S003-06 by "
-               "`cadre-sim calibrate`)"),
-    Param(
         name="high_profile_share", default=0.1, low=0.0, high=1.0, group="tolerance",
         unit="share", unit_zh="占比",
         label_en="High-profile cases", label_zh="高关注度案例占比",

@@ -51,13 +51,11 @@ def _col(values: np.ndarray, name: str) -> np.ndarray:
 
 
 def build(values: np.ndarray, p: Mapping[str, float], h: Hierarchy,
-          levels: list[np.ndarray], share_form: np.ndarray, local: np.ndarray) -> UnitRegime:
+          levels: list[np.ndarray], share_form: np.ndarray) -> UnitRegime:
     """The regime in force, from the (U, K) transmitted ``values`` each unit adopted.
 
     ``share_form`` (U,) is the chance an avoider of the unit shares responsibility (its
-    form mix, ``decision.share_form_chance``), which can shed an omission case;
-    ``local`` (U,) the local factor on how much tolerated cases are made known
-    (``local_factors``).
+    form mix, ``decision.share_form_chance``), which can shed an omission case.
     """
     s, ch = _col(values, "supervision"), _col(values, "supervision_channels")
     vis = _col(values, "omission_visibility")
@@ -102,28 +100,6 @@ def build(values: np.ndarray, p: Mapping[str, float], h: Hierarchy,
         tolerance_publicity=_col(values, "tolerance_publicity"),
         truth=truth.astype(np.float32), announced=announced.astype(np.float32),
     )
-
-
-COUNTY = 3  # the level whose practice its townships share (S003-03c)
-
-
-def local_factors(h: Hierarchy, spread: float, rng: np.random.Generator) -> np.ndarray:
-    """Per-unit factor of local practice in making tolerated cases known: each county
-    draws a log-normal factor of mean 1 and log-sd ``spread``, which its townships
-    share; other units have 1."""
-    f = np.ones(h.n_units)
-    counties = np.flatnonzero(h.level == COUNTY)
-    if spread > 0 and len(counties):
-        f[counties] = rng.lognormal(-spread**2 / 2, spread, len(counties))
-        below = h.level > COUNTY
-        # the townships' ancestor at the county level: walk up from each deeper unit
-        anc = np.flatnonzero(below)
-        up = anc.copy()
-        while np.any(h.level[up] > COUNTY):
-            deeper = h.level[up] > COUNTY
-            up[deeper] = h.parent[up[deeper]]
-        f[anc] = f[up]
-    return f
 
 
 def levels_below(h: Hierarchy) -> np.ndarray:
