@@ -139,6 +139,7 @@ class Month:
     miss_idx: np.ndarray = None          # routine work that missed a binding target
     # 4. accountability
     misstep_idx: np.ndarray = None       # failed innovations and misses, cadre order
+    misstep_failed: np.ndarray = None    # per misstep: a failed innovation (else a miss)
     misstep_detected: np.ndarray = None  # per misstep
     misstep_own_case: np.ndarray = None  # per misstep: it became its author's case
     omit_idx: np.ndarray = None          # avoiders with an omission case
@@ -400,7 +401,7 @@ class CadreModel(mesa.Model):
         self._notice_omissions(month)
         retro_cadre, retro_kind = self._review_records(month)
         territorial = self._territorial_cases()
-        mis_kind = np.where(_mask(s.n, month.fail_idx)[detected], COMMISSION, VETO)
+        mis_kind = np.where(month.misstep_failed[month.misstep_detected], COMMISSION, VETO)
         cadre = np.concatenate([detected, retro_cadre, territorial])
         retro_kind = np.concatenate([retro_kind, np.full(len(territorial), VETO)])
         pushed = self.rng.random(len(cadre)) < self.regime.shift[s.unit[cadre]]
@@ -432,11 +433,14 @@ class CadreModel(mesa.Model):
         s, r, rng = self.state, self.regime, self.rng
         # Failed and missing acts are disjoint (innovate vs routine): their sorted union
         # is the month's missteps in cadre order.
-        mis = month.misstep_idx = np.sort(np.concatenate([month.fail_idx, month.miss_idx]))
+        both = np.concatenate([month.fail_idx, month.miss_idx])
+        order = np.argsort(both, kind="stable")
+        mis = month.misstep_idx = both[order]
+        month.misstep_failed = order < len(month.fail_idx)
         month.misstep_detected = rng.random(len(mis)) < r.detect[s.unit[mis]]
         detected = mis[month.misstep_detected]
         accountability.mark_judged(s.history, s.hist_pos, detected)  # handled: never re-judged
-        failed_now = detected[_mask(s.n, month.fail_idx)[detected]]
+        failed_now = mis[month.misstep_detected & month.misstep_failed]
         self._open_innov_log[s.hist_pos] -= np.bincount(s.unit[failed_now], minlength=self.n_units)
         return detected
 
@@ -542,6 +546,8 @@ class CadreModel(mesa.Model):
         teaches nothing: no one knows whether it would have been punished."""
         s, h = self.state, self.hierarchy
         freed = np.maximum(self.perceived_targets - self.regime.targets, 0.0)
+        if not freed.any():  # perf: nothing freed (a steady regime): nothing to draw
+            return np.zeros(h.n_units)
         routine_by_sit = np.bincount(self._situation[s.action == ROUTINE], minlength=2 * h.n_units)
         expected = (routine_by_sit * month.fail_per_target).reshape(-1, 2).sum(axis=1)
         mean = expected * freed * self.regime.detect
