@@ -85,10 +85,13 @@ SCENARIOS: dict[str, Scenario] = {
         ),
         Scenario(
             "tightened_accountability", "Tightened accountability (after 2012)", "问责强化（2012年以后）",
-            "Many overlapping supervision channels, more one-veto targets, retroactive "
-            "review and heavy paperwork: the setting in which cadres stopped innovating.",
-            "多重监督叠加、一票否决指标增多、秋后算账和繁重文牍：干部不再创新的制度情境。",
-            _TIGHTENED, sources="S000-04 to S000-13; calibrated to S003-06",
+            "Every level watches the ones below through several channels, one-veto targets "
+            "multiply on the way down, records are reviewed retroactively, paperwork is heavy "
+            "and blame is pushed down; grassroots staff and funds did not grow. The setting in "
+            "which cadres stopped innovating.",
+            "各级通过多个渠道监督下级、一票否决指标层层加码、秋后算账、文牍繁重、责任层层下移，"
+            "而基层的人财物并未增加：干部不再创新的制度情境。",
+            _TIGHTENED, sources="S000-04 to S000-13, S000-17, S000-25; calibrated to S003-06",
         ),
         Scenario(
             "tolerance_on_paper", "Tolerance on paper", "纸面上的容错",
@@ -109,12 +112,15 @@ SCENARIOS: dict[str, Scenario] = {
         ),
         Scenario(
             "tightening_then_loosening", "Tightening, then loosening", "先收紧、后放松",
-            "Starts flexible; accountability tightens at month 40; the reform package "
-            "loosens it at month 120. Watch avoidance spread, then recover slowly.",
-            "从弹性试验开始；第40个月问责收紧；第120个月以改革组合拳放松。观察避责如何蔓延、又如何缓慢恢复。",
+            "Starts flexible; the centre tightens accountability at month 40 and loosens it "
+            "with the reform package at month 120. Each change is relayed down level by level: "
+            "watch avoidance reach the townships over years, and the startled birds come back "
+            "more slowly still.",
+            "从弹性试验开始；中央在第40个月强化问责，第120个月以改革组合拳放松。每次变化都逐级传达："
+            "观察避责如何用数年时间蔓延到乡镇，“惊弓之鸟”又如何更慢地恢复。",
             _FLEXIBLE,
             schedule=((40, _switch(_FLEXIBLE, _TIGHTENED)), (120, _REFORM)),
-            steps=200, sources="S000-04, S000-12, S000-18",
+            steps=200, sources="S000-04b, S000-12, S000-12b, S000-18, S000-24",
         ),
     ]
 }
