@@ -2,8 +2,8 @@
 
 Every risk a cadre weighs is a belief (:data:`model.state.BELIEFS`): that a misstep
 becomes its case (detection, after blame is pushed down), that a month of inaction
-does, that a review catches an open innovation in a month, the weight of a sanction,
-and that an eligible case is tolerated. Each unit also has a *perceived* number of
+does, that a review catches an open innovation in a month (and it stays its case), the
+weight of a sanction, and that an eligible case is tolerated. Each unit also has a *perceived* number of
 binding one-veto targets: the targets it treats rigidly.
 
 Where beliefs come from:
@@ -22,10 +22,11 @@ Where beliefs come from:
   shows (``learn``): its unit's cases, peer units' circulated cases, its own outcome.
   The step is ``learning_rate`` times the unit's *alertness* to that belief, the same for
   good and bad news, so in a steady regime beliefs are right on average; without
-  evidence a belief does not move. A document that brings bad news for a belief sets
-  its alertness to ``negativity_bias`` (cases are heeded more), one that brings good
-  news to 1 / ``negativity_bias`` (cases are discounted: it may not last); alertness
-  then returns to 1 as the regime stays put (``calm``).
+  evidence a belief does not move. When the risks in force at a unit change — it
+  adopts a new version, or a level watching it does — bad news for a belief sets its
+  alertness to ``negativity_bias`` (cases are heeded more), good news to
+  1 / ``negativity_bias`` (cases are discounted: it may not last); alertness then
+  returns to 1 as the regime stays put (``calm``).
 * **Freed targets** stay binding in a unit's eyes until it sees misses of them go
   unpunished (``unlearn_targets``, S000-12c); new targets bind at once.
 

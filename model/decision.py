@@ -16,6 +16,7 @@ import numpy as np
 from model.accountability import (
     INNOVATION_RECORD_EXPOSURE,
     ROUTINE_RECORD_EXPOSURE,
+    at_least_once,
     expected_severity,
 )
 from model.state import AVOID, INNOVATE, NO_FORM, PASS_DOWN, ROUTINE, SHARE, STALL
@@ -93,7 +94,7 @@ def target_failure(p: dict, leader: np.ndarray, overload: np.ndarray) -> np.ndar
 
 def miss_probability(per_target: np.ndarray, targets: np.ndarray) -> np.ndarray:
     """Chance that routine work misses at least one of ``targets`` targets this month."""
-    return -np.expm1(targets * np.log1p(-per_target))
+    return at_least_once(per_target, targets)
 
 
 def share_form_chance(p: dict, can_pass_down: np.ndarray) -> np.ndarray:
@@ -132,7 +133,8 @@ def cadre_utilities(p: dict, terms: np.ndarray, beliefs: np.ndarray, intrinsic: 
     """Prospect-theory utilities (3, n) of innovate, routine, avoid.
 
     ``beliefs`` (5, n) in ``model.state.BELIEFS`` order: b_d (a misstep becomes one's
-    case), b_o (a month of inaction does), b_r (review catches an open innovation in a
+    case), b_o (a month of inaction does), b_r (review catches an open innovation, and it
+    stays one's case, in a
     month), b_s (weight of a moderate sanction), b_t (an eligible case is tolerated).
     U = Σ w(p)·v(x) over gains − λ Σ w(p)·v(x) over losses, v(x) = x^α (Tversky &
     Kahneman 1992), each risk weighed separately:

@@ -144,7 +144,7 @@ class Month:
     misstep_own_case: np.ndarray = None  # per misstep: it became its author's case
     omit_idx: np.ndarray = None          # avoiders with an omission case
     open_innov: np.ndarray = None        # (U,) open innovations on record before review
-    retro_found: np.ndarray = None       # (U,) innovations review caught this month
+    retro_found: np.ndarray = None       # (U,) innovations review caught that stayed cases
     case_cadre: np.ndarray = None        # every case: the cadre who carries it
     case_kind: np.ndarray = None         # accountability.COMMISSION ... OMISSION
     case_shifted: np.ndarray = None      # pushed down from a superior unit
@@ -293,8 +293,10 @@ class CadreModel(mesa.Model):
 
     def _regime(self, month: Month) -> None:
         """0. Changes due this month are issued by the centre, which adopts them at once;
-        every other unit adopts its superior's version after a relay delay. The cadres
-        of an adopting unit receive its documents."""
+        every other unit adopts its superior's version after a relay delay. Where the
+        risks in force moved (a unit's own adoption or a level above it), the unit heeds
+        cases more after bad news, less after good news; the cadres of an adopting unit
+        receive its documents."""
         p, tr = self.p, self.transmission
         self._apply_schedule(month.t)
         issued = tr.issue(p, month.t)
@@ -305,19 +307,19 @@ class CadreModel(mesa.Model):
         if len(month.adopted):
             self._adoptions += 1
         self._current_regime()
+        if self.regime.truth is not old_truth:  # the risks in force moved somewhere
+            self.alert = beliefs.alertness(old_truth, self.regime.truth, self.alert,
+                                           p["negativity_bias"])
         if len(month.adopted):
-            self._documents(month.adopted, old_truth)
+            self._documents(month.adopted)
         if p["perfect_information"]:
             self.state.belief[:] = self.regime.truth.take(self.state.unit, axis=1)
 
-    def _documents(self, units: np.ndarray, old_truth: np.ndarray) -> None:
+    def _documents(self, units: np.ndarray) -> None:
         """Documents of a newly adopted regime: beliefs move towards what it announces,
-        believed more when it raises the risks than when it lowers them; the unit heeds
-        cases more after bad news, less after good news; targets it frees stay binding in
-        part (S000-12b, S000-12c)."""
+        believed more when it raises the risks than when it lowers them; targets it frees
+        stay binding in part (S000-12b, S000-12c)."""
         p, s, r = self.p, self.state, self.regime
-        self.alert[:, units] = beliefs.alertness(old_truth[:, units], r.truth[:, units],
-                                                 self.alert[:, units], p["negativity_bias"])
         cadres = _mask(self.n_units, units)[s.unit].nonzero()[0]
         ann = r.announced.take(s.unit[cadres], axis=1)
         s.belief[:, cadres] = beliefs.announce(s.belief[:, cadres], ann,
@@ -403,8 +405,12 @@ class CadreModel(mesa.Model):
         territorial = self._territorial_cases()
         mis_kind = np.where(month.misstep_failed[month.misstep_detected], COMMISSION, VETO)
         cadre = np.concatenate([detected, retro_cadre, territorial])
-        retro_kind = np.concatenate([retro_kind, np.full(len(territorial), VETO)])
         pushed = self.rng.random(len(cadre)) < self.regime.shift[s.unit[cadre]]
+        # What review teaches a unit: its open innovations caught that stayed its case.
+        kept = retro_cadre[(retro_kind == RETRO_INNOV)
+                           & ~pushed[len(detected):len(detected) + len(retro_cadre)]]
+        month.retro_found = np.bincount(s.unit[kept], minlength=self.n_units)
+        retro_kind = np.concatenate([retro_kind, np.full(len(territorial), VETO)])
         cadre[pushed] = self._push_down(cadre[pushed])
         own_case = np.ones(len(month.misstep_idx), dtype=bool)
         own_case[month.misstep_detected.nonzero()[0][pushed[:len(detected)]]] = False
@@ -463,7 +469,7 @@ class CadreModel(mesa.Model):
         """Retroactive review: each reviewed cadre's open acts of the look-back window
         (this month excluded) are judged under today's standards; caught acts are
         marked judged. Returns the cadre and kind of every act caught."""
-        s, h, r, rng = self.state, self.hierarchy, self.regime, self.rng
+        s, r, rng = self.state, self.regime, self.rng
         rows = (s.hist_pos - 1 - np.arange(self.p["lookback"])) % HISTORY_LEN
         month.open_innov = self._open_innov_log[rows].sum(axis=0)
         reviewed = (rng.random(s.n, dtype=np.float32) < r.review[s.unit]).nonzero()[0]
@@ -476,7 +482,6 @@ class CadreModel(mesa.Model):
         cadre = reviewed[col]
         accountability.mark_judged(s.history, rows[row], cadre)
         np.subtract.at(self._open_innov_log, (rows[row[innov]], s.unit[cadre[innov]]), 1)
-        month.retro_found = np.bincount(s.unit[cadre[innov]], minlength=h.n_units)
         return cadre, np.where(innov, RETRO_INNOV, RETRO_ROUTINE)
 
     def _tolerate_and_sanction(self, month: Month) -> None:

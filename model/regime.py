@@ -34,7 +34,8 @@ class UnitRegime:
     review: np.ndarray            # chance per month a cadre's record is reviewed
     judge_innov: np.ndarray       # chance a reviewed open innovation is found irregular
     judge_routine: np.ndarray     # ... a reviewed open routine act
-    retro_innov: np.ndarray       # monthly chance review catches an open innovation
+    retro_innov: np.ndarray       # monthly chance review catches an open innovation (before
+                                  # it may be pushed down)
     severity: np.ndarray          # sanction_scale in force
     paperwork: np.ndarray
     tolerance: np.ndarray         # the provision's reach and strength (τ)
@@ -63,7 +64,7 @@ def build(values: np.ndarray, p: Mapping[str, float], h: Hierarchy,
     detect_om = accountability.detection_by_unit(s * vis, ch, h, levels)
     # Every level below a unit is one more to push a case onto (责任层层下移): it keeps a
     # case with (1 - blame_shift) per level beneath it; the grassroots keep them all.
-    shift = -np.expm1(levels_below(h) * np.log1p(-_col(values, "blame_shift")))
+    shift = accountability.at_least_once(_col(values, "blame_shift"), levels_below(h))
     targets = decision.targets_in_force(_col(values, "one_veto_targets"),
                                         _col(values, "vague_requirements"), detect,
                                         _col(values, "amplification"), h.level)
@@ -81,15 +82,17 @@ def build(values: np.ndarray, p: Mapping[str, float], h: Hierarchy,
     severity = _col(values, "sanction_scale")
     omission_case = 1.0 - share_form * p["share_dilution"]
     tol_truth = tolerance.effective_tolerance(stages, tol, p["high_profile_share"])
-    truth = np.stack([detect * (1.0 - shift), detect_om * omission_case, r_innov, severity,
-                      tol_truth])
+    # Beliefs are about one's own cases: what is pushed down is not one's own.
+    truth = np.stack([detect * (1.0 - shift), detect_om * omission_case, r_innov * (1.0 - shift),
+                      severity, tol_truth])
     # A document describes the regime as if every level watching the unit ran it; what
     # the tolerance text promises is its strength, not the record of the procedure.
     watching = h.level.astype(float) + 1.0
     announced = np.stack([
         accountability.announced_detection(s, ch, watching) * (1.0 - shift),
         accountability.announced_detection(s * vis, ch, watching) * omission_case,
-        accountability.announced_detection(r, 1.0, watching) * judge_innov, severity, tol])
+        accountability.announced_detection(r, 1.0, watching) * judge_innov * (1.0 - shift),
+        severity, tol])
     return UnitRegime(
         detect=detect, detect_omission=detect_om, shift=shift, targets=targets,
         review=review, judge_innov=judge_innov, judge_routine=judge_routine,

@@ -48,7 +48,7 @@ class CadreState:
     intrinsic: np.ndarray     # (N,) intrinsic motivation (utility units)
     # (len(BELIEFS), N) beliefs (model.beliefs), one row per name in BELIEFS: the chance
     # that a misstep becomes one's case, that a month of inaction does, that review
-    # catches an open innovation in a month; the weight of a moderate sanction (utility
+    # catches an open innovation in a month (and it stays one's case); the weight of a moderate sanction (utility
     # units); the chance that an eligible case is tolerated. Rows are also named below.
     belief: np.ndarray
     action: np.ndarray        # (N,) int8, this month's choice

@@ -50,7 +50,8 @@ def _forced_innovation_then_routine(months: int, **kw) -> tuple[CadreModel, int]
     for month in range(months + 1):
         m.forced_actions = dict.fromkeys(range(m.n_cadres), INNOVATE if month == 0 else ROUTINE)
         m.step()
-        caught += int((m.last_events.case_kind == RETRO_INNOV).sum())
+        ev = m.last_events
+        caught += int(((ev.case_kind == RETRO_INNOV) & ~ev.case_shifted).sum())  # stayed own
     return m, caught
 
 
