@@ -8,9 +8,9 @@ relay of documents, problems, passing down, escalation, reporters) done by loopi
 :class:`Unit` objects in Python. Each month applies the rules of
 :meth:`model.model.CadreModel.step`, stage by stage:
 
-0. regime: schedule, issue and relay of versions, documents for the cadres of adopting
-   units (direction-dependent credibility, alertness, freed targets partly unlearnt),
-   alertness calms, ``perfect_information``;
+0. regime: schedule, issue and relay of versions, alertness calms, documents for the
+   cadres of adopting units (direction-dependent credibility, alertness set, freed
+   targets partly unlearnt), ``perfect_information``;
 1. per cadre: perceived binding targets, standing demand, free attention, overload, load,
    success chance, failure per target, miss chances on perceived and real targets;
 2. per cadre: prospect-theory utilities on its five beliefs, logit, imitation of last
@@ -42,7 +42,8 @@ eligibility, stage factors, truths and announced values, copied into each
 :class:`Unit` as Python floats), the versions and their relay (``Transmission``, which
 draws one uniform per lagging unit from ``model.rng``), and constants (record codes, form
 weights, severity tables and influence periods, ``PUBLIC_WEIGHT``, ``APPLY_FLOOR``,
-``PROMOTION_MERIT_CAP``, belief scatter shapes, ``expected_severity``).
+``PROMOTION_MERIT_CAP``, ``ROUTINE_RETRO_RATIO``, which beliefs are bad news when they
+rise, belief scatter shapes, ``expected_severity``).
 
 **Simplifications** (none changes a rule):
 
@@ -125,8 +126,7 @@ from model.transmission import Transmission
 # the equivalence test must tell from the model).
 DROPPABLE: dict[str, str] = {
     "push_down": "cases are never pushed down to a cadre below (no 背锅)",
-    "judged": "acts that became a case are not marked JUDGED (they can be judged again)",
-    "territorial": "no territorial cases from a unit's own escalations",
+    "documents": "cadres ignore the documents of a newly adopted version",
 }
 N_BELIEFS = len(BELIEFS)
 DETECT, OMIT, RETRO, SEV, TOL = range(N_BELIEFS)
@@ -365,8 +365,7 @@ class CadreAgentBaseline(mesa.Agent):
         if self.misstep:
             u.missteps += 1
             if r.random() < u.detect:
-                if "judged" not in m.drop:
-                    self.record[pos] |= JUDGED
+                self.record[pos] |= JUDGED
                 self.own_case = True   # unless it is pushed down
                 m.detected.append(Case(self, COMMISSION if failed else VETO, (self.index,), self))
         self.omitted = False
@@ -404,8 +403,7 @@ class CadreAgentBaseline(mesa.Agent):
                     continue
             else:
                 continue
-            if "judged" not in m.drop:
-                rec[row] = code | JUDGED
+            rec[row] = code | JUDGED
             m.retro.append(Case(self, kind, (k, self.index)))
 
     # ----------------------------------------------------- 5: tolerance and sanctions
@@ -599,7 +597,7 @@ class BaselineModel(mesa.Model):
                 if new != old[row]:
                     bad = new > old[row] if BAD_WHEN_HIGHER[row] else not new > old[row]
                     u.alert[row] = nb if bad else 1.0 / nb
-            for agent in u.members:
+            for agent in u.members if "documents" not in self.drop else ():
                 agent.read_documents(credibility, nb)
             if u.targets < u.perceived_targets:
                 u.perceived_targets += credibility / nb * (u.targets - u.perceived_targets)
@@ -688,10 +686,9 @@ class BaselineModel(mesa.Model):
         self.detected.sort(key=lambda case: case.order)
         self.retro.sort(key=lambda case: case.order)
         territorial = []
-        if "territorial" not in self.drop:
-            for u in self.units:
-                if r.random() < at_least_once(u.detect, u.own_escalations):
-                    territorial.append(Case(u.members[int(r.random() * u.n_cadres)], VETO))
+        for u in self.units:
+            if r.random() < at_least_once(u.detect, u.own_escalations):
+                territorial.append(Case(u.members[int(r.random() * u.n_cadres)], VETO))
         cases = self.detected + self.retro + territorial
         if "push_down" not in self.drop:
             for case in cases:
