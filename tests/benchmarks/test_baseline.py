@@ -28,9 +28,10 @@ Design and tolerance:
   without blame push-down in the tightened scenario (also on behaviour alone, with the
   reporter of pushed-down cases left out: sanctions stay at the upper levels), and
   without the documents of a new version in the relayed one (beliefs lag the regime).
-  Dropping the JUDGED marking or the territorial cases is *not* detected at this size
-  (largest |z| about 2 and 4.5): an act is rarely judged twice, and few problems
-  escalate out of a classroom tree. Those rules are covered only by review.
+  Dropping the JUDGED marking or the territorial cases is *not* reliably detected at
+  this size (in trial runs the largest |z| was below 3, and about 4.5, at the
+  threshold): an act is rarely judged twice, and few problems escalate out of a
+  classroom tree. Those two rules rest on review of the code.
 """
 
 from __future__ import annotations
