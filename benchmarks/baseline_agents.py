@@ -36,7 +36,7 @@ relay of documents, problems, passing down, escalation, reporters) done by loopi
 **Reused from** :mod:`model` (world-building and per-unit constants, not the month's
 per-cadre work): the parameter schema and scenarios (``resolve``, ``validate_schedule``),
 the tree (``hierarchy.build``; same tree as ``CadreModel`` for the same seed), the
-regime in force at each unit (``regime.build``, ``regime.local_factors``,
+regime in force at each unit (``regime.build``,
 ``decision.share_form_chance``: per-unit detection, shift, targets, review, judging,
 eligibility, stage factors, truths and announced values, copied into each
 :class:`Unit` as Python floats), the versions and their relay (``Transmission``, which
@@ -393,7 +393,6 @@ class CadreAgentBaseline(mesa.Agent):
             if code in OPEN_INNOVATION:
                 if r.random() < u.judge_innov:
                     kind = RETRO_INNOV
-                    u.retro_found += 1
                 else:
                     continue
             elif code == REC_ROUTINE:
@@ -541,7 +540,6 @@ class BaselineModel(mesa.Model):
                 u.below.extend(child.members)
                 u.below.extend(child.below)
         self._levels = regime.level_index(h)
-        self._local = regime.local_factors(h, self.p["local_variation"], self.rng)
         self.transmission = Transmission(self.p, h)
         self._regime_key: tuple | None = None
         self._adoptions = 0
@@ -565,7 +563,7 @@ class BaselineModel(mesa.Model):
             return
         h = self.hierarchy
         share = share_form_chance(self.p, h.n_children > 0)
-        r = regime.build(self.transmission.values(), self.p, h, self._levels, share, self._local)
+        r = regime.build(self.transmission.values(), self.p, h, self._levels, share)
         plain = regime.UnitRegime(**{name: getattr(r, name).tolist()
                                      for name in regime.UnitRegime.__dataclass_fields__})
         for u in self.units:
@@ -585,18 +583,19 @@ class BaselineModel(mesa.Model):
         keep = 1.0 - p["learning_rate"]
         for u in self.units:  # alertness calms while the regime stays put
             u.alert = [x**keep for x in u.alert]
-        old_truth = {u.index: u.truth for u in adopted}
+        old_truth = {u.index: u.truth for u in self.units}
         if adopted:
             self._adoptions += 1
         self._current_regime()
         nb, credibility = p["negativity_bias"], p["document_credibility"]
-        for u in adopted:
+        for u in self.units:  # wherever the risks in force moved
             old = old_truth[u.index]
             for row in range(N_BELIEFS):
                 new = u.truth[row]
                 if new != old[row]:
                     bad = new > old[row] if BAD_WHEN_HIGHER[row] else not new > old[row]
                     u.alert[row] = nb if bad else 1.0 / nb
+        for u in adopted:
             for agent in u.members if "documents" not in self.drop else ():
                 agent.read_documents(credibility, nb)
             if u.targets < u.perceived_targets:
@@ -701,6 +700,9 @@ class BaselineModel(mesa.Model):
         for case in self.detected:
             if case.author.own_case:
                 case.author.unit.own_cases += 1
+        for case in self.retro:  # review teaches a unit the innovations that stayed its cases
+            if case.kind == RETRO_INNOV and not case.shifted:
+                case.carrier.unit.retro_found += 1
         self.omissions.sort(key=lambda case: case.order)
         return cases + self.omissions
 
@@ -784,8 +786,8 @@ class BaselineModel(mesa.Model):
             newcomers = [a for a in u.members if a.leaving]
             if not newcomers:
                 continue
-            source = [a for a in u.members if not a.leaving] or u.members
-            mean = [sum(a.belief[row] for a in source) / len(source) for row in range(N_BELIEFS)]
+            # the unit's cadres as the posts change hands (the leavers' beliefs included)
+            mean = [sum(a.belief[row] for a in u.members) / u.n_cadres for row in range(N_BELIEFS)]
             for agent in newcomers:
                 agent.new_post()
                 agent.socialise(mean)
