@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from model import CadreModel
-from model.hierarchy import LEVELS, N_LEVELS, Hierarchy
+from model.hierarchy import N_LEVELS, Hierarchy
 from model.metrics import ROW_LEVELS, SURVEY_ANSWERS, VALUE_COLUMNS
-from model.state import AVOID, HISTORY_LEN, INNOVATE, ROUTINE
+from model.state import HISTORY_LEN
 
 # Above this many units in a level the tree stops one level higher (province: counties).
 MAX_DRAWN_PER_LEVEL = 160
@@ -220,11 +220,3 @@ def unit_detail(model: CadreModel, u: int, months: int = 12, max_children: int =
     children = [(int(c), index_in_level(h, int(c)), _shares(counts[[c]])[0]) for c in kids]
     return UnitDetail(int(u), int(h.level[u]), index_in_level(h, u), int(h.parent[u]),
                       int(h.n_cadres[u]), float(model.problems[u]), children, cadres)
-
-
-def township_cadres(model: CadreModel) -> np.ndarray:
-    """Indices of township cadres (the level a player takes a post at)."""
-    return np.flatnonzero(model.state.level == len(LEVELS) - 1)
-
-
-ACTION_CODES = (INNOVATE, ROUTINE, AVOID)

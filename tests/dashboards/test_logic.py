@@ -19,6 +19,7 @@ from model.errors import CadreSimError
 from model.params import SCHEMA
 from model.scenarios import SCENARIOS
 from model.state import AVOID, INNOVATE, ROUTINE
+from tests.dashboards.pngcheck import assert_drawn
 
 
 # ---------------------------------------------------------------------- i18n
@@ -79,7 +80,9 @@ def test_player_choice_reaches_the_model() -> None:
     game = CadreGame(sim, township=2, leader=False)
     for action in (INNOVATE, AVOID, ROUTINE, INNOVATE):
         turn = game.take_turn(action)
-        assert int(sim.model.state.action[game.cadre]) == action or turn.left is not None
+        # the model's own record of the month: the post's action and its unit's tally
+        assert int(sim.model.state.action[game.cadre]) == action
+        assert sim.model.unit_counts[game.unit][action] >= 1
         assert turn.choice == action and turn.month == sim.steps
     assert game.score()["score_months"] == 4
     assert game.township_path().shape == (4, 3)
@@ -119,20 +122,75 @@ def test_bad_parameter_value_names_the_range() -> None:
 
 
 # -------------------------------------------------------------------- export
+# hues each figure draws its data in (funnel: one bar colour; survey: one model colour)
+FIGURE_HUES = {"funnel": 1, "survey": 1}
+
+
 def test_every_figure_exports_as_png_and_data_as_csv() -> None:
     sim = Simulation(seed=2)
-    sim.step(4)
+    sim.step(24)
     snap = views.snapshot(sim.model, sim.change_points())
     for name in export.FIGURES:
-        png = export.figure_png(name, snap, "en")
-        assert png[:8] == b"\x89PNG\r\n\x1a\n", name
+        for lang in i18n.LANGS:
+            assert_drawn(export.figure_png(name, snap, lang), f"{name} ({lang})", FIGURE_HUES.get(name, 2))
     df = pd.read_csv(io.StringIO(sim.history_csv()))
-    assert len(df) == 4 * 6 and set(df["scenario"]) == {sim.scenario}
+    assert len(df) == 24 * 6 and set(df["scenario"]) == {sim.scenario}
     cadres = pd.read_csv(io.StringIO(sim.cadres_csv()))
     assert len(cadres) == sim.model.n_cadres
     assert np.allclose(cadres["believed_tolerance"], sim.model.state.belief_tol, atol=1e-6)
     with pytest.raises(ValueError, match="figure"):
         export.figure_png("nope", snap, "en")
+
+
+def test_blank_figure_fails_the_png_check() -> None:
+    from matplotlib.figure import Figure
+
+    fig = Figure()
+    fig.add_subplot().set_title("a title and axes, no data")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    with pytest.raises(AssertionError, match="blank"):
+        assert_drawn(buf.getvalue())
+    # before the first month the shares have no data: the export is blank too
+    snap = views.snapshot(Simulation(seed=2).model, [])
+    with pytest.raises(AssertionError, match="blank"):
+        assert_drawn(export.figure_png("shares", snap, "en"))
+
+
+def test_cjk_font_ranks_simplified_chinese_first() -> None:
+    names = ["DejaVu Sans", "Noto Sans CJK JP", "Noto Sans CJK HK", "Noto Serif CJK SC", "Noto Sans CJK TC",
+             "Noto Sans Mono CJK SC", "WenQuanYi Zen Hei", "Noto Sans CJK SC", "Noto Sans CJK KR"]
+    ranked = [r[2] for r in sorted(r for r in map(export.cjk_rank, names) if r is not None)]
+    assert ranked[:3] == ["Noto Sans CJK SC", "Noto Serif CJK SC", "Noto Sans Mono CJK SC"]
+    assert ranked[3] == "WenQuanYi Zen Hei"  # no region tag: before TC, HK, JP, KR
+    assert ranked[4:] == ["Noto Sans CJK TC", "Noto Sans CJK HK", "Noto Sans CJK JP", "Noto Sans CJK KR"]
+    assert export.cjk_rank("DejaVu Sans") is None
+
+
+def test_cjk_font_is_found_when_matplotlib_cache_predates_it() -> None:
+    """A font manager that lists no CJK font (its cache was made before the install)
+    still finds the system's simplified-Chinese face through fontconfig."""
+    import copy
+
+    from matplotlib import font_manager
+
+    files = export.system_cjk_files()
+    if not files:
+        pytest.skip("no Chinese font installed (Debian: apt-get install fonts-noto-cjk)")
+    stale = copy.copy(font_manager.fontManager)
+    stale.ttflist = [f for f in font_manager.fontManager.ttflist if export.cjk_rank(f.name) is None]
+    name = export.find_cjk_font(stale)
+    assert name is not None and export.cjk_rank(name)[0] == 0, name  # a simplified-Chinese face
+    # a Chinese PNG is drawn with it: no glyph is missing
+    sim = Simulation(seed=2)
+    sim.step(3)
+    snap = views.snapshot(sim.model, sim.change_points())
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*[Gg]lyph.*missing.*")
+        assert export.export_lang("zh") == "zh"
+        assert_drawn(export.figure_png("shares", snap, "zh"), "shares (zh)")
 
 
 def test_tree_is_coarser_for_the_province() -> None:
