@@ -249,3 +249,170 @@ def test_every_parameter_at_both_ends_in_every_scenario(scenario) -> None:
         _draw_everything(sim)
         s = sim.model.state
         assert np.isfinite(s.belief_tol).all() and np.isfinite(s.belief_detect).all()
+
+
+# ------------------------------------------------------------------- copy
+CJK_ASCII_PUNCT = re.compile(r"[\u4e00-\u9fff\u3001\u3002\uff09][:;,?!]|[\u4e00-\u9fff]\.(?!\d)|[:;,]\s*[\u4e00-\u9fff]")
+
+
+def test_chinese_text_uses_full_width_punctuation() -> None:
+    texts = [v["zh"] for v in i18n.STRINGS.values()]
+    for lesson in LESSONS:
+        texts += [lesson.claim("zh"), lesson.question("zh"), lesson.source_claim("zh"), lesson.look("zh"),
+                  *(o.zh for o in lesson.options)]
+    texts += [i18n.lead(k, "zh") for k in ("why", "look_at", "sources", "you_record")]
+    bad = [t for t in texts if CJK_ASCII_PUNCT.search(t)]
+    assert bad == [], bad[:3]
+    assert i18n.lead("why", "zh") == "为什么：" and i18n.lead("why", "en") == "Why:"
+
+
+def test_one_of_a_unit_is_singular() -> None:
+    assert i18n.unit_text("one_veto_targets", "en", 1) == "target"
+    assert i18n.unit_text("one_veto_targets", "en", 2) == "targets"
+    assert i18n.plural(1, "problem", "problems") == "1 problem" and i18n.plural(3, "problem", "problems") == "3 problems"
+
+
+def test_help_texts_name_parameters_by_label_and_sources_are_translated() -> None:
+    for name in SCHEMA:
+        for lang in i18n.LANGS:
+            text = i18n.param_help(name, lang)
+            assert "`" not in text and not any(re.search(rf"\b{n}\b", text) for n in SCHEMA if "_" in n), name
+        if re.search(r"[A-Za-z]{4,}", re.sub(r"S00\d-\d+[a-z]?|Tversky|Kahneman|McFadden|Bush|Mosteller",
+                                             "", SCHEMA[name].source)):
+            assert i18n.param_source(name, "zh") != SCHEMA[name].source, f"{name}: source stays English"
+
+
+def test_units_are_named_by_their_place_in_the_tree() -> None:
+    sim = Simulation()
+    sim.step(1)
+    names = svg.tree_names(views.tree_data(sim.model), "en")
+    assert names[0] == "the Centre" and names[1] == "Province 1"
+    assert re.fullmatch(r"County \d+ of City \d+", names[-30]) and re.fullmatch(r"Township \d+ of County \d+", names[-1])
+    h = sim.model.hierarchy
+    assert i18n.place_name(views.place_path(h, h.n_units - 1), "zh", full=True).startswith("第2省")
+    assert not any("-" in n for n in names)
+
+
+def test_the_grey_record_cell_is_in_the_legend() -> None:
+    legend = svg.record_legend("en")
+    assert svg.NO_DATA in legend and i18n.t("rec_none", "en") in legend
+
+
+@pytest.mark.parametrize("lang", i18n.LANGS)
+def test_belief_chart_titles_fit_their_panels(lang) -> None:
+    width, titles = svg.belief_titles(lang)
+    for lines in titles:
+        assert all(svg.text_width(line, svg.BELIEF_TITLE_SIZE) <= width for line in lines), lines
+
+
+def test_source_codes_become_links_and_the_class_plan_renders() -> None:
+    from dashboards import texts
+
+    html = texts.link_codes("see S000-04 & <b>")
+    assert 'data-source="S000-04"' in html and "&lt;b&gt;" in html
+    assert texts.passage("S000-04") is not None
+    plan = texts.class_plan_html()
+    assert "<table" in plan and "<h2>" in plan
+
+
+def test_server_shows_its_own_loading_screen() -> None:
+    from pathlib import Path
+
+    env = cli.server_env(base={})
+    assert env["SOLARA_THEME_LOADER"] == "cadre" and env["SOLARA_THEME_SHOW_BANNER"] == "False"
+    # solara looks for templates next to the served module's folder
+    served = Path(__import__(cli.APP_MODULE, fromlist=["Page"]).__file__).parent
+    assert (served.parent / "templates" / "loader-cadre.html").exists()
+
+
+# ------------------------------------------------------------------- the game
+def _turn(**kw):
+    from dashboards.play import Turn
+
+    base = dict(month=3, choice=ROUTINE, record=None, form=-1, noticed=[], cases=[], sanctions=[], left=None,
+                solved=1.0, problems_left=2.0, points=0.06, applied=True, apply_honoured=False, channels=5,
+                lookback=12)
+    base.update(kw)
+    return Turn(**base)
+
+
+def test_a_turn_says_what_was_noticed_by_whom_and_why_it_was_sanctioned() -> None:
+    from dashboards.components.play_panel import turn_sentences
+    from dashboards.play import Case
+
+    said = " ".join(turn_sentences(_turn(noticed=["veto"], sanctions=[("veto", 2)], left="removed"), "en"))
+    assert "missed a one-veto target" in said and "one of the 5 overlapping channels" in said
+    assert "for the missed one-veto target" in said and "you are removed" in said
+    assert "solved 1 problem this month" in said  # singular
+    said = " ".join(turn_sentences(_turn(choice=INNOVATE, record=1, noticed=["commission", "retro_routine"],
+                                         cases=[Case("commission", (True, True, False, False, False))],
+                                         sanctions=[("commission", 1), ("retro_routine", 0)]), "en"))
+    assert "noticed your failed innovation" in said and "last 12 months" in said
+    assert "applied ✓ → accepted ✓ → consultation passed ✗" in said
+    assert "for the failed innovation" in said and "for the past routine act" in said
+    zh = " ".join(turn_sentences(_turn(choice=AVOID, noticed=["omission"], sanctions=[(None, 0)]), "zh"))
+    assert "不作为" in zh and "模型未报告原因" in zh
+
+
+def test_sanction_causes_follow_the_model_order() -> None:
+    from dashboards.play import Case
+
+    cases = [Case("commission", (False,) * 5), Case("retro_innovation", (True,) * 5)]
+    assert CadreGame._causes(cases, ["commission", "retro_innovation"], False) == ["commission"]
+    assert CadreGame._causes([], ["veto"], True) == ["retro_routine", "veto"]
+
+
+def test_the_game_has_a_goal_an_end_and_one_set_of_counters() -> None:
+    sim = Simulation(seed=2)
+    game = CadreGame(sim, township=1, length=6)
+    for k in (INNOVATE, INNOVATE, ROUTINE, AVOID, INNOVATE, ROUTINE):
+        game.take_turn(k)
+    assert game.over
+    with pytest.raises(CadreSimError, match="over"):
+        game.take_turn(ROUTINE)
+    record = game.record()
+    assert record["sanctions"] == sum(len(t.sanctions) for t in game.turns)
+    assert record["points"] == pytest.approx(sum(t.points for t in game.turns))
+    assert np.isfinite(game.peers_mean()["points"]) and 1 <= game.rank()[0] <= game.rank()[1]
+    mine, theirs = game.choice_shares()
+    assert mine[INNOVATE] == pytest.approx(0.5) and theirs.sum() == pytest.approx(1.0)
+
+
+def test_the_tolerance_application_reaches_a_model_that_takes_it() -> None:
+    sim = Simulation(seed=1)
+    game = CadreGame(sim, township=0)
+    assert game.take_turn(INNOVATE, apply=False).apply_honoured is False  # this model has no hook
+    sim.model.forced_applications = {}  # a model version with the hook
+    turn = game.take_turn(INNOVATE, apply=False)
+    assert turn.apply_honoured and sim.model.forced_applications[game.cadre] is False
+
+
+def test_the_odds_shown_are_the_model_rules() -> None:
+    from dashboards.odds import odds_for
+
+    sim = Simulation(seed=4)
+    sim.step(2)
+    game = CadreGame(sim, township=3)
+    odds = odds_for(sim.model, game.cadre)
+    demand = odds.routine + odds.paperwork + odds.targets * odds.per_target + odds.passed_down
+    assert odds.free == pytest.approx(max(odds.budget - demand, 0.0), abs=1e-6)
+    game.take_turn(ROUTINE)
+    # the attention the model gave the cadre this month is the one the odds announced
+    assert float(sim.model.state.free_attention[game.cadre]) == pytest.approx(odds.free, abs=1e-5)
+    assert 0 <= odds.success <= odds.full_success <= 1
+
+
+def test_strategy_harness_measures_every_strategy(tmp_path) -> None:
+    from dashboards import strategies
+
+    df = strategies.table(scenarios=["flexible_experimentation"], seeds=[0], months=4, roles=[False])
+    assert list(df["strategy"]) == list(strategies.STRATEGIES)
+    by = df.set_index("strategy")
+    assert by.loc["always innovate", "innovate_share"] == 1 and by.loc["always avoid", "innovate_share"] == 0
+    assert np.isfinite(df[["points", "peers_points", "rank_share"]].to_numpy()).all()
+    doc = tmp_path / "doc.md"
+    doc.write_text(f"before\n{strategies.BEGIN}\nold\n{strategies.END}\nafter\n", encoding="utf-8")
+    strategies.write_into(doc, strategies.markdown(df, [0], 4))
+    text = doc.read_text(encoding="utf-8")
+    assert "old" not in text and "| flexible_experimentation | staff | always innovate |" in text
+    assert text.startswith("before") and text.endswith("after\n")
