@@ -27,9 +27,9 @@ from dashboards.components.rich import RichText
 CSS = """
 .cadre-app { display: flex; flex-direction: column; height: calc(100vh - 24px); width: 100%;
               max-width: calc(100vw - 24px); }
-.cadre-header { background: #1d3557; color: white; padding: 6px 12px; border-radius: 4px; flex-wrap: wrap;
-                row-gap: 6px; }
-.app-title { font-size: 17px; font-weight: 600; }
+.cadre-header { background: #1d3557; color: white; padding: 6px 12px; border-radius: 4px; flex-wrap: nowrap; }
+.app-title { font-size: 17px; font-weight: 600; flex: 1 1 0; min-width: 0; white-space: nowrap;
+             overflow: hidden; text-overflow: ellipsis; }
 .cadre-body { display: flex; flex: 1; min-height: 0; gap: 12px; margin-top: 8px; }
 .cadre-side { width: 380px; flex-shrink: 0; overflow-y: auto; display: flex; flex-direction: column;
               gap: 8px; padding-right: 4px; }
@@ -140,7 +140,6 @@ def Header(state: AppState) -> None:
                       on_click=lambda: state.sidebar_open.set(not state.sidebar_open.peek()),
                       classes=["btn-sidebar"], style={"color": "white"})
         solara.Text(i18n.t("app_title", lang), classes=["app-title"])
-        solara.v.Spacer()
         solara.v.BtnToggle(
             v_model=MODES.index(state.mode.value), mandatory=True,
             on_v_model=lambda i: state.set_mode(MODES[int(i)]) if i is not None else None,

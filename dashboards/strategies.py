@@ -125,6 +125,12 @@ def markdown(df: pd.DataFrame, seeds: Sequence[int], months: int) -> str:
             f"| {r.scenario} | {r.role} | {r.strategy} | {r.points:.1f} | {r.peers_points:.1f} | "
             f"{100 * r.beat_peers:.0f} % | {r.rank_share:.2f} | {r.successes:.1f} | {r.sanctions:.1f} | "
             f"{r.removals:.1f} | {r.promotions:.2f} |")
+    late = [n for n in dict.fromkeys(df["scenario"]) if SCENARIOS[n].schedule
+            and min(at for at, _ in SCENARIOS[n].schedule) > months]
+    for name in late:
+        first = min(at for at, _ in SCENARIOS[name].schedule)
+        lines += ["", f"`{name}` changes its levers first at month {first}, after a {months}-month game: "
+                      "the game plays its starting regime."]
     return "\n".join(lines)
 
 
