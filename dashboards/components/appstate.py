@@ -44,7 +44,8 @@ BACKGROUND_TICK = 0.05  # seconds between steps of runs that are not drawn
 BACKGROUND_MAX_RATE = 20.0  # months per second of a "max speed" run that is not drawn,
 #                            until the rate it played at in front is known
 MAX_BATCH = 50     # months a background run may take in one tick
-DETACHED_GRACE = 120.0  # seconds a run plays on with no page attached (then it pauses)
+DETACHED_GRACE = 120.0  # seconds a run plays on with no page attached, or with a page that
+#                         answers nothing (a closed laptop): then it pauses
 # trait of each live widget that carries its markup (default: unsafe_innerHTML)
 LIVE_TRAIT = {"tree": "svg", "ack": "tick"}
 MODES: tuple[str, ...] = ("explore", "lessons", "play")
@@ -184,6 +185,7 @@ class AppState:
         self.resync = False   # the page paints again: redraw it all
         self._probe_at = 0.0
         self._probes: dict[int, float] = {}  # probe frame -> time sent
+        self._heard = time.perf_counter()     # when the page last answered
         self._prompt_paints = 0
         self.ack_event = threading.Event()
         self._loop: threading.Thread | None = None
@@ -275,6 +277,7 @@ class AppState:
             self.acked = self.received = self.frame
             self.visible = True
             self.painting = True
+            self._heard = time.perf_counter()
         for run in self.runs():
             run.in_front()
         if context is not None and hasattr(context, "on_close"):
@@ -290,6 +293,7 @@ class AppState:
     def set_visible(self, visible: bool) -> None:
         """The browser tab went to the background (or came back)."""
         was = self.visible
+        self._heard = time.perf_counter()
         self.visible = bool(visible)
         self.ack_event.set()
         if self.visible and not was:
@@ -351,6 +355,7 @@ class AppState:
 
     def start(self, run: Run) -> None:
         run.in_front()
+        self._heard = time.perf_counter()
         run.playing.value = True
         self._ensure_loop()
 
@@ -396,9 +401,10 @@ class AppState:
             if not playing:
                 return
             now = time.perf_counter()
-            if self.context is None and self.detached_at is not None and now - self.detached_at > DETACHED_GRACE:
-                for run in playing:
-                    run.playing.set(False)
+            gone = (now - self.detached_at > DETACHED_GRACE if self.context is None and self.detached_at is not None
+                    else now - self._heard > DETACHED_GRACE)
+            if gone:  # no page, or one that has not answered for minutes: pause
+                self.in_page(lambda playing=playing: [run.playing.set(False) for run in playing])
                 return
             front = self._front()
             if front is not front_before:  # another run came to the front: restart its rate
@@ -502,6 +508,7 @@ class AppState:
     def ack(self, frame: int) -> None:
         """The browser has painted frame ``frame`` (called from the page)."""
         frame = int(frame)
+        self._heard = time.perf_counter()
         self.acked = max(self.acked, frame)
         self.received = max(self.received, frame)
         if not self.painting:
@@ -518,6 +525,7 @@ class AppState:
 
     def received_frame(self, frame: int) -> None:
         """Frame ``frame`` reached the browser (called from the page, before painting)."""
+        self._heard = time.perf_counter()
         self.received = max(self.received, int(frame))
         self.ack_event.set()
 

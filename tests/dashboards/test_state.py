@@ -182,3 +182,13 @@ def test_a_run_not_drawn_keeps_its_pace(state: AppState) -> None:
     state._advance_background(run, t0)
     state._advance_background(run, t0 + 0.5)
     assert run.sim.steps == 5
+
+
+def test_a_run_pauses_when_its_page_stops_answering(state: AppState, monkeypatch) -> None:
+    monkeypatch.setattr(appstate, "DETACHED_GRACE", 1.0)
+    monkeypatch.setattr(appstate, "PAINT_GRACE", 0.05)
+    monkeypatch.setattr(appstate, "ACK_TIMEOUT", 0.1)
+    state.attach(FakePage())  # a page that never acknowledges anything (a closed laptop)
+    state.toggle_play()
+    wait_until(lambda: not state.explore.playing.peek(), timeout=15)
+    assert state.explore.sim.steps > 0  # it played on for a while, then paused
