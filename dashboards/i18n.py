@@ -43,7 +43,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "speed_max_long": {"en": "as fast as possible", "zh": "尽可能快"},
     "speed_max": {"en": "max", "zh": "最快"},
     "render_every": {"en": "Redraw every … months", "zh": "每隔几个月刷新一次画面"},
-    "render_every_n": {"en": "draw every {n}", "zh": "每 {n} 个月绘制"},
+    "render_every_n": {"en": "draw every {n}", "zh": "每 {n} 月绘制"},
     "scenario": {"en": "Scenario", "zh": "情景"},
     "preset": {"en": "Hierarchy", "zh": "层级规模"},
     "preset_classroom": {"en": "Classroom", "zh": "课堂规模"},
@@ -171,10 +171,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "running": {"en": "Running… month {t} of {n}", "zh": "运行中……第 {t} 个月 / 共 {n} 个月"},
     "you_predicted": {"en": "You predicted: {p}", "zh": "你的预测：{p}"},
     "what_happened": {"en": "What happened: {o}", "zh": "实际结果：{o}"},
-    "matched": {"en": "Your prediction matched the run.", "zh": "你的预测与模拟结果一致。"},
-    "not_matched": {"en": "Your prediction did not match this run — which mechanism did you weigh "
-                          "differently?",
-                    "zh": "你的预测与本次模拟不一致——你对哪个机制的判断与模型不同？"},
+    "matched": {"en": "Your prediction matches the verdict of the runs.", "zh": "你的预测与这些运行的结论一致。"},
+    "not_matched": {"en": "Your prediction does not match the verdict of the runs — which mechanism did you "
+                          "weigh differently?",
+                    "zh": "你的预测与这些运行的结论不一致——你对哪个机制的判断与模型不同？"},
     "why": {"en": "Why", "zh": "为什么"},
     "look_at": {"en": "Look at", "zh": "请观察"},
     "sources": {"en": "Sources (docs/sources.md)", "zh": "出处（docs/sources.md）"},
@@ -196,11 +196,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "choice_innovate": {"en": "Try a new solution: it may solve problems and bring recognition and "
                               "promotion; a failure can be detected and punished unless it is tolerated.",
                         "zh": "尝试新办法：可能解决问题、获得认可和晋升；失败则可能被发现并受处分，除非获得容错。"},
-    "choice_routine": {"en": "Do the assigned work by the book: safe, unless a one-veto target is missed.",
-                       "zh": "按部就班完成规定任务：比较安全，除非某项一票否决指标失守。"},
-    "choice_avoid": {"en": "Pass the task down, share the responsibility or stall: saves effort and is "
-                           "rarely punished, but problems stay unsolved.",
-                     "zh": "把任务往下推、分担责任或拖延：省力且很少受罚，但问题得不到解决。"},
+    "choice_routine": {"en": "Do the assigned work by the book: it solves a little, and can still miss a "
+                             "one-veto target (see the odds above).",
+                       "zh": "按部就班完成规定任务：能解决少量问题，但仍可能导致一票否决指标失守（见上方概率）。"},
+    "choice_avoid": {"en": "Pass the task down, share the responsibility or stall: saves effort; inaction can "
+                           "be noticed (see the odds above), and problems stay unsolved.",
+                     "zh": "把任务往下推、分担责任或拖延：省力；不作为也可能被发现（见上方概率），问题得不到解决。"},
     "you_now": {"en": "You now", "zh": "你的当前状态"},
     "colleagues": {"en": "Your colleagues last month", "zh": "同事们上个月的选择"},
     "turn_choice": {"en": "Month {t}: your choice — {choice}.", "zh": "第 {t} 个月：你选择了{choice}。"},

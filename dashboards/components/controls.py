@@ -125,7 +125,7 @@ def SpeedControl(state: AppState) -> None:
         solara.v.Select(v_model=state.render_every.value, on_v_model=lambda v: state.render_every.set(int(v)),
                         items=[{"title": i18n.t("render_every_n", lang, n=k), "value": k} for k in (1, 2, 5, 10)],
                         dense=True, hide_details=True, density="compact", variant="plain",
-                        style_="max-width: 130px; font-size: 12px", class_="select-render-every")
+                        style_="max-width: 150px; font-size: 12px", class_="select-render-every")
 
 
 @solara.component

@@ -36,16 +36,19 @@ def _points(x: float) -> str:
     return f"{x:+.2f}".rstrip("0").rstrip(".") if abs(x) < 100 else f"{x:+.0f}"
 
 
-def stage_line(stages: tuple[bool, ...], lang: str, chances: tuple[float, ...] | None = None) -> str:
-    """"applied ✓ → accepted ✓ → consultation passed ✗" (with each stage's chance)."""
+def stage_line(stages: tuple[bool, ...], lang: str) -> str:
+    """"applied ✓ → accepted ✓ → consultation passed ✗" (up to the stage it stopped at)."""
     out = []
     for i, passed in enumerate(stages):
-        name = i18n.stage_name(i + 1, lang)
-        chance = f" ({_p(chances[i])})" if chances is not None else ""
-        out.append(f"{name} {'✓' if passed else '✗'}{chance}")
+        out.append(f"{i18n.stage_name(i + 1, lang)} {'✓' if passed else '✗'}")
         if not passed:
             break
     return " → ".join(out)
+
+
+def stage_chances(chances: tuple[float, ...], lang: str) -> str:
+    """"applied 14.2% → accepted 79.0% → …": each stage's chance of passing."""
+    return " → ".join(f"{i18n.stage_name(i + 1, lang)} {_p(c)}" for i, c in enumerate(chances))
 
 
 def turn_sentences(turn: Turn, lang: str) -> list[str]:
@@ -205,7 +208,7 @@ def GameBody(state: AppState, game: CadreGame, frame: int) -> None:
                                   on_v_model=lambda v: state.apply_tolerance.set(bool(v)), hide_details=True,
                                   density="compact")
             if odds is not None:
-                solara.Text(i18n.t("apply_stages", lang, stages=stage_line((True,) * 5, lang, odds.stage_chances)),
+                solara.Text(i18n.t("apply_stages", lang, stages=stage_chances(odds.stage_chances, lang)),
                             style={"font-size": "11px", "color": "#555", "display": "block"})
             if not hook:
                 solara.Text(i18n.t("apply_no_hook", lang), classes=["apply-no-hook"],
