@@ -49,7 +49,8 @@ def server_env(lang: str | None = None, base: dict[str, str] | None = None) -> d
     env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
     # The page's own loading screen (dashboards/templates/loader-cadre.html), no Solara
     # badge over the bottom-right corner, and the page's title before the app loads.
-    env["SOLARA_THEME_LOADER"] = "cadre"
+    if (Path(__file__).resolve().parent / "templates" / "loader-cadre.html").exists():
+        env["SOLARA_THEME_LOADER"] = "cadre"  # (an installation without the template keeps solara's)
     env["SOLARA_THEME_SHOW_BANNER"] = "False"
     env["SOLARA_THEME_TITLE"] = "问责压力下的基层干部 · Cadres under accountability pressure"
     root = str(Path(__file__).resolve().parent.parent)

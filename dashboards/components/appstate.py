@@ -47,7 +47,7 @@ MAX_BATCH = 50     # months a background run may take in one tick
 DETACHED_GRACE = 120.0  # seconds a run plays on with no page attached, or with a page that
 #                         answers nothing (a closed laptop): then it pauses
 # trait of each live widget that carries its markup (default: unsafe_innerHTML)
-LIVE_TRAIT = {"tree": "svg", "ack": "tick"}
+LIVE_TRAIT = {"tree": "html", "ack": "tick"}
 MODES: tuple[str, ...] = ("explore", "lessons", "play")
 LANG_ENV = "CADRE_SIM_LANG"
 STAGES = ("claim", "predict", "run", "explain")

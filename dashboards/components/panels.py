@@ -11,12 +11,7 @@ import solara
 
 from dashboards import export, i18n, svg, views
 from dashboards.components.appstate import AppState, status_markup
-from dashboards.components.rich import Notice
-
-
-@solara.component_vue("clickable_svg.vue", vuetify=False)
-def ClickableSvg(svg: str, event_unit_click: Callable[[int], None] | None = None) -> None:
-    """SVG markup whose ``data-unit`` elements report clicks back to Python."""
+from dashboards.components.rich import Clickable, Notice
 
 
 @solara.component_vue("frame_ack.vue", vuetify=False)
@@ -96,7 +91,7 @@ def TreeView(state: AppState, frame: int) -> None:
         solara.Text(i18n.t("tree_coarse", lang, level=i18n.level_name(snap.tree.depth, lang)),
                     style={"font-size": "12px", "color": "#666"})
     sel = selected if selected is not None and selected < len(snap.tree.x) else None
-    el = ClickableSvg(svg=svg.tree_svg(snap.tree, lang, sel), event_unit_click=select)
+    el = Clickable(html=svg.tree_svg(snap.tree, lang, sel), kind="cadre-clickable-svg", event_unit_click=select)
     use_live(state, "tree", el)
 
 

@@ -48,15 +48,16 @@ def Details(summary: str, lines: list[str], classes: list[str] | None = None) ->
     return solara.HTML(tag="details", unsafe_innerHTML=body, classes=classes or [])
 
 
-@solara.component_vue("rich_text.vue", vuetify=False)
-def RichTextVue(html: str, kind: str = "", event_source=None) -> None:
-    """HTML whose source links report clicks back to Python."""
+@solara.component_vue("clickable.vue", vuetify=False)
+def Clickable(html: str, kind: str = "", event_unit_click=None, event_source=None) -> None:
+    """Markup whose units (``data-unit``) and source links (``data-source``) report
+    clicks back to Python."""
 
 
 def RichText(state, html: str, classes: list[str] | None = None) -> solara.Element:
     """Markup (already escaped) in which source codes open their passage in the page."""
-    return RichTextVue(html=html, kind=" ".join(classes or []),
-                       event_source=lambda code: state.source.set(str(code)))
+    return Clickable(html=html, kind=" ".join(["cadre-rich", *(classes or [])]),
+                     event_source=lambda code: state.source.set(str(code)))
 
 
 def LinkedPara(state, text: str, classes: list[str] | None = None, style: dict[str, str] | None = None,

@@ -221,8 +221,7 @@ def test_language_switch_covers_the_page(browser, server, shot) -> None:
     shot(page, "chinese", doc=True)
     # a lesson in Chinese: full-width punctuation after the lead-ins
     mode(page, "lessons")
-    page.locator(".btn-to-predict").click()
-    page.locator(f".option-{LESSONS[0].options[0].key} input").check()
+    predict(page, LESSONS[0])
     page.locator(".btn-run-lesson").click()
     page.locator(".btn-skip").click()
     page.locator(".lesson-look").wait_for(timeout=120_000)
@@ -278,12 +277,15 @@ def test_lesson_walked_to_the_end(browser, server, shot) -> None:
     page.close()
 
 
+def predict(page, lesson) -> None:
+    page.locator(".btn-to-predict").click()
+    page.locator(f".option-{lesson.options[0].key} input").check()
+
+
 def test_a_moved_lever_withholds_the_lesson_verdict(browser, server) -> None:
     page, rec = open_page(browser, server)
     mode(page, "lessons")
-    lesson = LESSONS[0]
-    page.locator(".btn-to-predict").click()
-    page.locator(f".option-{lesson.options[0].key} input").check()
+    predict(page, LESSONS[0])
     page.locator(".unlock-lesson input").check()
     page.locator(".lock-note", has_text="Unlocked").wait_for()
     set_lever(page, "supervision", "End")
@@ -302,8 +304,7 @@ def test_the_last_lesson_does_not_wrap_and_a_left_lesson_resumes(browser, server
     mode(page, "lessons")
     choose(page, "select-lesson", LESSONS[-1].title("en"))
     page.locator(".lesson-title", has_text=LESSONS[-1].title("en")).wait_for()
-    page.locator(".btn-to-predict").click()
-    page.locator(f".option-{LESSONS[-1].options[0].key} input").check()
+    predict(page, LESSONS[-1])
     page.locator(".btn-run-lesson").click()
     page.locator(".lesson-running").wait_for()
     page.wait_for_function("() => +document.querySelector('.month-counter').textContent >= 3")
