@@ -17,7 +17,7 @@ from model.errors import CadreSimError
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
-APP_MODULE = "dashboards.app"
+APP_MODULE = "dashboards.serve.app"  # see dashboards/serve/__init__.py
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
@@ -42,11 +42,17 @@ def server_env(lang: str | None = None, base: dict[str, str] | None = None) -> d
 
     The front-end assets come from the local copy installed by ``solara-assets`` (the
     asset proxy serves them from its cache); telemetry is off so the server never tries
-    to reach the internet.
+    to reach the internet; the loading screen is the dashboard's own (bilingual).
     """
     env = dict(os.environ if base is None else base)
     env["SOLARA_ASSETS_PROXY"] = "True"
     env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
+    # The page's own loading screen (dashboards/templates/loader-cadre.html), no Solara
+    # badge over the bottom-right corner, and the page's title before the app loads.
+    if (Path(__file__).resolve().parent / "templates" / "loader-cadre.html").exists():
+        env["SOLARA_THEME_LOADER"] = "cadre"  # (an installation without the template keeps solara's)
+    env["SOLARA_THEME_SHOW_BANNER"] = "False"
+    env["SOLARA_THEME_TITLE"] = "问责压力下的基层干部 · Cadres under accountability pressure"
     root = str(Path(__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
     if lang is not None:

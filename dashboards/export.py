@@ -2,15 +2,18 @@
 
 The screen uses SVG for speed; a download is rare, so it is drawn properly with
 matplotlib from the same :class:`~dashboards.views.Snapshot`. Chinese labels need a
-CJK font: one installed on the system is used when matplotlib can find it (e.g.
-Debian's ``fonts-noto-cjk``, Windows' Microsoft YaHei / SimHei, macOS' PingFang);
-without one the PNG falls back to English labels and the page says so.
+CJK font: one installed on the system is used (e.g. Debian's ``fonts-noto-cjk``, whose
+simplified-Chinese face is preferred; Windows' Microsoft YaHei / SimHei; macOS' PingFang),
+found through fontconfig even when matplotlib's font cache predates it; without one the
+PNG falls back to English labels and the page says so.
 """
 
 from __future__ import annotations
 
 import io
 import math
+import re
+import subprocess
 import threading
 from functools import lru_cache
 
@@ -28,21 +31,63 @@ from model.state import ACTIONS
 
 _MPL_LOCK = threading.Lock()
 FIGURES: tuple[str, ...] = ("tree", "shares", "funnel", "beliefs", "problems", "survey")
-CJK_HINTS = ("CJK", "Hei", "YaHei", "WenQuanYi", "Source Han", "PingFang", "SimSun", "Song",
-             "Noto Sans SC", "Noto Serif SC", "Sarasa", "Droid Sans Fallback", "AR PL")
+CJK_HINTS = ("CJK", "Hei", "YaHei", "WenQuanYi", "Source Han", "PingFang", "Hiragino", "SimSun",
+             "Song", "Sarasa", "Droid Sans Fallback", "AR PL")
+# Region tags in a font family's name, best first for simplified Chinese: a pan-CJK
+# collection (Noto CJK) has one family per region, and the others draw some characters
+# in their Traditional, Hong Kong or Japanese forms.
+CJK_REGIONS = ((r"\b(sc|cn|gb|simplified)\b", 0), (r"\b(tc|tw|traditional)\b", 2), (r"\bhk\b", 3),
+               (r"\b(jp|japanese)\b", 4), (r"\b(kr|korean)\b", 5))
+FC_LIST = ("fc-list", ":lang=zh", "file")
+
+
+def cjk_rank(name: str) -> tuple[int, int, str] | None:
+    """How well font family ``name`` suits simplified Chinese (lower is better; None: not
+    a CJK font): region first (SC before a font without a region tag, then TC, HK, JP,
+    KR), then sans before serif and monospace."""
+    low = name.lower()
+    if not any(h.lower() in low for h in CJK_HINTS):
+        return None
+    region = next((r for pattern, r in CJK_REGIONS if re.search(pattern, low)), 1)
+    style = 2 if "mono" in low else 1 if ("serif" in low or "song" in low or "sun" in low) else 0
+    return region, style, name
+
+
+def system_cjk_files() -> list[str]:
+    """Font files fontconfig says cover Chinese (empty without fontconfig)."""
+    try:
+        out = subprocess.run(FC_LIST, capture_output=True, text=True, timeout=10, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return sorted({line.split(":")[0].strip() for line in out.splitlines() if line.strip()})
+
+
+def find_cjk_font(manager=None, files: list[str] | None = None) -> str | None:
+    """The best font family for Chinese that ``manager`` (matplotlib's) can use.
+
+    matplotlib keeps a cache of the system's fonts made when it first ran: fonts
+    installed later (``apt-get install fonts-noto-cjk``) are not in it. So the files
+    fontconfig reports for Chinese are added to the manager first (every face of a
+    collection), then the family names are ranked by :func:`cjk_rank`.
+    """
+    from matplotlib import font_manager
+
+    fm = manager if manager is not None else font_manager.fontManager
+    known = {f.fname for f in fm.ttflist}
+    for path in system_cjk_files() if files is None else files:
+        if path not in known and path.lower().endswith((".ttf", ".otf", ".ttc")):
+            try:
+                fm.addfont(path)
+            except Exception:  # an unreadable font file is skipped, not fatal
+                continue
+    ranked = sorted(r for r in (cjk_rank(n) for n in {f.name for f in fm.ttflist}) if r is not None)
+    return ranked[0][2] if ranked else None
 
 
 @lru_cache(maxsize=1)
 def cjk_font() -> str | None:
     """Name of an installed font matplotlib can use for Chinese, or None."""
-    from matplotlib import font_manager
-
-    names = sorted({f.name for f in font_manager.fontManager.ttflist})
-    for hint in CJK_HINTS:
-        for name in names:
-            if hint.lower() in name.lower():
-                return name
-    return None
+    return find_cjk_font()
 
 
 def export_lang(lang: str) -> str:
@@ -140,7 +185,8 @@ def fig_shares(snap: Snapshot, lang: str) -> Figure:
         ax.grid(alpha=0.3)
     for ax in axes[1]:
         ax.set_xlabel(i18n.t("month", lang))
-    axes[0, 0].legend(fontsize=7, frameon=False)
+    if len(snap.hist):
+        axes[0, 0].legend(fontsize=7, frameon=False)
     fig.suptitle(_title(lang, "shares_title"), fontsize=10)
     return fig
 
@@ -199,7 +245,8 @@ def fig_problems(snap: Snapshot, lang: str) -> Figure:
         _marks(ax, snap)
         ax.set_title(i18n.t(key, lang), fontsize=9)
         ax.grid(alpha=0.3)
-    axes[0].legend(fontsize=7, frameon=False, ncol=5)
+    if len(snap.hist):
+        axes[0].legend(fontsize=7, frameon=False, ncol=5)
     axes[1].set_xlabel(i18n.t("month", lang))
     fig.suptitle(_title(lang, "problems_title"), fontsize=10)
     return fig

@@ -38,9 +38,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "step": {"en": "Step", "zh": "单步"},
     "play": {"en": "Play", "zh": "播放"},
     "pause": {"en": "Pause", "zh": "暂停"},
-    "speed": {"en": "Speed (months per second)", "zh": "速度（每秒月数）"},
+    "speed": {"en": "Speed", "zh": "速度"},
+    "speed_value": {"en": "{v} months per second", "zh": "每秒 {v} 个月"},
+    "speed_max_long": {"en": "as fast as possible", "zh": "尽可能快"},
     "speed_max": {"en": "max", "zh": "最快"},
     "render_every": {"en": "Redraw every … months", "zh": "每隔几个月刷新一次画面"},
+    "render_every_n": {"en": "draw every {n}", "zh": "每 {n} 月绘制"},
     "scenario": {"en": "Scenario", "zh": "情景"},
     "preset": {"en": "Hierarchy", "zh": "层级规模"},
     "preset_classroom": {"en": "Classroom", "zh": "课堂规模"},
@@ -48,6 +51,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "preset_size": {"en": "{units} units, {cadres} cadres", "zh": "{units} 个单位，{cadres} 名干部"},
     "seed": {"en": "Random seed", "zh": "随机种子"},
     "apply_seed": {"en": "Use seed", "zh": "使用该种子"},
+    "seed_invalid": {"en": "“{seed}” is not a seed: use a whole number from 0 to {max}.",
+                     "zh": "“{seed}”不是有效的随机种子：请输入 0 到 {max} 之间的整数。"},
     "back_to_scenario": {"en": "Back to the scenario's values", "zh": "恢复情景的参数值"},
     "range": {"en": "range {low} – {high}", "zh": "取值范围 {low} – {high}"},
     "applies_next_month": {"en": "Moving a control during a run changes it from next month on "
@@ -63,10 +68,12 @@ STRINGS: dict[str, dict[str, str]] = {
                         "routine or avoided blame last month. Click a unit to see its cadres.",
                   "zh": "每个圆代表一个单位，中央在最上方，乡镇在最下方；扇形表示该单位上个月选择创新、"
                         "按常规办事和避责的干部比例。点击单位可查看其干部。"},
-    "tree_aggregated": {"en": "townships, summed per county ({n})", "zh": "乡镇（按所属县汇总，共 {n} 个）"},
-    "tree_coarse": {"en": "Large hierarchy: units are drawn down to the {level} level; the bars "
-                          "below sum up the townships of each county.",
-                    "zh": "层级较大：图中只画到{level}一级，下方条形为各县所辖乡镇的汇总。"},
+    "tree_aggregated": {"en": "Bars: the cadres of all townships under each county ({n} townships in all), "
+                              "their choices stacked",
+                        "zh": "条形：每个县所辖全部乡镇干部的选择（共 {n} 个乡镇），按选择堆叠"},
+    "tree_coarse": {"en": "Large hierarchy: units are drawn down to the {level} level; click a county to see "
+                          "its cadres and its townships.",
+                    "zh": "层级较大：图中只画到{level}一级；点击一个县可查看其干部和所辖乡镇。"},
     "no_data_yet": {"en": "Run at least one month to see the choices.",
                     "zh": "至少运行一个月后才能看到干部的选择。"},
     "shares_title": {"en": "Shares of the three choices at each level", "zh": "各层级三种选择的比例"},
@@ -132,7 +139,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "rec_failed": {"en": "innovated, failed", "zh": "创新失败"},
     "rec_routine": {"en": "routine", "zh": "常规"},
     "rec_avoid": {"en": "avoided", "zh": "避责"},
-    "rec_none": {"en": "not in post", "zh": "未在任"},
+    "rec_none": {"en": "no record yet (before month 1, or before this cadre took the post)",
+                 "zh": "尚无记录（第1个月之前，或该干部尚未到任）"},
     # -------------------------------------------------------------- export
     "export": {"en": "Export", "zh": "导出"},
     "png": {"en": "PNG", "zh": "PNG 图片"},
@@ -163,10 +171,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "running": {"en": "Running… month {t} of {n}", "zh": "运行中……第 {t} 个月 / 共 {n} 个月"},
     "you_predicted": {"en": "You predicted: {p}", "zh": "你的预测：{p}"},
     "what_happened": {"en": "What happened: {o}", "zh": "实际结果：{o}"},
-    "matched": {"en": "Your prediction matched the run.", "zh": "你的预测与模拟结果一致。"},
-    "not_matched": {"en": "Your prediction did not match this run — which mechanism did you weigh "
-                          "differently?",
-                    "zh": "你的预测与本次模拟不一致——你对哪个机制的判断与模型不同？"},
+    "matched": {"en": "Your prediction matches the verdict of the runs.", "zh": "你的预测与这些运行的结论一致。"},
+    "not_matched": {"en": "Your prediction does not match the verdict of the runs — which mechanism did you "
+                          "weigh differently?",
+                    "zh": "你的预测与这些运行的结论不一致——你对哪个机制的判断与模型不同？"},
     "why": {"en": "Why", "zh": "为什么"},
     "look_at": {"en": "Look at", "zh": "请观察"},
     "sources": {"en": "Sources (docs/sources.md)", "zh": "出处（docs/sources.md）"},
@@ -188,11 +196,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "choice_innovate": {"en": "Try a new solution: it may solve problems and bring recognition and "
                               "promotion; a failure can be detected and punished unless it is tolerated.",
                         "zh": "尝试新办法：可能解决问题、获得认可和晋升；失败则可能被发现并受处分，除非获得容错。"},
-    "choice_routine": {"en": "Do the assigned work by the book: safe, unless a one-veto target is missed.",
-                       "zh": "按部就班完成规定任务：比较安全，除非某项一票否决指标失守。"},
-    "choice_avoid": {"en": "Pass the task down, share the responsibility or stall: saves effort and is "
-                           "rarely punished, but problems stay unsolved.",
-                     "zh": "把任务往下推、分担责任或拖延：省力且很少受罚，但问题得不到解决。"},
+    "choice_routine": {"en": "Do the assigned work by the book: it solves a little, and can still miss a "
+                             "one-veto target (see the odds above).",
+                       "zh": "按部就班完成规定任务：能解决少量问题，但仍可能导致一票否决指标失守（见上方概率）。"},
+    "choice_avoid": {"en": "Pass the task down, share the responsibility or stall: saves effort; inaction can "
+                           "be noticed (see the odds above), and problems stay unsolved.",
+                     "zh": "把任务往下推、分担责任或拖延：省力；不作为也可能被发现（见上方概率），问题得不到解决。"},
     "you_now": {"en": "You now", "zh": "你的当前状态"},
     "colleagues": {"en": "Your colleagues last month", "zh": "同事们上个月的选择"},
     "turn_choice": {"en": "Month {t}: your choice — {choice}.", "zh": "第 {t} 个月：你选择了{choice}。"},
@@ -220,8 +229,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "out_retired": {"en": "You retired or were transferred.", "zh": "你退休或调离了。"},
     "out_newcomer": {"en": "A newcomer takes the post; you play on as the newcomer.",
                      "zh": "新人接任该岗位，你将以新任干部的身份继续。"},
-    "out_solved": {"en": "Your township solved {solved:.0f} problems this month; {left:.0f} remain unsolved.",
-                   "zh": "本月你所在乡镇解决了 {solved:.0f} 个问题，仍有 {left:.0f} 个未解决。"},
+    "out_solved": {"en": "Your township solved {solved} this month; {left} remain unsolved.",
+                   "zh": "本月你所在乡镇解决了 {solved} 个问题，仍有 {left} 个未解决。"},
     "score": {"en": "Your record", "zh": "你的记录"},
     "score_months": {"en": "months played", "zh": "已进行月数"},
     "score_successes": {"en": "successful innovations", "zh": "成功创新"},
@@ -233,8 +242,162 @@ STRINGS: dict[str, dict[str, str]] = {
     "path_you": {"en": "you", "zh": "你"},
     "path_others": {"en": "all townships", "zh": "全部乡镇干部"},
     "log_title": {"en": "What happened, month by month", "zh": "逐月记录"},
-    "hook_missing": {"en": "This model version cannot take a cadre's choice (no forced_actions hook).",
-                     "zh": "当前模型版本不支持由玩家决定干部的选择（缺少 forced_actions 接口）。"},
+
+
+    # ------------------------------------------------------------ page frame
+    "toggle_sidebar": {"en": "Controls", "zh": "控制面板"},
+    "loading": {"en": "Loading…", "zh": "正在加载……"},
+    "close": {"en": "Close", "zh": "关闭"},
+    "lesson_n_short": {"en": "lesson {i}", "zh": "第 {i} 课"},
+    "playing_elsewhere": {"en": "· also playing in the background: {runs}", "zh": "· 后台仍在运行：{runs}"},
+    "start_title": {"en": "Start here", "zh": "从这里开始"},
+    "start_text": {"en": "This page simulates cadres at five levels, from the centre to the townships, choosing "
+                         "each month to innovate, follow routine or avoid blame under four levers "
+                         "(supervision, one-veto targets, retroactive accountability, tolerance).",
+                   "zh": "本页面模拟从中央到乡镇五级政府的干部：在四个杠杆（监督、一票否决指标、秋后算账、容错）的作用下，"
+                         "他们每月选择创新、按常规办事或避责。"},
+    "start_play": {"en": "Press Play to watch the run", "zh": "点击“播放”观看运行"},
+    "start_lessons": {"en": "Start with the lessons", "zh": "从课堂演示开始"},
+    "start_game": {"en": "Play as a cadre", "zh": "扮演一名干部"},
+    "start_plan": {"en": "The 45-minute class plan", "zh": "45 分钟课堂教案"},
+    "start_dismiss": {"en": "Hide this", "zh": "不再显示"},
+    "plan_title": {"en": "Class plan (docs/teaching.md)", "zh": "课堂教案（docs/teaching.md）"},
+    "source_title": {"en": "Source passage {code}", "zh": "文献段落 {code}"},
+    "source_quote": {"en": "Quote", "zh": "原文"},
+    "source_gloss": {"en": "In English", "zh": "英文释义"},
+    "source_missing": {"en": "No passage {code} in docs/sources.md.", "zh": "docs/sources.md 中没有段落 {code}。"},
+    "source_hint": {"en": "Source codes such as S000-04 open the passage they cite.",
+                    "zh": "点击 S000-04 这样的出处编号即可查看所引段落。"},
+    # ----------------------------------------------------------- controls
+    "what_it_means": {"en": "What it means", "zh": "含义"},
+    "monitors_title": {"en": "Now (last month), by level", "zh": "当前（上个月）各层级"},
+    "locked_note": {"en": "The lesson sets these values: they are locked while the lesson is shown, so its "
+                          "verdict judges the lesson's set-up.",
+                    "zh": "这些数值由本课设定，在演示期间锁定，以保证结论针对本课的设置。"},
+    "unlock": {"en": "Unlock (the lesson then gives no verdict)", "zh": "解锁（本课将不再给出结论）"},
+    "unlocked_note": {"en": "Unlocked: moving a control makes the run depart from the lesson, and the verdict "
+                            "is withheld.",
+                      "zh": "已解锁：调整参数会使运行偏离本课设置，结论将不予给出。"},
+    "confirm_discard": {"en": "Changing the {what} starts a new run and discards the one at month {month}.",
+                        "zh": "更改{what}将开始新的运行，并丢弃当前第 {month} 个月的运行。"},
+    "confirm_yes": {"en": "Start a new run", "zh": "开始新的运行"},
+    "confirm_no": {"en": "Keep this run", "zh": "保留当前运行"},
+    "what_scenario": {"en": "scenario", "zh": "情景"},
+    "what_preset": {"en": "hierarchy", "zh": "层级规模"},
+    "what_seed": {"en": "seed", "zh": "随机种子"},
+    "what_game": {"en": "game", "zh": "游戏"},
+    "setting": {"en": "Setting", "zh": "设置"},
+    # ------------------------------------------------------------- lessons
+    "verdict_title": {"en": "What the runs show", "zh": "运行结果"},
+    "this_run_title": {"en": "The run on the screen", "zh": "屏幕上的这次运行"},
+    "sources_say": {"en": "What the sources argue", "zh": "文献的观点"},
+    "claim_agrees": {"en": "These runs agree with the sources' claim.", "zh": "这些运行的结果与文献的观点一致。"},
+    "claim_differs": {"en": "These runs do not show what the sources claim.", "zh": "这些运行没有显示出文献所说的结果。"},
+    "claim_unclear": {"en": "These runs cannot tell whether the sources' claim holds here.",
+                      "zh": "这些运行无法判断文献的观点在此是否成立。"},
+    "computing_verdict": {"en": "Judging the run: {k} runs of this set-up with other seeds are being computed…",
+                          "zh": "正在判定：正在计算本设置下另外 {k} 个随机种子的运行……"},
+    "prediction_unclear": {"en": "The runs cannot settle it, so your prediction is neither confirmed nor refuted.",
+                           "zh": "这些运行无法给出定论，因此你的预测既不能被证实也不能被否定。"},
+    "last_lesson": {"en": "That was the last lesson.", "zh": "这是最后一课。"},
+    "back_to_first": {"en": "Back to lesson 1", "zh": "回到第 1 课"},
+    "to_game": {"en": "Now play as a cadre", "zh": "接下来：扮演一名干部"},
+    # ---------------------------------------------------------------- game
+    "game_goal": {"en": "Goal: after {months} months, have more points than the average township {role} "
+                        "of this run. Points: the problems you solve ({success} for a successful innovation, "
+                        "{routine} for a month of routine work), +{promotion} for a promotion, −{mild}, −{moderate} "
+                        "or −{severe} for a mild, moderate or severe sanction (a severe one removes you from "
+                        "the post).",
+                  "zh": "目标：{months} 个月后，你的得分高于本次运行中乡镇{role}的平均得分。得分：你解决的问题（一项成功创新 "
+                        "{success} 分，一个月的常规工作 {routine} 分），晋升 +{promotion}，轻微、中等、严重处分分别 −{mild}、−{moderate}、"
+                        "−{severe}（严重处分会被免职）。"},
+    "game_length": {"en": "Months", "zh": "月数"},
+    "game_progress": {"en": "Month {n} of {months}", "zh": "第 {n} 个月 / 共 {months} 个月"},
+    "odds_title": {"en": "What you know this month", "zh": "本月你所知道的情况"},
+    "odds_attention": {"en": "Free attention: {free} cadre-months left of your budget of {budget}, after routine work "
+                             "{routine}, paperwork {paperwork}, {targets} one-veto targets × {per_target} = {veto}"
+                             "{passed}. An innovation needs {needed} for its full chance.",
+                       "zh": "剩余注意力：你的注意力预算为 {budget} 人·月，扣除常规工作 {routine}、文牍 {paperwork}、"
+                             "{targets} 项一票否决指标 × {per_target} = {veto}{passed}之后，剩余 {free}。"
+                             "一项创新需要 {needed} 才能有完整的成功机会。"},
+    "odds_passed": {"en": ", work passed down from above {x}", "zh": "、上级下推的工作 {x}"},
+    "odds_duty": {"en": " (as a leader every load counts ×{duty})", "zh": "（作为领导，每项负担按 ×{duty} 计）"},
+    "odds_success": {"en": "Chance your innovation works: {p} (with enough attention it would be {full}).",
+                     "zh": "你的创新成功的概率：{p}（注意力充足时为 {full}）。"},
+    "odds_fail": {"en": "If it fails: supervision notices with {d} (you believe {bd}); a case you apply for ends "
+                        "tolerated with {tol} (you believe {bt}); otherwise a sanction.",
+                  "zh": "如果失败：被监督发现的概率为 {d}（你认为是 {bd}）；若申请容错，最终获容错的概率为 {tol}"
+                        "（你认为是 {bt}）；否则会受到处分。"},
+    "odds_routine": {"en": "Routine work misses a one-veto target with {p}; a miss is noticed with {d}.",
+                     "zh": "常规工作有 {p} 的概率导致某项一票否决指标失守，失守被发现的概率为 {d}。"},
+    "odds_avoid": {"en": "Avoiding is noticed as inaction with {p}; the problems stay unsolved.",
+                   "zh": "避责被当作“不作为”发现的概率为 {p}；问题得不到解决。"},
+    "odds_retro": {"en": "Retroactive review: each month {p} of records are re-read, {months} months back, "
+                         "under today's standards.",
+                   "zh": "秋后算账：每月有 {p} 的记录会按今天的标准被回溯审查，回溯 {months} 个月。"},
+    "apply_choice": {"en": "If a tolerance case is opened against me this month, apply for tolerance",
+                     "zh": "如果本月对我启动问责，我申请容错"},
+    "apply_stages": {"en": "Its stages and their chances (ordinary case): {stages}.",
+                     "zh": "程序各环节及通过概率（普通案例）：{stages}。"},
+    "apply_no_hook": {"en": "This model version decides applications itself (from your believed tolerance); your "
+                            "choice is recorded but not used.",
+                      "zh": "当前模型版本由模型自行决定是否申请（依据你对容错的预期）；你的选择会被记录，但不会生效。"},
+    "noticed_commission": {"en": "Supervision noticed your failed innovation (one of the {n} overlapping channels: "
+                                 "inspection tours, discipline inspection, audit, spot checks, cross checks).",
+                           "zh": "你的创新失败被监督发现（{n} 个叠加监督渠道之一：巡视、纪检、审计、抽查、互查）。"},
+    "noticed_veto": {"en": "Your routine work missed a one-veto target, and supervision noticed (one of the {n} "
+                           "overlapping channels).",
+                     "zh": "你的常规工作导致一项一票否决指标失守，并被监督发现（{n} 个叠加监督渠道之一）。"},
+    "noticed_omission": {"en": "Your inaction was noticed: an omission (one of the {n} overlapping channels).",
+                         "zh": "你的不作为被发现了（{n} 个叠加监督渠道之一）。"},
+    "noticed_detected": {"en": "Supervision noticed an act of yours.", "zh": "你的某项行为被监督发现。"},
+    "noticed_retro_innovation": {"en": "Retroactive review (秋后算账) re-read your last {months} months under today's "
+                                       "standards and judged a past innovation irregular.",
+                                 "zh": "“秋后算账”按今天的标准回溯审查了你近 {months} 个月的记录，认定一项过往创新不合规。"},
+    "noticed_retro_routine": {"en": "Retroactive review (秋后算账) re-read your last {months} months under today's "
+                                    "standards and judged a past routine act irregular.",
+                              "zh": "“秋后算账”按今天的标准回溯审查了你近 {months} 个月的记录，认定一项过往常规工作不合规。"},
+    "case_about_commission": {"en": "A tolerance case was opened for your failed innovation.",
+                              "zh": "针对你的创新失败启动了容错程序。"},
+    "case_about_retro_innovation": {"en": "A tolerance case was opened for the past innovation.",
+                                    "zh": "针对这项过往创新启动了容错程序。"},
+    "case_stages": {"en": "Stages: {stages}.", "zh": "各环节：{stages}。"},
+    "case_not_applied": {"en": "No application was made, so the procedure stopped there.",
+                         "zh": "没有提出申请，程序就此终止。"},
+    "cause_commission": {"en": "for the failed innovation", "zh": "因创新失败"},
+    "cause_retro_innovation": {"en": "for the past innovation found by the review", "zh": "因审查翻出的过往创新"},
+    "cause_retro_routine": {"en": "for the past routine act found by the review", "zh": "因审查翻出的过往常规工作"},
+    "cause_veto": {"en": "for the missed one-veto target", "zh": "因一票否决指标失守"},
+    "cause_omission": {"en": "for inaction", "zh": "因不作为"},
+    "cause_unknown": {"en": "(the model does not report the cause)", "zh": "（模型未报告原因）"},
+    "out_sanction_for": {"en": "Sanction ({severity}) {cause}; no promotion for a year.",
+                         "zh": "处分（{severity}），{cause}；一年内不得晋升。"},
+    "out_removed_for": {"en": "A severe sanction ends your post: you are removed.",
+                        "zh": "严重处分使你失去职务：你被免职了。"},
+    "out_points": {"en": "Points this month: {p}.", "zh": "本月得分：{p}。"},
+    "you_record": {"en": "Your record", "zh": "你的记录"},
+    "rec_points": {"en": "points", "zh": "得分"},
+    "rec_successes": {"en": "successful innovations", "zh": "成功创新"},
+    "rec_sanctions": {"en": "sanctions", "zh": "处分"},
+    "rec_tolerated": {"en": "cases tolerated", "zh": "获容错"},
+    "rec_promotions": {"en": "promotions", "zh": "晋升"},
+    "rec_removals": {"en": "removals", "zh": "免职"},
+    "rec_severity": {"en": "mild / moderate / severe sanctions", "zh": "轻微 / 中等 / 严重处分"},
+    "rec_choices": {"en": "innovate / routine / avoid (share of months)", "zh": "创新 / 常规 / 避责（月份占比）"},
+    "debrief_title": {"en": "Debrief: {months} months as a township {role}", "zh": "复盘：作为乡镇{role}的 {months} 个月"},
+    "debrief_you": {"en": "you", "zh": "你"},
+    "debrief_peers": {"en": "average township {role} ({n})", "zh": "乡镇{role}平均（{n} 人）"},
+    "debrief_won": {"en": "You beat the average by {d} points: rank {rank} of {n}.",
+                    "zh": "你的得分比平均高 {d} 分：在 {n} 人中排第 {rank} 名。"},
+    "debrief_lost": {"en": "You fell short of the average by {d} points: rank {rank} of {n}.",
+                     "zh": "你的得分比平均低 {d} 分：在 {n} 人中排第 {rank} 名。"},
+    "debrief_problems": {"en": "Your township solved {mine} problems over the game; the average township solved {avg}.",
+                         "zh": "游戏期间你所在乡镇解决了 {mine} 个问题，乡镇平均解决了 {avg} 个。"},
+    "debrief_scenario": {"en": "Scenario: {scenario}. {text}", "zh": "情景：{scenario}。{text}"},
+    "debrief_again": {"en": "Play again", "zh": "再玩一次"},
+    "debrief_other": {"en": "Try another scenario", "zh": "换一个情景试试"},
+    "game_over": {"en": "The game is over.", "zh": "游戏结束。"},
+    "choice_disabled_over": {"en": "Start a new game to play again.", "zh": "开始新游戏即可再玩一次。"},
 }
 
 # English display names where the model's names are identifiers.
@@ -270,13 +433,47 @@ def param_label(name: str, lang: str) -> str:
 
 
 def param_help(name: str, lang: str) -> str:
+    """The schema's explanation, with code-style parameter names (`name`) given by
+    their label instead."""
+    import re
+
     p = SCHEMA[name]
-    return pick(lang, p.en, p.zh)
+    text = pick(lang, p.en, p.zh)
+    named = "N (“{}”)" if lang == "en" else "N（“{}”）"
+    return re.sub(r"`(\w+)`", lambda m: named.format(param_label(m.group(1), lang)) if m.group(1) in SCHEMA
+                  else m.group(1), text)
 
 
-def unit_text(name: str, lang: str) -> str:
+# English units that take the singular for a value of 1 ("1 target", not "1 targets").
+SINGULAR_EN: dict[str, str] = {"targets": "target", "channels": "channel", "months": "month",
+                               "problems": "problem", "requirements": "requirement"}
+
+
+def unit_text(name: str, lang: str, value: float | None = None) -> str:
     p = SCHEMA[name]
-    return pick(lang, p.unit, p.unit_zh)
+    if lang == "zh":
+        return p.unit_zh
+    return SINGULAR_EN.get(p.unit, p.unit) if value is not None and value == 1 else p.unit
+
+
+def plural(n: float, one: str, many: str) -> str:
+    """``"1 problem"``, ``"2 problems"`` (English; counts shown rounded)."""
+    k = round(n)
+    return f"{k:,} {one if k == 1 else many}"
+
+
+def colon(lang: str) -> str:
+    """The colon after a lead-in: full-width in Chinese."""
+    return "：" if lang == "zh" else ": "
+
+
+def list_sep(lang: str) -> str:
+    return "、" if lang == "zh" else ", "
+
+
+def param_source(name: str, lang: str) -> str:
+    p = SCHEMA[name]
+    return pick(lang, p.source, p.source_zh)
 
 
 def group_title(group: str, lang: str) -> str:
@@ -318,14 +515,37 @@ def scenario_text(name: str, lang: str) -> str:
     return pick(lang, s.en, s.zh)
 
 
+def lead(key: str, lang: str) -> str:
+    """A label followed by a colon (full-width in Chinese): "Why:" / "为什么："."""
+    return t(key, lang) + colon(lang).rstrip()
+
+
 def preset_label(name: str, lang: str) -> str:
     spec = PRESETS[name]
     size = t("preset_size", lang, units=f"{spec.n_units:,}", cadres=f"{spec.n_cadres:,}")
     return f"{t('preset_' + name, lang)} ({size})" if lang == "en" else f"{t('preset_' + name, lang)}（{size}）"
 
 
-def unit_display_name(level: int, index_in_level: int, lang: str) -> str:
-    return f"{level_name(level, lang)}-{index_in_level}"
+LEVELS_TITLE_EN: tuple[str, ...] = ("the Centre", "Province", "City", "County", "Township")
+
+
+def place_part(level: int, number: int, lang: str) -> str:
+    """One step of a unit's place: "City 2" / "第2市" (numbers count from 1)."""
+    if level == 0:
+        return pick(lang, LEVELS_TITLE_EN[0], LEVELS_ZH[0])
+    return f"{LEVELS_TITLE_EN[level]} {number}" if lang == "en" else f"第{number}{LEVELS_ZH[level]}"
+
+
+def place_name(path: list[tuple[int, int]], lang: str, full: bool = False) -> str:
+    """A unit named by its place in the tree. ``path`` is [(level, number among its
+    siblings)] from below the centre down to the unit: "County 3 of City 2" (short:
+    the unit and its parent), or the whole path with ``full``."""
+    if not path:
+        return place_part(0, 0, lang)
+    steps = path if full else path[-2:]
+    if lang == "zh":
+        return "".join(place_part(lv, k, lang) for lv, k in steps)
+    return " of ".join(place_part(lv, k, lang) for lv, k in reversed(steps))
 
 
 # Names the model keeps in its own tuples; kept in step with them by the tests.

@@ -3,10 +3,16 @@
 The choice goes to the model through its ``forced_actions`` hook (cadre index →
 action code, applied right after the model samples everyone's choices, cleared after
 the step), so the rest of the model — detection, tolerance, learning, imitation,
-careers — reacts to it exactly as to a simulated cadre's.
+careers — reacts to it exactly as to a simulated cadre's. Whether the player applies
+for tolerance goes through ``forced_applications`` when the model has that hook
+(cadre index → True/False for the coming month); otherwise the model decides the
+application as for any cadre, and the game says so.
 
 What happened to the player's cadre is read from ``model.last_events`` (the step's
-:class:`model.metrics.StepEvents`).
+:class:`model.metrics.StepEvents`). The game has a goal (points, see :data:`POINTS`),
+an end (``length`` months) and a debrief against the other township cadres of the same
+post, whose points are kept by the same :class:`Ledger` — so every counter the page
+shows comes from one place.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from dashboards.odds import Odds, odds_for
 from dashboards.session import Simulation
 from model.errors import CadreSimError
 from model.hierarchy import N_LEVELS
@@ -30,6 +37,15 @@ from model.state import (
 )
 
 TOWNSHIP = N_LEVELS - 1
+GAME_LENGTHS: tuple[int, ...] = (12, 24, 36)
+DEFAULT_LENGTH = 24
+# Points of the game's goal. Problems solved count at the model's own yields (parameters
+# ``innovation_yield`` per successful innovation, ``routine_solve`` per month of routine
+# work); a promotion is a career step; sanctions cost by severity (a severe one ends the
+# post: the cadre is removed).
+POINTS = {"promotion": 5.0, "sanction": (1.0, 2.0, 5.0)}
+# Kinds of sanctioned case, in the order the model grades a month's sanctions.
+SANCTION_CAUSES = ("commission", "retro_innovation", "retro_routine", "veto", "omission")
 
 
 def check_action(action: int) -> int:
@@ -40,6 +56,22 @@ def check_action(action: int) -> int:
 
 
 @dataclass
+class Case:
+    """A tolerance case of the player's: what it was about and the stages it passed."""
+
+    about: str                     # "commission" (failed innovation) or "retro_innovation"
+    stages: tuple[bool, ...]       # passed: applied, accepted, consulted, approved, recognised
+
+    @property
+    def tolerated(self) -> bool:
+        return bool(self.stages[-1])
+
+    @property
+    def coupon(self) -> bool:
+        return bool(self.stages[3] and not self.stages[4])
+
+
+@dataclass
 class Turn:
     """What one month brought the player's cadre."""
 
@@ -47,90 +79,217 @@ class Turn:
     choice: int
     record: int | None             # REC_* code of the act, None if none
     form: int                      # avoidance form, -1 if none
-    detected: bool                 # a current act (failure, missed target, inaction) was caught
-    retro: bool                    # the record was re-examined by retroactive review
-    case_stages: int | None        # stages of the tolerance procedure passed (0–5), None: no case
-    tolerated: bool
-    coupon: bool                   # tolerated below, not recognised above
-    sanction: int | None           # severity 0–2, None: no sanction
+    noticed: list[str]             # what supervision noticed: commission / veto / omission / retro_*
+    cases: list[Case]
+    sanctions: list[tuple[str | None, int]]  # (cause or None if unknown, severity 0-2)
     left: str | None               # promoted / removed / retired
     solved: float                  # problems solved in the player's township this month
     problems_left: float
+    points: float                  # the player's points this month
+    applied: bool                  # the player chose to apply for tolerance if a case opened
+    apply_honoured: bool           # the model took that choice (it has the hook)
+    odds: Odds | None = None       # the odds the player saw before choosing
+    channels: int = 0
+    lookback: int = 0
     township_shares: np.ndarray = field(default_factory=lambda: np.full(3, np.nan))
+
+    @property
+    def sanction(self) -> int | None:
+        """The most severe sanction this month (None: none)."""
+        return max((s for _, s in self.sanctions), default=None)
+
+    @property
+    def retro(self) -> bool:
+        return any(n.startswith("retro") for n in self.noticed)
+
+
+class Ledger:
+    """Per post (cadre index), what the game counts, month by month, for every post."""
+
+    def __init__(self, n: int) -> None:
+        self.successes = np.zeros(n)
+        self.routine = np.zeros(n)
+        self.sanctions = np.zeros((n, 3))
+        self.promotions = np.zeros(n)
+        self.removals = np.zeros(n)
+        self.actions = np.zeros((n, 3))
+        self.points = np.zeros(n)
+
+    def add_month(self, m, yields: tuple[float, float]) -> np.ndarray:
+        """Count the model's last month for every post; returns each post's points."""
+        ev, s = m.last_events, m.state
+        n = len(self.points)
+        success = np.asarray(ev.success, dtype=float)
+        routine = (s.action == ROUTINE).astype(float)
+        sev = np.zeros((n, 3))
+        np.add.at(sev, (np.asarray(ev.sanction_idx, dtype=np.int64), np.asarray(ev.sanction_severity, dtype=np.int64)), 1)
+        promoted = np.zeros(n)
+        promoted[np.asarray(ev.promoted, dtype=np.int64)] = 1
+        removed = np.zeros(n)
+        removed[np.asarray(ev.removed, dtype=np.int64)] = 1
+        self.actions[np.arange(n), s.action.astype(np.int64)] += 1
+        pts = (yields[0] * success + yields[1] * routine + POINTS["promotion"] * promoted
+               - sev @ np.asarray(POINTS["sanction"]))
+        self.successes += success
+        self.routine += routine
+        self.sanctions += sev
+        self.promotions += promoted
+        self.removals += removed
+        self.points += pts
+        return pts
+
+    def row(self, i: int) -> dict[str, float]:
+        return {"points": float(self.points[i]), "successes": float(self.successes[i]),
+                "sanctions": float(self.sanctions[i].sum()), "mild": float(self.sanctions[i, 0]),
+                "moderate": float(self.sanctions[i, 1]), "severe": float(self.sanctions[i, 2]),
+                "promotions": float(self.promotions[i]), "removals": float(self.removals[i])}
+
+    def mean(self, idx: np.ndarray) -> dict[str, float]:
+        if len(idx) == 0:
+            return {k: float("nan") for k in self.row(0)}
+        rows = [self.row(int(i)) for i in idx]
+        return {k: float(np.mean([r[k] for r in rows])) for k in rows[0]}
 
 
 class CadreGame:
     """One player's post in a township of the session's model."""
 
-    def __init__(self, sim: Simulation, township: int = 0, leader: bool = False) -> None:
+    def __init__(self, sim: Simulation, township: int = 0, leader: bool = False,
+                 length: int = DEFAULT_LENGTH) -> None:
         h = sim.model.hierarchy
         towns = h.units_at(TOWNSHIP)
         if not 0 <= township < len(towns):
             raise CadreSimError(f"township = {township} is invalid: allowed is 0..{len(towns) - 1}")
+        if isinstance(length, bool) or not isinstance(length, (int, np.integer)) or length < 1:
+            raise CadreSimError(f"length = {length!r} is invalid: allowed is an integer >= 1 (months)")
         self.sim = sim
         self.township = int(township)
         self.unit = int(towns[township])
         rank = 0 if leader or h.n_cadres[self.unit] <= h.n_leaders[self.unit] else int(h.n_leaders[self.unit])
         self.cadre = int(h.cadre_start[self.unit] + rank)
         self.leader = bool(sim.model.state.leader[self.cadre])
+        self.length = int(length)
         self.start = sim.steps
+        self.scenario = sim.scenario
         self.turns: list[Turn] = []
+        s = sim.model.state
+        self.ledger = Ledger(s.n)
+        self.solved = np.zeros(h.n_units)  # problems solved per unit over the game
+        # the posts the player is compared with: township posts of the same role
+        self.peers = np.flatnonzero((s.level == TOWNSHIP) & (s.leader == self.leader)
+                                    & (np.arange(s.n) != self.cadre))
+
+    @property
+    def over(self) -> bool:
+        return len(self.turns) >= self.length
+
+    def odds(self) -> Odds | None:
+        with self.sim.lock:
+            return odds_for(self.sim.model, self.cadre)
 
     # ---------------------------------------------------------------- a turn
-    def take_turn(self, action: int) -> Turn:
-        """Impose ``action`` on the player's cadre for the coming month and step once."""
+    def take_turn(self, action: int, apply: bool = True) -> Turn:
+        """Impose ``action`` on the player's cadre for the coming month and step once;
+        ``apply``: apply for tolerance if a case is opened this month."""
         action = check_action(action)
+        if self.over:
+            raise CadreSimError(f"the game is over after {self.length} months: start a new game")
         sim = self.sim
         with sim.lock:
             m = sim.model
-            s, c = m.state, self.cadre
-            m.forced_actions[c] = action
+            odds = odds_for(m, self.cadre)
+            m.forced_actions[self.cadre] = action
+            hook = getattr(m, "forced_applications", None)
+            if isinstance(hook, dict):
+                hook[self.cadre] = bool(apply)
             sim.step(1)
-            if int(s.action[c]) != action:
-                raise CadreSimError(f"the model ignored its 'forced_actions' hook: cadre {c} did "
-                                    f"{ACTIONS[int(s.action[c])]}, not {ACTIONS[action]}")
-            turn = self._read(m, action)
+            if int(m.state.action[self.cadre]) != action:
+                raise CadreSimError(f"the model ignored its 'forced_actions' hook: cadre {self.cadre} did "
+                                    f"{ACTIONS[int(m.state.action[self.cadre])]}, not {ACTIONS[action]}")
+            pts = self.ledger.add_month(m, (float(m.p["innovation_yield"]), float(m.p["routine_solve"])))
+            self.solved += m.last_events.unit_counts["solved"]
+            turn = self._read(m, action, float(pts[self.cadre]), bool(apply), isinstance(hook, dict), odds)
         self.turns.append(turn)
         return turn
 
-    def _read(self, m, action: int) -> Turn:
+    def _read(self, m, action: int, points: float, applied: bool, honoured: bool, odds: Odds | None) -> Turn:
         s, c, u = m.state, self.cadre, self.unit
         towns = m.hierarchy.units_at(TOWNSHIP)
         counts = m.unit_counts[towns].sum(axis=0)
         shares = counts / counts.sum() if counts.sum() > 0 else np.full(3, np.nan)
         ev = m.last_events
+        failed, detected = bool(ev.failed[c]), bool(ev.detected[c])
         if ev.success[c]:
             rec = REC_SUCCEEDED
-        elif ev.failed[c]:
+        elif failed:
             rec = REC_FAILED
         else:
             rec = REC_ROUTINE if action == ROUTINE else REC_AVOID if action == AVOID else None
-        pos = np.flatnonzero(ev.case_idx == c)
-        stages = ev.stages[pos[0]] if len(pos) else None
-        sev = ev.sanction_severity[ev.sanction_idx == c]
+        # Cases of this cadre, in the model's order: a detected failure first, then a past
+        # innovation caught by retroactive review.
+        rows = np.flatnonzero(np.asarray(ev.case_idx) == c)
+        abouts = ["commission"] if failed and detected else []
+        abouts += ["retro_innovation"] * (len(rows) - len(abouts))
+        cases = [Case(about, tuple(bool(x) for x in ev.stages[r])) for about, r in zip(abouts, rows, strict=False)]
+        reviewed = bool(np.any(np.asarray(ev.retro_idx) == c))
+        retro_innov = any(k.about == "retro_innovation" for k in cases)
+        noticed = []
+        if detected:
+            noticed.append("commission" if failed else "veto" if action == ROUTINE else
+                           "omission" if action == AVOID else "detected")
+        if reviewed:
+            noticed.append("retro_innovation" if retro_innov else "retro_routine")
+        severities = [int(x) for x in np.asarray(ev.sanction_severity)[np.asarray(ev.sanction_idx) == c]]
+        kinds = getattr(ev, "sanction_kind", None)  # exact causes, if the model reports them
+        if kinds is not None:
+            causes: list[str | None] = [str(k) for k in np.asarray(kinds)[np.asarray(ev.sanction_idx) == c]]
+        else:
+            causes = self._causes(cases, noticed, reviewed and not retro_innov)
+            if len(causes) != len(severities):
+                causes = [None] * len(severities)
         left = ("promoted" if c in ev.promoted else "removed" if c in ev.removed
                 else "retired" if c in ev.retired else None)
         return Turn(
-            month=int(m.steps), choice=action, record=rec, form=int(s.form[c]),
-            detected=bool(ev.detected[c]), retro=bool(np.any(ev.retro_idx == c)),
-            case_stages=int(stages.sum()) if stages is not None else None,
-            tolerated=bool(stages[4]) if stages is not None else False,
-            coupon=bool(stages[3] and not stages[4]) if stages is not None else False,
-            sanction=int(sev.max()) if len(sev) else None, left=left,
-            solved=float(ev.unit_counts["solved"][u]),
-            problems_left=float(m.problems[u]), township_shares=shares,
+            month=int(m.steps), choice=action, record=rec, form=int(s.form[c]), noticed=noticed,
+            cases=cases, sanctions=list(zip(causes, severities, strict=True)), left=left,
+            solved=float(ev.unit_counts["solved"][u]), problems_left=float(m.problems[u]), points=points,
+            applied=applied, apply_honoured=honoured, odds=odds,
+            channels=int(m.p["supervision_channels"]), lookback=int(m.p["lookback"]), township_shares=shares,
         )
 
+    @staticmethod
+    def _causes(cases: list[Case], noticed: list[str], retro_routine: bool) -> list[str | None]:
+        """The causes of this month's sanctions in the model's grading order: untolerated
+        failure, untolerated past innovation, past routine act, missed target, inaction."""
+        out: list[str | None] = [k.about for k in cases if not k.tolerated]
+        if retro_routine:
+            out.append("retro_routine")
+        out += [n for n in noticed if n in ("veto", "omission")]
+        return out
+
     # ------------------------------------------------------------- summaries
-    def score(self) -> dict[str, float]:
-        return {
-            "score_months": len(self.turns),
-            "score_successes": sum(t.record == REC_SUCCEEDED for t in self.turns),
-            "score_sanctions": sum(t.sanction is not None for t in self.turns),
-            "score_tolerated": sum(t.tolerated for t in self.turns),
-            "score_promotions": sum(t.left == "promoted" for t in self.turns),
-            "score_solved": float(sum(t.solved for t in self.turns)) if self.turns else float("nan"),
-        }
+    def record(self) -> dict[str, float]:
+        """The player's counters (the one place they come from)."""
+        row = self.ledger.row(self.cadre)
+        row["months"] = float(len(self.turns))
+        row["tolerated"] = float(sum(k.tolerated for t in self.turns for k in t.cases))
+        row["solved"] = float(sum(t.solved for t in self.turns))
+        return row
+
+    def peers_mean(self) -> dict[str, float]:
+        return self.ledger.mean(self.peers)
+
+    def rank(self) -> tuple[int, int]:
+        """(the player's rank by points among the player and the peers, how many)."""
+        pts = self.ledger.points
+        mine = pts[self.cadre]
+        return int(np.sum(pts[self.peers] > mine)) + 1, len(self.peers) + 1
+
+    def choice_shares(self) -> tuple[np.ndarray, np.ndarray]:
+        """Shares of innovate / routine / avoid: the player's months, the peers' months."""
+        mine = self.ledger.actions[self.cadre]
+        theirs = self.ledger.actions[self.peers].sum(axis=0)
+        return (mine / max(mine.sum(), 1.0)), (theirs / max(theirs.sum(), 1.0))
 
     def choices(self) -> list[tuple[int, int]]:
         return [(t.month, t.choice) for t in self.turns]

@@ -173,17 +173,41 @@ def _share_title(name: str, shares: np.ndarray, lang: str) -> str:
     return name + " — " + ", ".join(f"{i18n.action_name(k, lang)} {pct(shares[k])}" for k in range(3))
 
 
+MIN_HIT = 11.0  # px: the smallest half-size of the area a click on a unit selects
+
+
+def tree_names(tree: TreeData, lang: str) -> list[str]:
+    """Each drawn unit named by its place: "County 3 of City 2"."""
+    number = tree.number if tree.number is not None else np.zeros(len(tree.x), dtype=int)
+    out = []
+    for u in range(len(tree.x)):
+        path = [(int(tree.level[u]), int(number[u]))] if tree.level[u] > 0 else []
+        p = int(tree.parent[u])
+        if p >= 0 and tree.level[p] > 0:
+            path.insert(0, (int(tree.level[p]), int(number[p])))
+        out.append(i18n.place_name(path, lang))
+    return out
+
+
 def tree_svg(tree: TreeData, lang: str, selected: int | None = None, width: int = 980) -> str:
-    """The unit tree, centre at the top; each unit a pie of its cadres' choices."""
+    """The unit tree, centre at the top; each unit a pie of its cadres' choices.
+
+    Every unit sits in a click area of at least 2 x ``MIN_HIT`` px (a leaf's area is its
+    whole column), so even the ~100 counties of a province are easy to click."""
     left, right, top = 70, 20, 26
     n_leaves = max(len(tree.leaves), 1)
     spacing = (width - left - right) / n_leaves
-    r_leaf = max(2.5, min(13.0, 0.42 * spacing))
+    # Many leaves (the ~100 counties of a province): two staggered rows, so each dot
+    # and its click area can be twice as wide.
+    stagger = spacing < 14
+    r_leaf = max(4.5, min(13.0, 0.42 * spacing * (2 if stagger else 1)))
     row_h = 64 if tree.depth >= 3 else 80
     bar_h = 46 if tree.below is not None else 0
     body: list[str] = []
     px = left + tree.x * (width - left - right)
     py = top + 14 + tree.y * row_h * tree.depth
+    if stagger:
+        py[tree.leaves[1::2]] += 2 * r_leaf + 3
     # edges first, so the pies sit on top
     edges = [f"M{px[p]:.1f},{py[p]:.1f}L{px[u]:.1f},{py[u]:.1f}"
              for u, p in enumerate(tree.parent) if p >= 0]
@@ -191,18 +215,21 @@ def tree_svg(tree: TreeData, lang: str, selected: int | None = None, width: int 
     for lv in range(tree.depth + 1):
         body.append(_text(4, top + 18 + lv * row_h * tree.depth / max(tree.depth, 1),
                           i18n.level_name(lv, lang), 12, weight="600", fill="#444"))
-    names_in_level = np.zeros(len(tree.x), dtype=int)
-    for lv in range(tree.depth + 1):
-        us = np.flatnonzero(tree.level == lv)
-        names_in_level[us] = np.arange(len(us))
+    names = tree_names(tree, lang)
+    leaf_hit = max(spacing * (1 if stagger else 0.5), 1.0)
     for u in range(len(tree.x)):
         lv = int(tree.level[u])
-        r = r_leaf if lv == tree.depth else min(16.0, r_leaf + 4 + 2 * (tree.depth - lv))
-        title = _share_title(f"{i18n.level_name(lv, lang)}-{names_in_level[u]}", tree.shares[u], lang)
+        leaf = lv == tree.depth
+        r = r_leaf if leaf else min(16.0, r_leaf + 4 + 2 * (tree.depth - lv))
+        title = _share_title(names[u], tree.shares[u], lang)
         ring = (f'<circle cx="{_f(px[u])}" cy="{_f(py[u])}" r="{_f(r + 3)}" fill="none" '
                 'stroke="#111" stroke-width="2.2"/>') if selected == u else ""
+        half_h = r + 1.5 if leaf and stagger else max(r + 4, MIN_HIT)
+        half_w = leaf_hit if leaf else max(r + 4, MIN_HIT)
+        hit = (f'<rect class="hit" x="{_f(px[u] - half_w)}" y="{_f(py[u] - half_h)}" width="{_f(2 * half_w)}" '
+               f'height="{_f(2 * half_h)}" fill="transparent"/>')
         body.append(f'<g class="unit" data-unit="{u}" style="cursor:pointer"><title>{escape(title)}</title>'
-                    f'{pie(px[u], py[u], r, tree.shares[u])}'
+                    f'{hit}{pie(px[u], py[u], r, tree.shares[u])}'
                     f'<circle cx="{_f(px[u])}" cy="{_f(py[u])}" r="{_f(r)}" fill="none" stroke="#fff" '
                     f'stroke-width="0.8"/>{ring}</g>')
     y_bottom = py.max() + r_leaf + 8
@@ -301,19 +328,50 @@ def funnel_svg(snap: Snapshot, lang: str, width: int = 480) -> str:
 
 
 # ------------------------------------------------------------------- beliefs
+def text_width(s: str, size: float) -> float:
+    """Estimated width in px of ``s`` at font ``size`` (CJK glyphs are square, Latin about
+    0.58 em wide in the page's sans-serif fonts, a little more in bold)."""
+    return sum(size if ord(ch) > 0x2E80 else 0.6 * size for ch in s)
+
+
+def wrap(s: str, width: float, size: float) -> list[str]:
+    """``s`` broken into lines no wider than ``width`` px (at spaces; CJK anywhere)."""
+    cjk = any(ord(ch) > 0x2E80 for ch in s)
+    tokens = list(s) if cjk else s.split(" ")
+    sep = "" if cjk else " "
+    lines: list[str] = []
+    for tok in tokens:
+        trial = f"{lines[-1]}{sep}{tok}" if lines else tok
+        if lines and text_width(trial, size) <= width:
+            lines[-1] = trial
+        else:
+            lines.append(tok)
+    return lines
+
+
+BELIEF_TITLE_SIZE = 11
+
+
+def belief_titles(lang: str, width: int = 480) -> tuple[float, list[list[str]]]:
+    """(panel width, each panel's title lines) of :func:`beliefs_svg`."""
+    pw = (width - 100) / 2
+    return pw, [wrap(i18n.t(key, lang), pw, BELIEF_TITLE_SIZE) for key in ("belief_tol", "belief_det")]
+
+
 def beliefs_svg(snap: Snapshot, lang: str, width: int = 480) -> str:
     """Ridgelines: per level, the distribution of each belief over its cadres."""
-    pw, row_h = (width - 100) / 2, 30
+    row_h = 30
+    pw, titles = belief_titles(lang, width)
+    top = 14 * max(len(t) for t in titles) + 16  # room for the longest title
     body: list[str] = []
-    for j, (key, dens, means) in enumerate((
-        ("belief_tol", snap.belief_tol, snap.belief_tol_mean),
-        ("belief_det", snap.belief_det, snap.belief_det_mean),
-    )):
+    for j, (dens, means) in enumerate(((snap.belief_tol, snap.belief_tol_mean),
+                                       (snap.belief_det, snap.belief_det_mean))):
         x0 = 62 + j * (pw + 20)
-        body.append(_text(x0, 14, i18n.t(key, lang), 11, weight="600"))
+        for i, line in enumerate(titles[j]):
+            body.append(_text(x0, 14 + 14 * i, line, BELIEF_TITLE_SIZE, weight="600", extra='class="belief-title"'))
         bins = dens.shape[1]
         for lv in range(N_LEVELS):
-            base = 30 + (lv + 1) * row_h
+            base = top + (lv + 1) * row_h
             if j == 0:
                 body.append(_text(4, base - 4, i18n.level_name(lv, lang), 11, fill="#444"))
             d = dens[lv]
@@ -328,10 +386,10 @@ def beliefs_svg(snap: Snapshot, lang: str, width: int = 480) -> str:
                 mx = x0 + pw * min(max(m, 0.0), 1.0)
                 body.append(f'<line x1="{_f(mx)}" x2="{_f(mx)}" y1="{base - row_h}" y2="{base + 2}" '
                             'stroke="#111" stroke-width="1.4"/>')
-        y_axis = 30 + N_LEVELS * row_h + 14
+        y_axis = top + N_LEVELS * row_h + 14
         for v in (0, 0.5, 1):
             body.append(_text(x0 + pw * v, y_axis, f"{v:g}", 9, "middle", "#666"))
-    return _svg(width, 30 + N_LEVELS * row_h + 22, body, "beliefs")
+    return _svg(width, top + N_LEVELS * row_h + 22, body, "beliefs")
 
 
 # -------------------------------------------------------------------- survey
@@ -378,7 +436,8 @@ def record_legend(lang: str) -> str:
     items = [(i18n.t("rec_succeeded", lang), RECORD_COLOURS[REC_SUCCEEDED]),
              (i18n.t("rec_failed", lang), RECORD_COLOURS[REC_FAILED]),
              (i18n.t("rec_routine", lang), RECORD_COLOURS[REC_ROUTINE]),
-             (i18n.t("rec_avoid", lang), RECORD_COLOURS[REC_AVOID])]
+             (i18n.t("rec_avoid", lang), RECORD_COLOURS[REC_AVOID]),
+             (i18n.t("rec_none", lang), NO_DATA)]
     return " ".join(
         f'<span style="white-space:nowrap"><span style="display:inline-block;width:10px;height:10px;'
         f'border-radius:2px;background:{c}"></span> {escape(label)}</span>' for label, c in items
@@ -413,6 +472,24 @@ def unit_html(d: UnitDetail, lang: str) -> str:
         + "</tbody></table><div style='font-size:11px;margin-top:4px'>" + record_legend(lang)
         + "</div></div>"
     )
+
+
+# ------------------------------------------------------------------ monitors
+def monitors_html(snap: Snapshot, lang: str) -> str:
+    """Per level, the shares that innovated and avoided blame last month (a readout
+    next to the levers, as NetLogo's monitors)."""
+    last = snap.hist[-1] if len(snap.hist) else None
+    head = (f"<tr><th></th><th style='color:{COLOURS[0]}'>{escape(i18n.action_name(0, lang))}</th>"
+            f"<th style='color:{COLOURS[2]}'>{escape(i18n.action_name(2, lang))}</th></tr>")
+    rows = []
+    for lv in range(N_LEVELS):
+        inn = pct(float(last[lv, COL["innovate"]])) if last is not None else "–"
+        avo = pct(float(last[lv, COL["avoid"]])) if last is not None else "–"
+        rows.append(f"<tr class='monitor-{lv}'><td>{escape(i18n.level_name(lv, lang))}</td>"
+                    f"<td class='mon-innovate'>{inn}</td><td class='mon-avoid'>{avo}</td></tr>")
+    return ("<table class='monitors' style='border-collapse:collapse; font-size:12px; width:100%'>"
+            f"<caption style='text-align:left; font-size:11px; color:#555'>"
+            f"{escape(i18n.t('monitors_title', lang))}</caption>{head}{''.join(rows)}</table>")
 
 
 # --------------------------------------------------------------- play as cadre

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from model import CadreModel
-from model.hierarchy import LEVELS, N_LEVELS, Hierarchy
+from model.hierarchy import N_LEVELS, Hierarchy
 from model.metrics import ROW_LEVELS, SURVEY_ANSWERS, VALUE_COLUMNS
-from model.state import AVOID, HISTORY_LEN, INNOVATE, ROUTINE
+from model.state import HISTORY_LEN
 
 # Above this many units in a level the tree stops one level higher (province: counties).
 MAX_DRAWN_PER_LEVEL = 160
@@ -85,6 +85,7 @@ class TreeData:
     below: np.ndarray | None    # (n_leaves, 3) township shares summed per drawn leaf
     below_counts: np.ndarray | None  # townships under each drawn leaf
     leaves: np.ndarray          # indices of drawn leaves
+    number: np.ndarray | None = None  # each drawn unit's number among its siblings (from 1)
 
 
 @dataclass
@@ -133,7 +134,25 @@ def tree_data(model: CadreModel) -> TreeData:
         below = _shares(agg[leaves])
         below_counts = np.bincount(anc, minlength=n)[leaves]
     return TreeData(x, y, h.level[:n].astype(int), h.parent[:n], shares, depth, below,
-                    below_counts, leaves)
+                    below_counts, leaves, sibling_number(h)[:n])
+
+
+def sibling_number(h: Hierarchy) -> np.ndarray:
+    """Each unit's number among the children of its parent, counted from 1 (the centre: 0)."""
+    out = np.zeros(h.n_units, dtype=np.int64)
+    has = h.parent >= 0
+    out[has] = np.arange(h.n_units)[has] - h.child_start[h.parent[has]] + 1
+    return out
+
+
+def place_path(h: Hierarchy, u: int) -> list[tuple[int, int]]:
+    """[(level, number among siblings)] from below the centre down to unit ``u``."""
+    number = sibling_number(h)
+    path = []
+    while u >= 0 and h.level[u] > 0:
+        path.append((int(h.level[u]), int(number[u])))
+        u = int(h.parent[u])
+    return path[::-1]
 
 
 def belief_hist(values: np.ndarray, levels: np.ndarray, bins: int = BELIEF_BINS) -> np.ndarray:
@@ -181,8 +200,9 @@ class UnitDetail:
     parent: int
     n_cadres: int
     problems: float
-    children: list[tuple[int, int, np.ndarray]]  # (unit, index in level, shares)
+    children: list[tuple[int, int, np.ndarray]]  # (unit, number among its siblings, shares)
     cadres: list[dict]
+    path: list[tuple[int, int]] = field(default_factory=list)  # place in the tree (see place_path)
 
 
 def index_in_level(h: Hierarchy, u: int) -> int:
@@ -217,14 +237,6 @@ def unit_detail(model: CadreModel, u: int, months: int = 12, max_children: int =
     ]
     counts = model.unit_counts if model.unit_counts is not None else np.zeros((h.n_units, 3))
     kids = h.children(u)[:max_children]
-    children = [(int(c), index_in_level(h, int(c)), _shares(counts[[c]])[0]) for c in kids]
+    children = [(int(c), int(c - h.child_start[u] + 1), _shares(counts[[c]])[0]) for c in kids]
     return UnitDetail(int(u), int(h.level[u]), index_in_level(h, u), int(h.parent[u]),
-                      int(h.n_cadres[u]), float(model.problems[u]), children, cadres)
-
-
-def township_cadres(model: CadreModel) -> np.ndarray:
-    """Indices of township cadres (the level a player takes a post at)."""
-    return np.flatnonzero(model.state.level == len(LEVELS) - 1)
-
-
-ACTION_CODES = (INNOVATE, ROUTINE, AVOID)
+                      int(h.n_cadres[u]), float(model.problems[u]), children, cadres, place_path(h, u))

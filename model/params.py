@@ -47,6 +47,11 @@ class Param:
     source: str
     kind: str = "float"  # "float" or "int"
     transmitted: bool = False
+    source_zh: str = ""  # the source in Chinese where it has words, not only passage codes
+
+    def __post_init__(self) -> None:
+        if not self.source_zh:  # passage codes read the same in both languages
+            object.__setattr__(self, "source_zh", self.source.replace(", ", "、"))
 
     @property
     def is_lever(self) -> bool:
@@ -108,7 +113,8 @@ _PARAMS: list[Param] = [
         zh="某一层级的一个监督渠道在当月发现某一违规行为的概率。一个单位受本级及其以上各级"
            "监督渠道的共同监督，因此基层受到的监督最多（“一个人干活N个人看”）。",
         source="S000-04b, S000-05, S000-05b, S000-07; magnitude: CCDI 2021 (assumption fitted "
-               "to sanction volumes, see ODD §3.3)"),
+               "to sanction volumes, see ODD §3.3)",
+        source_zh="S000-04b、S000-05、S000-05b、S000-07；量级：中央纪委国家监委2021年报告（按处分总量拟合的假设，见 ODD §3.3）"),
     Param(
         name="one_veto_targets", default=4, low=0, high=30, group="levers", transmitted=True,
         kind="int", unit="targets", unit_zh="项指标",
@@ -156,7 +162,8 @@ _PARAMS: list[Param] = [
         en="How visible a month of inaction is to a supervision channel, relative to a failed "
            "act (commission = 1).",
         zh="一个月的不作为相对于一次“做错”（记为 1）被监督渠道发现的程度。",
-        source="S000-17, S003-15 (magnitude: assumption)"),
+        source="S000-17, S003-15 (magnitude: assumption)",
+        source_zh="S000-17、S003-15（量级：假设）"),
     Param(
         name="lookback", default=12, low=1, high=36, group="supervision", kind="int",
         unit="months", unit_zh="个月",
@@ -181,7 +188,8 @@ _PARAMS: list[Param] = [
            "post. A month of routine credit is worth 1.5.",
         zh="一次中等处分（第二种形态：党纪轻处分）的负效用；轻微（第一种形态）为 0.25 倍，"
            "严重（第三、四种形态）为 4 倍并免职。一个月常规履职的收益为 1.5。",
-        source="S000-17, S003-01; four forms: CCDI report on 2021"),
+        source="S000-17, S003-01; four forms: CCDI report on 2021",
+        source_zh="S000-17、S003-01；“四种形态”：中央纪委国家监委关于2021年的报告"),
     Param(
         name="blame_shift", default=0.2, low=0.0, high=1.0, group="supervision",
         transmitted=True, unit="probability per case", unit_zh="每起案件的概率",
@@ -189,7 +197,8 @@ _PARAMS: list[Param] = [
         en="Chance that a case arising in a unit with subordinate units is pushed down onto a "
            "cadre of a subordinate unit, who carries the sanction (背锅式问责).",
         zh="在有下级单位的单位发生的问责案件被推给下级单位某名干部、由其承担处分的概率（背锅式问责）。",
-        source="S000-17, S000-17b, S000-25 (magnitude: assumption)"),
+        source="S000-17, S000-17b, S000-25 (magnitude: assumption)",
+        source_zh="S000-17、S000-17b、S000-25（量级：假设）"),
     # ---------------------------------------------------------------- attention
     Param(
         name="attention_budget", default=1.0, low=0.1, high=3.0, group="attention",
@@ -264,28 +273,32 @@ _PARAMS: list[Param] = [
         label_en="Choice rationality (logit β)", label_zh="决策理性程度（logit β）",
         en="Precision of the logit choice: 0 = random, large = always the best option.",
         zh="logit 选择的精确度：0 为随机，越大越倾向于选择效用最高的选项。",
-        source="Bounded rationality (McFadden 1974)"),
+        source="Bounded rationality (McFadden 1974)",
+        source_zh="有限理性（McFadden 1974）"),
     Param(
         name="loss_aversion", default=2.25, low=1.0, high=5.0, group="decision",
         unit="ratio", unit_zh="比率",
         label_en="Loss aversion (λ)", label_zh="损失厌恶（λ）",
         en="How much more a loss weighs than an equal gain.",
         zh="损失相对于等量收益的权重倍数。",
-        source="Tversky & Kahneman 1992; S003-01"),
+        source="Tversky & Kahneman 1992; S003-01",
+        source_zh="Tversky 与 Kahneman（1992）；S003-01"),
     Param(
         name="value_curvature", default=0.88, low=0.2, high=1.0, group="decision",
         unit="exponent", unit_zh="指数",
         label_en="Value curvature (α)", label_zh="价值函数曲率（α）",
         en="Diminishing sensitivity of the prospect-theory value function.",
         zh="前景理论价值函数的敏感度递减指数。",
-        source="Tversky & Kahneman 1992"),
+        source="Tversky & Kahneman 1992",
+        source_zh="Tversky 与 Kahneman（1992）"),
     Param(
         name="probability_weighting", default=0.69, low=0.3, high=1.0, group="decision",
         unit="exponent", unit_zh="指数",
         label_en="Probability weighting (γ)", label_zh="概率权重（γ）",
         en="Curvature of the probability weighting function: small risks loom large.",
         zh="概率权重函数的曲率：小概率风险被高估。",
-        source="Tversky & Kahneman 1992"),
+        source="Tversky & Kahneman 1992",
+        source_zh="Tversky 与 Kahneman（1992）"),
     Param(
         name="promotion_value", default=2.0, low=0.0, high=10.0, group="decision",
         unit="utility units", unit_zh="效用单位",
@@ -342,7 +355,8 @@ _PARAMS: list[Param] = [
         en="Chance per month that routine work misses one binding target (higher when "
            "overloaded, × leader duty for leaders).",
         zh="常规工作每月在一项硬指标上失守的概率（超负荷时更高，领导干部乘以职责倍数）。",
-        source="S000-08, S003-13 (magnitude: assumption)"),
+        source="S000-08, S003-13 (magnitude: assumption)",
+        source_zh="S000-08、S003-13（量级：假设）"),
     # --------------------------------------------------------------- avoidance
     Param(
         name="innovative_task_share", default=0.5, low=0.0, high=1.0, group="avoidance",
@@ -406,7 +420,8 @@ _PARAMS: list[Param] = [
         label_en="High-profile cases", label_zh="高关注度案例占比",
         en="Share of cases that draw public attention; they are decided by the upper level.",
         zh="引起公众关注的案例比例；这些案例由上级审议认定。",
-        source="S003-05c, S003-11 (magnitude: assumption)"),
+        source="S003-05c, S003-11 (magnitude: assumption)",
+        source_zh="S003-05c、S003-11（量级：假设）"),
     # ------------------------------------------------------------- transmission
     Param(
         name="relay_delay", default=6.0, low=0.0, high=36.0, group="transmission",
@@ -418,7 +433,8 @@ _PARAMS: list[Param] = [
         zh="上级采纳一项制度变化后，下级单位平均需要多少个月才采纳（开会传达文件、分解指标、"
            "建立本级的监督力量）。0 表示各级同时。",
         source="S003-03c, S000-24; rollout of city and county inspections (巡察) 2015-17 "
-               "(magnitude: assumption)"),
+               "(magnitude: assumption)",
+        source_zh="S003-03c、S000-24；2015—2017年市县巡察的建立（量级：假设）"),
     Param(
         name="document_credibility", default=0.5, low=0.0, high=1.0, group="transmission",
         unit="fraction", unit_zh="比例",
@@ -426,7 +442,8 @@ _PARAMS: list[Param] = [
         en="Share of the way a cadre's beliefs move towards the regime a newly adopted "
            "document announces when it raises the risks; the rest is learnt from cases.",
         zh="新采纳的文件宣布风险上升时，干部的预期立即向文件宣布的状况移动的比例；其余从案例中学习。",
-        source="S000-12, S000-12b (magnitude: assumption)"),
+        source="S000-12, S000-12b (magnitude: assumption)",
+        source_zh="S000-12、S000-12b（量级：假设）"),
     Param(
         name="negativity_bias", default=2.0, low=1.0, high=5.0, group="transmission",
         unit="ratio", unit_zh="比率",
@@ -449,7 +466,8 @@ _PARAMS: list[Param] = [
            "regime to measure its share of a result).",
         zh="1：每名干部按其岗位的真实风险和实际有效的指标决策，而不是按从文件和案例中学到的预期"
            "（用于关闭“感知的制度”这一机制，衡量它对结果的贡献）。",
-        source="model switch (no source)"),
+        source="model switch (no source)",
+        source_zh="模型开关（无出处）"),
     # ----------------------------------------------------------------- learning
     Param(
         name="learning_rate", default=0.10, low=0.0, high=1.0, group="learning",
@@ -460,7 +478,8 @@ _PARAMS: list[Param] = [
            "steady regime.",
         zh="一个月的证据（本人、本单位和同级单位公开的案例）使预期向所显示的比率移动的幅度；"
            "对称更新，因此在稳定的制度下预期平均而言是准确的。",
-        source="Reinforcement learning (Bush & Mosteller 1955)"),
+        source="Reinforcement learning (Bush & Mosteller 1955)",
+        source_zh="强化学习（Bush 与 Mosteller 1955）"),
     Param(
         name="imitation", default=0.30, low=0.0, high=1.0, group="learning",
         unit="weight", unit_zh="权重",
@@ -543,7 +562,8 @@ _PARAMS: list[Param] = [
         zh="干部每月退休或调离的概率；由受本单位同事影响的新任干部接替。",
         source="retirement at 60 after ~35 years (≈ 0.24 %/month) plus exchanges of leaders "
                "after a 5-year term or 10 years in post (党政领导干部交流工作规定); "
-               "magnitude: assumption"),
+               "magnitude: assumption",
+        source_zh="60岁退休、职业生涯约35年（每月约0.24%），加上领导干部任期五年或同一职位任职满十年交流（《党政领导干部交流工作规定》）；量级：假设"),
     Param(
         name="promotion_rate", default=0.003, low=0.0, high=0.1, group="dynamics",
         unit="probability per month", unit_zh="每月概率",
@@ -551,7 +571,8 @@ _PARAMS: list[Param] = [
         en="Chance per month of promotion; × (1 + successes in the last year), blocked "
            "during the influence period of a sanction.",
         zh="每月晋升的基础概率；乘以 (1 + 近一年成功创新数)，处分影响期内不得晋升。",
-        source="S003-02c (magnitude: assumption)"),
+        source="S003-02c (magnitude: assumption)",
+        source_zh="S003-02c（量级：假设）"),
 ]
 
 SCHEMA: dict[str, Param] = {p.name: p for p in _PARAMS}

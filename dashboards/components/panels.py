@@ -11,17 +11,14 @@ import solara
 
 from dashboards import export, i18n, svg, views
 from dashboards.components.appstate import AppState, status_markup
-from dashboards.components.rich import Notice
-
-
-@solara.component_vue("clickable_svg.vue", vuetify=False)
-def ClickableSvg(svg: str, event_unit_click: Callable[[int], None] | None = None) -> None:
-    """SVG markup whose ``data-unit`` elements report clicks back to Python."""
+from dashboards.components.rich import Clickable, Notice
 
 
 @solara.component_vue("frame_ack.vue", vuetify=False)
-def FrameAck(tick: int, event_ack: Callable[[int], None] | None = None) -> None:
-    """Reports each painted frame back to the server, which paces the play loop on it."""
+def FrameAck(tick: int, event_ack: Callable[[int], None] | None = None,
+             event_received: Callable[[int], None] | None = None) -> None:
+    """Reports each frame back to the server when it arrives and when it is painted; the
+    play loop paces itself on the paints, or on arrivals when the page paints nothing."""
 
 
 def use_live(state: AppState, name: str, el: solara.Element) -> None:
@@ -31,7 +28,7 @@ def use_live(state: AppState, name: str, el: solara.Element) -> None:
 
 @solara.component
 def Acknowledge(state: AppState, frame: int) -> None:
-    el = FrameAck(tick=frame, event_ack=state.ack)
+    el = FrameAck(tick=frame, event_ack=state.ack, event_received=state.received_frame)
     use_live(state, "ack", el)
 
 
@@ -94,7 +91,7 @@ def TreeView(state: AppState, frame: int) -> None:
         solara.Text(i18n.t("tree_coarse", lang, level=i18n.level_name(snap.tree.depth, lang)),
                     style={"font-size": "12px", "color": "#666"})
     sel = selected if selected is not None and selected < len(snap.tree.x) else None
-    el = ClickableSvg(svg=svg.tree_svg(snap.tree, lang, sel), event_unit_click=select)
+    el = Clickable(html=svg.tree_svg(snap.tree, lang, sel), kind="cadre-clickable-svg", event_unit_click=select)
     use_live(state, "tree", el)
 
 
@@ -117,22 +114,20 @@ def UnitDetails(state: AppState, frame: int) -> None:
     if detail is None:
         solara.Text(i18n.t("unit_none", lang), style={"color": "#666"})
         return
-    name = i18n.unit_display_name(detail.level, detail.index_in_level, lang)
+    name = i18n.place_name(detail.path, lang, full=True)
     solara.Text(i18n.t("unit_summary", lang, name=name, n=detail.n_cadres, p=detail.problems),
                 classes=["unit-name"], style={"font-weight": "600"})
     solara.HTML(unsafe_innerHTML=svg.unit_html(detail, lang), classes=["unit-table"])
     with solara.Row(style={"flex-wrap": "wrap", "gap": "4px", "margin-top": "6px"}):
         if detail.parent >= 0:
-            h = state.sim.model.hierarchy
-            pname = i18n.unit_display_name(int(h.level[detail.parent]),
-                                           views.index_in_level(h, detail.parent), lang)
+            pname = i18n.place_name(detail.path[:-1], lang, full=True)
             solara.Button(i18n.t("superior", lang, name=pname), small=True, text=True,
-                          on_click=lambda: state.selected.set(detail.parent))
+                          on_click=lambda: state.selected.set(detail.parent), classes=["btn-superior"])
     if detail.children:
         solara.Text(i18n.t("subordinates", lang), style={"font-size": "12px", "color": "#555"})
         with solara.Row(style={"flex-wrap": "wrap", "gap": "4px"}):
             for u, k, shares in detail.children:
-                label = i18n.unit_display_name(detail.level + 1, k, lang)
+                label = i18n.place_part(detail.level + 1, k, lang)
                 if np.isfinite(shares).all():
                     label += f" · {svg.pct(shares[2])} " + i18n.action_name(2, lang)
                 solara.Button(label, small=True, outlined=True,

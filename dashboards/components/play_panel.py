@@ -1,18 +1,54 @@
-""""Play as a cadre": choose one township cadre's action each month and see what follows."""
+""""Play as a cadre": choose one township cadre's action each month and see what follows.
+
+The panel states the goal, shows the odds the cadre would know before each choice,
+says after it what was noticed, by whom and why a sanction came, lets the player apply
+for tolerance, and ends with a debrief against the average township cadre of the same
+post. Every counter comes from the game's one ledger.
+"""
 
 from __future__ import annotations
 
-import math
-
+import numpy as np
 import solara
 
 from dashboards import i18n, svg
 from dashboards.components.appstate import AppState
-from dashboards.components.rich import Details, Para
-from dashboards.play import TOWNSHIP, Turn
+from dashboards.components.controls import Confirm
+from dashboards.components.rich import Details, Notice, Para
+from dashboards.odds import Odds
+from dashboards.play import GAME_LENGTHS, POINTS, SANCTION_CAUSES, TOWNSHIP, CadreGame, Turn
+from dashboards.views import place_path
+from model.scenarios import SCENARIOS
 from model.state import REC_FAILED, REC_SUCCEEDED
 
 CHOICE_KEYS = ("choice_innovate", "choice_routine", "choice_avoid")
+
+
+def _p(x: float) -> str:
+    return svg.pct(x)
+
+
+def _num(x: float) -> str:
+    return f"{x:.2f}"
+
+
+def _points(x: float) -> str:
+    return f"{x:+.2f}".rstrip("0").rstrip(".") if abs(x) < 100 else f"{x:+.0f}"
+
+
+def stage_line(stages: tuple[bool, ...], lang: str) -> str:
+    """"applied ✓ → accepted ✓ → consultation passed ✗" (up to the stage it stopped at)."""
+    out = []
+    for i, passed in enumerate(stages):
+        out.append(f"{i18n.stage_name(i + 1, lang)} {'✓' if passed else '✗'}")
+        if not passed:
+            break
+    return " → ".join(out)
+
+
+def stage_chances(chances: tuple[float, ...], lang: str) -> str:
+    """"applied 14.2% → accepted 79.0% → …": each stage's chance of passing."""
+    return " → ".join(f"{i18n.stage_name(i + 1, lang)} {_p(c)}" for i, c in enumerate(chances))
 
 
 def turn_sentences(turn: Turn, lang: str) -> list[str]:
@@ -28,74 +64,155 @@ def turn_sentences(turn: Turn, lang: str) -> list[str]:
     elif turn.choice == 2:
         form = i18n.form_name(turn.form, lang) if turn.form >= 0 else "—"
         out.append(t("out_avoid", lang, form=form))
-    if turn.detected:
-        out.append(t("out_detected", lang))
-    if turn.retro:
-        out.append(t("out_retro", lang))
-    if turn.case_stages is not None:
-        if turn.case_stages == 0:
-            out.append(t("out_not_applied", lang))
+    for what in turn.noticed:
+        out.append(t(f"noticed_{what}", lang, n=turn.channels, months=turn.lookback))
+    for case in turn.cases:
+        out.append(t(f"case_about_{case.about}", lang))
+        if not case.stages[0]:
+            out.append(t("case_not_applied", lang))
         else:
-            out.append(t("out_case", lang, stage=i18n.stage_name(turn.case_stages, lang)))
-        if turn.tolerated:
+            out.append(t("case_stages", lang, stages=stage_line(case.stages, lang)))
+        if case.tolerated:
             out.append(t("out_tolerated", lang))
-        elif turn.coupon:
+        elif case.coupon:
             out.append(t("out_coupon", lang))
-    if turn.sanction is None:
+    if not turn.sanctions:
         out.append(t("out_no_sanction", lang))
-    else:
-        out.append(t("out_sanction", lang, severity=i18n.severity_name(turn.sanction, lang)))
-    if turn.left is not None:
+    for cause, severity in turn.sanctions:
+        reason = t(f"cause_{cause}", lang) if cause in SANCTION_CAUSES else t("cause_unknown", lang)
+        out.append(t("out_sanction_for", lang, severity=i18n.severity_name(severity, lang), cause=reason))
+    if turn.left == "removed":
+        out.append(t("out_removed_for", lang))
+    elif turn.left is not None:
         out.append(t(f"out_{turn.left}", lang))
+    if turn.left is not None:
         out.append(t("out_newcomer", lang))
-    out.append(t("out_solved", lang, solved=turn.solved, left=turn.problems_left))
+    solved = i18n.plural(turn.solved, "problem", "problems") if lang == "en" else f"{turn.solved:.0f}"
+    left = f"{turn.problems_left:.0f}"
+    out.append(t("out_solved", lang, solved=solved, left=left))
+    out.append(t("out_points", lang, p=_points(turn.points)))
     return out
+
+
+def odds_sentences(odds: Odds, lang: str) -> list[str]:
+    t = i18n.t
+    veto = odds.targets * odds.per_target
+    passed = t("odds_passed", lang, x=_num(odds.passed_down)) if odds.passed_down > 0.005 else ""
+    attention = t("odds_attention", lang, free=_num(odds.free), budget=_num(odds.budget), routine=_num(odds.routine),
+                  paperwork=_num(odds.paperwork), targets=f"{odds.targets:.1f}", per_target=f"{odds.per_target:.3g}",
+                  veto=_num(veto), passed=passed, needed=_num(odds.needed))
+    if odds.duty != 1.0:
+        attention += t("odds_duty", lang, duty=f"{odds.duty:g}")
+    return [
+        attention,
+        t("odds_success", lang, p=_p(odds.success), full=_p(odds.full_success)),
+        t("odds_fail", lang, d=_p(odds.detect), bd=_p(odds.believed_detect), tol=_p(odds.tolerated_if_apply),
+          bt=_p(odds.believed_tolerance)),
+        t("odds_routine", lang, p=_p(odds.irregular), d=_p(odds.detect)),
+        t("odds_avoid", lang, p=_p(odds.omission)),
+        t("odds_retro", lang, p=_p(odds.retro), months=odds.lookback),
+    ]
+
+
+def goal_text(game_length: int, leader: bool, innovation_yield: float, routine_solve: float, lang: str) -> str:
+    mild, moderate, severe = POINTS["sanction"]
+    return i18n.t("game_goal", lang, months=game_length, role=i18n.t("leader" if leader else "staff", lang),
+                  success=f"{innovation_yield:g}", routine=f"{routine_solve:g}",
+                  promotion=f"{POINTS['promotion']:g}", mild=f"{mild:g}", moderate=f"{moderate:g}",
+                  severe=f"{severe:g}")
+
+
+def township_name(state: AppState, k: int, lang: str) -> str:
+    h = state.play.sim.model.hierarchy
+    return i18n.place_name(place_path(h, int(h.units_at(TOWNSHIP)[k])), lang)
 
 
 @solara.component
 def PlayPanel(state: AppState, frame: int) -> None:
     lang = state.lang.value
-    sim = state.sim
+    sim = state.play.sim
     game = state.game.value
     n_towns = len(sim.model.hierarchy.units_at(TOWNSHIP))
-    township, set_township = solara.use_state(0)
-    leader, set_leader = solara.use_state(False)
+    township, set_township = solara.use_state(game.township if game else 0)
+    leader, set_leader = solara.use_state(game.leader if game else False)
+    length, set_length = solara.use_state(game.length if game else 24)
     with solara.Card(i18n.t("play_title", lang), subtitle=i18n.t("play_intro", lang), classes=["play-panel"]):
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
             solara.v.Select(
                 label=i18n.t("play_unit", lang), v_model=min(township, n_towns - 1), dense=True,
-                hide_details=True, on_v_model=lambda v: set_township(int(v)), style_="max-width: 200px",
-                items=[{"title": i18n.unit_display_name(TOWNSHIP, k, lang), "value": k} for k in range(n_towns)],
+                hide_details=True, on_v_model=lambda v: set_township(int(v)), style_="max-width: 260px",
+                items=[{"title": township_name(state, k, lang), "value": k} for k in range(n_towns)],
                 class_="select-township",
             )
             solara.v.Select(
                 label=i18n.t("play_role", lang), v_model=leader, dense=True, hide_details=True,
-                on_v_model=lambda v: set_leader(bool(v)), style_="max-width: 200px",
+                on_v_model=lambda v: set_leader(bool(v)), style_="max-width: 160px",
                 items=[{"title": i18n.t("staff", lang), "value": False},
                        {"title": i18n.t("leader", lang), "value": True}],
             )
+            solara.v.Select(
+                label=i18n.t("game_length", lang), v_model=length, dense=True, hide_details=True,
+                on_v_model=lambda v: set_length(int(v)), style_="max-width: 110px",
+                items=list(GAME_LENGTHS), class_="select-game-length",
+            )
             solara.Button(i18n.t("new_game", lang), color="primary", classes=["btn-new-game"],
-                          on_click=lambda: state.new_game(min(township, n_towns - 1), leader))
+                          on_click=lambda: state.new_game(min(township, n_towns - 1), leader, length))
+        Confirm(state, ("game",))
+        p = sim.model.p
+        Para(goal_text(game.length if game else length, game.leader if game else leader,
+                       float(p["innovation_yield"]), float(p["routine_solve"]), lang),
+             classes=["game-goal"], style={"font-size": "12px", "color": "#333", "margin": "6px 0"})
         if game is None:
             return
-        with sim.lock:
-            s = sim.model.state
-            c = game.cadre
-            you = {
-                "col_belief_tol": svg.pct(float(s.belief_tol[c])),
-                "col_belief_det": svg.pct(float(s.belief_detect[c])),
-                "col_attention": f"{float(s.free_attention[c]):.2f}",
-                "col_sanctions": str(int(s.sanctions[c])),
-                "col_tenure": str(int(s.tenure[c])),
-            }
-            colleagues = game.colleagues()
-            month = sim.steps + 1
-        name = i18n.unit_display_name(TOWNSHIP, game.township, lang)
-        role = i18n.t("leader" if game.leader else "staff", lang)
-        Para(f"— {name}, {role} #{game.cadre}: " + " · ".join(f"{i18n.t(k, lang)} {v}" for k, v in you.items()),
-             lead=i18n.t("you_now", lang), classes=["play-you"], style={"margin": "6px 0"})
-        solara.Text(i18n.t("colleagues", lang) + ": " + ", ".join(
-            f"{i18n.action_name(k, lang)} {int(colleagues[k])}" for k in range(3)), style={"font-size": "12px"})
+        GameBody(state, game, frame)
+
+
+@solara.component
+def GameBody(state: AppState, game: CadreGame, frame: int) -> None:
+    lang = state.lang.value
+    sim = game.sim
+    record = game.record()
+    with sim.lock:
+        s = sim.model.state
+        c = game.cadre
+        colleagues = game.colleagues()
+        month = sim.steps + 1
+        beliefs = (float(s.belief_tol[c]), float(s.belief_detect[c]), float(s.free_attention[c]), int(s.tenure[c]))
+    odds = game.odds()
+    role = i18n.t("leader" if game.leader else "staff", lang)
+    name = township_name(state, game.township, lang)
+    solara.Text(i18n.t("game_progress", lang, n=len(game.turns), months=game.length),
+                classes=["game-progress"], style={"font-weight": "600"})
+    you = (f"— {name}{i18n.list_sep(lang)}{role}{i18n.colon(lang)}"
+           + " · ".join([f"{i18n.t('rec_points', lang)} {record['points']:.1f}",
+                         f"{i18n.t('rec_sanctions', lang)} {record['sanctions']:.0f}",
+                         f"{i18n.t('col_belief_tol', lang)} {_p(beliefs[0])}",
+                         f"{i18n.t('col_belief_det', lang)} {_p(beliefs[1])}",
+                         f"{i18n.t('col_tenure', lang)} {beliefs[3]}"]))
+    Para(you, lead=i18n.t("you_now", lang), classes=["play-you"], style={"margin": "6px 0"})
+    solara.Text(i18n.t("colleagues", lang) + i18n.colon(lang) + i18n.list_sep(lang).join(
+        f"{i18n.action_name(k, lang)} {int(colleagues[k])}" for k in range(3)), style={"font-size": "12px"})
+    if game.over:
+        Debrief(state, game)
+    else:
+        if odds is not None:
+            with solara.Div(classes=["game-odds"], style={"background": "#eef3f8", "padding": "6px 10px",
+                                                          "border-radius": "6px", "margin": "6px 0"}):
+                solara.Text(i18n.t("odds_title", lang), style={"font-weight": "600", "display": "block"})
+                for line in odds_sentences(odds, lang):
+                    solara.Text(line, style={"display": "block", "font-size": "12px"})
+        hook = isinstance(getattr(sim.model, "forced_applications", None), dict)
+        with solara.Div(classes=["game-apply"]):
+            with solara.Div(classes=["apply-tolerance"]):
+                solara.v.Checkbox(label=i18n.t("apply_choice", lang), v_model=state.apply_tolerance.value,
+                                  on_v_model=lambda v: state.apply_tolerance.set(bool(v)), hide_details=True,
+                                  density="compact")
+            if odds is not None:
+                solara.Text(i18n.t("apply_stages", lang, stages=stage_chances(odds.stage_chances, lang)),
+                            style={"font-size": "11px", "color": "#555", "display": "block"})
+            if not hook:
+                solara.Text(i18n.t("apply_no_hook", lang), classes=["apply-no-hook"],
+                            style={"font-size": "11px", "color": "#8d6e00", "display": "block"})
         Para(i18n.t("your_choice", lang, t=month), classes=["play-question"],
              style={"font-weight": "600", "margin": "8px 0 4px"})
         with solara.Row(style={"flex-wrap": "wrap", "align-items": "stretch"}):
@@ -105,20 +222,66 @@ def PlayPanel(state: AppState, frame: int) -> None:
                                   style={"background-color": svg.COLOURS[k], "color": "white"},
                                   classes=[f"btn-choice-{k}"])
                     solara.Text(i18n.t(CHOICE_KEYS[k], lang), style={"font-size": "11px", "color": "#555"})
-        turn = state.turn.value
-        if turn is not None:
-            with solara.Div(classes=["turn-result"], style={"background": "#f6f6f2", "padding": "8px",
-                                                           "border-radius": "6px", "margin": "6px 0"}):
-                for sentence in turn_sentences(turn, lang):
-                    solara.Text(sentence, style={"display": "block"})
-        score = game.score()
-        Para(" · ".join(f"{i18n.t(k, lang)} {('–' if isinstance(v, float) and math.isnan(v) else f'{v:g}')}"
-                        for k, v in score.items()),
-             lead=f"{i18n.t('score', lang)}:", classes=["play-score"], style={"font-size": "13px"})
-        if game.turns:
-            solara.Text(i18n.t("path_title", lang), style={"font-weight": "600", "margin-top": "6px"})
-            solara.HTML(unsafe_innerHTML=svg.path_svg(game.choices(), game.township_path(), game.start + 1, lang),
-                        classes=["svg-path"])
-            Details(i18n.t("log_title", lang),
-                    [" ".join(turn_sentences(past, lang)) for past in reversed(game.turns[-24:])],
-                    classes=["play-log"])
+    turn = state.turn.value
+    if turn is not None and game.turns and turn is game.turns[-1]:
+        with solara.Div(classes=["turn-result"], style={"background": "#f6f6f2", "padding": "8px",
+                                                       "border-radius": "6px", "margin": "6px 0"}):
+            for sentence in turn_sentences(turn, lang):
+                solara.Text(sentence, style={"display": "block"})
+    Para(" · ".join([f"{i18n.t('rec_points', lang)} {record['points']:.1f}",
+                     f"{i18n.t('rec_successes', lang)} {record['successes']:.0f}",
+                     f"{i18n.t('rec_sanctions', lang)} {record['sanctions']:.0f}",
+                     f"{i18n.t('rec_tolerated', lang)} {record['tolerated']:.0f}",
+                     f"{i18n.t('rec_promotions', lang)} {record['promotions']:.0f}",
+                     f"{i18n.t('rec_removals', lang)} {record['removals']:.0f}"]),
+         lead=i18n.lead("you_record", lang), classes=["play-score"], style={"font-size": "13px"})
+    if game.turns:
+        solara.Text(i18n.t("path_title", lang), style={"font-weight": "600", "margin-top": "6px"})
+        solara.HTML(unsafe_innerHTML=svg.path_svg(game.choices(), game.township_path(), game.start + 1, lang),
+                    classes=["svg-path"])
+        Details(i18n.t("log_title", lang),
+                [" ".join(turn_sentences(past, lang)) for past in reversed(game.turns[-36:])],
+                classes=["play-log"])
+
+
+@solara.component
+def Debrief(state: AppState, game: CadreGame) -> None:
+    lang = state.lang.value
+    mine, peers = game.record(), game.peers_mean()
+    rank, n = game.rank()
+    role = i18n.t("leader" if game.leader else "staff", lang)
+    mix_me, mix_them = game.choice_shares()
+    diff = mine["points"] - peers["points"]
+    with solara.Div(classes=["game-debrief"], style={"border": "2px solid #1d3557", "border-radius": "6px",
+                                                     "padding": "8px 12px", "margin": "8px 0"}):
+        solara.Text(i18n.t("game_over", lang) + " " + i18n.t("debrief_title", lang, months=game.length, role=role),
+                    style={"font-weight": "700", "font-size": "15px", "display": "block"})
+        Notice(i18n.t("debrief_won" if diff > 0 else "debrief_lost", lang, d=f"{abs(diff):.1f}", rank=rank, n=n),
+               "success" if diff > 0 else "warning", classes=["debrief-verdict"])
+        rows = [("rec_points", f"{mine['points']:.1f}", f"{peers['points']:.1f}"),
+                ("rec_successes", f"{mine['successes']:.0f}", f"{peers['successes']:.1f}"),
+                ("rec_severity", f"{mine['mild']:.0f} / {mine['moderate']:.0f} / {mine['severe']:.0f}",
+                 f"{peers['mild']:.1f} / {peers['moderate']:.1f} / {peers['severe']:.1f}"),
+                ("rec_promotions", f"{mine['promotions']:.0f}", f"{peers['promotions']:.2f}"),
+                ("rec_removals", f"{mine['removals']:.0f}", f"{peers['removals']:.2f}"),
+                ("rec_choices", " / ".join(_p(x) for x in mix_me), " / ".join(_p(x) for x in mix_them))]
+        head = (f"<tr><th></th><th>{i18n.t('debrief_you', lang)}</th>"
+                f"<th>{i18n.t('debrief_peers', lang, role=role, n=len(game.peers))}</th></tr>")
+        body = "".join(f"<tr><td>{i18n.t(k, lang)}</td><td>{a}</td><td>{b}</td></tr>" for k, a, b in rows)
+        solara.HTML(unsafe_innerHTML=f"<table class='cadre-table debrief-table'>{head}{body}</table>")
+        towns = game.sim.model.hierarchy.units_at(TOWNSHIP)
+        solara.Text(i18n.t("debrief_problems", lang, mine=f"{game.solved[game.unit]:.0f}",
+                           avg=f"{float(np.mean(game.solved[towns])):.1f}"),
+                    style={"font-size": "12px", "display": "block", "margin-top": "6px"}, classes=["debrief-problems"])
+        solara.Text(i18n.t("debrief_scenario", lang, scenario=i18n.scenario_title(game.scenario, lang),
+                           text=i18n.scenario_text(game.scenario, lang)),
+                    style={"font-size": "12px", "color": "#444", "display": "block", "margin-top": "6px"})
+        with solara.Row(style={"flex-wrap": "wrap", "margin-top": "6px", "align-items": "center"}):
+            solara.Button(i18n.t("debrief_again", lang), color="primary", classes=["btn-play-again"],
+                          on_click=lambda: state.new_game(game.township, game.leader, game.length))
+            solara.v.Select(
+                label=i18n.t("debrief_other", lang), v_model=None, dense=True, hide_details=True,
+                items=[{"title": i18n.scenario_title(n, lang), "value": n} for n in SCENARIOS if n != game.scenario],
+                on_v_model=lambda v: v and state.new_game(game.township, game.leader, game.length, scenario=v),
+                style_="max-width: 300px", class_="select-other-scenario",
+            )

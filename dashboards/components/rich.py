@@ -29,7 +29,7 @@ def Heading(text: str, classes: list[str] | None = None) -> solara.Element:
 
 
 NOTICE_COLOURS = {"success": ("#e8f5e9", "#1b5e20"), "warning": ("#fff8e1", "#8d6e00"),
-                  "error": ("#fdecea", "#b71c1c")}
+                  "error": ("#fdecea", "#b71c1c"), "info": ("#e8eef6", "#1d3557")}
 
 
 def Notice(text: str, kind: str = "error", classes: list[str] | None = None) -> solara.Element:
@@ -46,3 +46,24 @@ def Details(summary: str, lines: list[str], classes: list[str] | None = None) ->
     body = (f"<summary style='cursor:pointer; font-weight:600'>{escape(summary)}</summary>"
             + "".join(f"<div style='font-size:11px; margin-bottom:3px'>{escape(x)}</div>" for x in lines))
     return solara.HTML(tag="details", unsafe_innerHTML=body, classes=classes or [])
+
+
+@solara.component_vue("clickable.vue", vuetify=False)
+def Clickable(html: str, kind: str = "", event_unit_click=None, event_source=None) -> None:
+    """Markup whose units (``data-unit``) and source links (``data-source``) report
+    clicks back to Python."""
+
+
+def RichText(state, html: str, classes: list[str] | None = None) -> solara.Element:
+    """Markup (already escaped) in which source codes open their passage in the page."""
+    return Clickable(html=html, kind=" ".join(["cadre-rich", *(classes or [])]),
+                     event_source=lambda code: state.source.set(str(code)))
+
+
+def LinkedPara(state, text: str, classes: list[str] | None = None, style: dict[str, str] | None = None,
+               lead: str | None = None) -> solara.Element:
+    """Plain text (escaped here) with its source codes as links, optionally after a bold lead."""
+    from dashboards.texts import link_codes
+
+    body = (f"<b>{escape(lead)}</b> " if lead else "") + link_codes(text)
+    return RichText(state, f"<div style='{_style(style)}'>{body}</div>", classes)
