@@ -73,10 +73,18 @@ class StepEvents:
     case_kind: np.ndarray           # accountability.CASE_KINDS code per case
     case_shifted: np.ndarray        # bool per case: pushed down from a superior unit
     tolerated: np.ndarray           # bool per case
+    high_profile: np.ndarray        # bool per eligible case (aligned with case_idx)
     unit_counts: dict[str, np.ndarray]  # per-unit counts: absorbed, passed_down, inflow, solved, escalations
     promoted: np.ndarray
     retired: np.ndarray
     removed: np.ndarray
+
+
+    @property
+    def sanction_kind(self) -> np.ndarray:
+        """Kind of each sanctioned case (``accountability.CASE_KINDS`` codes), aligned
+        with ``sanction_idx``."""
+        return self.case_kind[~self.tolerated]
 
 
 @dataclass

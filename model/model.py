@@ -151,6 +151,7 @@ class Month:
     # 5. tolerance and sanctions
     eligible: np.ndarray = None          # per case: under the provision's reach
     stages: np.ndarray = None            # (eligible cases, 5) stages passed
+    high_profile: np.ndarray = None      # per eligible case: decided above
     tolerated: np.ndarray = None         # per case
     sanction_sev: np.ndarray = None      # per not-tolerated case
     # 6. learning
@@ -495,6 +496,7 @@ class CadreModel(mesa.Model):
         month.eligible = rng.random(len(cadre)) < reach
         el = month.eligible.nonzero()[0]
         high_profile = (rng.random(len(el)) < p["high_profile_share"]).astype(np.intp)
+        month.high_profile = high_profile.astype(bool)
         month.stages = tol_rules.run_procedure(r.stages[unit[el], high_profile],
                                                r.tolerance[unit[el]], s.belief_tol[cadre[el]],
                                                rng.random((len(el), 5)), self._applications(cadre[el]))
@@ -635,6 +637,7 @@ class CadreModel(mesa.Model):
             omission_sanction=month.case_kind[not_tol] == OMISSION,
             case_cadre=month.case_cadre, case_kind=month.case_kind,
             case_shifted=month.case_shifted, tolerated=month.tolerated,
+            high_profile=month.high_profile,
             unit_counts=month.unit_counts, promoted=month.promoted, retired=month.retired,
             removed=month.removed,
         )
@@ -642,6 +645,45 @@ class CadreModel(mesa.Model):
         self._mats.append(metrics.step_matrix(self.hierarchy, s, ev, self.problems,
                                               self.unit_state()))
         self.datacollector.collect(self)
+
+    def cadre_odds(self, cadre: int) -> dict[str, Any]:
+        """What cadre ``cadre`` could know of its odds this month, from the regime in force
+        at its unit (for a user playing it): its attention and its parts, the chance an
+        innovation succeeds, of missing a target its unit treats as binding, the true
+        chances of detection, of inaction being noticed and of review, the tolerance
+        procedure's stages for an ordinary case, and its own beliefs."""
+        p, s, h, r = self.p, self.state, self.hierarchy, self.regime
+        c = int(cadre)
+        unit, leader = int(s.unit[c]), np.array([bool(s.leader[c])])
+        duty = float(p["leader_duty"]) if leader[0] else 1.0
+        perceived = float(self.perceived_targets[unit])
+        standing = decision.standing_demand(p, r.paperwork[unit], perceived, leader)
+        inbox = float(self.inbox[unit] / h.n_cadres[unit])
+        free, overload, _ = decision.attention(p, standing, np.array([inbox]))
+        per_target = decision.target_failure(p, leader, overload)
+        stages = r.stages[unit, 0].copy()
+        stages[0] *= tol_rules.application(r.tolerance[unit], s.belief_tol[c])
+        through = r.stages[unit].prod(axis=-1) / r.stages[unit, :, 0]  # stages 2-5
+        hp = p["high_profile_share"]
+        return {
+            "budget": float(p["attention_budget"] * p["resources"]),
+            "routine": float(p["routine_load"] * duty), "paperwork": float(r.paperwork[unit] * duty),
+            "targets": perceived, "per_target": float(p["veto_attention"] * duty), "duty": duty,
+            "passed_down": inbox, "free": float(free[0]), "needed": float(p["innovation_attention"]),
+            "full_success": float(min(p["innovation_success"] * p["resources"], 1.0)),
+            "success": float(decision.success_probability(p, free)[0]),
+            "irregular": float(decision.miss_probability(per_target, perceived)[0]),
+            "channels": int(self.transmission.value("supervision_channels")[unit]),
+            "detect": float(r.detect[unit]), "omission": float(r.truth[1, unit]),
+            "retro": float(r.review[unit]), "lookback": int(p["lookback"]),
+            "tolerated_if_apply": float((1 - hp) * through[0] + hp * through[1]),
+            "apply_passes": float(stages[0]), "stage_chances": tuple(float(x) for x in stages),
+            "believed_detect": float(s.belief_detect[c]),
+            "believed_tolerance": float(s.belief_tol[c]),
+            "eligible": dict(zip(("innovation", "routine", "retro"),
+                                 r.eligible[unit].tolist(), strict=True)),
+            "shift": float(r.shift[unit]),
+        }
 
     def unit_state(self) -> metrics.UnitState:
         """Per-unit quantities the reporters average: regime in force and perception."""
