@@ -44,16 +44,20 @@ from dashboards.verdicts import (
     signed,
     withheld,
 )
-from experiments.findings import bootstrap_ci
+from experiments.findings import PRE_WINDOW as PRE_MONTHS
+from experiments.findings import bootstrap_ci, half_lags
 from model.hierarchy import LEVELS
-from model.metrics import SURVEY_TARGET
+from model.metrics import SANCTION_COLUMNS, SURVEY_TARGET
 from model.params import DEFAULTS
 from model.scenarios import SCENARIOS
 
 WINDOW = 12        # months averaged for "before" and "after"
 SAME_BAND = 3.0    # changes of township shares within ±3 points count as "about the same"
-BELIEF_BAND = 0.02  # changes of mean beliefs within ±0.02 count as "no change"
-SMOOTH = 6         # months of the rolling mean that dates each level's change
+BELIEF_BAND = 0.02  # changes of believed tolerance within ±0.02 count as "no change"
+DETECT_BAND = 0.005  # believed detection is a monthly chance of a few per cent: ±0.5 points
+LAG_BAND = 6.0     # months: levels reaching half their move within half a year are "together"
+PACE_BAND = 3.0    # months: a recovery within ±3 months of the fall's pace is "as fast"
+HARDLY = 0.2       # share of a drop regained by the end below which it "hardly comes back"
 
 
 @dataclass(frozen=True)
@@ -229,6 +233,70 @@ def _this(this: np.ndarray) -> Runs:
     return runs_of([this])
 
 
+def _months(x: float) -> str:
+    return f"{x:.0f}" if np.isfinite(x) else "–"
+
+
+def _years(x: float, lang: str) -> str:
+    return i18n.pick(lang, f"about {x / 12:.1f} years", f"约 {x / 12:.1f} 年") if np.isfinite(x) else "–"
+
+
+TOWNSHIP, PROVINCE = LEVELS.index("township"), LEVELS.index("province")
+
+
+def half_moves(curves: np.ndarray, t0: int, t_end: int, rising: bool = True) -> np.ndarray:
+    """Months after ``t0`` until each curve of ``curves`` (months, levels) first covers
+    half of its move between the 10 months before ``t0`` and the last quarter of
+    ``[t0, t_end)``, on a 3-month centred average: the rule of the pre-registered
+    findings 9 and 10 (:func:`experiments.findings.half_lags`). NaN where the curve
+    does not move that way."""
+    if t0 <= PRE_MONTHS or t_end - t0 < 4:
+        return np.full(curves.shape[1], np.nan)
+    return half_lags(curves, t0, t_end, rising)
+
+
+def half_adopted(runs: Runs, t0: int, t_end: int) -> np.ndarray:
+    """Per level, months after ``t0`` until half of its units (weighted by their cadres)
+    had adopted the centre's latest regime (the ``adopted`` column, mean of the runs);
+    NaN if not within ``[t0, t_end)``."""
+    share = runs.curves("adopted").mean(axis=0)[t0 - 1:t_end - 1]
+    hit = share >= 0.5
+    return np.where(hit.any(axis=0), hit.argmax(axis=0), np.nan).astype(float)
+
+
+def boot(stat: Callable[[np.ndarray], float], k: int) -> Estimate:
+    """A statistic of the runs (a function of the run indices) with its 95 % bootstrap
+    interval over runs (:func:`experiments.findings.bootstrap_ci`)."""
+    m, lo, hi = bootstrap_ci(stat, k)
+    if not np.isfinite(m):
+        return Estimate(float("nan"), float("nan"), float("nan"), 0)
+    if k == 1:
+        return Estimate(m, m, m, 1)
+    if not (np.isfinite(lo) and np.isfinite(hi)):  # most resamples undefined: no interval
+        return Estimate(m, -INF, INF, k)
+    return Estimate(m, lo, hi, k)
+
+
+def sanction_rates(runs: Runs, first: int, last: int) -> np.ndarray:
+    """Per level, sanctions per cadre per year over months ``first``..``last`` (mean
+    over runs)."""
+    out = []
+    for lv in LEVELS:
+        total = sum(runs.total(lv, c, first, last) for c in SANCTION_COLUMNS)
+        months = max(min(last, runs.months) - first + 1, 1)
+        cadres = runs.window(lv, "n_cadres", first, last)
+        rate = _ratio(12 * total / months, cadres)
+        out.append(float(np.nanmean(rate)) if np.isfinite(rate).any() else float("nan"))
+    return np.array(out)
+
+
+def _level_list(values: np.ndarray, lang: str, fmt: Callable[[float], str] = _months,
+                levels: range | list[int] | None = None) -> str:
+    idx = range(len(LEVELS)) if levels is None else levels
+    sep = "，" if lang == "zh" else ", "
+    return sep.join(f"{i18n.level_name(i, lang)} {fmt(float(values[i]))}" for i in idx)
+
+
 @dataclass(frozen=True)
 class Indicator:
     """A quantity whose change a lesson reports, with what each direction means."""
@@ -282,13 +350,20 @@ def _rate_pair(level: str, numerator: str, denominator: str):
 
 
 BELIEF_DETECTION = Indicator(
-    Text("Township cadres' believed chance of detection", "乡镇干部预期被发现的概率"),
-    _window_pair("township", "belief_detection"), BELIEF_BAND,
-    meaning={"rise": Text("Cadres learn it from the missteps detected in their unit and from publicised "
-                          "sanctions, and decide on what they believe.",
-                          "干部从本单位被发现的失误和通报的处分中学到这一点，并依据自己的判断做决定。"),
+    Text("Township cadres' believed chance that a misstep of theirs becomes their case (a month)",
+         "乡镇干部预期自己的失误被立案追责的概率（每月）"),
+    _window_pair("township", "belief_detection"), DETECT_BAND, as_pct=True,
+    meaning={"rise": Text("Cadres learn it from the cases of their unit and the sanctions circulated nearby, and "
+                          "from the documents of the new regime; they decide on what they believe.",
+                          "干部从本单位的案例、附近通报的处分以及新制度的文件中认识到这一点，并依据自己的判断做决定。"),
              "same": Text("So the change did not come through what cadres believe about detection.",
                           "因此这一变化并不是通过干部对“被发现”的判断产生的。")})
+TRUE_DETECTION = Indicator(
+    Text("The true chance that a township misstep is noticed (a month)", "乡镇干部的失误实际被发现的概率（每月）"),
+    _window_pair("township", "true_detection"), DETECT_BAND, as_pct=True,
+    meaning={"rise": Text("A township is watched by the supervision of all five levels (its own and every level "
+                          "above), and each level's own apparatus catches up as it adopts the regime.",
+                          "乡镇受到五级监督（本级及以上各级），每一级在采纳新制度后，其监督力量也随之加强。")})
 FREE_ATTENTION = Indicator(
     Text("Township cadres' free attention (cadre-months)", "乡镇干部的剩余注意力（人·月）"),
     _window_pair("township", "free_attention"), 0.01,
@@ -314,13 +389,45 @@ BELIEF_DETECTION_REFORM = replace(BELIEF_DETECTION, meaning={
     "fall": Text("Cadres came to expect less detection, which lowers the expected cost of acting.",
                  "干部对被发现的预期下降，降低了作为的预期代价。")})
 TOLERATED_SHARE = Indicator(
-    Text("The share of detected good-faith errors tolerated and recognised", "被发现的善意失误中获容错并被上级认可的比例"),
+    Text("The share of good-faith cases under the provision that were tolerated and recognised",
+         "纳入容错规定范围的善意失误中获容错并被上级认可的比例"),
     _rate_pair("all", "recognised", "cases"), 0.03, as_pct=True)
+TOWNSHIP_INNOVATION = Indicator(
+    Text("Township innovation", "乡镇干部的创新比例"), _window_pair("township", "innovate"),
+    SAME_BAND / 100, as_pct=True)
+
+
+def startled_sentence(runs: Runs, last: tuple[int, int]) -> Text | None:
+    """Binding one-veto targets at the townships: as the units perceive them and as they
+    are in force (the targets a loosening freed but units still fear)."""
+    seen, real = (float(np.nanmean(runs.window("township", c, *last))) for c in ("perceived_targets", "targets"))
+    if not (np.isfinite(seen) and np.isfinite(real)) or max(seen, real) <= 0:
+        return None
+    if seen - real >= 0.5:
+        return Text(f"In the last year township units still treated {seen:.1f} one-veto targets as binding, against "
+                    f"{real:.1f} in force: freed targets are unlearnt only from misses that supervision saw go "
+                    "unpunished (birds startled by the bow, 惊弓之鸟).",
+                    f"最后一年乡镇单位仍把 {seen:.1f} 项一票否决指标当作硬指标，而实际有效的只有 {real:.1f} 项："
+                    "只有看到指标失守被发现却未被追责，已松绑的指标才会被逐渐放下（惊弓之鸟）。")
+    return Text(f"In the last year township units treated {seen:.1f} one-veto targets as binding, {real:.1f} in force.",
+                f"最后一年乡镇单位把 {seen:.1f} 项一票否决指标当作硬指标，实际有效 {real:.1f} 项。")
+
+
+def blame_sentence(runs: Runs, last: tuple[int, int]) -> Text | None:
+    """Sanctions per cadre and year by level: lower levels carry the blame."""
+    rates = sanction_rates(runs, *last)
+    if not np.isfinite(rates).any():
+        return None
+    fmt = pct  # noqa: E731 — a yearly rate as a share of cadres
+    return Text(f"Sanctions per cadre and year in the last year: {_level_list(rates, 'en', fmt)} (cases arising "
+                "above are pushed down onto cadres below, 背锅).",
+                f"最后一年每名干部每年受处分的比例：{_level_list(rates, 'zh', fmt)}（上级的案例会被推给下级干部承担，即“背锅”）。")
 
 
 def spread_sentences(runs: Runs, before: tuple[int, int], after: tuple[int, int], at: int) -> list[Text]:
     """Where blame avoidance rose (each level's change over runs), whether one level rose
-    clearly most (paired over runs), and in what order the levels changed."""
+    clearly most (paired over runs), how soon half of each level's units had adopted
+    the change, and how soon each level made half of its rise."""
     deltas = np.array([100 * (runs.window(lv, "avoid", *after) - runs.window(lv, "avoid", *before))
                        for lv in LEVELS])                       # (levels, runs)
     ests = [estimate(d) for d in deltas]
@@ -346,23 +453,22 @@ def spread_sentences(runs: Runs, before: tuple[int, int], after: tuple[int, int]
                             f"{level_text(top).en}, is within the noise of {level_text(second).en}).",
                             f"没有哪一级的上升明显多于其他层级（上升最多的{level_text(top).zh}与"
                             f"{level_text(second).zh}之差在随机波动之内）。"))
-    if len(rose) >= 2:
-        months = {}
-        for i in rose:
-            curve = runs.mean_curve(LEVELS[i], "avoid")
-            smooth = np.convolve(curve, np.ones(SMOOTH) / SMOOTH, mode="full")[:len(curve)]
-            a = float(np.mean(curve[before[0] - 1:before[1]]))
-            b = float(np.mean(curve[after[0] - 1:after[1]]))
-            crossed = np.flatnonzero(smooth[at - 1:] >= a + 0.5 * (b - a))
-            if len(crossed):
-                months[i] = at + int(crossed[0])
-        if len(months) >= 2:
-            seq = sorted(months.items(), key=lambda kv: (kv[1], kv[0]))
+    end = runs.months + 1
+    adopted = half_adopted(runs, at, end)
+    below = [i for i in range(1, len(LEVELS)) if np.isfinite(adopted[i])]
+    if below and adopted[below[-1]] > 0:
+        out.append(Text(f"The change is relayed down: half of each level's units had adopted it after "
+                        f"{_level_list(adopted, 'en', levels=below)} months.",
+                        f"变化逐级传达：各层级过半单位采纳新制度所用的月数为{_level_list(adopted, 'zh', levels=below)}。"))
+    if rose:
+        lag = half_moves(runs.curves("avoid").mean(axis=0), at, end)
+        shown = [i for i in rose if np.isfinite(lag[i])]
+        if shown:
+            seq = sorted(shown, key=lambda i: (lag[i], i))
             out.append(Text(
-                f"Half of each level's rise was reached (mean over runs, {SMOOTH}-month average) by month: "
-                + ", ".join(f"{level_text(i).en} {m}" for i, m in seq) + ".",
-                f"各层级上升幅度过半的月份（各次运行的均值，{SMOOTH} 个月滑动平均）："
-                + "，".join(f"{level_text(i).zh}第 {m} 个月" for i, m in seq) + "。"))
+                "Blame avoidance made half of its rise after " + _level_list(lag, "en", levels=seq)
+                + " months (mean of the runs, 3-month average).",
+                "避责比例上升过半所用的月数：" + _level_list(lag, "zh", levels=seq) + "（各次运行的均值，3个月滑动平均）。"))
     return out
 
 
@@ -391,16 +497,16 @@ def _judge_era(options: tuple[Option, ...]) -> Judge:
         if succ.n:
             why.append(Text(f"{pct(succ.mean)} of township innovations succeeded.",
                             f"乡镇创新中有 {pct(succ.mean)} 获得成功。"))
-        cost = estimate(100 * _ratio(runs.total("all", "cases") - runs.total("all", "recognised"),
-                                     runs.total("all", "failures")))
+        acts = sum(runs.total("all", c) for c in SANCTION_COLUMNS) - runs.total("all", "sanctions_omission")
+        cost = estimate(100 * _ratio(acts, runs.total("all", "failures")))
         if cost.n:
-            tail = (Text("Trying cost little.", "尝试的代价很小。") if cost.hi < 20
+            tail = (Text("Trying cost little.", "尝试的代价很小。") if cost.hi < 10
                     else Text("Trying was risky.", "尝试风险很大。") if cost.lo > 50 else Text("", ""))
-            why.append(Text(f"For every 100 failed innovations, {num(cost.mean, 0)} good-faith errors ended in a "
-                            "sanction (detected and not tolerated, including past innovations caught by "
-                            "retroactive review).",
-                            f"每 100 项失败的创新，对应 {num(cost.mean, 0)} 个善意失误最终受到处分（被发现且未获容错，"
-                            "包括被“秋后算账”翻出的过往创新）。") + tail)
+            why.append(Text(f"For every 100 failed innovations there were {num(cost.mean, 1)} sanctions for acts "
+                            "(failed innovations, missed targets, past acts found by review, territorial cases): "
+                            f"at most {num(cost.mean, 1)} in 100 failures ended in a sanction.",
+                            f"每 100 项失败的创新，对应 {num(cost.mean, 1)} 个因作为而受的处分（创新失败、指标失守、"
+                            f"被审查翻出的过往行为、属地问责）：100 项失败中至多 {num(cost.mean, 1)} 项受到处分。") + tail)
         absorbed = estimate(runs.total("all", "absorbed"))
         if absorbed.n:
             why.append(Text(f"Upper levels absorbed {num(absorbed.mean, 0)} successful innovations per run, each "
@@ -441,8 +547,9 @@ def _judge_change(at: int, options: tuple[Option, ...], indicators: tuple[Indica
                   bands: tuple[Band, ...] = CHANGE_BANDS, bands_rule: Text = CHANGE_RULE,
                   before: Text | None = None, spread: bool = True) -> Judge:
     """Township innovation in the year before month ``at`` vs the run's last year, the
-    change of each indicator, and (with ``spread``) where blame avoidance rose — or, for a
-    recovery (no ``spread``), how soon half of the gain came."""
+    change of each indicator, and (with ``spread``) where blame avoidance rose and how
+    the change travelled down — or, for a recovery (no ``spread``), how soon half of the
+    gain came and what the townships still feared."""
     label = _labels(options)
     before_text = before or Text(f"the year before month {at}", f"第 {at} 个月之前一年")
 
@@ -464,8 +571,10 @@ def _judge_change(at: int, options: tuple[Option, ...], indicators: tuple[Indica
         why = [s for s in (ind.sentence(runs, prior, last) for ind in indicators) if s is not None]
         if spread:
             why += spread_sentences(runs, prior, last, at)
-        elif key is not None and d.lo > 0:
-            why += _half_gain(runs, at, float(np.nanmean(a)), float(np.nanmean(b)))
+        else:
+            if key is not None and d.lo > 0:
+                why += _half_gain(runs, at)
+            why += [s for s in (startled_sentence(runs, last),) if s is not None]
         return Verdict(key, rule_text(runs.k, runs.seeds_text(),
                                       Text(f"the change of township innovation (last year minus {before_text.en}, "
                                            "points)", f"乡镇干部创新比例的变化（最后一年减{before_text.zh}，百分点）"),
@@ -476,57 +585,130 @@ def _judge_change(at: int, options: tuple[Option, ...], indicators: tuple[Indica
     return judge
 
 
-def _half_gain(runs: Runs, at: int, lo: float, hi: float) -> list[Text]:
-    """When half of a gain of township innovation was reached (mean over runs)."""
-    curve = runs.mean_curve("township", "innovate")
-    smooth = np.convolve(curve, np.ones(SMOOTH) / SMOOTH, mode="full")[:len(curve)]
-    crossed = np.flatnonzero(smooth[at - 1:] >= lo + 0.5 * (hi - lo))
-    if not len(crossed):
+def _half_gain(runs: Runs, at: int) -> list[Text]:
+    """When township innovation made half of its gain, and when half of the townships
+    had adopted the change (mean of the runs)."""
+    end = runs.months + 1
+    lag = half_moves(runs.curves("innovate").mean(axis=0)[:, [TOWNSHIP]], at, end)[0]
+    if not np.isfinite(lag):
         return []
-    return [Text(f"Half of the gain was reached {int(crossed[0])} months after month {at} ({SMOOTH}-month "
-                 "average of the runs' mean).",
-                 f"第 {at} 个月之后第 {int(crossed[0])} 个月恢复了一半的增幅（各次运行均值的 {SMOOTH} 个月滑动平均）。")]
+    adopted = half_adopted(runs, at, end)[TOWNSHIP]
+    relay = (Text(f"Half of the townships had adopted the change after {_months(adopted)} months.",
+                  f"过半乡镇在第 {_months(adopted)} 个月时采纳了这一变化。") if np.isfinite(adopted) else Text("", ""))
+    return [Text(f"Township innovation made half of its gain {lag:.0f} months after month {at} (mean of the runs, "
+                 "3-month average).",
+                 f"乡镇干部的创新在第 {at} 个月之后 {lag:.0f} 个月恢复了一半的增幅（各次运行的均值，3个月滑动平均）。")
+            + relay]
 
 
-def _judge_retro(start: int, stop: int, options: tuple[Option, ...]) -> Judge:
+SPREAD_BANDS = (Band("bottom_up", -INF, -LAG_BAND), Band("together", -LAG_BAND, LAG_BAND),
+                Band("top_down", LAG_BAND, INF))
+SPREAD_RULE = Text(f"from the bottom up: below −{LAG_BAND:g}; about together: −{LAG_BAND:g} to +{LAG_BAND:g}; "
+                   f"from the top down: above +{LAG_BAND:g}",
+                   f"自下而上：低于 −{LAG_BAND:g}；大致同时：−{LAG_BAND:g} 至 +{LAG_BAND:g}；自上而下：高于 +{LAG_BAND:g}")
+
+
+def _judge_spread(at: int, options: tuple[Option, ...], indicators: tuple[Indicator, ...]) -> Judge:
+    """The order in which the levels' blame avoidance makes half of its rise after a
+    tightening at month ``at``: the townships' lag minus the provinces' (finding 9's
+    rule), with a bootstrap interval over runs; then how the change travelled."""
+    label = _labels(options)
+
+    def judge(runs: Runs, this: np.ndarray, survey: dict[str, float]) -> Verdict:
+        n, end = runs.months, runs.months + 1
+        prior, last = (at - WINDOW, at - 1), (n - WINDOW + 1, n)
+        avoid = runs.curves("avoid")
+
+        def lag(idx: int) -> Callable[[np.ndarray], float]:
+            return lambda sel: float(half_moves(avoid[sel].mean(axis=0)[:, [idx]], at, end)[0])
+
+        town = boot(lag(TOWNSHIP), runs.k)
+        gap = boot(lambda sel: lag(TOWNSHIP)(sel) - lag(PROVINCE)(sel), runs.k)
+        key, touched = classify(gap, SPREAD_BANDS)
+        lags = half_moves(avoid.mean(axis=0), at, end)
+        happened = Text(
+            f"Across {runs.k} runs, township blame avoidance made half of its rise {_months(town.mean)} months "
+            f"[{_months(town.lo)}, {_months(town.hi)}] after the tightening at month {at} "
+            f"({_years(town.mean, 'en')}), the provinces' after {_months(lags[PROVINCE])}: the townships "
+            f"{signed(gap.mean, 0)} months {gap.interval(0)} later.",
+            f"在 {runs.k} 次运行中，乡镇干部的避责比例在第 {at} 个月收紧之后 {_months(town.mean)} 个月"
+            f"（[{_months(town.lo)}, {_months(town.hi)}]，{_years(town.mean, 'zh')}）上升过半，省级为 "
+            f"{_months(lags[PROVINCE])} 个月：乡镇晚了 {signed(gap.mean, 0)} 个月（{gap.interval(0)}）。",
+        ) + settled_text(key, touched, label)
+        mine = half_moves(runs_of([this]).curves("avoid")[0], at, end)
+        this_run = _this_run_text(_this(this), Text(
+            f"half of the rise after {_level_list(mine, 'en')} months",
+            f"避责比例上升过半所用的月数为{_level_list(mine, 'zh')}"))
+        why = spread_sentences(runs, prior, last, at)
+        why += [s for s in (ind.sentence(runs, prior, last) for ind in indicators) if s is not None]
+        why += [s for s in (blame_sentence(runs, last),) if s is not None]
+        return Verdict(key, rule_text(runs.k, runs.seeds_text(),
+                                      Text("the months by which the townships' blame avoidance made half of its "
+                                           "rise after the provinces' (each level's curve averaged over the runs, "
+                                           "3-month centred average; rise: the 10 months before the tightening to "
+                                           "the last quarter of the run)",
+                                           "乡镇避责比例上升过半比省级晚的月数（各层级曲线取各次运行的均值、3个月居中滑动平均；"
+                                           "上升幅度：收紧前10个月至运行最后四分之一）"),
+                                      SPREAD_RULE, BOOTSTRAP_INTERVAL),
+                       happened, this_run, why, touched)
+
+    return judge
+
+
+PACE_BANDS = (Band("faster", -INF, -PACE_BAND), Band("as_fast", -PACE_BAND, PACE_BAND),
+              Band("slower", PACE_BAND, INF))
+
+
+def _judge_recovery(start: int, stop: int, options: tuple[Option, ...]) -> Judge:
+    """Retroactive review from ``start`` to ``stop``: how many months township
+    innovation took to make half of its fall, and half of its recovery (finding 10's
+    rule), compared over runs."""
     label = _labels(options)
     no_drop = Text("innovation hardly fell, so there was nothing to recover", "创新几乎没有下降，谈不上恢复")
 
     def judge(runs: Runs, this: np.ndarray, survey: dict[str, float]) -> Verdict:
-        n = runs.months
-        windows = {"pre": (start - WINDOW, start - 1), "tight": (stop - WINDOW, stop - 1),
-                   "early": (stop, stop + WINDOW - 1), "late": (n - WINDOW + 1, n)}
+        n, end = runs.months, runs.months + 1
+        windows = {"pre": (start - WINDOW, start - 1), "tight": (stop - WINDOW, stop - 1), "late": (n - WINDOW + 1, n)}
         inn = {k: runs.window("township", "innovate", *w) for k, w in windows.items()}
         drop = estimate(100 * (inn["pre"] - inn["tight"]))
+        town = runs.curves("innovate")[:, :, [TOWNSHIP]]
 
-        def recovery(which: str):
-            def stat(idx: np.ndarray) -> float:
-                pre, tight, x = (float(inn[k][idx].mean()) for k in ("pre", "tight", which))
-                return (x - tight) / (pre - tight) if pre - tight > 0 else float("nan")
-            return bootstrap_ci(stat, runs.k)
+        def lags(sel: np.ndarray) -> tuple[float, float]:
+            return lags_of(town[sel].mean(axis=0), start, stop, end)
+
+        def regained(idx: np.ndarray) -> float:
+            pre, tight, late = (float(inn[k][idx].mean()) for k in ("pre", "tight", "late"))
+            return (late - tight) / (pre - tight) if pre - tight > 0 else float("nan")
 
         one = _this(this)
         t = {k: float(one.window("township", "innovate", *w)[0]) for k, w in windows.items()}
+        fall1, rec1 = lags_of(one.curves("innovate")[0][:, [TOWNSHIP]], start, stop, end)
         this_run = _this_run_text(one, Text(
-            f"{pct(t['pre'])} before month {start}, {pct(t['tight'])} just before month {stop}, "
-            f"{pct(t['early'])} in the year after, {pct(t['late'])} in the last year",
-            f"第 {start} 个月之前 {pct(t['pre'])}，第 {stop} 个月之前 {pct(t['tight'])}，之后一年 {pct(t['early'])}，"
-            f"最后一年 {pct(t['late'])}"))
+            f"{pct(t['pre'])} before month {start}, {pct(t['tight'])} just before month {stop}, {pct(t['late'])} in "
+            f"the last year; half of the fall after {_months(fall1)} months, half of the recovery after "
+            f"{_months(rec1)}",
+            f"第 {start} 个月之前 {pct(t['pre'])}，第 {stop} 个月之前 {pct(t['tight'])}，最后一年 {pct(t['late'])}；"
+            f"{_months(fall1)} 个月降幅过半，{_months(rec1)} 个月恢复过半"))
+        fall, rec = lags(np.arange(runs.k))
         nums = Text(
             f"Across {runs.k} runs, township innovation was {pct(np.nanmean(inn['pre']))} before month {start}, "
-            f"{pct(np.nanmean(inn['tight']))} just before month {stop} (a drop of {_drop(drop)} points), "
-            f"{pct(np.nanmean(inn['early']))} in the year after the lift and {pct(np.nanmean(inn['late']))} "
-            "in the last year.",
+            f"{pct(np.nanmean(inn['tight']))} just before month {stop} (a drop of {_drop(drop)} points) and "
+            f"{pct(np.nanmean(inn['late']))} in the last year.",
             f"在 {runs.k} 次运行中，乡镇干部的创新比例在第 {start} 个月之前为 {pct(np.nanmean(inn['pre']))}，"
-            f"第 {stop} 个月之前为 {pct(np.nanmean(inn['tight']))}（下降 {_drop(drop)} 个百分点），取消后一年为 "
-            f"{pct(np.nanmean(inn['early']))}，最后一年为 {pct(np.nanmean(inn['late']))}。")
+            f"第 {stop} 个月之前为 {pct(np.nanmean(inn['tight']))}（下降 {_drop(drop)} 个百分点），最后一年为 "
+            f"{pct(np.nanmean(inn['late']))}。")
         rule = rule_text(runs.k, runs.seeds_text(),
-                         Text("township innovation: its drop under review, and the share of the drop regained "
-                              "after the lift", "乡镇干部创新比例在审查期间的降幅及取消后恢复的比例"),
-                         Text(f"a drop must exceed {SAME_BAND:g} points; fully: at least 80 % regained within a "
-                              "year; hardly: under 20 % by the end; slowly or partly: in between",
-                              f"降幅须超过 {SAME_BAND:g} 个百分点；完全恢复：一年内恢复至少 80%；几乎不恢复：到最后不足 20%；"
-                              "介于两者之间为缓慢或部分恢复"), BOOTSTRAP_INTERVAL)
+                         Text("the months township innovation took to make half of its recovery after the lift "
+                              "minus the months it took to make half of its fall after the start (the runs' mean "
+                              "curve, 3-month centred average)",
+                              "取消后乡镇干部创新恢复过半所用月数减去开始后下降过半所用月数（各次运行的均值曲线，"
+                              "3个月居中滑动平均）"),
+                         Text(f"a drop must exceed {SAME_BAND:g} points; hardly: under {100 * HARDLY:.0f} % of the "
+                              f"drop regained in the last year; faster: below −{PACE_BAND:g}; about as fast: "
+                              f"−{PACE_BAND:g} to +{PACE_BAND:g}; more slowly: above +{PACE_BAND:g}",
+                              f"降幅须超过 {SAME_BAND:g} 个百分点；几乎不恢复：最后一年恢复不足降幅的 {100 * HARDLY:.0f}%；"
+                              f"更快：低于 −{PACE_BAND:g}；差不多：−{PACE_BAND:g} 至 +{PACE_BAND:g}；"
+                              f"更慢：高于 +{PACE_BAND:g}"), BOOTSTRAP_INTERVAL)
         why = _retro_why(runs, windows, start, stop)
         if drop.n and drop.hi < SAME_BAND:
             return Verdict("no_drop", rule, nums + Text(f"Verdict: {no_drop.en}.", f"结论：{no_drop.zh}。"),
@@ -536,47 +718,77 @@ def _judge_retro(start: int, stop: int, options: tuple[Option, ...]) -> Judge:
                                                    "its recovery cannot be judged.",
                                                    "结论：这些运行无法判定创新是否下降，因而无法判断其恢复情况。"),
                            this_run, why, [])
-        r1, r_end = recovery("early"), recovery("late")
-        nums += Text(f"Within a year it regained {pct(r1[0])} of the drop [{pct(r1[1])}, {pct(r1[2])}], by the end "
-                     f"{pct(r_end[0])} [{pct(r_end[1])}, {pct(r_end[2])}].",
-                     f"一年内恢复了降幅的 {pct(r1[0])}（[{pct(r1[1])}, {pct(r1[2])}]），到最后恢复了 "
-                     f"{pct(r_end[0])}（[{pct(r_end[1])}, {pct(r_end[2])}]）。")
-        lo1, hi1 = (r1[1], r1[2]) if np.isfinite(r1[1]) else (r1[0], r1[0])
-        lo2, hi2 = (r_end[1], r_end[2]) if np.isfinite(r_end[1]) else (r_end[0], r_end[0])
-        if lo1 >= 0.8:
-            key = "fast"
-        elif hi2 < 0.2:
-            key = "none"
-        elif hi1 < 0.8 and lo2 >= 0.2:
-            key = "slow"
+        back = boot(regained, runs.k)
+        gap = boot(lambda sel: lags(sel)[1] - lags(sel)[0], runs.k)
+        nums += Text(f"It made half of its fall {_months(fall)} months after month {start} and half of its recovery "
+                     f"{_months(rec)} months after month {stop}: {signed(gap.mean, 0)} months {gap.interval(0)}. By "
+                     f"the end it had regained {pct(back.mean)} of the drop [{pct(back.lo)}, {pct(back.hi)}].",
+                     f"它在第 {start} 个月之后 {_months(fall)} 个月降幅过半，在第 {stop} 个月之后 {_months(rec)} 个月"
+                     f"恢复过半：相差 {signed(gap.mean, 0)} 个月（{gap.interval(0)}）。到最后恢复了降幅的 "
+                     f"{pct(back.mean)}（[{pct(back.lo)}, {pct(back.hi)}]）。")
+        if back.n and back.hi < HARDLY:
+            key, touched = "none", ["none"]
         else:
-            key = None
-        touched = [k for k, ok in (("fast", hi1 >= 0.8), ("slow", lo1 < 0.8 and hi2 >= 0.2), ("none", lo2 < 0.2)) if ok]
+            key, touched = classify(gap, PACE_BANDS)
+            if back.n and back.lo < HARDLY:
+                touched = [*touched, "none"]
+                key = None
         return Verdict(key, rule, nums + settled_text(key, touched, label), this_run, why, touched)
 
     return judge
 
 
+def lags_of(curve: np.ndarray, start: int, stop: int, end: int) -> tuple[float, float]:
+    """(months to half the fall after ``start``, months to half the recovery after
+    ``stop``) of a (months, 1) curve."""
+    return (float(half_moves(curve, start, stop, rising=False)[0]),
+            float(half_moves(curve, stop, end, rising=True)[0]))
+
+
 def _retro_why(runs: Runs, w: dict[str, tuple[int, int]], start: int, stop: int) -> list[Text]:
-    bd = {k: runs.window("township", "belief_detection", *win) for k, win in w.items()}
-    rise = estimate(bd["tight"] - bd["pre"])
-    m = {k: float(np.nanmean(v)) for k, v in bd.items()}
     out: list[Text] = []
-    if rise.n and rise.lo > BELIEF_BAND:
-        faded = (m["tight"] - m["early"]) / (m["tight"] - m["pre"])
-        speed = (Text("Beliefs learnt under the threat faded slowly.", "在威胁下形成的判断消退得很慢。") if faded < 0.5
-                 else Text("Beliefs learnt under the threat faded quickly.", "在威胁下形成的判断很快消退了。"))
-        out.append(Text(f"Township cadres' believed chance of detection rose from {num(m['pre'])} to {num(m['tight'])} "
-                        f"under retroactive review; a year after the lift it was {num(m['early'])} ({pct(faded)} of "
-                        f"the rise gone), {num(m['late'])} by the end.",
-                        f"“秋后算账”期间，乡镇干部预期被发现的概率从 {num(m['pre'])} 升至 {num(m['tight'])}；取消一年后为 "
-                        f"{num(m['early'])}（上升部分消退了 {pct(faded)}），到最后为 {num(m['late'])}。") + speed)
+    end = runs.months + 1
+    on, off = half_adopted(runs, start, stop)[TOWNSHIP], half_adopted(runs, stop, end)[TOWNSHIP]
+    if np.isfinite(on) and np.isfinite(off) and max(on, off) > 0:
+        fall, rec = lags_of(runs.curves("innovate").mean(axis=0)[:, [TOWNSHIP]], start, stop, end)
+        cadres = (Text("The lift reached the townships about as fast as the review did, so the slower recovery "
+                       "lies with the cadres, not with the relay.",
+                       "取消审查传到乡镇的速度与开始审查时差不多，所以恢复更慢的原因在干部身上，而不在传达过程。")
+                  if abs(off - on) <= PACE_BAND and rec - fall > PACE_BAND else Text("", ""))
+        out.append(Text(f"Both changes were relayed down: half of the townships had adopted the review {on:.0f} "
+                        f"months after month {start} and its lift {off:.0f} months after month {stop}.",
+                        f"两次变化都是逐级传达的：过半乡镇在第 {start} 个月之后 {on:.0f} 个月开始审查，"
+                        f"在第 {stop} 个月之后 {off:.0f} 个月取消审查。") + cadres)
+    br = {k: runs.window("township", "belief_retro", *win) for k, win in w.items()}
+    rise = estimate(br["tight"] - br["pre"])
+    m = {k: float(np.nanmean(v)) for k, v in br.items()}
+
+    def p2(x: float) -> str:
+        return f"{100 * x:.2f}%" if np.isfinite(x) else "–"
+
+    if rise.n and rise.lo > 0:
+        curve = runs.curves("belief_retro").mean(axis=0)[:, [TOWNSHIP]]
+        up, down = lags_of(-curve, start, stop, end)  # a belief that rises, then falls
+        if np.isfinite(up) and np.isfinite(down):
+            pace = (Text("Bad news was learnt faster than good.", "坏消息比好消息学得更快。") if down > up + PACE_BAND
+                    else Text("", ""))
+            out.append(Text(f"The townships' belief that review catches an innovation made half of its rise {up:.0f} "
+                            f"months after month {start} and half of its fall {down:.0f} months after month {stop}.",
+                            f"乡镇干部对“创新被审查翻出”的预期在第 {start} 个月之后 {up:.0f} 个月上升过半，"
+                            f"在第 {stop} 个月之后 {down:.0f} 个月回落过半。") + pace)
+        faded = (m["tight"] - m["late"]) / (m["tight"] - m["pre"])
+        speed = (Text("Beliefs learnt under review had not faded by the end.", "审查期间形成的判断到最后仍未消退。")
+                 if faded < 0.5 else Text("Beliefs learnt under review faded by the end.", "审查期间形成的判断到最后已经消退。"))
+        out.append(Text(f"Township cadres' believed chance that review catches an innovation of theirs in a month rose "
+                        f"from {p2(m['pre'])} to {p2(m['tight'])} under review and was {p2(m['late'])} in the last "
+                        f"year ({pct(faded)} of the rise gone).",
+                        f"“秋后算账”期间，乡镇干部预期自己的创新在一个月内被审查翻出的概率从 {p2(m['pre'])} 升至 "
+                        f"{p2(m['tight'])}，最后一年为 {p2(m['late'])}（上升部分消退了 {pct(faded)}）。") + speed)
     elif rise.n:
-        out.append(Text(f"Township cadres' believed chance of detection hardly rose under retroactive review "
-                        f"({num(m['pre'])} → {num(m['tight'])}), so the caution did not come through beliefs "
-                        "about detection.",
-                        f"“秋后算账”期间乡镇干部预期被发现的概率几乎没有上升（{num(m['pre'])} → {num(m['tight'])}），"
-                        "因此谨慎并非来自对“被发现”的判断。"))
+        out.append(Text(f"Township cadres' believed chance that review catches an innovation of theirs hardly rose "
+                        f"({p2(m['pre'])} → {p2(m['tight'])}), so the caution did not come through that belief.",
+                        f"乡镇干部预期自己的创新被审查翻出的概率几乎没有上升（{p2(m['pre'])} → {p2(m['tight'])}），"
+                        "因此谨慎并非来自这一判断。"))
     if runs.has("retro_cases"):
         during = estimate(runs.total("all", "retro_cases", start, stop - 1) / max(stop - start, 1))
         after = estimate(runs.total("all", "retro_cases", stop, runs.months) / max(runs.months - stop + 1, 1))
@@ -590,27 +802,36 @@ PAPER_BANDS = (Band("few", 0.0, 0.10), Band("some", 0.10, 0.50), Band("most", 0.
 STAGE_COLUMNS = ("cases", "applied", "accepted", "consulted", "approved", "recognised")
 
 
-def _judge_paper(options: tuple[Option, ...]) -> Judge:
+def _judge_paper(at: int, options: tuple[Option, ...]) -> Judge:
+    """The share of the cases under the provision that end tolerated and recognised
+    before month ``at`` (the text on paper); then what the same text did once standards
+    were clear and the levels agreed."""
     label = _labels(options)
 
     def judge(runs: Runs, this: np.ndarray, survey: dict[str, float]) -> Verdict:
-        counts = {c: runs.total("all", c) for c in STAGE_COLUMNS}
+        phase = (1, at - 1)
+        n = runs.months
+        prior, last = (at - WINDOW, at - 1), (n - WINDOW + 1, n)
+        counts = {c: runs.total("all", c, *phase) for c in STAGE_COLUMNS}
         share = estimate(_ratio(counts["recognised"], counts["cases"]))
         key, touched = classify(share, PAPER_BANDS)
-        coupons = runs.total("all", "coupons")
+        coupons = runs.total("all", "coupons", *phase)
+        reach = estimate(_ratio(counts["cases"], runs.total("all", "cases_all", *phase)))
         happened = Text(
-            f"Across {runs.k} runs, of {num(np.nanmean(counts['cases']), 0)} detected good-faith errors per run, "
-            f"{pct(share.mean)} [{pct(share.lo)}, {pct(share.hi)}] ended tolerated and recognised; "
-            f"{num(np.nanmean(coupons), 1)} per run were tolerated below but not recognised above (local ration "
-            "coupons).",
-            f"在 {runs.k} 次运行中，每次平均有 {num(np.nanmean(counts['cases']), 0)} 个被发现的善意失误，其中 "
-            f"{pct(share.mean)}（[{pct(share.lo)}, {pct(share.hi)}]）最终获容错并被上级认可；每次平均 "
+            f"Across {runs.k} runs, before month {at} (standards unclear, levels disagreeing), "
+            f"{num(np.nanmean(counts['cases']), 0)} good-faith cases per run came under the provision "
+            f"({pct(reach.mean)} of all cases); {pct(share.mean)} [{pct(share.lo)}, {pct(share.hi)}] of them ended "
+            f"tolerated and recognised, and {num(np.nanmean(coupons), 1)} per run were tolerated below but not "
+            "recognised above (local ration coupons).",
+            f"在 {runs.k} 次运行中，第 {at} 个月之前（标准不清、上下级意见不一），每次平均有 "
+            f"{num(np.nanmean(counts['cases']), 0)} 个善意失误纳入容错规定范围（占全部案例的 {pct(reach.mean)}）；其中 "
+            f"{pct(share.mean)}（[{pct(share.lo)}, {pct(share.hi)}]）最终获容错并被上级认可，每次平均 "
             f"{num(np.nanmean(coupons), 1)} 个本级认定容错但上级不认可（地方粮票）。",
         ) + settled_text(key, touched, label)
         one = _this(this)
-        tc, tr = float(one.total("all", "cases")[0]), float(one.total("all", "recognised")[0])
-        this_run = _this_run_text(one, Text(f"{tr:.0f} of {tc:.0f} cases tolerated and recognised",
-                                            f"{tc:.0f} 个案例中 {tr:.0f} 个获容错并被上级认可"))
+        tc, tr = float(one.total("all", "cases", *phase)[0]), float(one.total("all", "recognised", *phase)[0])
+        this_run = _this_run_text(one, Text(f"before month {at}, {tr:.0f} of {tc:.0f} cases tolerated and recognised",
+                                            f"第 {at} 个月之前，{tc:.0f} 个案例中 {tr:.0f} 个获容错并被上级认可"))
         why: list[Text] = []
         mean = [float(np.nanmean(counts[c])) for c in STAGE_COLUMNS]
         if mean[0] > 0:
@@ -623,17 +844,29 @@ def _judge_paper(options: tuple[Option, ...]) -> Judge:
             applied = estimate(_ratio(counts["applied"], counts["cases"]))
             why.append(Text(f"Cadres applied in {pct(applied.mean)} of cases.",
                             f"干部在 {pct(applied.mean)} 的案例中提出了申请。"))
+        if n >= at + WINDOW:
+            after = [s for s in (ind.sentence(runs, prior, last)
+                                 for ind in (TOLERATED_SHARE, BELIEF_TOLERANCE, TOWNSHIP_INNOVATION)) if s is not None]
+            if after:
+                why.append(Text(f"From month {at} the standards were made clear and the levels came to agree, relayed "
+                                "down level by level; the text stayed as it was. Between the year before and the "
+                                "last year:",
+                                f"从第 {at} 个月起，标准变得清晰、上下级达成共识，并逐级传达；成文规定本身不变。"
+                                "从变化前一年到最后一年："))
+                why += after
         dk = estimate([s.get("dont_know", np.nan) for s in runs.surveys])
         if dk.n:
             gap = dk.mean - SURVEY_TARGET["dont_know"]
             close = abs(gap) < 0.10
-            why.append(Text(f"In the model's survey {pct(dk.mean)} of cadres answer “don't know” (seed 003: "
-                            f"{pct(SURVEY_TARGET['dont_know'])}; " + ("close" if close else "far apart") + ").",
-                            f"模型问卷中有 {pct(dk.mean)} 的干部回答“不知道”（种子文献003：{pct(SURVEY_TARGET['dont_know'])}；"
-                            + ("接近" if close else "相差较大") + "）。"))
+            why.append(Text(f"In the model's survey at the end of the run {pct(dk.mean)} of cadres answer “don't know” "
+                            f"(seed 003: {pct(SURVEY_TARGET['dont_know'])}; " + ("close" if close else "far apart")
+                            + ").",
+                            f"运行结束时模型问卷中有 {pct(dk.mean)} 的干部回答“不知道”（种子文献003："
+                            f"{pct(SURVEY_TARGET['dont_know'])}；" + ("接近" if close else "相差较大") + "）。"))
         return Verdict(key, rule_text(runs.k, runs.seeds_text(),
-                                      Text("the share of detected good-faith errors tolerated and recognised",
-                                           "被发现的善意失误中获容错并被上级认可的比例"),
+                                      Text(f"the share of good-faith cases under the provision tolerated and "
+                                           f"recognised before month {at}",
+                                           f"第 {at} 个月之前纳入容错规定范围的善意失误中获容错并被上级认可的比例"),
                                       Text("few: under 10 %; some: 10–50 %; most: over 50 %",
                                            "很少：不到 10%；一部分：10%–50%；大多数：超过 50%")),
                        happened, this_run, why, touched)
@@ -652,10 +885,18 @@ ERA_OPTIONS = (
     Option("even", "About as many innovate as avoid blame (within 5 points)", "创新与避责的差不多（相差不超过5个百分点）"),
     Option("avoid", "More of them avoid blame than innovate", "避责的多于创新的"),
 )
+SPREAD_OPTIONS = (
+    Option("top_down", "From the top down: the townships last, half a year or more after the provinces",
+           "自上而下：乡镇最后，比省级晚半年以上"),
+    Option("together", "All levels at about the same time (within half a year)", "各层级大致同时（相差不超过半年）"),
+    Option("bottom_up", "From the bottom up: the townships half a year or more before the provinces",
+           "自下而上：乡镇比省级早半年以上"),
+)
 RETRO_OPTIONS = (
-    Option("fast", "Fully, within about a year", "一年左右完全恢复"),
-    Option("slow", "Only slowly or partly", "只能缓慢或部分恢复"),
-    Option("none", "Hardly at all", "几乎不恢复"),
+    Option("faster", "Faster than it fell", "比下降时更快"),
+    Option("as_fast", "About as fast as it fell (within 3 months)", "和下降时差不多快（相差不超过3个月）"),
+    Option("slower", "More slowly than it fell", "比下降时更慢"),
+    Option("none", "It hardly comes back (under a fifth of the drop by the end)", "几乎不恢复（到最后恢复不足降幅的五分之一）"),
 )
 PAPER_OPTIONS = (
     Option("most", "Most of them (over 50%)", "大多数（超过50%）"),
@@ -668,10 +909,12 @@ REFORM_OPTIONS = (
     Option("hardly", "Hardly (under 3 points)", "几乎没有恢复（不到3个百分点）"),
 )
 
-_SUP = ("supervision", "supervision_channels")
 _VETO = ("one_veto_targets", "vague_requirements", "amplification", "paperwork_load")
 _RETRO = ("retroactive_risk", "standard_drift")
+_PROCEDURE = ("standards_clarity", "inter_level_consensus")
 FLEX, TIGHT = "flexible_experimentation", "tightened_accountability"
+# The 2012 tightening of the scenario that tightens, then loosens (its first change).
+TIGHTENING = SCENARIOS["tightening_then_loosening"].schedule[0]
 
 LESSONS: tuple[Lesson, ...] = (
     Lesson(
@@ -699,29 +942,35 @@ LESSONS: tuple[Lesson, ...] = (
         "层级图的颜色、各层级的比例曲线，以及进入容错漏斗的案例数量。",
     ),
     Lesson(
-        "supervision_tightens", "Supervision tightens", "监督收紧",
-        FLEX, 84, ((36, _values(TIGHT, _SUP)),),
-        "Since 2012 supervision has been strengthened through many overlapping channels — “one person "
-        "works, N people watch” (S000-04b, S000-05). The sources argue that the resulting accountability "
-        "pressure spread blame-avoidance thinking through every level (S000-18).",
-        "2012年以来，监督体系通过多个条口叠加而不断强化——“一个人干活N个人看”（S000-04b、S000-05）。"
-        "文献认为，由此带来的问责压力使避责思维在各级政府中蔓延开来（S000-18）。",
-        ("S000-04b", "S000-05", "S000-18", "S003-15"),
-        "At month 36 more supervision channels watch and each detects more; nothing else changes. What "
-        "happens to the share of township cadres who innovate?",
-        "第36个月起，监督渠道增多，每个渠道的发现概率也提高，其他条件不变。乡镇干部中选择创新的比例会怎样？",
-        RISE_SAME_FALL,
-        _judge_change(36, RISE_SAME_FALL, (BELIEF_DETECTION,)),
-        "Cadres decide on what they believe. Every detected failure and every publicised sanction raises "
-        "believed detection, and bad news is learnt faster than good. Errors of commission are visible "
-        "while omission rarely is (S003-15), so innovation is what cadres drop first; imitation carries "
-        "the caution to peers and across levels (S000-18).",
-        "干部依据自己的主观判断做决定。每一次被发现的失误、每一次通报的处分都会提高他们对被发现概率的估计，"
-        "而坏消息比好消息学得更快。“做错”容易被看见，“不做”很少被追究（S003-15），所以干部最先放弃的是创新；"
-        "模仿又把这种谨慎传给同级和其他层级（S000-18）。",
-        ("fall",),
-        "the dotted line at month 36 in the shares chart and the believed detection by level.",
-        "比例图中第36个月的虚线，以及各层级干部预期被发现的概率。",
+        "tightening_spreads", "The tightening travels down", "问责收紧逐级传导",
+        FLEX, 120, (TIGHTENING,),
+        "Since 2012 the centre has tightened supervision through many overlapping channels — “one person "
+        "works, N people watch” — and driven hard targets straight from the centre down to the grassroots "
+        "(S000-04b, S000-05, S000-24). The sources argue that blame-avoidance thinking then spread through "
+        "governments at every level (S000-18).",
+        "2012年以来，中央通过多个条口叠加强化监督——“一个人干活N个人看”，并把“硬指标”从中央“一竿子捅到底”"
+        "压到基层（S000-04b、S000-05、S000-24）。文献认为，避责思维由此在各级政府中蔓延开来（S000-18）。",
+        ("S000-04b", "S000-05", "S000-24", "S000-18"),
+        f"At month {TIGHTENING[0]} the centre tightens accountability as in 2012: more supervision channels at "
+        "every level, many more one-veto targets, retroactive review, a weaker tolerance provision. Each level "
+        "adopts the change only after its superior has. In what order will blame avoidance rise at the levels?",
+        f"第{TIGHTENING[0]}个月，中央像2012年那样强化问责：各级监督渠道增多、一票否决指标大增、开始“秋后算账”、"
+        "容错规定减弱。每一级都要等上级采纳之后才会采纳。各层级的避责比例会按什么顺序上升？",
+        SPREAD_OPTIONS,
+        _judge_spread(TIGHTENING[0], SPREAD_OPTIONS, (BELIEF_DETECTION, TRUE_DETECTION)),
+        "A tightening is relayed down level by level: documents and meetings pass it on, each level adds its "
+        "margin to the targets it hands down (层层加码) and inspects the levels below (S000-05b, S000-08), and "
+        "cadres learn the new risks from the cases they see. The grassroots, watched by every level above and "
+        "handed the blame from above, carry the most (S000-17, S000-25), so avoidance spreads through every "
+        "level and is strongest at the bottom (S000-18).",
+        "收紧是逐级传达的：文件和会议层层传达，每一级下达指标时层层加码，并检查下面各级（S000-05b、S000-08），"
+        "干部则从所见的案例中认识新的风险。基层受上面每一级的监督，还要承接上级推下来的责任，承担的问责最多"
+        "（S000-17、S000-25），所以避责思维在各级蔓延开来，在基层最重（S000-18）。",
+        ("top_down",),
+        f"the dashed lines in the shares chart (each level's units that have adopted the new regime) and when each "
+        f"level's blame avoidance rises after month {TIGHTENING[0]}; the chart of believed and true detection.",
+        f"比例图中的虚线（各层级已采纳新制度的单位比例），以及第{TIGHTENING[0]}个月之后各层级的避责比例何时上升；"
+        "“预期与实际被发现概率”图。",
     ),
     Lesson(
         "one_veto_targets", "One-veto targets multiply", "一票否决指标增多",
@@ -733,9 +982,10 @@ LESSONS: tuple[Lesson, ...] = (
         "繁重的指标加上海量的会议、文件、表格、台账耗尽了干部的注意力，使其无暇创新（S000-11）。",
         ("S000-08", "S000-10", "S000-11", "S000-21b"),
         "At month 36 one-veto targets, vague requirements, their amplification down the levels and "
-        "paperwork all grow; supervision stays as it was. What happens to the share of township cadres "
-        "who innovate?",
-        "第36个月起，一票否决指标、模糊要求、层层加码和文牍负担都增加了，监督保持不变。乡镇干部中选择创新的比例会怎样？",
+        "paperwork all grow, relayed down level by level; supervision stays as it was. What happens to the "
+        "share of township cadres who innovate?",
+        "第36个月起，一票否决指标、模糊要求、层层加码和文牍负担都增加了，并逐级传达；监督保持不变。"
+        "乡镇干部中选择创新的比例会怎样？",
         RISE_SAME_FALL,
         _judge_change(36, RISE_SAME_FALL, (FREE_ATTENTION, SUCCESS_RATE)),
         "Each one-veto target takes attention and can fail, and every level adds to the targets it passes "
@@ -749,32 +999,37 @@ LESSONS: tuple[Lesson, ...] = (
         "各层级的剩余注意力（可在乡镇的干部表中查看），以及第36个月之后的比例变化。",
     ),
     Lesson(
-        "retroactive_accountability", "Retroactive accountability", "秋后算账",
-        FLEX, 108, ((30, _values(TIGHT, _RETRO)), (66, _values(FLEX, _RETRO))),
+        "retroactive_accountability", "Retroactive accountability and startled birds", "秋后算账与惊弓之鸟",
+        FLEX, 160, ((30, _values(TIGHT, _RETRO)), (90, _values(FLEX, _RETRO))),
         "Cadres fear “settling accounts after the harvest”: what is compliant today may be punished "
         "tomorrow (S000-06, S000-06b). Even after the centre loosens, cadres who became “birds startled "
-        "by the bow” keep acting as if the old risks were still there (S000-12b).",
+        "by the bow” keep acting as if the old risks were still there (S000-12, S000-12b).",
         "干部担心“秋后算账”：今天合规的做法明天可能被问责（S000-06、S000-06b）。即使中央“松绑”，"
-        "成为“惊弓之鸟”的干部仍按旧的风险行事（S000-12b）。",
+        "成为“惊弓之鸟”的干部仍按旧的风险行事（S000-12、S000-12b）。",
         ("S000-06", "S000-06b", "S000-12", "S000-12b"),
-        "Retroactive review starts at month 30 and is lifted again at month 66. After it is lifted, how "
-        "does township innovation recover?",
-        "“秋后算账”从第30个月开始，第66个月取消。取消之后，乡镇干部的创新会如何恢复？",
+        "Retroactive review starts at month 30 and is lifted at month 90; each change reaches the townships only "
+        "after the levels above. Township innovation falls after month 30. After month 90, does it come back as "
+        "fast as it fell?",
+        "“秋后算账”从第30个月开始，第90个月取消；每次变化都要先经过上面各级才到达乡镇。第30个月后乡镇干部的创新会下降。"
+        "第90个月之后，它恢复得和下降时一样快吗？",
         RETRO_OPTIONS,
-        _judge_retro(30, 66, RETRO_OPTIONS),
+        _judge_recovery(30, 90, RETRO_OPTIONS),
         "A review under today's standards can punish what was compliant when done, and innovations — "
-        "non-standard by nature — are the most exposed records. Cadres learn bad news faster than good "
-        "(the negativity bias), so once the risk is lifted their beliefs and their colleagues' example "
-        "recover only gradually (S000-12b).",
-        "按今天的标准审查过去，可能惩罚当时合规的行为，而创新因为不合常规，是最容易被翻出来的记录。"
-        "干部学习坏消息比好消息快（负面偏差），所以风险取消后，他们的判断和同事的示范只会逐渐恢复（S000-12b）。",
-        ("slow", "none"),
-        "the two dotted lines and the believed detection of township cadres after month 66.",
-        "两条虚线，以及第66个月之后乡镇干部预期被发现的概率。",
+        "non-standard by nature — are the most exposed records (S000-06b). Cadres who lived through it become "
+        "“birds startled by the bow”: a loosening is a document they only half believe, for the wind may turn "
+        "again, so they keep acting as if the old risks were still there and recovery lags the fall "
+        "(S000-12, S000-12b, S000-12c).",
+        "按今天的标准审查过去，可能惩罚当时合规的行为，而创新因为不合常规，是最容易被翻出来的记录（S000-06b）。"
+        "经历过的干部成了“惊弓之鸟”：对“松绑”文件将信将疑，担心风向再变，于是仍按旧的风险行事，"
+        "恢复比下降更慢（S000-12、S000-12b、S000-12c）。",
+        ("slower", "none"),
+        "the two dotted lines, the dashed lines of adoption in the shares chart, and township innovation after "
+        "month 90.",
+        "两条虚线、比例图中表示采纳情况的虚线，以及第90个月之后乡镇干部的创新比例。",
     ),
     Lesson(
         "tolerance_on_paper", "Tolerance on paper vs in practice", "纸面上的容错与实践中的容错",
-        "tolerance_on_paper", 72, (),
+        "tolerance_on_paper", 108, ((48, _values("reform_package", _PROCEDURE)),),
         "Tolerance texts are rich but practice is poor (S003-07): in seed 003's survey only {many} said "
         "their area had applied the mechanism many times and {dont_know} did not know (S003-06). Unclear "
         "standards, disagreement between levels (“local ration coupons”) and the discipline commission's "
@@ -783,22 +1038,28 @@ LESSONS: tuple[Lesson, ...] = (
         "{dont_know} 表示“不了解”（S003-06）。标准不清、上下级意见不一（“地方粮票”）以及纪委“错终究是错”的看法，"
         "使案例难以走完程序（S003-08、S003-09、S003-10）。",
         ("S003-06", "S003-07", "S003-08", "S003-09", "S003-10"),
-        "The written tolerance provision is strong. Of the good-faith errors that supervision detects, "
-        "what share will end tolerated and recognised by the upper level?",
-        "成文的容错规定力度很大。被监督发现的善意失误中，最终获容错并被上级认可的比例会是多少？",
+        "The written tolerance provision is strong and broad, but standards are unclear and the levels disagree. "
+        "In the first four years, of the good-faith cases that come under the provision, what share will end "
+        "tolerated and recognised by the upper level? (At month 48 the standards become clear and the levels "
+        "agree: watch what the same text does then.)",
+        "成文的容错规定力度大、覆盖广，但标准不清、上下级意见不一。前四年里，纳入容错规定范围的善意失误中，"
+        "最终获容错并被上级认可的比例会是多少？（第48个月起标准变得清晰、上下级达成共识：观察同样的规定随后起了什么作用。）",
         PAPER_OPTIONS,
-        _judge_paper(PAPER_OPTIONS),
-        "The lever only strengthens the written provision. A case must pass every stage: cadres unsure "
-        "what can be tolerated seldom apply (S003-08), public intolerance blocks high-profile cases "
-        "(S003-11), the discipline commission holds that a tolerable error is still an error (S003-10), "
-        "and the upper level may refuse to recognise the decision (S003-09). Few tolerated cases are "
-        "publicised, so most cadres never hear of one — hence “don't know”.",
-        "这个杠杆只加强了成文规定。一个案例必须走完每个环节：不清楚哪些错误可以容错的干部很少申请（S003-08），"
-        "公众的不宽容挡住了高关注度案例（S003-11），纪委认为可容之错也是错（S003-10），上级还可能不认可下级的认定"
-        "（S003-09）。获容错的案例很少公开，大多数干部从未听说过——于是回答“不知道”。",
+        _judge_paper(48, PAPER_OPTIONS),
+        "A strong text obliges officials to tell cadres their error qualifies, to accept the case and to decide on "
+        "it, but it cannot settle what it leaves vague: cadres unsure which errors can be tolerated seldom apply "
+        "(S003-08), the discipline commission holds that a tolerable error is still an error (S003-10), public "
+        "intolerance blocks high-profile cases (S003-11), and the upper level may refuse to recognise the decision "
+        "(S003-09). Few tolerated cases are publicised, so most cadres never hear of one — hence “don't know”. "
+        "Clear standards and agreement between levels are what let the text work (S003-12b).",
+        "有力的成文规定可以要求有关部门告知干部其失误符合条件、受理案例并作出认定，却无法解决规定本身含糊之处："
+        "不清楚哪些错误可以容错的干部很少申请（S003-08），纪委认为可容之错也是错（S003-10），公众的不宽容挡住了"
+        "高关注度案例（S003-11），上级还可能不认可下级的认定（S003-09）。获容错的案例很少公开，大多数干部从未听说过"
+        "——于是回答“不知道”。清晰的标准和上下级共识，才能让规定真正起作用（S003-12b）。",
         ("few",),
-        "the funnel (where the cases drop out, and the red local ration coupons) and the survey chart.",
-        "容错漏斗（案例在哪个环节流失，红色的“地方粮票”）和问卷对照图。",
+        "the funnel (where the cases drop out, and the red local ration coupons), and after month 48 the believed "
+        "and true chance of being tolerated by level.",
+        "容错漏斗（案例在哪个环节流失，红色的“地方粮票”），以及第48个月之后各层级预期与实际获容错的概率。",
     ),
     Lesson(
         "reform_package", "The reform package", "改革组合拳",
@@ -819,13 +1080,15 @@ LESSONS: tuple[Lesson, ...] = (
         "The remedies act on different links: fewer, less rigid targets free attention (S000-20); "
         "flexible supervision lowers the risk of acting (S000-20b); clear standards and inter-level "
         "consensus let the tolerance procedure work in practice (S003-12b, S003-09); publicised cases "
-        "let cadres learn that tolerance is real (S003-14b). Beliefs move slowly, so recovery takes time.",
+        "let cadres learn that tolerance is real (S003-14b). The reform is relayed down level by level and cadres "
+        "believe good news slowly (S000-12b), so recovery takes years.",
         "各项对策作用于不同环节：更少、更有弹性的指标释放注意力（S000-20）；弹性监督降低了作为的风险（S000-20b）；"
         "清晰的标准和上下级共识让容错程序在实践中运转（S003-12b、S003-09）；公开容错案例让干部相信容错是真的"
-        "（S003-14b）。主观判断变化缓慢，所以恢复需要时间。",
+        "（S003-14b）。改革要逐级传达，干部对好消息将信将疑（S000-12b），所以恢复需要数年。",
         ("clearly", "little"),
-        "the shares after the dotted line at month 48, the funnel and the believed tolerance by level.",
-        "第48个月虚线之后的比例变化、容错漏斗和各层级预期获容错的概率。",
+        "the shares after the dotted line at month 48, the funnel, the believed tolerance by level and the "
+        "targets the townships still treat as binding.",
+        "第48个月虚线之后的比例变化、容错漏斗、各层级预期获容错的概率，以及乡镇仍当作硬指标的指标数。",
     ),
 )
 
@@ -838,3 +1101,33 @@ def get(key: str) -> Lesson:
 
         raise CadreSimError(f"lesson = {key!r} is invalid: allowed are {', '.join(BY_KEY)}")
     return BY_KEY[key]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print each lesson's verdict, rule and explanation for a seed block, as the page
+    would show them: ``python -m dashboards.lessons [KEY ...] [--seed S] [--lang zh]``."""
+    import argparse
+
+    from dashboards.replicates import run_lesson
+
+    ap = argparse.ArgumentParser(description=main.__doc__.splitlines()[0])
+    ap.add_argument("keys", nargs="*", help=f"lessons (default: all): {', '.join(BY_KEY)}")
+    ap.add_argument("--seed", type=int, default=0, help="first seed of the replicate runs (default 0)")
+    ap.add_argument("--preset", default="classroom", help="classroom (default) or province")
+    ap.add_argument("--lang", default="en", choices=i18n.LANGS)
+    args = ap.parse_args(argv)
+    for key in args.keys or list(BY_KEY):
+        lesson = get(key)
+        runs = run_lesson(lesson, args.preset, args.seed)
+        v = lesson.judge(runs, runs.hist[0], runs.surveys[0])
+        agrees = "—" if v.key is None else ("agrees" if v.key in lesson.source_keys else "differs")
+        print(f"## {lesson.title(args.lang)} ({key}): {v.key} (sources: {agrees})")
+        print(v.happened(args.lang))
+        for w in v.why:
+            print("  -", w(args.lang))
+        print(" ", v.rule(args.lang))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -21,6 +21,7 @@ import numpy as np
 from dashboards import i18n
 from dashboards.views import COL, ROW
 from experiments.findings import mean_ci
+from model.hierarchy import N_LEVELS
 
 INF = float("inf")
 
@@ -153,6 +154,10 @@ class Runs:
     def mean_curve(self, level: str, column: str) -> np.ndarray:
         """The mean over runs of a column, month by month."""
         return self.hist[:, :, ROW[level], COL[column]].mean(axis=0)
+
+    def curves(self, column: str) -> np.ndarray:
+        """(runs, months, levels) of a column for the five levels (``all`` left out)."""
+        return self.hist[:, :, :N_LEVELS, COL[column]]
 
     def seeds_text(self) -> str:
         s = self.seeds
