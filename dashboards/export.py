@@ -23,14 +23,22 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle, Wedge
 
 from dashboards import i18n
-from dashboards.svg import COLOURS, LEVEL_COLOURS, NO_DATA, SEED_COLOUR
+from dashboards.svg import (
+    ADOPTED_COLOUR,
+    COLOURS,
+    LEVEL_COLOURS,
+    NO_DATA,
+    SEED_COLOUR,
+    TRUTH_COLOUR,
+    yearly_sanctions,
+)
 from dashboards.views import COL, ROW, Snapshot
 from model.hierarchy import N_LEVELS
 from model.metrics import SURVEY_ANSWERS, SURVEY_TARGET
 from model.state import ACTIONS
 
 _MPL_LOCK = threading.Lock()
-FIGURES: tuple[str, ...] = ("tree", "shares", "funnel", "beliefs", "problems", "survey")
+FIGURES: tuple[str, ...] = ("tree", "shares", "funnel", "beliefs", "blame", "problems", "survey")
 CJK_HINTS = ("CJK", "Hei", "YaHei", "WenQuanYi", "Source Han", "PingFang", "Hiragino", "SimSun",
              "Song", "Sarasa", "Droid Sans Fallback", "AR PL")
 # Region tags in a font family's name, best first for simplified Chinese: a pan-CJK
@@ -179,6 +187,9 @@ def fig_shares(snap: Snapshot, lang: str) -> Figure:
             if len(snap.hist):
                 ax.plot(steps, snap.hist[:, ROW[lv], COL[a]], color=COLOURS[k], lw=1.2,
                         label=i18n.action_name(k, lang))
+        if len(snap.hist):
+            ax.plot(steps, snap.hist[:, ROW[lv], COL["adopted"]], color=ADOPTED_COLOUR, lw=0.9, ls="--",
+                    label=i18n.t("adopted_legend", lang))
         _marks(ax, snap)
         ax.set_title(i18n.t("all_levels", lang) if lv == "all" else i18n.level_name(ROW[lv], lang), fontsize=9)
         ax.set_ylim(0, 1)
@@ -215,17 +226,26 @@ def fig_beliefs(snap: Snapshot, lang: str) -> Figure:
     fig = _figure(8, 3.8, lang)
     axes = fig.subplots(1, 2, sharey=True)
     bins = snap.belief_tol.shape[1]
-    centres = (np.arange(bins) + 0.5) / bins
-    for ax, key, dens, means in ((axes[0], "belief_tol", snap.belief_tol, snap.belief_tol_mean),
-                                 (axes[1], "belief_det", snap.belief_det, snap.belief_det_mean)):
+    panels = ((axes[0], "belief_tol", snap.belief_tol, snap.belief_tol_mean, snap.belief_tol_truth,
+               snap.belief_tol_top),
+              (axes[1], "belief_det", snap.belief_det, snap.belief_det_mean, snap.belief_det_truth,
+               snap.belief_det_top))
+    for ax, key, dens, means, truth, top in panels:
+        centres = (np.arange(bins) + 0.5) / bins * top
         for lv in range(N_LEVELS):
             base = N_LEVELS - 1 - lv
             d = dens[lv] / max(float(dens[lv].max()), 1e-9) * 0.9
             ax.fill_between(centres, base, base + d, color=LEVEL_COLOURS[lv], alpha=0.6)
             if math.isfinite(float(means[lv])):
-                ax.plot([means[lv]] * 2, [base, base + 0.9], color="black", lw=1.2)
-        ax.set_xlim(0, 1)
+                ax.plot([means[lv]] * 2, [base, base + 0.9], color="black", lw=1.2,
+                        label=i18n.t("belief_mean_legend", lang) if lv == 0 else None)
+            if math.isfinite(float(truth[lv])):
+                ax.plot([truth[lv]], [base], marker="^", color=TRUTH_COLOUR, ms=6, ls="none",
+                        label=i18n.t("belief_truth_legend", lang) if lv == 0 else None)
+        ax.set_xlim(0, top)
+        ax.xaxis.set_major_formatter(lambda v, _: f"{100 * v:g}%")
         ax.set_title(i18n.t(key, lang), fontsize=9)
+    axes[1].legend(fontsize=7, frameon=False, loc="upper right")
     axes[0].set_yticks(np.arange(N_LEVELS) + 0.4, [i18n.level_name(lv, lang) for lv in range(N_LEVELS)][::-1],
                        fontsize=8)
     fig.suptitle(_title(lang, "beliefs_title"), fontsize=10)
@@ -252,6 +272,28 @@ def fig_problems(snap: Snapshot, lang: str) -> Figure:
     return fig
 
 
+def fig_blame(snap: Snapshot, lang: str) -> Figure:
+    fig = _figure(6.4, 5, lang)
+    axes = fig.subplots(2, 1, sharex=True)
+    steps = _steps(snap)
+    for lv in range(N_LEVELS):
+        if len(snap.hist):
+            axes[0].plot(steps, snap.hist[:, lv, COL["perceived_targets"]], color=LEVEL_COLOURS[lv], lw=1.2,
+                         label=i18n.level_name(lv, lang))
+            axes[0].plot(steps, snap.hist[:, lv, COL["targets"]], color=LEVEL_COLOURS[lv], lw=0.9, ls="--")
+            axes[1].plot(steps, yearly_sanctions(snap.hist, lv), color=LEVEL_COLOURS[lv], lw=1.2)
+    for ax, key in ((axes[0], "targets_panel"), (axes[1], "sanctions_panel")):
+        _marks(ax, snap)
+        ax.set_title(i18n.t(key, lang), fontsize=9)
+        ax.grid(alpha=0.3)
+    axes[1].yaxis.set_major_formatter(lambda v, _: f"{100 * v:.0f}%")
+    if len(snap.hist):
+        axes[0].legend(fontsize=7, frameon=False, ncol=5, title=i18n.t("targets_dashed", lang), title_fontsize=7)
+    axes[1].set_xlabel(i18n.t("month", lang))
+    fig.suptitle(_title(lang, "blame_title"), fontsize=10)
+    return fig
+
+
 def fig_survey(snap: Snapshot, lang: str) -> Figure:
     fig = _figure(6.4, 3.6, lang)
     ax = fig.add_subplot()
@@ -273,7 +315,7 @@ def fig_survey(snap: Snapshot, lang: str) -> Figure:
 
 
 DRAW = {"tree": fig_tree, "shares": fig_shares, "funnel": fig_funnel, "beliefs": fig_beliefs,
-        "problems": fig_problems, "survey": fig_survey}
+        "blame": fig_blame, "problems": fig_problems, "survey": fig_survey}
 
 
 def figure_png(name: str, snap: Snapshot, lang: str) -> bytes:

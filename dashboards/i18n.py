@@ -77,30 +77,51 @@ STRINGS: dict[str, dict[str, str]] = {
     "no_data_yet": {"en": "Run at least one month to see the choices.",
                     "zh": "至少运行一个月后才能看到干部的选择。"},
     "shares_title": {"en": "Shares of the three choices at each level", "zh": "各层级三种选择的比例"},
-    "shares_help": {"en": "One panel per level; dotted lines mark lever changes.",
-                    "zh": "每个小图对应一个层级；虚线标记参数变化的月份。"},
+    "shares_help": {"en": "One panel per level; dotted vertical lines mark lever changes. A change is issued by the "
+                          "centre and relayed down level by level: the dashed grey line is the share of the level's "
+                          "units that have adopted the centre's latest regime.",
+                    "zh": "每个小图对应一个层级；竖直虚线标记参数变化的月份。变化由中央发出、逐级传达：灰色虚线表示该层级"
+                          "已采纳中央最新制度的单位比例。"},
+    "adopted_legend": {"en": "units that adopted the latest regime", "zh": "已采纳最新制度的单位"},
     "all_levels": {"en": "all levels", "zh": "全部层级"},
     "month": {"en": "month", "zh": "月"},
     "funnel_title": {"en": "The tolerance funnel", "zh": "容错漏斗"},
-    "funnel_help": {"en": "Detected good-faith errors (failed innovations and past innovations caught "
-                          "by retroactive review), summed over the run, and how far each got in the "
-                          "tolerance procedure. A case tolerated below but not recognised above is a "
-                          "'local ration coupon' (地方粮票).",
-                    "zh": "本次运行中被发现的善意失误（创新失败及被“秋后算账”翻出的过往创新）累计数量，"
-                          "以及它们在容错程序中走到了哪一步。本级认定容错但上级不认可的案例即“地方粮票”。"},
+    "funnel_help": {"en": "Good-faith cases the tolerance provision covered, summed over the run, and how far each "
+                          "got in the procedure. The provision covers failed innovations first and, as it broadens, "
+                          "missed targets and past acts found by review; inaction never. A case tolerated below but "
+                          "not recognised above is a 'local ration coupon' (地方粮票).",
+                    "zh": "本次运行中容错规定所覆盖的善意失误累计数量，以及它们在容错程序中走到了哪一步。容错规定首先覆盖"
+                          "创新失败，覆盖面扩大后也包括指标失守和被审查翻出的过往行为；不作为从不在容错之列。"
+                          "本级认定容错但上级不认可的案例即“地方粮票”。"},
     "coupons": {"en": "local ration coupons", "zh": "地方粮票"},
     "coupons_long": {"en": "local ration coupons: tolerated below, not recognised above",
                      "zh": "地方粮票：本级认定容错，上级不认可"},
-    "eff_tolerance": {"en": "Chance a detected good-faith error ends tolerated (procedure, now): {x}",
-                      "zh": "被发现的善意失误最终获容错的概率（按当前程序）：{x}"},
+    "eff_tolerance": {"en": "Chance a covered case ends tolerated (procedure in force now): {x}",
+                      "zh": "被覆盖的案例最终获容错的概率（按当前程序）：{x}"},
     "realised_tolerance": {"en": "In this run: {k} of {n} cases tolerated and recognised ({x})",
                            "zh": "本次运行：{n} 个案例中 {k} 个获容错并被上级认可（{x}）"},
     "no_cases": {"en": "No cases yet.", "zh": "尚无案例。"},
     "beliefs_title": {"en": "What cadres believe, by level", "zh": "各层级干部的主观判断"},
-    "beliefs_help": {"en": "Distribution of beliefs over cadres now; the tick marks the mean.",
-                     "zh": "当前各层级干部主观判断的分布；竖线为均值。"},
+    "beliefs_help": {"en": "Distribution of beliefs over cadres now, next to the truth at their posts (the regime in "
+                           "force at their unit). Detection is the chance a misstep of one's own becomes one's case in "
+                           "a month: a few per cent, so its axis is stretched.",
+                     "zh": "当前各层级干部主观判断的分布，以及其岗位上的真实概率（所在单位现行制度下）。“被查”指自己的失误"
+                           "在一个月内成为自己案例的概率，只有百分之几，因此横轴被放大。"},
     "belief_tol": {"en": "believed chance of being tolerated", "zh": "预期获容错的概率"},
-    "belief_det": {"en": "believed chance of being detected", "zh": "预期被发现的概率"},
+    "belief_det": {"en": "believed chance of being detected (a month)", "zh": "预期被发现的概率（每月）"},
+    "belief_mean_legend": {"en": "mean belief", "zh": "平均判断"},
+    "belief_truth_legend": {"en": "the truth at their posts", "zh": "岗位上的真实概率"},
+    "blame_title": {"en": "Targets felt and blame carried, by level", "zh": "各层级感受到的指标与承担的问责"},
+    "blame_help": {"en": "Top: one-veto targets the units treat as binding (solid) and those really in force (dashed); "
+                         "after a loosening, units keep fearing freed targets until they see misses go unpunished "
+                         "(startled birds). Bottom: sanctions per cadre per year (12-month mean): blame is pushed "
+                         "down, and the lower levels carry it.",
+                   "zh": "上图：各单位当作硬指标对待的一票否决指标数（实线）与实际有效的指标数（虚线）；放松之后，"
+                         "单位要看到指标失守未被追责才会放下已松绑的指标（惊弓之鸟）。下图：每名干部每年受处分的比例"
+                         "（12个月均值）：责任层层下移，由下级承担。"},
+    "targets_panel": {"en": "binding one-veto targets", "zh": "一票否决硬指标数"},
+    "targets_dashed": {"en": "in force (dashed); as perceived (solid)", "zh": "实际有效（虚线）；单位感受（实线）"},
+    "sanctions_panel": {"en": "sanctions per cadre per year", "zh": "每名干部每年受处分比例"},
     "problems_title": {"en": "Unsolved problems and risks moving upward", "zh": "未解决问题与风险上移"},
     "problems_help": {"en": "Problem stock per cadre at each level, and problems escalated to the "
                             "level above each month.",
@@ -209,21 +230,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "out_failed": {"en": "Your innovation failed.", "zh": "你的创新失败了。"},
     "out_routine": {"en": "You did the routine work.", "zh": "你完成了常规工作。"},
     "out_avoid": {"en": "You avoided the task ({form}).", "zh": "你回避了任务（{form}）。"},
-    "out_detected": {"en": "Supervision noticed it.", "zh": "这被监督发现了。"},
-    "out_retro": {"en": "Retroactive review re-examined your past record under today's standards.",
-                  "zh": "“秋后算账”：你的过往记录被按今天的标准重新审查。"},
-    "out_case": {"en": "A tolerance case was opened; it got as far as: {stage}.",
-                 "zh": "启动了容错程序，最远走到：{stage}。"},
-    "out_not_applied": {"en": "A tolerance case was possible, but no application was made.",
-                        "zh": "本可以申请容错，但没有提出申请。"},
     "out_tolerated": {"en": "It was tolerated and recognised above: no sanction.",
                       "zh": "获得容错并被上级认可：免于处分。"},
     "out_coupon": {"en": "Tolerated locally but not recognised above — a local ration coupon; the "
                          "sanction stands.",
                    "zh": "本级认定容错但上级不认可——成了“地方粮票”，处分照旧。"},
-    "out_sanction": {"en": "You were sanctioned ({severity}); no promotion for a year.",
-                     "zh": "你受到了处分（{severity}），一年内不得晋升。"},
     "out_no_sanction": {"en": "No sanction this month.", "zh": "本月没有受到处分。"},
+    "out_no_case": {"en": "Nothing of yours was noticed this month: no case, no sanction.",
+                    "zh": "本月你没有任何行为被追究：没有案例，也没有处分。"},
     "out_promoted": {"en": "You were promoted!", "zh": "你获得了晋升！"},
     "out_removed": {"en": "You were removed from your post.", "zh": "你被免职了。"},
     "out_retired": {"en": "You retired or were transferred.", "zh": "你退休或调离了。"},
@@ -324,54 +338,77 @@ STRINGS: dict[str, dict[str, str]] = {
     "odds_duty": {"en": " (as a leader every load counts ×{duty})", "zh": "（作为领导，每项负担按 ×{duty} 计）"},
     "odds_success": {"en": "Chance your innovation works: {p} (with enough attention it would be {full}).",
                      "zh": "你的创新成功的概率：{p}（注意力充足时为 {full}）。"},
-    "odds_fail": {"en": "If it fails: supervision notices with {d} (you believe {bd}); a case you apply for ends "
-                        "tolerated with {tol} (you believe {bt}); otherwise a sanction.",
-                  "zh": "如果失败：被监督发现的概率为 {d}（你认为是 {bd}）；若申请容错，最终获容错的概率为 {tol}"
-                        "（你认为是 {bt}）；否则会受到处分。"},
+    "odds_fail": {"en": "If it fails, the {levels} levels that watch a township (its own and every level above) notice "
+                        "it with {d} (you believe {bd}); a noticed failure is sanctioned unless it is tolerated.",
+                  "zh": "如果失败，监督乡镇的 {levels} 级（本级及以上各级）发现它的概率为 {d}（你认为是 {bd}）；"
+                        "被发现的失败除非获得容错，否则会受到处分。"},
+    "odds_reach": {"en": "The tolerance provision covers a failed innovation with {innovation}, a missed target with "
+                         "{routine} and a past act found by review with {retro}; inaction never. A covered case you "
+                         "apply for ends tolerated with {tol} (you believe {bt}).",
+                   "zh": "容错规定覆盖创新失败的概率为 {innovation}，覆盖指标失守的概率为 {routine}，覆盖被审查翻出的过往行为的"
+                         "概率为 {retro}；不作为从不在容错之列。被覆盖的案例若申请容错，最终获容错的概率为 {tol}（你认为是 {bt}）。"},
     "odds_routine": {"en": "Routine work misses a one-veto target with {p}; a miss is noticed with {d}.",
                      "zh": "常规工作有 {p} 的概率导致某项一票否决指标失守，失守被发现的概率为 {d}。"},
     "odds_avoid": {"en": "Avoiding is noticed as inaction with {p}; the problems stay unsolved.",
                    "zh": "避责被当作“不作为”发现的概率为 {p}；问题得不到解决。"},
-    "odds_retro": {"en": "Retroactive review: each month {p} of records are re-read, {months} months back, "
-                         "under today's standards.",
-                   "zh": "秋后算账：每月有 {p} 的记录会按今天的标准被回溯审查，回溯 {months} 个月。"},
-    "apply_choice": {"en": "If a tolerance case is opened against me this month, apply for tolerance",
-                     "zh": "如果本月对我启动问责，我申请容错"},
-    "apply_stages": {"en": "Its stages and their chances (ordinary case): {stages}.",
-                     "zh": "程序各环节及通过概率（普通案例）：{stages}。"},
-    "apply_no_hook": {"en": "This model version decides applications itself (from your believed tolerance); your "
-                            "choice is recorded but not used.",
-                      "zh": "当前模型版本由模型自行决定是否申请（依据你对容错的预期）；你的选择会被记录，但不会生效。"},
-    "noticed_commission": {"en": "Supervision noticed your failed innovation (one of the {n} overlapping channels: "
-                                 "inspection tours, discipline inspection, audit, spot checks, cross checks).",
-                           "zh": "你的创新失败被监督发现（{n} 个叠加监督渠道之一：巡视、纪检、审计、抽查、互查）。"},
-    "noticed_veto": {"en": "Your routine work missed a one-veto target, and supervision noticed (one of the {n} "
-                           "overlapping channels).",
-                     "zh": "你的常规工作导致一项一票否决指标失守，并被监督发现（{n} 个叠加监督渠道之一）。"},
-    "noticed_omission": {"en": "Your inaction was noticed: an omission (one of the {n} overlapping channels).",
-                         "zh": "你的不作为被发现了（{n} 个叠加监督渠道之一）。"},
-    "noticed_detected": {"en": "Supervision noticed an act of yours.", "zh": "你的某项行为被监督发现。"},
-    "noticed_retro_innovation": {"en": "Retroactive review (秋后算账) re-read your last {months} months under today's "
-                                       "standards and judged a past innovation irregular.",
-                                 "zh": "“秋后算账”按今天的标准回溯审查了你近 {months} 个月的记录，认定一项过往创新不合规。"},
-    "noticed_retro_routine": {"en": "Retroactive review (秋后算账) re-read your last {months} months under today's "
-                                    "standards and judged a past routine act irregular.",
-                              "zh": "“秋后算账”按今天的标准回溯审查了你近 {months} 个月的记录，认定一项过往常规工作不合规。"},
-    "case_about_commission": {"en": "A tolerance case was opened for your failed innovation.",
-                              "zh": "针对你的创新失败启动了容错程序。"},
-    "case_about_retro_innovation": {"en": "A tolerance case was opened for the past innovation.",
-                                    "zh": "针对这项过往创新启动了容错程序。"},
-    "case_stages": {"en": "Stages: {stages}.", "zh": "各环节：{stages}。"},
+    "odds_retro": {"en": "Retroactive review: each month the levels above re-read a cadre's record with {p}, {months} "
+                         "months back, under today's standards.",
+                   "zh": "秋后算账：每月上级按今天的标准回溯审查一名干部近 {months} 个月记录的概率为 {p}。"},
+    "odds_blame_township": {"en": "Your own cases stay yours: a township has no one below to push them onto. Cases of the "
+                                  "units above can be pushed down onto you (背锅), and incidents of your township's own "
+                                  "problems can be pinned on its cadres (属地式问责).",
+                            "zh": "你自己的案例只能由你承担：乡镇之下没有可以推给的人。上级单位的案例则可能被推给你（背锅），"
+                                  "本乡镇自身问题引发的事件也可能被追究到本乡镇干部身上（属地式问责）。"},
+    "odds_shift": {"en": "A case of yours is pushed down onto a cadre below with {p}.",
+                   "zh": "你的案例被推给下级干部承担的概率为 {p}。"},
+    "apply_choice": {"en": "If a case of mine is covered by the tolerance provision this month, apply for tolerance",
+                     "zh": "如果本月我的案例在容错规定覆盖范围内，我申请容错"},
+    "apply_stages": {"en": "If you apply, the application is filed and the case passes {stages} (ordinary case): it ends "
+                           "tolerated with {tol}. If you do not, the procedure stops at the application.",
+                     "zh": "若申请，申请即提出，案例随后依次通过：{stages}（普通案例），最终获容错的概率为 {tol}。"
+                           "若不申请，程序止于申请环节。"},
+    "case_commission": {"en": "Supervision noticed your failed innovation: the {levels} levels that watch a township (its "
+                              "own and every level above) notice a misstep with {d} a month.",
+                        "zh": "你的创新失败被监督发现：监督乡镇的 {levels} 级（本级及以上各级）每月发现一项失误的概率为 {d}。"},
+    "case_veto": {"en": "Your routine work missed a one-veto target, and supervision noticed it (the {levels} levels that "
+                        "watch a township notice a miss with {d} a month).",
+                  "zh": "你的常规工作导致一项一票否决指标失守，并被监督发现（监督乡镇的 {levels} 级每月发现失守的概率为 {d}）。"},
+    "case_territorial": {"en": "A territorial case (属地式问责): problems that arose in your township escalated to the "
+                               "level above, and the watching levels pinned the incident on a cadre of the township — "
+                               "you.",
+                         "zh": "属地式问责：本乡镇自身产生的问题向上级蔓延，监督的各级把这一事件追究到本乡镇的一名干部——你身上。"},
+    "case_retro_innov": {"en": "Retroactive review (秋后算账) by the levels above re-read your last {months} months under "
+                               "today's standards and judged a past innovation irregular.",
+                         "zh": "上级的“秋后算账”按今天的标准回溯审查了你近 {months} 个月的记录，认定一项过往创新不合规。"},
+    "case_retro_routine": {"en": "Retroactive review (秋后算账) by the levels above re-read your last {months} months "
+                                 "under today's standards and judged a past routine act irregular.",
+                           "zh": "上级的“秋后算账”按今天的标准回溯审查了你近 {months} 个月的记录，认定一项过往常规工作不合规。"},
+    "case_omission": {"en": "Your inaction was noticed (a month of inaction is noticed with {p}).",
+                      "zh": "你的不作为被发现了（一个月的不作为被发现的概率为 {p}）。"},
+    "case_shifted": {"en": "A case of a unit above — {what} — was pushed down onto you (背锅): you carry it.",
+                     "zh": "上级单位的一个案例——{what}——被推给了你（背锅）：由你承担。"},
+    "shifted_commission": {"en": "a failed innovation there", "zh": "那里的一项创新失败"},
+    "shifted_veto": {"en": "a missed one-veto target or an incident on its territory",
+                     "zh": "那里的一项一票否决指标失守或辖区内的事件"},
+    "shifted_retro_innov": {"en": "a past innovation there found by review", "zh": "审查翻出的那里的一项过往创新"},
+    "shifted_retro_routine": {"en": "a past routine act there found by review", "zh": "审查翻出的那里的一项过往常规工作"},
+    "case_stages": {"en": "Tolerance procedure: {stages}.", "zh": "容错程序：{stages}。"},
     "case_not_applied": {"en": "No application was made, so the procedure stopped there.",
                          "zh": "没有提出申请，程序就此终止。"},
+    "case_not_covered": {"en": "The tolerance provision did not cover it (it covers such a case with {reach}).",
+                         "zh": "容错规定没有覆盖这一案例（此类案例被覆盖的概率为 {reach}）。"},
+    "case_never_covered": {"en": "Inaction is never covered by tolerance.", "zh": "不作为从不在容错之列。"},
+    "procedure_untied": {"en": "A tolerance procedure for one of these cases: {stages}.",
+                         "zh": "其中一个案例的容错程序：{stages}。"},
     "cause_commission": {"en": "for the failed innovation", "zh": "因创新失败"},
-    "cause_retro_innovation": {"en": "for the past innovation found by the review", "zh": "因审查翻出的过往创新"},
-    "cause_retro_routine": {"en": "for the past routine act found by the review", "zh": "因审查翻出的过往常规工作"},
     "cause_veto": {"en": "for the missed one-veto target", "zh": "因一票否决指标失守"},
+    "cause_territorial": {"en": "for the incident on your township's territory", "zh": "因本乡镇辖区内的事件"},
+    "cause_retro_innov": {"en": "for the past innovation found by the review", "zh": "因审查翻出的过往创新"},
+    "cause_retro_routine": {"en": "for the past routine act found by the review", "zh": "因审查翻出的过往常规工作"},
     "cause_omission": {"en": "for inaction", "zh": "因不作为"},
-    "cause_unknown": {"en": "(the model does not report the cause)", "zh": "（模型未报告原因）"},
-    "out_sanction_for": {"en": "Sanction ({severity}) {cause}; no promotion for a year.",
-                         "zh": "处分（{severity}），{cause}；一年内不得晋升。"},
+    "cause_shifted": {"en": "for the case pushed down onto you", "zh": "因被推给你的案例"},
+    "out_sanction_for": {"en": "Sanction ({severity}) {cause}; no promotion for {months} months.",
+                         "zh": "处分（{severity}），{cause}；{months} 个月内不得晋升。"},
     "out_removed_for": {"en": "A severe sanction ends your post: you are removed.",
                         "zh": "严重处分使你失去职务：你被免职了。"},
     "out_points": {"en": "Points this month: {p}.", "zh": "本月得分：{p}。"},
@@ -403,7 +440,7 @@ STRINGS: dict[str, dict[str, str]] = {
 # English display names where the model's names are identifiers.
 ACTIONS_EN: tuple[str, ...] = ("innovate", "routine", "avoid blame")
 FORMS_EN: tuple[str, ...] = ("pass down", "share responsibility", "refuse / stall")
-STAGES_EN: tuple[str, ...] = ("cases", "applied", "accepted", "consultation passed",
+STAGES_EN: tuple[str, ...] = ("covered cases", "applied", "accepted", "consultation passed",
                               "determined tolerable", "recognised above")
 SURVEY_EN: tuple[str, ...] = ("yes, many", "yes, but few", "none", "don't know")
 SEVERITIES_EN: tuple[str, ...] = SEVERITIES

@@ -4,15 +4,16 @@ The choice goes to the model through its ``forced_actions`` hook (cadre index �
 action code, applied right after the model samples everyone's choices, cleared after
 the step), so the rest of the model — detection, tolerance, learning, imitation,
 careers — reacts to it exactly as to a simulated cadre's. Whether the player applies
-for tolerance goes through ``forced_applications`` when the model has that hook
-(cadre index → True/False for the coming month); otherwise the model decides the
-application as for any cadre, and the game says so.
+for tolerance goes through ``forced_applications`` (cadre index → True/False): it
+decides stage 1 of the procedure for the player's covered cases of the month.
 
 What happened to the player's cadre is read from ``model.last_events`` (the step's
-:class:`model.metrics.StepEvents`). The game has a goal (points, see :data:`POINTS`),
-an end (``length`` months) and a debrief against the other township cadres of the same
-post, whose points are kept by the same :class:`Ledger` — so every counter the page
-shows comes from one place.
+:class:`model.metrics.StepEvents`): every case of the month with its kind, whether it
+was pushed down from a unit above and whether it was tolerated; the covered cases that
+entered the tolerance procedure with their stages; each sanction with its severity. The
+game has a goal (points, see :data:`POINTS`), an end (``length`` months) and a debrief
+against the other township cadres of the same post, whose points are kept by the same
+:class:`Ledger` — so every counter the page shows comes from one place.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import numpy as np
 
 from dashboards.odds import Odds, odds_for
 from dashboards.session import Simulation
+from model.accountability import CASE_KINDS
 from model.errors import CadreSimError
 from model.hierarchy import N_LEVELS
 from model.state import (
@@ -44,8 +46,9 @@ DEFAULT_LENGTH = 24
 # work); a promotion is a career step; sanctions cost by severity (a severe one ends the
 # post: the cadre is removed).
 POINTS = {"promotion": 5.0, "sanction": (1.0, 2.0, 5.0)}
-# Kinds of sanctioned case, in the order the model grades a month's sanctions.
-SANCTION_CAUSES = ("commission", "retro_innovation", "retro_routine", "veto", "omission")
+# The kind of error of each case kind that the tolerance provision can cover
+# (``Odds.eligible``); inaction is never covered.
+REACH_OF_KIND = {"commission": "innovation", "veto": "routine", "retro_innov": "retro", "retro_routine": "retro"}
 
 
 def check_action(action: int) -> int:
@@ -57,18 +60,26 @@ def check_action(action: int) -> int:
 
 @dataclass
 class Case:
-    """A tolerance case of the player's: what it was about and the stages it passed."""
+    """A case the player's cadre carried this month (one of the model's cases).
 
-    about: str                     # "commission" (failed innovation) or "retro_innovation"
-    stages: tuple[bool, ...]       # passed: applied, accepted, consulted, approved, recognised
+    ``kind`` is the model's code name (``model.accountability.CASE_KINDS``). A case is
+    ``shifted`` when a unit above pushed it down onto the player (背锅); a ``veto`` case
+    that is neither shifted nor the player's own missed target is ``territorial`` — an
+    incident of the township's own problems that escalated (属地式问责). ``stages`` are
+    the tolerance procedure's stages passed when the case entered it (None: it did not,
+    or the model's fields do not say which of the player's cases it was)."""
 
-    @property
-    def tolerated(self) -> bool:
-        return bool(self.stages[-1])
+    kind: str
+    shifted: bool = False
+    territorial: bool = False
+    tolerated: bool = False
+    severity: int | None = None     # the sanction's severity (0-2), None when tolerated
+    stages: tuple[bool, ...] | None = None
+    covered: bool | None = None     # it entered the procedure (None: unknown)
 
     @property
     def coupon(self) -> bool:
-        return bool(self.stages[3] and not self.stages[4])
+        return self.stages is not None and bool(self.stages[3] and not self.stages[4])
 
 
 @dataclass
@@ -79,28 +90,66 @@ class Turn:
     choice: int
     record: int | None             # REC_* code of the act, None if none
     form: int                      # avoidance form, -1 if none
-    noticed: list[str]             # what supervision noticed: commission / veto / omission / retro_*
-    cases: list[Case]
-    sanctions: list[tuple[str | None, int]]  # (cause or None if unknown, severity 0-2)
+    cases: list[Case]              # every case the player carried this month
     left: str | None               # promoted / removed / retired
     solved: float                  # problems solved in the player's township this month
     problems_left: float
     points: float                  # the player's points this month
-    applied: bool                  # the player chose to apply for tolerance if a case opened
-    apply_honoured: bool           # the model took that choice (it has the hook)
+    applied: bool                  # the player chose to apply for tolerance if a case is covered
     odds: Odds | None = None       # the odds the player saw before choosing
-    channels: int = 0
     lookback: int = 0
+    # procedures of covered cases the model's fields do not tie to one of the cases
+    procedures: list[tuple[bool, ...]] = field(default_factory=list)
     township_shares: np.ndarray = field(default_factory=lambda: np.full(3, np.nan))
+
+    @property
+    def sanctions(self) -> list[Case]:
+        """The cases that ended in a sanction."""
+        return [c for c in self.cases if c.severity is not None]
 
     @property
     def sanction(self) -> int | None:
         """The most severe sanction this month (None: none)."""
-        return max((s for _, s in self.sanctions), default=None)
+        return max((c.severity for c in self.sanctions), default=None)
 
-    @property
-    def retro(self) -> bool:
-        return any(n.startswith("retro") for n in self.noticed)
+
+def player_cases(ev, cadre: int, choice: int) -> tuple[list[Case], list[tuple[bool, ...]]]:
+    """The cases ``cadre`` carried in the month of ``ev`` (a ``StepEvents``), read from the
+    model's per-case fields, and the procedures that cannot be tied to one of them.
+
+    Sanctions are aligned with the cases that were not tolerated (as ``sanction_kind``
+    is; checked). The covered cases (``case_idx``, ``stages``) are tied to the player's
+    cases only when the events leave no doubt which is which: as many covered cases as
+    cases of coverable kinds, and those cases alike (one case, or cases of one kind and
+    outcome). Otherwise the procedures are returned untied."""
+    cadre_of, kinds = np.asarray(ev.case_cadre), np.asarray(ev.case_kind)
+    tolerated, shifted = np.asarray(ev.tolerated, dtype=bool), np.asarray(ev.case_shifted, dtype=bool)
+    not_tol = np.flatnonzero(~tolerated)
+    if len(not_tol) != len(ev.sanction_idx) or not np.array_equal(cadre_of[not_tol], ev.sanction_idx):
+        raise CadreSimError("the model's sanctions are not aligned with its cases that were not tolerated")
+    severity = dict(zip(not_tol.tolist(), np.asarray(ev.sanction_severity).tolist(), strict=True))
+    own_miss = int(choice == ROUTINE and bool(ev.detected[cadre]))  # its own missed target, if noticed
+    cases = []
+    for row in np.flatnonzero(cadre_of == cadre).tolist():
+        kind, pushed = CASE_KINDS[int(kinds[row])], bool(shifted[row])
+        territorial = kind == "veto" and not pushed and own_miss == 0
+        if kind == "veto" and not pushed and own_miss:
+            own_miss = 0
+        cases.append(Case(kind, pushed, territorial, bool(tolerated[row]), severity.get(row)))
+    procedures = [tuple(bool(x) for x in ev.stages[r]) for r in np.flatnonzero(np.asarray(ev.case_idx) == cadre)]
+    for case in cases:
+        if case.kind not in REACH_OF_KIND:
+            case.covered = False  # inaction is never covered
+    coverable = [c for c in cases if c.kind in REACH_OF_KIND]
+    alike = len({(c.kind, c.shifted, c.territorial, c.tolerated) for c in coverable}) <= 1
+    if not procedures:
+        for case in coverable:
+            case.covered = False
+    elif len(procedures) == len(coverable) and alike:  # cases that cannot be told apart
+        for case, stages in zip(coverable, procedures, strict=True):
+            case.stages, case.covered = stages, True
+        procedures = []
+    return cases, procedures
 
 
 class Ledger:
@@ -183,7 +232,7 @@ class CadreGame:
     def over(self) -> bool:
         return len(self.turns) >= self.length
 
-    def odds(self) -> Odds | None:
+    def odds(self) -> Odds:
         with self.sim.lock:
             return odds_for(self.sim.model, self.cadre)
 
@@ -199,73 +248,38 @@ class CadreGame:
             m = sim.model
             odds = odds_for(m, self.cadre)
             m.forced_actions[self.cadre] = action
-            hook = getattr(m, "forced_applications", None)
-            if isinstance(hook, dict):
-                hook[self.cadre] = bool(apply)
+            m.forced_applications[self.cadre] = bool(apply)
             sim.step(1)
             if int(m.state.action[self.cadre]) != action:
                 raise CadreSimError(f"the model ignored its 'forced_actions' hook: cadre {self.cadre} did "
                                     f"{ACTIONS[int(m.state.action[self.cadre])]}, not {ACTIONS[action]}")
             pts = self.ledger.add_month(m, (float(m.p["innovation_yield"]), float(m.p["routine_solve"])))
             self.solved += m.last_events.unit_counts["solved"]
-            turn = self._read(m, action, float(pts[self.cadre]), bool(apply), isinstance(hook, dict), odds)
+            turn = self._read(m, action, float(pts[self.cadre]), bool(apply), odds)
         self.turns.append(turn)
         return turn
 
-    def _read(self, m, action: int, points: float, applied: bool, honoured: bool, odds: Odds | None) -> Turn:
+    def _read(self, m, action: int, points: float, applied: bool, odds: Odds) -> Turn:
         s, c, u = m.state, self.cadre, self.unit
         towns = m.hierarchy.units_at(TOWNSHIP)
         counts = m.unit_counts[towns].sum(axis=0)
         shares = counts / counts.sum() if counts.sum() > 0 else np.full(3, np.nan)
         ev = m.last_events
-        failed, detected = bool(ev.failed[c]), bool(ev.detected[c])
         if ev.success[c]:
             rec = REC_SUCCEEDED
-        elif failed:
+        elif ev.failed[c]:
             rec = REC_FAILED
         else:
             rec = REC_ROUTINE if action == ROUTINE else REC_AVOID if action == AVOID else None
-        # Cases of this cadre, in the model's order: a detected failure first, then a past
-        # innovation caught by retroactive review.
-        rows = np.flatnonzero(np.asarray(ev.case_idx) == c)
-        abouts = ["commission"] if failed and detected else []
-        abouts += ["retro_innovation"] * (len(rows) - len(abouts))
-        cases = [Case(about, tuple(bool(x) for x in ev.stages[r])) for about, r in zip(abouts, rows, strict=False)]
-        reviewed = bool(np.any(np.asarray(ev.retro_idx) == c))
-        retro_innov = any(k.about == "retro_innovation" for k in cases)
-        noticed = []
-        if detected:
-            noticed.append("commission" if failed else "veto" if action == ROUTINE else
-                           "omission" if action == AVOID else "detected")
-        if reviewed:
-            noticed.append("retro_innovation" if retro_innov else "retro_routine")
-        severities = [int(x) for x in np.asarray(ev.sanction_severity)[np.asarray(ev.sanction_idx) == c]]
-        kinds = getattr(ev, "sanction_kind", None)  # exact causes, if the model reports them
-        if kinds is not None:
-            causes: list[str | None] = [str(k) for k in np.asarray(kinds)[np.asarray(ev.sanction_idx) == c]]
-        else:
-            causes = self._causes(cases, noticed, reviewed and not retro_innov)
-            if len(causes) != len(severities):
-                causes = [None] * len(severities)
+        cases, procedures = player_cases(ev, c, action)
         left = ("promoted" if c in ev.promoted else "removed" if c in ev.removed
                 else "retired" if c in ev.retired else None)
         return Turn(
-            month=int(m.steps), choice=action, record=rec, form=int(s.form[c]), noticed=noticed,
-            cases=cases, sanctions=list(zip(causes, severities, strict=True)), left=left,
+            month=int(m.steps), choice=action, record=rec, form=int(s.form[c]), cases=cases, left=left,
             solved=float(ev.unit_counts["solved"][u]), problems_left=float(m.problems[u]), points=points,
-            applied=applied, apply_honoured=honoured, odds=odds,
-            channels=int(m.p["supervision_channels"]), lookback=int(m.p["lookback"]), township_shares=shares,
+            applied=applied, odds=odds, lookback=int(m.p["lookback"]), procedures=procedures,
+            township_shares=shares,
         )
-
-    @staticmethod
-    def _causes(cases: list[Case], noticed: list[str], retro_routine: bool) -> list[str | None]:
-        """The causes of this month's sanctions in the model's grading order: untolerated
-        failure, untolerated past innovation, past routine act, missed target, inaction."""
-        out: list[str | None] = [k.about for k in cases if not k.tolerated]
-        if retro_routine:
-            out.append("retro_routine")
-        out += [n for n in noticed if n in ("veto", "omission")]
-        return out
 
     # ------------------------------------------------------------- summaries
     def record(self) -> dict[str, float]:

@@ -25,33 +25,25 @@ import pandas as pd
 from dashboards.odds import Odds
 from dashboards.play import DEFAULT_LENGTH, POINTS, CadreGame
 from dashboards.session import Simulation
+from model.accountability import SEVERITY
 from model.scenarios import SCENARIOS
 from model.state import AVOID, INNOVATE, ROUTINE
 
 BEGIN, END = "<!-- strategies:begin -->", "<!-- strategies:end -->"
 SEEDS = tuple(range(10))
-# Mild / moderate / severe shares by kind of case when the model does not say (it does:
-# ``model.decision.SEVERITY``).
-FALLBACK_SEVERITY = (0.4, 0.4, 0.2)
-
-
-def _severity(kind: str) -> np.ndarray:
-    try:
-        from model.decision import SEVERITY
-
-        return np.asarray(SEVERITY[kind], dtype=float)
-    except (ImportError, KeyError, AttributeError):
-        return np.asarray(FALLBACK_SEVERITY)
 
 
 def expected_points(odds: Odds, innovation_yield: float, routine_solve: float) -> np.ndarray:
     """The points a month of each action is worth in expectation, from the odds the
-    game shows (the true ones; the player applies for tolerance)."""
+    game shows (the true ones; the player applies for tolerance): a noticed misstep is
+    sanctioned unless the provision covers it and it is tolerated; sanctions cost by
+    the model's severity mix of their kind (``model.accountability.SEVERITY``)."""
     cost = np.asarray(POINTS["sanction"])
-    c_fail, c_veto, c_omit = (float(_severity(k) @ cost) for k in ("commission", "veto", "omission"))
+    c_fail, c_veto, c_omit = (float(SEVERITY[k] @ cost) for k in ("commission", "veto", "omission"))
+    tol = odds.tolerated_if_apply
     innovate = (odds.success * innovation_yield
-                - (1 - odds.success) * odds.detect * (1 - odds.tolerated_if_apply) * c_fail)
-    routine = routine_solve - odds.irregular * odds.detect * c_veto
+                - (1 - odds.success) * odds.detect * (1 - odds.eligible["innovation"] * tol) * c_fail)
+    routine = routine_solve - odds.irregular * odds.detect * (1 - odds.eligible["routine"] * tol) * c_veto
     avoid = -odds.omission * c_omit
     return np.array([innovate, routine, avoid])
 
@@ -59,8 +51,6 @@ def expected_points(odds: Odds, innovation_yield: float, routine_solve: float) -
 def adaptive(game: CadreGame) -> int:
     """Each month, the action with the most expected points at the odds shown."""
     odds = game.odds()
-    if odds is None:
-        return ROUTINE
     p = game.sim.model.p
     ev = expected_points(odds, float(p["innovation_yield"]), float(p["routine_solve"]))
     return int(np.argmax(ev)) if ev.max() > ev[ROUTINE] else ROUTINE
@@ -87,6 +77,7 @@ def play(scenario: str, strategy: str, seed: int, months: int = DEFAULT_LENGTH, 
     mix = game.choice_shares()[0]
     return {"points": mine["points"], "successes": mine["successes"], "sanctions": mine["sanctions"],
             "removals": mine["removals"], "promotions": mine["promotions"], "peers_points": peers["points"],
+            "peers_sanctions": peers["sanctions"],
             "beat_peers": float(mine["points"] > peers["points"]), "rank_share": (rank - 1) / max(n - 1, 1),
             "innovate_share": float(mix[INNOVATE])}
 
@@ -115,16 +106,17 @@ def markdown(df: pd.DataFrame, seeds: Sequence[int], months: int) -> str:
         + "/−".join(f"{x:g}" for x in POINTS["sanction"])
         + " per mild/moderate/severe sanction. *Beat* = share of games with more points than the mean of "
         "the other township cadres of the same post; *rank* = share of those cadres ahead of the player "
-        "(0 = first).",
+        "(0 = first). Counts are per game (the player's post; the peers' mean per post).",
         "",
-        "| scenario | post | strategy | points | peers' points | beat | rank | successes | sanctions | removals | promotions |",
-        "|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| scenario | post | strategy | points | peers' points | beat | rank | successes | sanctions | peers' sanctions "
+        "| removals | promotions |",
+        "|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for r in df.itertuples(index=False):
         lines.append(
             f"| {r.scenario} | {r.role} | {r.strategy} | {r.points:.1f} | {r.peers_points:.1f} | "
             f"{100 * r.beat_peers:.0f} % | {r.rank_share:.2f} | {r.successes:.1f} | {r.sanctions:.1f} | "
-            f"{r.removals:.1f} | {r.promotions:.2f} |")
+            f"{r.peers_sanctions:.2f} | {r.removals:.1f} | {r.promotions:.2f} |")
     late = [n for n in dict.fromkeys(df["scenario"]) if SCENARIOS[n].schedule
             and min(at for at, _ in SCENARIOS[n].schedule) > months]
     for name in late:

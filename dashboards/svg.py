@@ -25,6 +25,8 @@ COLOURS = [ACTION_COLOURS[a] for a in ACTIONS]
 NO_DATA = "#d9d9d9"
 LEVEL_COLOURS = ("#1d3557", "#457b9d", "#6a994e", "#bc6c25", "#9d0208")
 SEED_COLOUR = "#6c757d"
+ADOPTED_COLOUR = "#555555"   # share of units that adopted the centre's latest regime
+TRUTH_COLOUR = "#d62828"     # the truth of a belief
 FONT = "font-family: system-ui, -apple-system, 'Segoe UI', 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif"
 RECORD_COLOURS = {
     REC_SUCCEEDED: ACTION_COLOURS["innovate"],
@@ -60,7 +62,7 @@ def _thin(n: int) -> np.ndarray:
     return np.unique(np.linspace(0, n - 1, MAX_POINTS).astype(int))
 
 
-def _polyline(xs: np.ndarray, ys: np.ndarray, colour: str, width: float = 1.6) -> str:
+def _polyline(xs: np.ndarray, ys: np.ndarray, colour: str, width: float = 1.6, dashed: bool = False) -> str:
     """A line that breaks at NaN values instead of failing."""
     xs = np.asarray(xs, dtype=float)
     ys = np.asarray(ys, dtype=float)
@@ -76,7 +78,8 @@ def _polyline(xs: np.ndarray, ys: np.ndarray, colour: str, width: float = 1.6) -
             out.append(f'<circle cx="{px[0]:.1f}" cy="{py[0]:.1f}" r="1.5" fill="{colour}"/>')
             continue
         pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(px, py, strict=True))
-        out.append(f'<polyline fill="none" stroke="{colour}" stroke-width="{width}" points="{pts}"/>')
+        dash = ' stroke-dasharray="5,3"' if dashed else ""
+        out.append(f'<polyline fill="none" stroke="{colour}" stroke-width="{width}"{dash} points="{pts}"/>')
     return "".join(out)
 
 
@@ -100,9 +103,10 @@ def _fmt_tick(v: float, as_pct: bool) -> str:
 def line_panel(
     x0: float, y0: float, w: float, h: float, steps: np.ndarray, lines: Sequence[np.ndarray],
     colours: Sequence[str], title: str, y_max: float | None = None, as_pct: bool = False,
-    change_points: Sequence[int] = (), x_label: str = "",
+    change_points: Sequence[int] = (), x_label: str = "", dashed: Sequence[bool] | None = None,
 ) -> list[str]:
-    """One small chart at (x0, y0) of size w × h (the plot area inside margins)."""
+    """One small chart at (x0, y0) of size w × h (the plot area inside margins); the
+    lines flagged in ``dashed`` are drawn dashed."""
     body = [f'<rect x="{_f(x0)}" y="{_f(y0)}" width="{_f(w)}" height="{_f(h)}" fill="#fafafa" stroke="#ccc"/>',
             _text(x0, y0 - 6, title, 12, weight="600")]
     finite = [np.nanmax(v) for v in lines if len(v) and np.isfinite(v).any()]
@@ -126,9 +130,10 @@ def line_panel(
     if n:
         keep = _thin(n)
         xs = x0 + w * steps[keep] / t_max
-        for v, c in zip(lines, colours, strict=True):
+        styles = dashed if dashed is not None else [False] * len(lines)
+        for v, c, d in zip(lines, colours, styles, strict=True):
             ys = y0 + h - h * np.clip(np.asarray(v, dtype=float)[keep] / top, 0, 1.05)
-            body.append(_polyline(xs, ys, c))
+            body.append(_polyline(xs, ys, c, 1.2 if d else 1.6, d))
     return body
 
 
@@ -268,12 +273,21 @@ def shares_svg(snap: Snapshot, lang: str, width: int = 980) -> str:
         x0 = 50 + c * (pw + 40)
         y0 = 24 + r * (ph + 44)
         title = i18n.t("all_levels", lang) if lv == "all" else i18n.level_name(ROW[lv], lang)
-        lines = [snap.hist[:, ROW[lv], COL[a]] for a in ACTIONS] if len(snap.hist) else [np.array([])] * 3
-        body += line_panel(x0, y0, pw, ph, steps, lines, COLOURS, title, 1.0, True,
-                           snap.change_points, i18n.t("month", lang))
+        lines = ([snap.hist[:, ROW[lv], COL[a]] for a in (*ACTIONS, "adopted")] if len(snap.hist)
+                 else [np.array([])] * 4)
+        body += line_panel(x0, y0, pw, ph, steps, lines, [*COLOURS, ADOPTED_COLOUR], title, 1.0, True,
+                           snap.change_points, i18n.t("month", lang), dashed=[False] * 3 + [True])
     height = 24 + 2 * (ph + 44) + 10
     body += action_legend(50, height, lang)
+    body += dash_legend(width - 10, height, i18n.t("adopted_legend", lang), ADOPTED_COLOUR)
     return _svg(width, int(height + 10), body, "shares")
+
+
+def dash_legend(x_end: float, y: float, label: str, colour: str) -> list[str]:
+    """A dashed line sample and its label, right-aligned at ``x_end``."""
+    x = x_end - text_width(label, 11) - 30
+    return [f'<line x1="{_f(x)}" x2="{_f(x + 24)}" y1="{_f(y - 4)}" y2="{_f(y - 4)}" stroke="{colour}" '
+            'stroke-width="1.4" stroke-dasharray="5,3"/>', _text(x + 28, y, label, 11)]
 
 
 def problems_svg(snap: Snapshot, lang: str, width: int = 480) -> str:
@@ -327,6 +341,46 @@ def funnel_svg(snap: Snapshot, lang: str, width: int = 480) -> str:
     return _svg(width, y + 10, body, "funnel")
 
 
+# ---------------------------------------------------------- targets and blame
+SANCTION_KEYS = ("sanctions_mild", "sanctions_moderate", "sanctions_severe")
+
+
+def yearly_sanctions(hist: np.ndarray, level: int, months: int = 12) -> np.ndarray:
+    """Sanctions per cadre per year at ``level``, month by month: 12 x the mean of the
+    last ``months`` months' sanctions (fewer at the start) over the level's cadres."""
+    if not len(hist):
+        return np.array([])
+    monthly = hist[:, level, [COL[c] for c in SANCTION_KEYS]].sum(axis=1)
+    c = np.concatenate([[0.0], np.cumsum(monthly)])
+    n = np.arange(1, len(monthly) + 1)
+    k = np.minimum(n, months)
+    mean = (c[n] - c[n - k]) / k
+    cadres = np.maximum(hist[:, level, COL["n_cadres"]], 1.0)
+    return 12 * mean / cadres
+
+
+def blame_svg(snap: Snapshot, lang: str, width: int = 480) -> str:
+    """Per level: the one-veto targets its units treat as binding (solid) and those in
+    force (dashed) — a loosening leaves startled birds; and sanctions per cadre per year
+    (lower levels carry the blame)."""
+    steps = np.arange(1, len(snap.hist) + 1)
+    pw, ph = width - 70, 110
+    levels = list(range(N_LEVELS))
+    has = len(snap.hist) > 0
+    targets = ([snap.hist[:, lv, COL["perceived_targets"]] for lv in levels]
+               + [snap.hist[:, lv, COL["targets"]] for lv in levels]) if has else [np.array([])] * (2 * N_LEVELS)
+    body = line_panel(55, 24, pw, ph, steps, targets, [*LEVEL_COLOURS, *LEVEL_COLOURS],
+                      i18n.t("targets_panel", lang), change_points=snap.change_points,
+                      x_label=i18n.t("month", lang), dashed=[False] * N_LEVELS + [True] * N_LEVELS)
+    rates = [yearly_sanctions(snap.hist, lv) for lv in levels] if has else [np.array([])] * N_LEVELS
+    body += line_panel(55, 24 + ph + 46, pw, ph, steps, rates, LEVEL_COLOURS, i18n.t("sanctions_panel", lang),
+                       as_pct=True, change_points=snap.change_points, x_label=i18n.t("month", lang))
+    y = 24 + 2 * ph + 46 + 32
+    body += legend(10, y, [(i18n.level_name(lv, lang), LEVEL_COLOURS[lv]) for lv in levels], 10)
+    body += dash_legend(width - 10, y + 18, i18n.t("targets_dashed", lang), "#333")
+    return _svg(width, y + 26, body, "blame")
+
+
 # ------------------------------------------------------------------- beliefs
 def text_width(s: str, size: float) -> float:
     """Estimated width in px of ``s`` at font ``size`` (CJK glyphs are square, Latin about
@@ -364,8 +418,9 @@ def beliefs_svg(snap: Snapshot, lang: str, width: int = 480) -> str:
     pw, titles = belief_titles(lang, width)
     top = 14 * max(len(t) for t in titles) + 16  # room for the longest title
     body: list[str] = []
-    for j, (dens, means) in enumerate(((snap.belief_tol, snap.belief_tol_mean),
-                                       (snap.belief_det, snap.belief_det_mean))):
+    panels = ((snap.belief_tol, snap.belief_tol_mean, snap.belief_tol_truth, snap.belief_tol_top),
+              (snap.belief_det, snap.belief_det_mean, snap.belief_det_truth, snap.belief_det_top))
+    for j, (dens, means, truth, axis_top) in enumerate(panels):
         x0 = 62 + j * (pw + 20)
         for i, line in enumerate(titles[j]):
             body.append(_text(x0, 14 + 14 * i, line, BELIEF_TITLE_SIZE, weight="600", extra='class="belief-title"'))
@@ -383,13 +438,30 @@ def beliefs_svg(snap: Snapshot, lang: str, width: int = 480) -> str:
                         f'fill="{LEVEL_COLOURS[lv]}" fill-opacity="0.55" stroke="{LEVEL_COLOURS[lv]}"/>')
             m = float(means[lv])
             if math.isfinite(m):
-                mx = x0 + pw * min(max(m, 0.0), 1.0)
+                mx = x0 + pw * min(max(m / axis_top, 0.0), 1.0)
                 body.append(f'<line x1="{_f(mx)}" x2="{_f(mx)}" y1="{base - row_h}" y2="{base + 2}" '
                             'stroke="#111" stroke-width="1.4"/>')
-        y_axis = top + N_LEVELS * row_h + 14
+            tv = float(truth[lv])
+            if math.isfinite(tv):  # the truth: a red triangle under the baseline
+                tx = x0 + pw * min(max(tv / axis_top, 0.0), 1.0)
+                body.append(f'<path class="belief-truth" d="M{_f(tx)},{base - 1} l-4,7 h8 z" fill="{TRUTH_COLOUR}"/>')
+        y_axis = top + N_LEVELS * row_h + 16
         for v in (0, 0.5, 1):
-            body.append(_text(x0 + pw * v, y_axis, f"{v:g}", 9, "middle", "#666"))
-    return _svg(width, top + N_LEVELS * row_h + 22, body, "beliefs")
+            body.append(_text(x0 + pw * v, y_axis, pct_tick(v * axis_top), 9, "middle", "#666"))
+    y = top + N_LEVELS * row_h + 34
+    body.append(f'<line x1="62" x2="62" y1="{y - 10}" y2="{y + 1}" stroke="#111" stroke-width="1.4"/>')
+    body.append(_text(68, y, i18n.t("belief_mean_legend", lang), 10, fill="#444"))
+    tx = 68 + text_width(i18n.t("belief_mean_legend", lang), 10) + 18
+    body.append(f'<path d="M{_f(tx)},{y - 8} l-4,7 h8 z" fill="{TRUTH_COLOUR}"/>')
+    body.append(_text(tx + 8, y, i18n.t("belief_truth_legend", lang), 10, fill="#444"))
+    return _svg(width, y + 6, body, "beliefs")
+
+
+def pct_tick(v: float) -> str:
+    """An axis tick as a percentage: "0", "2.5%", "50%"."""
+    if v == 0:
+        return "0"
+    return f"{100 * v:.1f}%" if 100 * v < 10 and not float(100 * v).is_integer() else f"{100 * v:.0f}%"
 
 
 # -------------------------------------------------------------------- survey
@@ -529,4 +601,4 @@ def path_svg(my_choices: Sequence[tuple[int, int]], town_shares: np.ndarray, sta
 
 # The chart views drawn from a snapshot alone, by name (the page's cards and live updates).
 CHARTS = {"shares": shares_svg, "funnel": funnel_svg, "survey": survey_svg,
-          "beliefs": beliefs_svg, "problems": problems_svg}
+          "beliefs": beliefs_svg, "blame": blame_svg, "problems": problems_svg}

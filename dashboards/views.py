@@ -14,7 +14,7 @@ import numpy as np
 from model import CadreModel
 from model.hierarchy import N_LEVELS, Hierarchy
 from model.metrics import ROW_LEVELS, SURVEY_ANSWERS, VALUE_COLUMNS
-from model.state import HISTORY_LEN
+from model.state import BELIEFS, HISTORY_LEN
 
 # Above this many units in a level the tree stops one level higher (province: counties).
 MAX_DRAWN_PER_LEVEL = 160
@@ -98,12 +98,18 @@ class Snapshot:
     hist: np.ndarray            # (steps, levels + all, VALUE_COLUMNS)
     change_points: list[int]
     tree: TreeData
-    belief_tol: np.ndarray      # (levels, bins) densities
-    belief_det: np.ndarray
+    belief_tol: np.ndarray      # (levels, bins) densities over [0, belief_tol_top]
+    belief_det: np.ndarray      # ... over [0, belief_det_top]
     belief_tol_mean: np.ndarray  # (levels,)
     belief_det_mean: np.ndarray
     survey: dict[str, float]
     effective_tolerance: float
+    # The truth of each belief at the cadres' posts (the regime in force at their unit),
+    # averaged per level, and the upper end of each belief chart's axis.
+    belief_tol_truth: np.ndarray = field(default_factory=lambda: np.full(N_LEVELS, np.nan))
+    belief_det_truth: np.ndarray = field(default_factory=lambda: np.full(N_LEVELS, np.nan))
+    belief_tol_top: float = 1.0
+    belief_det_top: float = 1.0
     extra: dict = field(default_factory=dict)
 
     def series(self, column: str, level: str = "all") -> np.ndarray:
@@ -155,9 +161,10 @@ def place_path(h: Hierarchy, u: int) -> list[tuple[int, int]]:
     return path[::-1]
 
 
-def belief_hist(values: np.ndarray, levels: np.ndarray, bins: int = BELIEF_BINS) -> np.ndarray:
-    """Per level, the share of its cadres in each of ``bins`` equal bins of [0, 1]."""
-    b = np.clip((np.nan_to_num(values, nan=0.0) * bins).astype(int), 0, bins - 1)
+def belief_hist(values: np.ndarray, levels: np.ndarray, bins: int = BELIEF_BINS, top: float = 1.0) -> np.ndarray:
+    """Per level, the share of its cadres in each of ``bins`` equal bins of [0, ``top``]
+    (values above ``top`` count in the last bin)."""
+    b = np.clip((np.nan_to_num(values, nan=0.0) / top * bins).astype(int), 0, bins - 1)
     # one bincount over (level, bin): a quarter of np.add.at's time, the same counts
     counts = np.bincount(levels * bins + b, minlength=N_LEVELS * bins).reshape(N_LEVELS, bins)
     tot = counts.sum(axis=1, keepdims=True)
@@ -169,10 +176,27 @@ def _level_mean(values: np.ndarray, levels: np.ndarray) -> np.ndarray:
     return np.bincount(levels, np.nan_to_num(values), minlength=N_LEVELS) / np.maximum(n, 1.0)
 
 
+# Axis ends a belief chart can take: chances of detection are a few per cent a month,
+# tolerance anywhere in [0, 1].
+BELIEF_TOPS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
+
+
+def belief_top(values: np.ndarray, truth: np.ndarray) -> float:
+    """The smallest axis end of :data:`BELIEF_TOPS` that holds 95 % of the beliefs and
+    every level's truth."""
+    high = max(float(np.quantile(np.nan_to_num(values), 0.95)) if len(values) else 0.0,
+               float(np.nanmax(truth)) if np.isfinite(truth).any() else 0.0)
+    return next((t for t in BELIEF_TOPS if high <= t), 1.0)
+
+
 def snapshot(model: CadreModel, change_points: list[int] | None = None) -> Snapshot:
     """Copy what the views need; call with the session lock held."""
     s = model.state
     lv = s.level.astype(np.int64)
+    truth = model.regime.truth.take(s.unit, axis=1)   # (beliefs, cadres): each post's truth
+    det_truth = _level_mean(truth[BELIEFS.index("detect")], lv)
+    tol_truth = _level_mean(truth[BELIEFS.index("tol")], lv)
+    det_top = belief_top(s.belief_detect, det_truth)
     return Snapshot(
         step=int(model.steps),
         scenario=model.scenario_name,
@@ -183,11 +207,14 @@ def snapshot(model: CadreModel, change_points: list[int] | None = None) -> Snaps
         change_points=list(change_points or []),
         tree=tree_data(model),
         belief_tol=belief_hist(s.belief_tol, lv),
-        belief_det=belief_hist(s.belief_detect, lv),
+        belief_det=belief_hist(s.belief_detect, lv, top=det_top),
         belief_tol_mean=_level_mean(s.belief_tol, lv),
         belief_det_mean=_level_mean(s.belief_detect, lv),
         survey=model.survey() if model.steps > 0 else {a: float("nan") for a in SURVEY_ANSWERS},
         effective_tolerance=float(model.effective_tolerance()),
+        belief_tol_truth=tol_truth,
+        belief_det_truth=det_truth,
+        belief_det_top=det_top,
     )
 
 

@@ -9,9 +9,11 @@ on demand. During a lesson the lesson's own values are shown and locked.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import cast
 
+import numpy as np
 import solara
 
 from dashboards import i18n, texts
@@ -41,9 +43,46 @@ def snap_value(name: str, value: float) -> float | int:
     p = SCHEMA[name]
     if p.kind == "int":
         return int(round(value))
+    if fine_scale(name):
+        return min(max(float(value), float(p.low)), float(p.high))  # a value of slider_values
     step = slider_step(name)
     decimals = max(0, -math.floor(math.log10(step)) + 1)
     return min(max(round(float(value), decimals), float(p.low)), float(p.high))
+
+
+# Mantissas of the values a fine-scale slider offers in each decade: 35 per decade, so
+# the scenarios' values (e.g. supervision 0.0015 and 0.0026) are positions of it.
+MANTISSAS = (*(1 + 0.1 * k for k in range(10)), *(2 + 0.2 * k for k in range(15)), *(5 + 0.5 * k for k in range(10)))
+
+
+def fine_scale(name: str) -> bool:
+    """A real parameter whose default is under five linear steps from zero (a chance of a
+    few per mille in a range up to 1) gets a slider that is finer near zero."""
+    p = SCHEMA[name]
+    return p.kind != "int" and 0 < float(p.default) < 5 * slider_step(name) and float(p.low) == 0.0
+
+
+@functools.cache
+def slider_values(name: str) -> tuple[float, ...]:
+    """The values of a fine-scale slider's positions: the range's low end, then 35 values
+    a decade from a decade below the default's up to the high end."""
+    p = SCHEMA[name]
+    high = float(p.high)
+    k = math.floor(math.log10(float(p.default))) - 1
+    out = [float(p.low)]
+    while 10.0 ** k < high:
+        out += [round(m * 10.0 ** k, 12) for m in MANTISSAS if m * 10.0 ** k < high]
+        k += 1
+    return (*out, high)
+
+
+def slider_position(name: str, value: float) -> int:
+    """The position of a fine-scale slider nearest to ``value`` (on a log scale)."""
+    values = slider_values(name)
+    if value <= values[1] / 2:
+        return 0
+    logs = np.log(values[1:])
+    return 1 + int(np.argmin(np.abs(logs - math.log(value))))
 
 
 def fmt_value(name: str, value: float) -> str:
@@ -74,6 +113,10 @@ def ParamControl(state: AppState, name: str) -> None:
         if p.kind == "int":
             solara.SliderInt("", value=int(value), min=int(p.low), max=int(p.high), step=1,
                              on_value=on_value, thumb_label=True, disabled=locked)
+        elif fine_scale(name):  # positions stand for values finer near zero; the label reads the value
+            values = slider_values(name)
+            solara.SliderInt("", value=slider_position(name, float(value)), min=0, max=len(values) - 1, step=1,
+                             on_value=lambda i: on_value(values[int(i)]), thumb_label=False, disabled=locked)
         else:
             solara.SliderFloat("", value=float(value), min=float(p.low), max=float(p.high),
                                step=slider_step(name), on_value=on_value, thumb_label=True, disabled=locked)

@@ -63,7 +63,7 @@ def Views(state: AppState, frame: int) -> None:
         with _card(i18n.t("shares_title", lang), i18n.t("shares_help", lang), "card-shares"):
             Chart(state, "shares", frame)
         with solara.Div(classes=["grid-2"]):
-            for kind in ("funnel", "survey", "beliefs", "problems"):
+            for kind in ("funnel", "survey", "beliefs", "blame", "problems"):
                 with _card(i18n.t(f"{kind}_title", lang), i18n.t(f"{kind}_help", lang), f"card-{kind}"):
                     Chart(state, kind, frame)
 

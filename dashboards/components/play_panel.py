@@ -15,9 +15,10 @@ from dashboards import i18n, svg
 from dashboards.components.appstate import AppState
 from dashboards.components.controls import Confirm
 from dashboards.components.rich import Details, Notice, Para
-from dashboards.odds import Odds
-from dashboards.play import GAME_LENGTHS, POINTS, SANCTION_CAUSES, TOWNSHIP, CadreGame, Turn
+from dashboards.odds import Odds, watching_levels
+from dashboards.play import GAME_LENGTHS, POINTS, REACH_OF_KIND, TOWNSHIP, CadreGame, Case, Turn
 from dashboards.views import place_path
+from model.accountability import BLOCK_MONTHS
 from model.scenarios import SCENARIOS
 from model.state import REC_FAILED, REC_SUCCEEDED
 
@@ -46,9 +47,43 @@ def stage_line(stages: tuple[bool, ...], lang: str) -> str:
     return " → ".join(out)
 
 
-def stage_chances(chances: tuple[float, ...], lang: str) -> str:
-    """"applied 14.2% → accepted 79.0% → …": each stage's chance of passing."""
-    return " → ".join(f"{i18n.stage_name(i + 1, lang)} {_p(c)}" for i, c in enumerate(chances))
+def stage_chances(chances: tuple[float, ...], lang: str, first: int = 1) -> str:
+    """"accepted 79.0% → consultation passed 40.0% → …": each stage's chance of passing,
+    from stage ``first`` (1 = application) on."""
+    return " → ".join(f"{i18n.stage_name(i + first, lang)} {_p(c)}" for i, c in enumerate(chances))
+
+
+def case_sentences(case: Case, turn: Turn, lang: str) -> list[str]:
+    """What a case was, who noticed it, whether tolerance covered it, and its outcome."""
+    t, odds = i18n.t, turn.odds
+    levels = watching_levels(TOWNSHIP)
+    detect = _p(odds.detect) if odds is not None else "–"
+    if case.shifted:
+        out = [t("case_shifted", lang, what=t(f"shifted_{case.kind}", lang))]
+    elif case.territorial:
+        out = [t("case_territorial", lang, levels=levels, d=detect)]
+    else:
+        out = [t(f"case_{case.kind}", lang, levels=levels, d=detect, months=turn.lookback,
+                 p=_p(odds.omission) if odds is not None else "–")]
+    if case.kind not in REACH_OF_KIND:
+        out.append(t("case_never_covered", lang))
+    elif case.covered is False:
+        reach = _p(odds.eligible[REACH_OF_KIND[case.kind]]) if odds is not None else "–"
+        out.append(t("case_not_covered", lang, reach=reach))
+    elif case.stages is not None:
+        out.append(t("case_stages", lang, stages=stage_line(case.stages, lang)))
+        if not case.stages[0]:
+            out.append(t("case_not_applied", lang))
+    if case.tolerated:
+        out.append(t("out_tolerated", lang))
+    elif case.severity is not None:
+        if case.coupon:
+            out.append(t("out_coupon", lang))
+        cause = ("cause_shifted" if case.shifted else "cause_territorial" if case.territorial
+                 else f"cause_{case.kind}")
+        out.append(t("out_sanction_for", lang, severity=i18n.severity_name(case.severity, lang),
+                     cause=t(cause, lang), months=int(BLOCK_MONTHS[case.severity])))
+    return out
 
 
 def turn_sentences(turn: Turn, lang: str) -> list[str]:
@@ -64,23 +99,12 @@ def turn_sentences(turn: Turn, lang: str) -> list[str]:
     elif turn.choice == 2:
         form = i18n.form_name(turn.form, lang) if turn.form >= 0 else "—"
         out.append(t("out_avoid", lang, form=form))
-    for what in turn.noticed:
-        out.append(t(f"noticed_{what}", lang, n=turn.channels, months=turn.lookback))
     for case in turn.cases:
-        out.append(t(f"case_about_{case.about}", lang))
-        if not case.stages[0]:
-            out.append(t("case_not_applied", lang))
-        else:
-            out.append(t("case_stages", lang, stages=stage_line(case.stages, lang)))
-        if case.tolerated:
-            out.append(t("out_tolerated", lang))
-        elif case.coupon:
-            out.append(t("out_coupon", lang))
+        out += case_sentences(case, turn, lang)
+    for stages in turn.procedures:
+        out.append(t("procedure_untied", lang, stages=stage_line(stages, lang)))
     if not turn.sanctions:
-        out.append(t("out_no_sanction", lang))
-    for cause, severity in turn.sanctions:
-        reason = t(f"cause_{cause}", lang) if cause in SANCTION_CAUSES else t("cause_unknown", lang)
-        out.append(t("out_sanction_for", lang, severity=i18n.severity_name(severity, lang), cause=reason))
+        out.append(t("out_no_sanction", lang) if turn.cases else t("out_no_case", lang))
     if turn.left == "removed":
         out.append(t("out_removed_for", lang))
     elif turn.left is not None:
@@ -103,14 +127,18 @@ def odds_sentences(odds: Odds, lang: str) -> list[str]:
                   veto=_num(veto), passed=passed, needed=_num(odds.needed))
     if odds.duty != 1.0:
         attention += t("odds_duty", lang, duty=f"{odds.duty:g}")
+    reach = {k: _p(v) for k, v in odds.eligible.items()}
+    blame = (t("odds_shift", lang, p=_p(odds.shift)) if odds.shift > 0 else t("odds_blame_township", lang))
     return [
         attention,
         t("odds_success", lang, p=_p(odds.success), full=_p(odds.full_success)),
-        t("odds_fail", lang, d=_p(odds.detect), bd=_p(odds.believed_detect), tol=_p(odds.tolerated_if_apply),
-          bt=_p(odds.believed_tolerance)),
+        t("odds_fail", lang, levels=watching_levels(TOWNSHIP), d=_p(odds.detect), bd=_p(odds.believed_detect)),
+        t("odds_reach", lang, innovation=reach["innovation"], routine=reach["routine"], retro=reach["retro"],
+          tol=_p(odds.tolerated_if_apply), bt=_p(odds.believed_tolerance)),
         t("odds_routine", lang, p=_p(odds.irregular), d=_p(odds.detect)),
         t("odds_avoid", lang, p=_p(odds.omission)),
         t("odds_retro", lang, p=_p(odds.retro), months=odds.lookback),
+        blame,
     ]
 
 
@@ -195,24 +223,19 @@ def GameBody(state: AppState, game: CadreGame, frame: int) -> None:
     if game.over:
         Debrief(state, game)
     else:
-        if odds is not None:
-            with solara.Div(classes=["game-odds"], style={"background": "#eef3f8", "padding": "6px 10px",
-                                                          "border-radius": "6px", "margin": "6px 0"}):
-                solara.Text(i18n.t("odds_title", lang), style={"font-weight": "600", "display": "block"})
-                for line in odds_sentences(odds, lang):
-                    solara.Text(line, style={"display": "block", "font-size": "12px"})
-        hook = isinstance(getattr(sim.model, "forced_applications", None), dict)
+        with solara.Div(classes=["game-odds"], style={"background": "#eef3f8", "padding": "6px 10px",
+                                                      "border-radius": "6px", "margin": "6px 0"}):
+            solara.Text(i18n.t("odds_title", lang), style={"font-weight": "600", "display": "block"})
+            for line in odds_sentences(odds, lang):
+                solara.Text(line, style={"display": "block", "font-size": "12px"})
         with solara.Div(classes=["game-apply"]):
             with solara.Div(classes=["apply-tolerance"]):
                 solara.v.Checkbox(label=i18n.t("apply_choice", lang), v_model=state.apply_tolerance.value,
                                   on_v_model=lambda v: state.apply_tolerance.set(bool(v)), hide_details=True,
                                   density="compact")
-            if odds is not None:
-                solara.Text(i18n.t("apply_stages", lang, stages=stage_chances(odds.stage_chances, lang)),
-                            style={"font-size": "11px", "color": "#555", "display": "block"})
-            if not hook:
-                solara.Text(i18n.t("apply_no_hook", lang), classes=["apply-no-hook"],
-                            style={"font-size": "11px", "color": "#8d6e00", "display": "block"})
+            solara.Text(i18n.t("apply_stages", lang, stages=stage_chances(odds.stage_chances[1:], lang, first=2),
+                               tol=_p(odds.tolerated_if_apply)),
+                        style={"font-size": "11px", "color": "#555", "display": "block"})
         Para(i18n.t("your_choice", lang, t=month), classes=["play-question"],
              style={"font-weight": "600", "margin": "8px 0 4px"})
         with solara.Row(style={"flex-wrap": "wrap", "align-items": "stretch"}):

@@ -196,6 +196,63 @@ def test_cjk_font_is_found_when_matplotlib_cache_predates_it() -> None:
         assert_drawn(export.figure_png("shares", snap, "zh"), "shares (zh)")
 
 
+def test_explore_views_show_how_a_regime_travels() -> None:
+    """The adoption of the centre's latest regime beside the shares, beliefs beside their
+    truth on a scale that shows a few per cent, targets perceived and in force, and
+    sanctions per cadre-year by level."""
+    sim = Simulation(scenario="tightening_then_loosening", seed=1)
+    sim.step(45)  # the tightening of month 40 is on its way down
+    snap = views.snapshot(sim.model, sim.change_points())
+    adopted = snap.hist[-1, :5, views.COL["adopted"]]
+    assert adopted[0] == 1.0 and adopted[-1] < 1.0  # the centre has it, the townships not all
+    shares = svg.shares_svg(snap, "en")
+    assert shares.count('stroke-dasharray="5,3" points=') == 6 and i18n.t("adopted_legend", "en") in shares
+    # detection beliefs are a few per cent: the axis is stretched to show them, and each
+    # level's truth is marked next to its mean belief
+    assert snap.belief_det_top <= 0.2 and np.isfinite(snap.belief_det_truth).all()
+    beliefs = svg.beliefs_svg(snap, "zh")
+    assert beliefs.count('class="belief-truth"') == 10 and i18n.t("belief_truth_legend", "zh") in beliefs
+    truth = sim.model.regime.truth[0, sim.model.state.unit]
+    township = sim.model.state.level == 4
+    assert snap.belief_det_truth[4] == pytest.approx(truth[township].mean())
+    blame = svg.blame_svg(snap, "en")
+    assert blame.startswith("<svg") and i18n.t("sanctions_panel", "en") in blame
+    assert blame.count('stroke-dasharray="5,3" points=') == 5  # the targets in force
+
+
+def test_yearly_sanctions_per_cadre() -> None:
+    hist = np.zeros((24, 6, len(views.COL)))
+    hist[:, 4, views.COL["n_cadres"]] = 120
+    hist[:, 4, views.COL["sanctions_mild"]] = 1.0
+    hist[12:, 4, views.COL["sanctions_severe"]] = 1.0
+    rate = svg.yearly_sanctions(hist, 4)
+    assert rate[0] == pytest.approx(0.1) and rate[11] == pytest.approx(0.1) and rate[-1] == pytest.approx(0.2)
+    assert len(svg.yearly_sanctions(hist[:0], 4)) == 0
+
+
+def test_small_chances_have_sliders_fine_near_zero() -> None:
+    """Supervision is a chance of a few per mille per channel and level: a slider of 100
+    equal steps over [0, 1] could not show any scenario's value. Fine-scale sliders offer
+    every value the scenarios use, and their ends are the schema's range."""
+    from dashboards.components.controls import (
+        fine_scale,
+        slider_position,
+        slider_values,
+        snap_value,
+    )
+
+    assert fine_scale("supervision") and fine_scale("retroactive_risk") and not fine_scale("tolerance")
+    for name in (n for n in SCHEMA if fine_scale(n)):
+        values = slider_values(name)
+        assert values[0] == SCHEMA[name].low and values[-1] == SCHEMA[name].high
+        assert all(b > a for a, b in zip(values, values[1:], strict=False))
+        used = [sc.params[name] for sc in SCENARIOS.values() if name in sc.params]
+        used += [ch[name] for sc in SCENARIOS.values() for _, ch in sc.schedule if name in ch]
+        for v in [SCHEMA[name].default, *used]:
+            assert values[slider_position(name, v)] == pytest.approx(v), (name, v)
+        assert snap_value(name, values[3]) == values[3]
+
+
 def test_tree_is_coarser_for_the_province() -> None:
     sim = Simulation(preset="province")
     sim.step(1)
@@ -326,12 +383,18 @@ def test_server_shows_its_own_loading_screen() -> None:
 
 
 # ------------------------------------------------------------------- the game
+def _odds():
+    from dashboards.odds import odds_for
+
+    sim = Simulation(seed=2)
+    return odds_for(sim.model, CadreGame(sim).cadre)
+
+
 def _turn(**kw):
     from dashboards.play import Turn
 
-    base = dict(month=3, choice=ROUTINE, record=None, form=-1, noticed=[], cases=[], sanctions=[], left=None,
-                solved=1.0, problems_left=2.0, points=0.06, applied=True, apply_honoured=False, channels=5,
-                lookback=12)
+    base = dict(month=3, choice=ROUTINE, record=None, form=-1, cases=[], left=None, solved=1.0, problems_left=2.0,
+                points=0.06, applied=True, odds=_odds(), lookback=12)
     base.update(kw)
     return Turn(**base)
 
@@ -340,26 +403,69 @@ def test_a_turn_says_what_was_noticed_by_whom_and_why_it_was_sanctioned() -> Non
     from dashboards.components.play_panel import turn_sentences
     from dashboards.play import Case
 
-    said = " ".join(turn_sentences(_turn(noticed=["veto"], sanctions=[("veto", 2)], left="removed"), "en"))
-    assert "missed a one-veto target" in said and "one of the 5 overlapping channels" in said
-    assert "for the missed one-veto target" in said and "you are removed" in said
-    assert "solved 1 problem this month" in said  # singular
-    said = " ".join(turn_sentences(_turn(choice=INNOVATE, record=1, noticed=["commission", "retro_routine"],
-                                         cases=[Case("commission", (True, True, False, False, False))],
-                                         sanctions=[("commission", 1), ("retro_routine", 0)]), "en"))
+    turn = _turn(cases=[Case("veto", severity=2)], left="removed")
+    said = " ".join(turn_sentences(turn, "en"))
+    assert "missed a one-veto target" in said and "the 5 levels that watch a township" in said
+    assert f"notice a miss with {100 * turn.odds.detect:.1f}% a month" in said
+    assert "for the missed one-veto target" in said and "no promotion for 24 months" in said
+    assert "you are removed" in said and "solved 1 problem this month" in said  # singular
+    said = " ".join(turn_sentences(_turn(choice=INNOVATE, record=1, cases=[
+        Case("commission", stages=(True, True, False, False, False), covered=True, severity=1),
+        Case("retro_routine", covered=False, severity=0)]), "en"))
     assert "noticed your failed innovation" in said and "last 12 months" in said
     assert "applied ✓ → accepted ✓ → consultation passed ✗" in said
-    assert "for the failed innovation" in said and "for the past routine act" in said
-    zh = " ".join(turn_sentences(_turn(choice=AVOID, noticed=["omission"], sanctions=[(None, 0)]), "zh"))
-    assert "不作为" in zh and "模型未报告原因" in zh
+    assert "for the failed innovation; no promotion for 12 months" in said and "for the past routine act" in said
+    assert "did not cover it (it covers such a case with" in said
+    said = " ".join(turn_sentences(_turn(cases=[Case("veto", shifted=True, severity=0),
+                                                Case("veto", territorial=True, tolerated=True, covered=True,
+                                                     stages=(True,) * 5)]), "en"))
+    assert "pushed down onto you (背锅)" in said and "for the case pushed down onto you" in said
+    assert "territorial case (属地式问责)" in said and "tolerated and recognised above" in said
+    zh = " ".join(turn_sentences(_turn(choice=AVOID, cases=[Case("omission", covered=False, severity=0)]), "zh"))
+    assert "不作为" in zh and "从不在容错之列" in zh
+    assert "no case, no sanction" in " ".join(turn_sentences(_turn(), "en"))
 
 
-def test_sanction_causes_follow_the_model_order() -> None:
-    from dashboards.play import Case
+def _events(**kw):
+    """A month's events for one cadre (0) and others, in the model's per-case fields."""
+    from types import SimpleNamespace
 
-    cases = [Case("commission", (False,) * 5), Case("retro_innovation", (True,) * 5)]
-    assert CadreGame._causes(cases, ["commission", "retro_innovation"], False) == ["commission"]
-    assert CadreGame._causes([], ["veto"], True) == ["retro_routine", "veto"]
+    base = dict(case_cadre=[], case_kind=[], case_shifted=[], tolerated=[], case_idx=[], stages=np.zeros((0, 5), bool),
+                sanction_idx=[], sanction_severity=[], detected=np.zeros(3, bool))
+    base.update(kw)
+    ev = {k: (np.asarray(v) if k != "stages" else np.asarray(v, dtype=bool)) for k, v in base.items()}
+    return SimpleNamespace(**ev)
+
+
+def test_player_cases_are_read_from_the_model_fields() -> None:
+    from dashboards.play import player_cases
+    from model.accountability import COMMISSION, OMISSION, RETRO_INNOV, VETO
+
+    # the player (0) missed a target (noticed), carries a territorial case and one pushed down from above;
+    # cadre 1's commission case is not the player's
+    ev = _events(case_cadre=[0, 1, 0, 0], case_kind=[VETO, COMMISSION, VETO, VETO],
+                 case_shifted=[False, False, False, True], tolerated=[False, False, False, False],
+                 sanction_idx=[0, 1, 0, 0], sanction_severity=[1, 0, 2, 0], detected=[True, True, False])
+    cases, untied = player_cases(ev, 0, ROUTINE)
+    assert [(c.kind, c.shifted, c.territorial, c.severity) for c in cases] == [
+        ("veto", False, False, 1), ("veto", False, True, 2), ("veto", True, False, 0)]
+    assert untied == [] and all(c.covered is False for c in cases)  # no procedure this month
+    # one covered failed innovation: its stages are its own; inaction is never covered
+    ev = _events(case_cadre=[0, 0], case_kind=[COMMISSION, OMISSION], case_shifted=[False, False],
+                 tolerated=[True, False], case_idx=[0], stages=[[True] * 5], sanction_idx=[0], sanction_severity=[0])
+    cases, untied = player_cases(ev, 0, INNOVATE)
+    assert cases[0].stages == (True,) * 5 and cases[0].tolerated and cases[0].severity is None
+    assert cases[1].kind == "omission" and cases[1].covered is False and cases[1].severity == 0
+    # two covered cases of different kinds: the events do not say which procedure is whose
+    ev = _events(case_cadre=[0, 0], case_kind=[COMMISSION, RETRO_INNOV], case_shifted=[False, False],
+                 tolerated=[False, False], case_idx=[0, 0], stages=[[True, False, False, False, False], [False] * 5],
+                 sanction_idx=[0, 0], sanction_severity=[0, 0])
+    cases, untied = player_cases(ev, 0, INNOVATE)
+    assert all(c.stages is None and c.covered is None for c in cases) and len(untied) == 2
+    # sanctions that do not line up with the untolerated cases are an error, not a guess
+    with pytest.raises(CadreSimError, match="aligned"):
+        player_cases(_events(case_cadre=[0], case_kind=[VETO], case_shifted=[False], tolerated=[False],
+                             sanction_idx=[], sanction_severity=[]), 0, ROUTINE)
 
 
 def test_the_game_has_a_goal_an_end_and_one_set_of_counters() -> None:
@@ -372,19 +478,29 @@ def test_the_game_has_a_goal_an_end_and_one_set_of_counters() -> None:
         game.take_turn(ROUTINE)
     record = game.record()
     assert record["sanctions"] == sum(len(t.sanctions) for t in game.turns)
+    assert all(t.sanction is None or t.sanction in (0, 1, 2) for t in game.turns)
     assert record["points"] == pytest.approx(sum(t.points for t in game.turns))
     assert np.isfinite(game.peers_mean()["points"]) and 1 <= game.rank()[0] <= game.rank()[1]
     mine, theirs = game.choice_shares()
     assert mine[INNOVATE] == pytest.approx(0.5) and theirs.sum() == pytest.approx(1.0)
 
 
-def test_the_tolerance_application_reaches_a_model_that_takes_it() -> None:
-    sim = Simulation(seed=1)
-    game = CadreGame(sim, township=0)
-    assert game.take_turn(INNOVATE, apply=False).apply_honoured is False  # this model has no hook
-    sim.model.forced_applications = {}  # a model version with the hook
-    turn = game.take_turn(INNOVATE, apply=False)
-    assert turn.apply_honoured and sim.model.forced_applications[game.cadre] is False
+@pytest.mark.parametrize("apply", [True, False])
+def test_the_players_choice_decides_stage_1_of_the_procedure(apply) -> None:
+    """With supervision high every failed innovation is noticed and (reform package: a
+    broad provision) covered; the player's choice, not the model's rule, decides whether
+    the application is made."""
+    sim = Simulation(scenario="reform_package", seed=1, overrides={"supervision": 0.2})
+    game = CadreGame(sim, township=0, length=36)
+    procedures = []
+    while not game.over and len(procedures) < 4:
+        turn = game.take_turn(INNOVATE, apply=apply)
+        assert turn.applied is apply and sim.model.forced_applications == {}  # used and cleared
+        procedures += [c.stages for c in turn.cases if c.stages is not None] + turn.procedures
+    assert len(procedures) >= 4
+    assert all(stages[0] is apply for stages in procedures)
+    if not apply:
+        assert not any(stages[-1] for stages in procedures)  # no application, no tolerance
 
 
 def test_the_odds_shown_are_the_model_rules() -> None:
