@@ -237,6 +237,14 @@ def _months(x: float) -> str:
     return f"{x:.0f}" if np.isfinite(x) else "–"
 
 
+def _mo(x: float, sign: bool = False) -> str:
+    """ "1 month", "22 months", "+19 months" (English; "–" when not measured)."""
+    if not np.isfinite(x):
+        return "– months"
+    n = f"{x:+.0f}" if sign else f"{x:.0f}"
+    return f"{n} {'month' if abs(round(x)) == 1 else 'months'}"
+
+
 def _years(x: float, lang: str) -> str:
     return i18n.pick(lang, f"about {x / 12:.1f} years", f"约 {x / 12:.1f} 年") if np.isfinite(x) else "–"
 
@@ -593,9 +601,9 @@ def _half_gain(runs: Runs, at: int) -> list[Text]:
     if not np.isfinite(lag):
         return []
     adopted = half_adopted(runs, at, end)[TOWNSHIP]
-    relay = (Text(f"Half of the townships had adopted the change after {_months(adopted)} months.",
+    relay = (Text(f"Half of the townships had adopted the change after {_mo(adopted)}.",
                   f"过半乡镇在第 {_months(adopted)} 个月时采纳了这一变化。") if np.isfinite(adopted) else Text("", ""))
-    return [Text(f"Township innovation made half of its gain {lag:.0f} months after month {at} (mean of the runs, "
+    return [Text(f"Township innovation made half of its gain {_mo(lag)} after month {at} (mean of the runs, "
                  "3-month average).",
                  f"乡镇干部的创新在第 {at} 个月之后 {lag:.0f} 个月恢复了一半的增幅（各次运行的均值，3个月滑动平均）。")
             + relay]
@@ -627,10 +635,10 @@ def _judge_spread(at: int, options: tuple[Option, ...], indicators: tuple[Indica
         key, touched = classify(gap, SPREAD_BANDS)
         lags = half_moves(avoid.mean(axis=0), at, end)
         happened = Text(
-            f"Across {runs.k} runs, township blame avoidance made half of its rise {_months(town.mean)} months "
+            f"Across {runs.k} runs, township blame avoidance made half of its rise {_mo(town.mean)} "
             f"[{_months(town.lo)}, {_months(town.hi)}] after the tightening at month {at} "
             f"({_years(town.mean, 'en')}), the provinces' after {_months(lags[PROVINCE])}: the townships "
-            f"{signed(gap.mean, 0)} months {gap.interval(0)} later.",
+            f"{_mo(gap.mean, sign=True)} {gap.interval(0)} later.",
             f"在 {runs.k} 次运行中，乡镇干部的避责比例在第 {at} 个月收紧之后 {_months(town.mean)} 个月"
             f"（[{_months(town.lo)}, {_months(town.hi)}]，{_years(town.mean, 'zh')}）上升过半，省级为 "
             f"{_months(lags[PROVINCE])} 个月：乡镇晚了 {signed(gap.mean, 0)} 个月（{gap.interval(0)}）。",
@@ -685,7 +693,7 @@ def _judge_recovery(start: int, stop: int, options: tuple[Option, ...]) -> Judge
         fall1, rec1 = lags_of(one.curves("innovate")[0][:, [TOWNSHIP]], start, stop, end)
         this_run = _this_run_text(one, Text(
             f"{pct(t['pre'])} before month {start}, {pct(t['tight'])} just before month {stop}, {pct(t['late'])} in "
-            f"the last year; half of the fall after {_months(fall1)} months, half of the recovery after "
+            f"the last year; half of the fall after {_mo(fall1)}, half of the recovery after "
             f"{_months(rec1)}",
             f"第 {start} 个月之前 {pct(t['pre'])}，第 {stop} 个月之前 {pct(t['tight'])}，最后一年 {pct(t['late'])}；"
             f"{_months(fall1)} 个月降幅过半，{_months(rec1)} 个月恢复过半"))
@@ -720,8 +728,8 @@ def _judge_recovery(start: int, stop: int, options: tuple[Option, ...]) -> Judge
                            this_run, why, [])
         back = boot(regained, runs.k)
         gap = boot(lambda sel: lags(sel)[1] - lags(sel)[0], runs.k)
-        nums += Text(f"It made half of its fall {_months(fall)} months after month {start} and half of its recovery "
-                     f"{_months(rec)} months after month {stop}: {signed(gap.mean, 0)} months {gap.interval(0)}. By "
+        nums += Text(f"It made half of its fall {_mo(fall)} after month {start} and half of its recovery "
+                     f"{_mo(rec)} after month {stop}: {_mo(gap.mean, sign=True)} {gap.interval(0)}. By "
                      f"the end it had regained {pct(back.mean)} of the drop [{pct(back.lo)}, {pct(back.hi)}].",
                      f"它在第 {start} 个月之后 {_months(fall)} 个月降幅过半，在第 {stop} 个月之后 {_months(rec)} 个月"
                      f"恢复过半：相差 {signed(gap.mean, 0)} 个月（{gap.interval(0)}）。到最后恢复了降幅的 "
@@ -755,8 +763,8 @@ def _retro_why(runs: Runs, w: dict[str, tuple[int, int]], start: int, stop: int)
                        "lies with the cadres, not with the relay.",
                        "取消审查传到乡镇的速度与开始审查时差不多，所以恢复更慢的原因在干部身上，而不在传达过程。")
                   if abs(off - on) <= PACE_BAND and rec - fall > PACE_BAND else Text("", ""))
-        out.append(Text(f"Both changes were relayed down: half of the townships had adopted the review {on:.0f} "
-                        f"months after month {start} and its lift {off:.0f} months after month {stop}.",
+        out.append(Text(f"Both changes were relayed down: half of the townships had adopted the review {_mo(on)} "
+                        f"after month {start} and its lift {_mo(off)} after month {stop}.",
                         f"两次变化都是逐级传达的：过半乡镇在第 {start} 个月之后 {on:.0f} 个月开始审查，"
                         f"在第 {stop} 个月之后 {off:.0f} 个月取消审查。") + cadres)
     br = {k: runs.window("township", "belief_retro", *win) for k, win in w.items()}
@@ -772,8 +780,8 @@ def _retro_why(runs: Runs, w: dict[str, tuple[int, int]], start: int, stop: int)
         if np.isfinite(up) and np.isfinite(down):
             pace = (Text("Bad news was learnt faster than good.", "坏消息比好消息学得更快。") if down > up + PACE_BAND
                     else Text("", ""))
-            out.append(Text(f"The townships' belief that review catches an innovation made half of its rise {up:.0f} "
-                            f"months after month {start} and half of its fall {down:.0f} months after month {stop}.",
+            out.append(Text(f"The townships' belief that review catches an innovation made half of its rise {_mo(up)} "
+                            f"after month {start} and half of its fall {_mo(down)} after month {stop}.",
                             f"乡镇干部对“创新被审查翻出”的预期在第 {start} 个月之后 {up:.0f} 个月上升过半，"
                             f"在第 {stop} 个月之后 {down:.0f} 个月回落过半。") + pace)
         faded = (m["tight"] - m["late"]) / (m["tight"] - m["pre"])

@@ -26,6 +26,9 @@ CHOICE_KEYS = ("choice_innovate", "choice_routine", "choice_avoid")
 
 
 def _p(x: float) -> str:
+    """A chance as a percentage; small ones keep two significant digits (0.03%, not 0.0%)."""
+    if 0 < x < 0.01:
+        return f"{100 * x:.2g}%"
     return svg.pct(x)
 
 

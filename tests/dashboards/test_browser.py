@@ -182,7 +182,7 @@ def test_offline_explore_lever_step_tree(browser, server, shot) -> None:
     set_lever(page, "tolerance", "End")
     step(page)
     page.locator(".svg-shares .change-mark").first.wait_for(state="attached")
-    shot(page, "explore", doc=True)
+    shot(page, "explore_levers")
     # clicking a township shows its cadres, named by their place in the tree
     page.locator(".cadre-clickable-svg g.unit").last.click()
     page.locator(".card-unit .unit-table table").wait_for()
@@ -192,6 +192,32 @@ def test_offline_explore_lever_step_tree(browser, server, shot) -> None:
     # the grey cell of the 12-month ribbon is explained in its legend
     assert i18n.t("rec_none", "en") in page.locator(".card-unit").inner_text()
     shot(page, "unit")
+    no_page_error(page)
+    rec.check()
+    page.close()
+
+
+def test_explore_shows_the_regime_travelling(browser, server, shot) -> None:
+    """A tightening and a loosening relayed down: the adoption of the centre's latest regime
+    beside the shares, beliefs beside their truth, targets felt and sanctions by level."""
+    page, rec = open_page(browser, server)
+    hide_start(page)
+    choose(page, "select-scenario", i18n.scenario_title("tightening_then_loosening", "en"))
+    page.locator(".status-line", has_text=i18n.scenario_title("tightening_then_loosening", "en")).wait_for()
+    page.locator(".speed-max input").check()
+    play(page)
+    page.wait_for_function("() => +document.querySelector('.month-counter').textContent >= 130", timeout=120_000)
+    pause(page)
+    assert i18n.t("adopted_legend", "en") in page.locator(".svg-shares").inner_html()
+    assert page.locator(".svg-beliefs path.belief-truth").count() == 10
+    blame = page.locator(".card-blame")
+    assert i18n.t("blame_title", "en") in blame.inner_text()
+    assert i18n.t("sanctions_panel", "en") in blame.locator(".svg-blame").inner_html()
+    page.locator(".card-shares").scroll_into_view_if_needed()
+    page.evaluate("() => document.querySelector('.card-shares').scrollIntoView({block: 'start'})")
+    shot(page, "explore", doc=True)
+    page.evaluate("() => document.querySelector('.card-beliefs').scrollIntoView({block: 'start'})")
+    shot(page, "regime", doc=True)
     no_page_error(page)
     rec.check()
     page.close()

@@ -141,6 +141,8 @@ def test_every_figure_exports_as_png_and_data_as_csv() -> None:
     cadres = pd.read_csv(io.StringIO(sim.cadres_csv()))
     assert len(cadres) == sim.model.n_cadres
     assert np.allclose(cadres["believed_tolerance"], sim.model.state.belief_tol, atol=1e-6)
+    assert np.allclose(cadres["believed_retro"], sim.model.state.belief_retro, atol=1e-6)  # all five beliefs
+    assert cadres["unit_adopted_latest"].all()  # no change of regime in this run
     with pytest.raises(ValueError, match="figure"):
         export.figure_png("nope", snap, "en")
 
