@@ -440,6 +440,8 @@ STRINGS: dict[str, dict[str, str]] = {
 # English display names where the model's names are identifiers.
 ACTIONS_EN: tuple[str, ...] = ("innovate", "routine", "avoid blame")
 FORMS_EN: tuple[str, ...] = ("pass down", "share responsibility", "refuse / stall")
+# The first row of the funnel counts the cases the provision covers (the model's "cases").
+STAGES_ZH_SHOWN: tuple[str, ...] = ("纳入容错范围的案例", *STAGES_ZH[1:])
 STAGES_EN: tuple[str, ...] = ("covered cases", "applied", "accepted", "consultation passed",
                               "determined tolerable", "recognised above")
 SURVEY_EN: tuple[str, ...] = ("yes, many", "yes, but few", "none", "don't know")
@@ -531,7 +533,7 @@ def form_name(code: int, lang: str) -> str:
 
 
 def stage_name(i: int, lang: str) -> str:
-    return pick(lang, STAGES_EN[i], STAGES_ZH[i])
+    return pick(lang, STAGES_EN[i], STAGES_ZH_SHOWN[i])
 
 
 def survey_answer(i: int, lang: str) -> str:
