@@ -36,7 +36,7 @@ from typing import Any
 
 from model import scenarios as scen
 from model.errors import CadreSimError
-from model.hierarchy import get_spec
+from model.hierarchy import custom_spec, get_spec
 from model.params import SCHEMA, ParamError
 from model.params import spec as param_spec
 
@@ -251,7 +251,7 @@ def _grid_values(source: str, name: str, raw: Any) -> tuple[float | int, ...]:
     elif isinstance(raw, dict):
         keys = set(raw)
         if keys == {"low", "high", "steps"}:
-            low, high = (_value(source, where, name, raw[k]) for k in ("low", "high"))
+            low, high = _low_high(source, name, raw["low"], raw["high"], strict=False)
             n = _int(source, f"{where}{name}.steps", raw["steps"], 1)
             if n == 1:
                 if low != high:
@@ -260,7 +260,7 @@ def _grid_values(source: str, name: str, raw: Any) -> tuple[float | int, ...]:
             else:
                 values = [low + (high - low) * i / (n - 1) for i in range(n)]
         elif keys == {"low", "high", "step"}:
-            low, high = (_value(source, where, name, raw[k]) for k in ("low", "high"))
+            low, high = _low_high(source, name, raw["low"], raw["high"], strict=False)
             step = raw["step"]
             if isinstance(step, bool) or not isinstance(step, (int, float)) or not step > 0:
                 raise _fail(source, f"{where}{name}.step = {step!r} is invalid: allowed is a number > 0")
@@ -270,8 +270,6 @@ def _grid_values(source: str, name: str, raw: Any) -> tuple[float | int, ...]:
         else:
             raise _fail(source, f"{where}{name} = {raw!r} is invalid: a grid takes a list of values, "
                                 "{ low, high, steps = N } or { low, high, step = D }")
-        if not values:
-            raise _fail(source, f"{where}{name}: low = {raw['low']} is above high = {raw['high']}")
         # linspace arithmetic leaves 0.30000000000000004; 12 decimals keeps values readable and exact-equal.
         values = [_value(source, where, name, round(v, 12)) for v in values]
     else:
@@ -297,26 +295,68 @@ def _range(source: str, design: str, name: str, raw: Any) -> tuple[float | int, 
     else:
         raise _fail(source, f"{where}{name} = {raw!r} is invalid: design '{design}' samples a range: "
                             "give { low = A, high = B }, [A, B] or \"full\" (the schema's range)")
+    return _low_high(source, name, low, high, strict=True)
+
+
+def _low_high(source: str, name: str, low: Any, high: Any, strict: bool) -> tuple[Any, Any]:
+    """A range's two ends, validated; every form of range refuses low > high alike
+    (a sampled range also needs some width: low < high)."""
+    where = "[parameters] "
     low, high = _value(source, where, name, low), _value(source, where, name, high)
-    if not low < high:
-        raise _fail(source, f"{where}{name}: low = {low} must be below high = {high}")
+    if low > high:
+        raise _fail(source, f"{where}{name}: low = {low} is above high = {high}: allowed is "
+                            f"low {'below' if strict else 'at most'} high")
+    if strict and low == high:
+        raise _fail(source, f"{where}{name}: low = {low} equals high = {high}: a sampled range "
+                            "needs low below high (put a constant in [fixed])")
     return low, high
 
 
 def from_dict(data: Mapping[str, Any], source: str = "<spec>", default_name: str = "sweep",
               text: str = "") -> SweepSpec:
-    """Validate a parsed spec mapping (the TOML document) into a :class:`SweepSpec`."""
+    """Validate a parsed spec mapping (the TOML document) into a :class:`SweepSpec`.
+
+    In order: the top-level keys; the name and description; the scenario(s); the
+    hierarchy (a preset or a branching); the sizes and seeds (steps, replicates, seed,
+    common seeds); the design and its options (samples, second order, Morris levels);
+    the varied parameters; the fixed parameters; what to record. Each is one function
+    below, and the first problem found is raised as one :class:`SpecError` line.
+    """
     for key in data:
         if key not in TOP_KEYS:
             raise _unknown(source, "", key, TOP_KEYS)
+    name, description = _labels(source, data, default_name)
+    scenarios = _scenarios(source, data)
+    preset, branching = _hierarchy(source, data)
+    steps = _int(source, "steps", data["steps"], 1) if "steps" in data else None
+    replicates = _int(source, "replicates", data.get("replicates", 1), 1)
+    seed = _int(source, "seed", data.get("seed", 0), 0)
+    common_seeds = _bool(source, "common_seeds", data.get("common_seeds", False))
+    design, samples, second_order, morris_levels = _design(source, data)
+    factors = _factors(source, data, design)
+    fixed = _fixed(source, data)
+    shortest = steps if steps is not None else min(scen.get(s).steps for s in scenarios)
+    record = _record(source, data, shortest)
+    return SweepSpec(
+        name=name, description=description, scenarios=scenarios, design=design,
+        factors=factors, replicates=replicates, seed=seed, steps=steps, preset=preset,
+        branching=branching, samples=samples, second_order=second_order,
+        morris_levels=morris_levels, common_seeds=common_seeds, fixed=fixed, record=record,
+        source=source, text=text,
+    )
 
+
+def _labels(source: str, data: Mapping[str, Any], default_name: str) -> tuple[str, str]:
     name = data.get("name", default_name)
     if not isinstance(name, str) or not name.strip():
         raise _fail(source, f"name = {name!r} is invalid: allowed is a non-empty string")
     description = data.get("description", "")
     if not isinstance(description, str):
         raise _fail(source, f"description = {description!r} is invalid: allowed is a string")
+    return name.strip(), description
 
+
+def _scenarios(source: str, data: Mapping[str, Any]) -> tuple[str, ...]:
     raw_sc = data.get("scenario", scen.DEFAULT_SCENARIO)
     sc_list = raw_sc if isinstance(raw_sc, list) else [raw_sc]
     if not sc_list or not all(isinstance(s, str) for s in sc_list):
@@ -327,40 +367,37 @@ def from_dict(data: Mapping[str, Any], source: str = "<spec>", default_name: str
             raise _fail(source, f"unknown scenario '{s}': allowed are {', '.join(scen.SCENARIOS)}")
     if len(set(sc_list)) != len(sc_list):
         raise _fail(source, f"scenario = {raw_sc!r} lists a scenario twice")
+    return tuple(sc_list)
 
+
+def _hierarchy(source: str, data: Mapping[str, Any]) -> tuple[str | None, tuple[int, ...] | None]:
+    """(preset, None) or (None, branching)."""
     if "preset" in data and "branching" in data:
         raise _fail(source, "give either preset or branching, not both")
-    preset: str | None = None
-    branching: tuple[int, ...] | None = None
     if "branching" in data:
         b = data["branching"]
         if not isinstance(b, list) or not all(isinstance(x, int) and not isinstance(x, bool) for x in b):
             raise _fail(source, f"branching = {b!r} is invalid: allowed is a list of 4 integers >= 1")
-        branching = tuple(b)
-        from model.hierarchy import custom_spec
-
         try:
-            custom_spec(branching)
+            custom_spec(tuple(b))
         except CadreSimError as e:
             raise _fail(source, str(e)) from None
-    else:
-        preset = data.get("preset", "classroom")
-        if not isinstance(preset, str):
-            raise _fail(source, f"preset = {preset!r} is invalid: allowed is a preset name")
-        try:
-            get_spec(preset)
-        except CadreSimError as e:
-            raise _fail(source, str(e)) from None
+        return None, tuple(b)
+    preset = data.get("preset", "classroom")
+    if not isinstance(preset, str):
+        raise _fail(source, f"preset = {preset!r} is invalid: allowed is a preset name")
+    try:
+        get_spec(preset)
+    except CadreSimError as e:
+        raise _fail(source, str(e)) from None
+    return preset, None
 
-    steps = _int(source, "steps", data["steps"], 1) if "steps" in data else None
-    replicates = _int(source, "replicates", data.get("replicates", 1), 1)
-    seed = _int(source, "seed", data.get("seed", 0), 0)
-    common_seeds = _bool(source, "common_seeds", data.get("common_seeds", False))
 
+def _design(source: str, data: Mapping[str, Any]) -> tuple[str, int | None, bool, int]:
+    """(design, samples, second_order, morris_levels)."""
     design = data.get("design", "grid")
     if design not in DESIGNS:
         raise _fail(source, f"design = {design!r} is invalid: allowed are {', '.join(DESIGNS)}")
-
     samples: int | None = None
     if design in SAMPLED:
         if "samples" not in data:
@@ -386,7 +423,10 @@ def from_dict(data: Mapping[str, Any], source: str = "<spec>", default_name: str
     if morris_levels % 2:
         raise _fail(source, f"morris_levels = {morris_levels} is invalid: allowed is an even "
                             "integer >= 2 (Morris's design is symmetric only for even levels)")
+    return design, samples, second_order, morris_levels
 
+
+def _factors(source: str, data: Mapping[str, Any], design: str) -> tuple[Factor, ...]:
     params = data.get("parameters", {})
     if not isinstance(params, dict):
         raise _fail(source, "[parameters] must be a table of parameter = values")
@@ -401,17 +441,25 @@ def from_dict(data: Mapping[str, Any], source: str = "<spec>", default_name: str
     if len(factors) < MIN_FACTORS[design]:
         raise _fail(source, f"design '{design}' needs at least {MIN_FACTORS[design]} varied "
                             f"parameter(s) in [parameters]; got {len(factors)}")
+    return tuple(factors)
 
+
+def _fixed(source: str, data: Mapping[str, Any]) -> dict[str, float | int]:
     fixed_raw = data.get("fixed", {})
     if not isinstance(fixed_raw, dict):
         raise _fail(source, "[fixed] must be a table of parameter = value")
+    varied = data.get("parameters", {})
     fixed = {}
     for pname, raw in fixed_raw.items():
         _param_name(source, "[fixed] ", pname)
-        if pname in params:
+        if pname in varied:
             raise _fail(source, f"parameter '{pname}' is both varied ([parameters]) and [fixed]")
         fixed[pname] = _value(source, "[fixed] ", pname, raw)
+    return fixed
 
+
+def _record(source: str, data: Mapping[str, Any], shortest: int) -> Record:
+    """What to record; ``shortest`` is the fewest months any run of the spec has."""
     rec_raw = data.get("record", {})
     if not isinstance(rec_raw, dict):
         raise _fail(source, "[record] must be a table (timeseries, every, window)")
@@ -421,16 +469,13 @@ def from_dict(data: Mapping[str, Any], source: str = "<spec>", default_name: str
     window = rec_raw.get("window", DEFAULT_WINDOW)
     if isinstance(window, bool) or not isinstance(window, (int, float)) or not 0 < window <= 1:
         raise _fail(source, f"record.window = {window!r} is invalid: allowed is a fraction in (0, 1]")
-    record = Record(
+    every = _int(source, "record.every", rec_raw.get("every", 1), 1)
+    if every > shortest:
+        raise _fail(source, f"record.every = {every} is invalid: allowed is an integer in "
+                            f"[1, {shortest}] (the shortest run has {shortest} months, so a "
+                            "longer interval would record nothing)")
+    return Record(
         timeseries=_bool(source, "record.timeseries", rec_raw.get("timeseries", False)),
-        every=_int(source, "record.every", rec_raw.get("every", 1), 1),
+        every=every,
         window=float(window),
-    )
-
-    return SweepSpec(
-        name=name.strip(), description=description, scenarios=tuple(sc_list), design=design,
-        factors=tuple(factors), replicates=replicates, seed=seed, steps=steps, preset=preset,
-        branching=branching, samples=samples, second_order=second_order,
-        morris_levels=morris_levels, common_seeds=common_seeds, fixed=fixed, record=record,
-        source=source, text=text,
     )
