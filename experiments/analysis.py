@@ -21,7 +21,6 @@ one replicate, or a sampled (binned) design, the interval is over the runs at th
 from __future__ import annotations
 
 import itertools
-import math
 import re
 import warnings
 from collections.abc import Callable, Sequence
@@ -33,8 +32,11 @@ import numpy as np
 import pandas as pd
 
 from experiments.designs import RAW_PREFIX
-from experiments.runner import ROW_LEVELS
-from experiments.store import StoreError, atomic_write, load, read_manifest
+from experiments.files import check_out_dir, make_dir, save_png, write_csv
+from experiments.plotting import ACTION_COLOURS, figure, mark_schedule
+from experiments.rows import ROW_LEVELS
+from experiments.stats import CONF, t_half_width
+from experiments.store import StoreError, load, read_manifest
 from model import scenarios as scen
 from model.errors import CadreSimError
 from model.params import SCHEMA
@@ -46,8 +48,6 @@ SENSITIVITY_OUTPUTS: tuple[tuple[str, str], ...] = (
     *((lv, c) for lv in ROW_LEVELS[:-2] for c in OUTPUTS),
     ("all", "problems_per_cadre"), ("all", "escalations_total"),
 )
-COLOURS = {"innovate": "#2a9d8f", "routine": "#8d99ae", "avoid": "#e76f51"}
-CONF = 0.95
 MAX_DISCRETE = 12   # more distinct values than this are binned
 BINS = 10
 PHASE_BINS = 8
@@ -63,22 +63,6 @@ class AnalysisReport:
 
 
 # ------------------------------------------------------------------ statistics
-def t_interval(values: Sequence[float], conf: float = CONF) -> tuple[float, float, float, int]:
-    """Mean and the two ends of its t confidence interval (NaN ends for fewer than 2 values)."""
-    x = np.asarray(values, dtype=float)
-    x = x[~np.isnan(x)]
-    n = len(x)
-    if n == 0:
-        return math.nan, math.nan, math.nan, 0
-    mean = float(x.mean())
-    if n < 2:
-        return mean, math.nan, math.nan, n
-    from scipy.special import stdtrit
-
-    half = float(stdtrit(n - 1, 0.5 + conf / 2) * x.std(ddof=1) / math.sqrt(n))
-    return mean, mean - half, mean + half, n
-
-
 def _axis_values(values: pd.Series, discrete: bool, bins: int) -> pd.Series:
     """The x used for grouping: the values themselves, or the centre of equal-width bins."""
     if discrete or values.nunique() <= MAX_DISCRETE:
@@ -92,16 +76,12 @@ def _axis_values(values: pd.Series, discrete: bool, bins: int) -> pd.Series:
 
 def _interval_frame(groups: Any, outputs: Sequence[str]) -> pd.DataFrame:
     """Mean, t-interval ends and count of each output per group, long form (vectorised)."""
-    from scipy.special import stdtrit  # t quantiles without importing all of scipy.stats
-
     agg = groups[list(outputs)].agg(["mean", "std", "count"])
     frames = []
     for out in outputs:
         a = agg[out]
         n = a["count"].to_numpy(dtype=float)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            half = stdtrit(n - 1, 0.5 + CONF / 2) * a["std"].to_numpy() / np.sqrt(n)
-        half = np.where(n >= 2, half, np.nan)
+        half = t_half_width(a["std"].to_numpy(), n, CONF)
         f = pd.DataFrame({"output": out, "mean": a["mean"].to_numpy(),
                           "ci_low": a["mean"].to_numpy() - half,
                           "ci_high": a["mean"].to_numpy() + half, "n": n.astype(int)},
@@ -285,12 +265,9 @@ def sensitivity_table(runs: pd.DataFrame, design: pd.DataFrame, method: str,
 
 
 # ------------------------------------------------------------------ figures
-def _figure(width: float, height: float) -> Any:
-    # A bare Figure renders with Agg and touches no global pyplot state. Margins are set
-    # per figure by hand: the grids are fixed, and constrained layout doubles render time.
-    from matplotlib.figure import Figure
-
-    return Figure(figsize=(width, height))
+# Margins are set per figure by hand: the grids are fixed, and constrained layout doubles
+# render time.
+_figure = figure
 
 
 def _label(p: str) -> str:
@@ -315,7 +292,7 @@ def plot_response(table: pd.DataFrame, param: str, title: str) -> Any:
             for out in OUTPUTS:
                 s = table[(table["scenario"] == sc) & (table["level"] == lv) & (table["output"] == out)]
                 s = s.sort_values("value")
-                c = COLOURS[out]
+                c = ACTION_COLOURS[out]
                 label = out if len(scenarios) == 1 else f"{out}, {sc}"
                 # Shares live in [0, 1]; a t-band from 2-3 replicates can overshoot (CSV keeps it).
                 ax.fill_between(s["value"], s["ci_low"].clip(0, 1), s["ci_high"].clip(0, 1),
@@ -377,14 +354,12 @@ def plot_timeseries(table: pd.DataFrame, schedule: Sequence, title: str) -> Any:
     for ax, lv in zip(axes, ROW_LEVELS, strict=True):
         for out in OUTPUTS:
             s = table[(table["level"] == lv) & (table["output"] == out)].sort_values("step")
-            c = COLOURS[out]
+            c = ACTION_COLOURS[out]
             ax.fill_between(s["step"], s["p10"], s["p90"], color=c, alpha=0.12, lw=0)
             ax.fill_between(s["step"], s["ci_low"].clip(0, 1), s["ci_high"].clip(0, 1), color=c,
                             alpha=0.35, lw=0)
             ax.plot(s["step"], s["mean"], color=c, lw=1.4, label=out)
-        for at, _ in schedule:
-            if at <= steps:
-                ax.axvline(at, color="black", lw=0.8, ls=":", alpha=0.7)
+        mark_schedule(ax, schedule, steps)
         ax.set_title(lv)
         ax.set_ylim(-0.02, 1.02)
         ax.set_xlim(1, max(steps, 2))
@@ -492,12 +467,12 @@ def plot_morris(table: pd.DataFrame, title: str) -> Any:
 
 # ------------------------------------------------------------------ driver
 def _save(fig: Any, path: Path, report: AnalysisReport) -> None:
-    atomic_write(path, lambda p: fig.savefig(p, format="png", dpi=DPI))
+    save_png(path, fig, DPI)
     report.files.append(path)
 
 
 def _csv(frame: pd.DataFrame, path: Path, report: AnalysisReport) -> None:
-    atomic_write(path, lambda p: frame.to_csv(p, index=False, float_format="%.6g"))
+    write_csv(path, frame, float_format="%.6g")
     report.files.append(path)
 
 
@@ -520,109 +495,152 @@ def analyze(path: str | Path, out: str | Path | None = None,
             only: Sequence[str] | None = None) -> AnalysisReport:
     """Write every figure the sweep in ``path`` supports, with its CSV, into ``out``.
 
-    ``only`` restricts the output to some of :data:`KINDS`.
+    ``only`` restricts the output to some of :data:`KINDS`. In order: the stored results
+    are read and checked (:func:`_open`, before any figure is drawn); then response
+    curves (:func:`_responses`), phase diagrams (:func:`_phases`), time-series bands
+    (:func:`_timeseries`) and sensitivity indices (:func:`_sensitivity`), as far as the
+    design and what was recorded allow.
     """
     say = log or (lambda s: None)
     kinds = check_kinds(only) if only else KINDS
-    root = Path(path)
+    sweep = _open(Path(path), out, kinds)
+    report = AnalysisReport(make_dir(sweep.figdir))
+    if sweep.n_runs < sweep.manifest["n_runs"]:
+        report.notes.append(f"sweep incomplete: {sweep.n_runs} of {sweep.manifest['n_runs']} runs stored")
+    if sweep.params and "response" in kinds:
+        _responses(sweep, report)
+    elif not sweep.params:
+        report.notes.append("no varied parameters: no response curves or phase diagrams")
+    if "phase" in kinds:
+        _phases(sweep, report)
+    if "timeseries" in kinds:
+        _timeseries(sweep, report)
+    if "sensitivity" in kinds and sweep.sensitivity:
+        _sensitivity(sweep, report)
+    for note in report.notes:
+        say(f"note: {note}")
+    return report
+
+
+@dataclass
+class _Sweep:
+    """A stored sweep as the figures need it."""
+
+    root: Path
+    figdir: Path
+    manifest: dict[str, Any]
+    runs: pd.DataFrame
+    n_runs: int
+    sensitivity: bool          # a sampled design whose indices were asked for
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        return self.manifest["spec"]
+
+    @property
+    def params(self) -> list[str]:
+        return list(self.manifest["parameters"])
+
+    @property
+    def discrete(self) -> bool:
+        return self.spec["design"] == "grid"
+
+    @property
+    def name(self) -> str:
+        return self.manifest["name"]
+
+    @property
+    def scenarios(self) -> list[str]:
+        return list(dict.fromkeys(self.runs["scenario"]))
+
+
+def _open(root: Path, out: str | Path | None, kinds: Sequence[str]) -> _Sweep:
+    """Read the runs and refuse, before drawing anything, what cannot be analysed."""
     manifest = read_manifest(root)
     spec = manifest["spec"]
+    figdir = check_out_dir(out if out is not None else root / "figures")
     runs = load(root)
     if runs.empty:
-        raise StoreError(f"'{path}' holds no finished runs yet; run the sweep first")
+        raise StoreError(f"'{root}' holds no finished runs yet; run the sweep first")
     n_runs = runs["run_id"].nunique()
     sensitivity = spec["design"] in ("sobol", "morris") and "sensitivity" in kinds
     if sensitivity and n_runs < manifest["n_runs"]:
         # Checked before drawing anything: the estimators need every design point.
-        raise StoreError(f"'{path}' is incomplete ({n_runs} of {manifest['n_runs']} runs): "
+        raise StoreError(f"'{root}' is incomplete ({n_runs} of {manifest['n_runs']} runs): "
                          f"{spec['design']} indices need every run; resume the sweep, or use "
                          "--only response,phase,timeseries for the runs so far")
-    design = load(root, "design")
-    params = list(manifest["parameters"])
-    discrete = spec["design"] == "grid"
-    figdir = Path(out) if out is not None else root / "figures"
-    try:
-        figdir.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise StoreError(f"--out '{figdir}' cannot be created: {e.strerror}") from None
-    report = AnalysisReport(figdir)
-    name = manifest["name"]
-    if n_runs < manifest["n_runs"]:
-        report.notes.append(f"sweep incomplete: {n_runs} of {manifest['n_runs']} runs stored")
-    scenarios = list(dict.fromkeys(runs["scenario"]))
-    reps = spec["replicates"]
+    return _Sweep(root, figdir, manifest, runs, n_runs, sensitivity)
 
-    if params and "response" in kinds:
-        table = response_curves(runs, params, discrete)
-        _csv(table, figdir / "response_curves.csv", report)
-        for p in params:
-            sub = table[table["parameter"] == p]
-            basis = "replicates" if (sub["ci_basis"] == "replicates").all() else "runs"
-            binned = f"values in {BINS} bins; " if sub["binned"].any() else ""
-            title = (f"{name}: response to {p} ({binned}mean over other parameters; band = 95% CI "
-                     f"over {basis}; {_n(n_runs, 'run')}, {_n(reps, 'replicate')})")
-            _save(plot_response(table[table["parameter"] == p], p, title),
-                  figdir / f"response_{_slug(p)}.png", report)
-    elif not params:
-        report.notes.append("no varied parameters: no response curves or phase diagrams")
 
-    pairs = list(itertools.combinations(params, 2)) if "phase" in kinds else []
-    if pairs:
-        tables = []
-        for a, b in pairs:
-            t = phase_table(runs, a, b, discrete)
-            tables.append(t)
-            for sc in scenarios:
-                suffix = "" if len(scenarios) == 1 else f"_{_slug(sc)}"
-                over = (f"mean share per cell of a {PHASE_BINS} x {PHASE_BINS} binning of the "
-                        "sampled values" if not discrete else "mean share over replicates")
-                title = (f"{name}: {a} x {b}" + (f" ({sc})" if len(scenarios) > 1 else "")
-                         + f" — {over}"
-                         + (" and the other parameters" if len(params) > 2 else ""))
-                _save(plot_phase(t[t["scenario"] == sc], a, b, title),
-                      figdir / f"phase_{_slug(a)}__{_slug(b)}{suffix}.png", report)
-        _csv(pd.concat(tables, ignore_index=True), figdir / "phase_diagrams.csv", report)
+def _responses(sw: _Sweep, report: AnalysisReport) -> None:
+    table = response_curves(sw.runs, sw.params, sw.discrete)
+    _csv(table, sw.figdir / "response_curves.csv", report)
+    for p in sw.params:
+        sub = table[table["parameter"] == p]
+        basis = "replicates" if (sub["ci_basis"] == "replicates").all() else "runs"
+        binned = f"values in {BINS} bins; " if sub["binned"].any() else ""
+        title = (f"{sw.name}: response to {p} ({binned}mean over other parameters; band = 95% CI "
+                 f"over {basis}; {_n(sw.n_runs, 'run')}, {_n(sw.spec['replicates'], 'replicate')})")
+        _save(plot_response(sub, p, title), sw.figdir / f"response_{_slug(p)}.png", report)
 
-    recorded = spec["record"]["timeseries"]
-    if "timeseries" in kinds and recorded:
-        ts = load(root, "timeseries")
-        bands = timeseries_bands(ts)
-        _csv(bands, figdir / "timeseries_bands.csv", report)
-        for sc in scenarios:
-            n = ts[ts["scenario"] == sc]["run_id"].nunique()
-            title = (f"{name}: {scen.get(sc).title_en} — {_n(n, 'run')}"
-                     + (" (all parameter values)" if params else ""))
-            _save(plot_timeseries(bands[bands["scenario"] == sc], scen.get(sc).schedule, title),
-                  figdir / f"timeseries_{_slug(sc)}.png", report)
-    elif "timeseries" in kinds:
+
+def _phases(sw: _Sweep, report: AnalysisReport) -> None:
+    pairs = list(itertools.combinations(sw.params, 2))
+    if not pairs:
+        return
+    tables = []
+    for a, b in pairs:
+        t = phase_table(sw.runs, a, b, sw.discrete)
+        tables.append(t)
+        for sc in sw.scenarios:
+            suffix = "" if len(sw.scenarios) == 1 else f"_{_slug(sc)}"
+            over = (f"mean share per cell of a {PHASE_BINS} x {PHASE_BINS} binning of the "
+                    "sampled values" if not sw.discrete else "mean share over replicates")
+            title = (f"{sw.name}: {a} x {b}" + (f" ({sc})" if len(sw.scenarios) > 1 else "")
+                     + f" — {over}"
+                     + (" and the other parameters" if len(sw.params) > 2 else ""))
+            _save(plot_phase(t[t["scenario"] == sc], a, b, title),
+                  sw.figdir / f"phase_{_slug(a)}__{_slug(b)}{suffix}.png", report)
+    _csv(pd.concat(tables, ignore_index=True), sw.figdir / "phase_diagrams.csv", report)
+
+
+def _timeseries(sw: _Sweep, report: AnalysisReport) -> None:
+    if not sw.spec["record"]["timeseries"]:
         report.notes.append("no time series recorded (set timeseries = true under [record])")
+        return
+    ts = load(sw.root, "timeseries")
+    bands = timeseries_bands(ts)
+    _csv(bands, sw.figdir / "timeseries_bands.csv", report)
+    for sc in sw.scenarios:
+        n = ts[ts["scenario"] == sc]["run_id"].nunique()
+        title = (f"{sw.name}: {scen.get(sc).title_en} — {_n(n, 'run')}"
+                 + (" (all parameter values)" if sw.params else ""))
+        _save(plot_timeseries(bands[bands["scenario"] == sc], scen.get(sc).schedule, title),
+              sw.figdir / f"timeseries_{_slug(sc)}.png", report)
 
-    if sensitivity:
-        problem = _problem(manifest)
-        method = spec["design"]
-        t = sensitivity_table(runs, design, method, problem,
-                              second_order=bool(spec.get("second_order")),
-                              levels=int(spec.get("morris_levels") or 4), seed=int(spec["seed"]))
-        if t.empty:
-            report.notes.append(f"every output is constant over the design: no {method} indices")
+
+def _sensitivity(sw: _Sweep, report: AnalysisReport) -> None:
+    spec, method, reps = sw.spec, sw.spec["design"], sw.spec["replicates"]
+    t = sensitivity_table(sw.runs, load(sw.root, "design"), method, _problem(sw.manifest),
+                          second_order=bool(spec.get("second_order")),
+                          levels=int(spec.get("morris_levels") or 4), seed=int(spec["seed"]))
+    if t.empty:
+        report.notes.append(f"every output is constant over the design: no {method} indices")
+        return
+    _csv(t, sw.figdir / f"{method}_indices.csv", report)
+    if method == "sobol":
+        report.notes.extend(imprecise_sobol(t))
+    for sc in sw.scenarios:
+        suffix = "" if len(sw.scenarios) == 1 else f"_{_slug(sc)}"
+        sub = t[t["scenario"] == sc]
+        if method == "sobol":
+            title = (f"{sw.name}: Sobol indices ({spec['samples']} base samples, "
+                     f"{_n(reps, 'replicate')} per point; bootstrap 95% CI)")
+            _save(plot_sobol(sub, title), sw.figdir / f"sobol_indices{suffix}.png", report)
+            if (sub["index"] == "S2").any():
+                _save(plot_sobol_s2(sub, title.replace("Sobol indices", "second-order Sobol indices")),
+                      sw.figdir / f"sobol_s2{suffix}.png", report)
         else:
-            _csv(t, figdir / f"{method}_indices.csv", report)
-            if method == "sobol":
-                report.notes.extend(imprecise_sobol(t))
-        for sc in scenarios if not t.empty else []:
-            suffix = "" if len(scenarios) == 1 else f"_{_slug(sc)}"
-            sub = t[t["scenario"] == sc]
-            if method == "sobol":
-                title = (f"{name}: Sobol indices ({spec['samples']} base samples, "
-                         f"{_n(reps, 'replicate')} per point; bootstrap 95% CI)")
-                _save(plot_sobol(sub, title), figdir / f"sobol_indices{suffix}.png", report)
-                if (sub["index"] == "S2").any():
-                    _save(plot_sobol_s2(sub, title.replace("Sobol indices", "second-order Sobol indices")),
-                          figdir / f"sobol_s2{suffix}.png", report)
-            else:
-                title = (f"{name}: Morris screening ({spec['samples']} trajectories, "
-                         f"{_n(reps, 'replicate')} per point)")
-                _save(plot_morris(sub, title), figdir / f"morris{suffix}.png", report)
-    for note in report.notes:
-        say(f"note: {note}")
-    return report
+            title = (f"{sw.name}: Morris screening ({spec['samples']} trajectories, "
+                     f"{_n(reps, 'replicate')} per point)")
+            _save(plot_morris(sub, title), sw.figdir / f"morris{suffix}.png", report)

@@ -12,7 +12,7 @@ import io
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import matplotlib
 
@@ -22,16 +22,17 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from experiments import findings as fd  # noqa: E402
+from experiments.calibrate import Calibration, summary_lines  # noqa: E402
+from experiments.calibrate import __doc__ as CALIBRATION_METHOD  # noqa: E402
+from experiments.files import make_dir, write_bytes, write_csv, write_text  # noqa: E402
+from experiments.plotting import LEVEL_COLOURS  # noqa: E402
+from experiments.scale import Result, Scale  # noqa: E402
+from experiments.stats import CONF, t_half_width  # noqa: E402
 from model.hierarchy import LEVELS  # noqa: E402
 from model.metrics import SURVEY_ANSWERS  # noqa: E402
 from model.params import LEVERS, SCHEMA  # noqa: E402
 
-if TYPE_CHECKING:
-    from experiments.calibrate import Calibration
-    from experiments.reproduce import Result, Scale
-
 SOURCES_MD = Path(__file__).resolve().parents[1] / "docs" / "sources.md"
-LEVEL_COLOURS = dict(zip(LEVELS, plt.get_cmap("viridis")(np.linspace(0, 0.9, len(LEVELS))), strict=True))
 VERDICT_MARK = {fd.REPRODUCED: "✅ reproduced", fd.PARTLY: "🟡 partly", fd.NOT_REPRODUCED: "❌ not reproduced"}
 
 
@@ -57,12 +58,8 @@ def _ci(values: pd.Series) -> tuple[float, float, float]:
 def _band(df: pd.DataFrame, by: list[str], y: str) -> pd.DataFrame:
     """Mean and 95% t-interval of ``y`` per group (the interval collapses to the mean
     for a single replicate), computed for all groups at once."""
-    from scipy import stats
-
     g = df.groupby(by, as_index=False)[y].agg(mean="mean", sd="std", n="count")
-    n = g["n"].to_numpy()
-    t = stats.t.ppf(0.5 + fd.CONF / 2, np.maximum(n - 1, 1))
-    half = np.where(n >= 2, t * g["sd"].fillna(0).to_numpy() / np.sqrt(np.maximum(n, 1)), 0.0)
+    half = np.nan_to_num(t_half_width(g["sd"].fillna(0).to_numpy(), g["n"].to_numpy(), CONF), nan=0.0)
     g["lo"], g["hi"] = g["mean"] - half, g["mean"] + half
     return g.drop(columns=["sd", "n"])
 
@@ -434,11 +431,11 @@ def _finding_section(doc: Doc, r: Result, passages: dict, figdir: Path, datadir:
     doc.p(f"**Experiment.** {r.design}")
     png = _png(FIGURES[r.finding](r))
     name = f"fig{r.finding}.png"
-    (figdir / name).write_bytes(png)
+    write_bytes(figdir / name, png)
     doc.img(f"figures/{name}", png, f"Figure {r.finding}: {f.title}")
     csvs = []
     for key, df in r.data.items():
-        df.to_csv(datadir / f"{key}.csv", index=False)
+        write_csv(datadir / f"{key}.csv", df)
         csvs.append(f"[data/{key}.csv](data/{key}.csv)")
     doc.p("Data behind the figure: " + ", ".join(csvs) + ".")
     doc.p("**Pre-registered criterion** (written in `experiments/findings.py` before the run):")
@@ -500,21 +497,18 @@ def _extra(doc: Doc, r: Result) -> None:
 
 
 def _calibration_section(doc: Doc, c: Calibration | None, figdir: Path, datadir: Path) -> None:
-    from experiments.calibrate import __doc__ as method
-    from experiments.calibrate import summary_lines
-
     doc.h(2, "Calibration to seed 003's survey")
     if c is None:
         doc.p("Not run.")
         return
     doc.p("**Method.**")
-    doc.pre(method.strip())
+    doc.pre(CALIBRATION_METHOD.strip())
     png = _png(fig_calibration(c))
-    (figdir / "fig_calibration.png").write_bytes(png)
+    write_bytes(figdir / "fig_calibration.png", png)
     doc.img("figures/fig_calibration.png", png, "Calibration")
-    c.posterior.to_csv(datadir / "calibration_posterior.csv", index=False)
-    c.fitted_survey.to_csv(datadir / "calibration_survey.csv", index=False)
-    c.draws.to_csv(datadir / "calibration_draws.csv", index=False)
+    write_csv(datadir / "calibration_posterior.csv", c.posterior)
+    write_csv(datadir / "calibration_survey.csv", c.fitted_survey)
+    write_csv(datadir / "calibration_draws.csv", c.draws)
     doc.p("Data: [data/calibration_posterior.csv](data/calibration_posterior.csv), "
           "[data/calibration_survey.csv](data/calibration_survey.csv), "
           "[data/calibration_draws.csv](data/calibration_draws.csv).")
@@ -550,9 +544,7 @@ def write_report(out: Path, results: Sequence[Result], calib: Calibration | None
                  workers: int, seconds: float, cpu: float = float("nan")) -> Path:
     """Write figures, CSVs, ``report.md`` and ``report.html`` into ``out``; return the md path."""
     out = Path(out)
-    figdir, datadir = out / "figures", out / "data"
-    figdir.mkdir(parents=True, exist_ok=True)
-    datadir.mkdir(parents=True, exist_ok=True)
+    figdir, datadir = make_dir(out / "figures"), make_dir(out / "data")
     passages = source_passages()
     doc = Doc()
     title = "Reproducing the sources' findings with cadre-sim"
@@ -577,25 +569,23 @@ def write_report(out: Path, results: Sequence[Result], calib: Calibration | None
     verdicts = pd.DataFrame([{"finding": r.finding, "title": fd.FINDINGS[r.finding].title,
                               "verdict": r.verdict.verdict, "explanation": r.verdict.explanation,
                               "seconds": r.seconds, "cpu_seconds": r.cpu} for r in results])
-    verdicts.to_csv(datadir / "verdicts.csv", index=False)
+    write_csv(datadir / "verdicts.csv", verdicts)
     checks = pd.DataFrame([{"finding": r.finding, **c.as_dict()} for r in results for c in r.verdict.checks])
-    checks.to_csv(datadir / "checks.csv", index=False)
+    write_csv(datadir / "checks.csv", checks)
     md = out / "report.md"
-    md.write_text(doc.markdown(), encoding="utf-8")
-    (out / "report.html").write_text(doc.html(title), encoding="utf-8")
+    write_text(md, doc.markdown())
+    write_text(out / "report.html", doc.html(title))
     return md
 
 
 def write_calibration(out: Path, c: Calibration) -> Path:
     """``cadre-sim calibrate --out DIR``: calibration.md/.html, CSVs and the figure."""
     out = Path(out)
-    figdir, datadir = out / "figures", out / "data"
-    figdir.mkdir(parents=True, exist_ok=True)
-    datadir.mkdir(parents=True, exist_ok=True)
+    figdir, datadir = make_dir(out / "figures"), make_dir(out / "data")
     doc = Doc()
     doc.h(1, "Calibration of cadre-sim to seed 003's survey")
     _calibration_section(doc, c, figdir, datadir)
     md = out / "calibration.md"
-    md.write_text(doc.markdown(), encoding="utf-8")
-    (out / "calibration.html").write_text(doc.html("cadre-sim calibration"), encoding="utf-8")
+    write_text(md, doc.markdown())
+    write_text(out / "calibration.html", doc.html("cadre-sim calibration"))
     return md

@@ -1,173 +1,58 @@
 """Reproduce the sources' findings: run every experiment, judge it, write the report.
 
-``cadre-sim reproduce --out DIR [--quick] [--workers N]`` runs the experiments of the
-eight findings (criteria pre-registered in :mod:`experiments.findings`), the survey
+:func:`reproduce` (``cadre-sim reproduce --out DIR [--quick]``) runs the experiments of
+the eight findings (criteria pre-registered in :mod:`experiments.findings`), the survey
 calibration (:mod:`experiments.calibrate`), and writes ``DIR/report.md``,
 ``DIR/report.html`` (figures embedded) and one tidy CSV per figure.
 
-Replicates: the seeds of an experiment are ``SeedSequence([seed, experiment]).spawn(R)``;
-replicate r uses the same seed in every condition of that experiment (common random
-numbers), so differences between conditions are paired and results do not depend on
-the number of workers.
+Every run is a :class:`experiments.batch.Task` run by the batch layer, in this process,
+on a local Dask cluster or on an existing one (``--scheduler``): the results are the
+same wherever they run.
+
+Replicates: the seeds of an experiment are ``batch.seeds([seed, experiment], R,
+bits=32)`` (children of ``SeedSequence([seed, experiment])``); replicate r uses the same
+seed in every condition of that experiment (common random numbers), so differences
+between conditions are paired and results do not depend on the number of workers.
 """
 
 from __future__ import annotations
 
-import argparse
-import inspect
 import math
-import multiprocessing
-import multiprocessing.context
-import os
+import resource
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from experiments import batch
 from experiments import findings as fd
-from experiments.cli import positive_int
-from model import CadreModel
-from model.errors import CadreSimError
+from experiments.batch import FINAL_FRACTION, Pool, Task
+from experiments.scale import FULL, QUICK, Result, Scale, replicate_seeds
 from model.hierarchy import LEVELS
-from model.metrics import ROW_LEVELS, VALUE_COLUMNS, final_window_levels
+from model.metrics import ROW_LEVELS, VALUE_COLUMNS
 from model.params import DEFAULTS, LEVERS, SCHEMA
 from model.scenarios import DEFAULT_SCENARIO, SCENARIOS
 
-# The run summaries' window (model.summary()): results are means over its last share.
-FINAL_FRACTION: float = inspect.signature(final_window_levels).parameters["fraction"].default
 COL = {c: i for i, c in enumerate(VALUE_COLUMNS)}
 ROW = {lv: i for i, lv in enumerate(ROW_LEVELS)}
 SANCTIONS = ("sanctions_mild", "sanctions_moderate", "sanctions_severe")
 
 
-# ------------------------------------------------------------------------ scales
-@dataclass(frozen=True)
-class Scale:
-    """Sizes of every experiment; ``QUICK`` for ``make demo``, ``FULL`` for the report."""
-
-    name: str
-    branching: tuple[int, int, int, int] | None   # None: the classroom preset
-    steps: int                 # months per run for equilibrium experiments
-    reps: int                  # replicates per condition (findings 1, 3, 4, 7)
-    lever_points: int          # grid points per lever (finding 1, 4)
-    diffusion_reps: int        # finding 2, per arm
-    phase_points: int          # phase diagram grid per axis (finding 3)
-    phase_reps: int
-    corner_reps: int           # finding 3 criterion corners
-    scenario_reps: int         # findings 5, 6
-    long_steps: int            # findings 5, 6: "in the long run"
-    sobol_n: int               # Saltelli base rows (power of 2)
-    morris_r: int              # Morris trajectories
-    sens_branching: tuple[int, int, int, int] | None
-    sens_steps: int
-    calib_draws: int           # ABC prior draws
-    calib_validation: int      # replicates at the fitted values
-    # Seed 003 surveyed cadres of real-sized units: what a leader or a colleague can know
-    # depends on how many cadres a unit has, so the full calibration runs on the province
-    # preset (real staffing, townships ~86 % of cadres as nationally), not on classroom units.
-    calib_preset: str
-
-    @property
-    def hierarchy(self) -> str:
-        return "classroom preset" if self.branching is None else f"custom branching {self.branching}"
-
-
-# Shares settle within about 30 months of any regime, so 60-month runs (last 12 averaged)
-# suffice for the quick form's equilibrium experiments; it totals about 2 CPU-minutes.
-QUICK = Scale("quick", None, steps=60, reps=3, lever_points=5, diffusion_reps=4,
-              phase_points=4, phase_reps=2, corner_reps=4, scenario_reps=4, long_steps=120,
-              sobol_n=8, morris_r=4, sens_branching=None, sens_steps=60,
-              calib_draws=64, calib_validation=6, calib_preset="classroom")
-FULL = Scale("full", (3, 4, 5, 6), steps=150, reps=8, lever_points=7, diffusion_reps=16,
-             phase_points=6, phase_reps=4, corner_reps=12, scenario_reps=12, long_steps=240,
-             sobol_n=64, morris_r=10, sens_branching=(2, 3, 4, 6), sens_steps=120,
-             calib_draws=600, calib_validation=16, calib_preset="province")
-SCALES = {"quick": QUICK, "full": FULL}
-
-
 # ------------------------------------------------------------------------- runs
-@dataclass(frozen=True)
-class Task:
-    """One model run: scenario, overrides, seed, length, hierarchy, what to keep."""
+def run_tasks(tasks: Sequence[Task], pool: Pool | None = None) -> list[dict[str, Any]]:
+    """Run tasks through the batch layer, results in task order.
 
-    scenario: str
-    params: tuple[tuple[str, Any], ...]
-    seed: int
-    steps: int
-    branching: tuple[int, int, int, int] | None = None
-    series: bool = False    # keep the whole per-level history
-    units: bool = False     # keep every unit's avoidance share every month
-    preset: str = "classroom"  # used when ``branching`` is None
-
-
-def run_task(task: Task) -> dict[str, Any]:
-    """Run one task; return the final-window reporters (levels + all, columns) and the survey.
-
-    Pure: the result depends only on the task. ``agents=False`` because no experiment
-    needs the Mesa agent views.
+    Kept histories are rounded to float32, as the findings were registered with them.
     """
-    cpu0 = time.process_time()
-    kw: dict[str, Any] = {"branching": task.branching} if task.branching else {"preset": task.preset}
-    m = CadreModel(task.scenario, rng=task.seed, agents=False, **kw, **dict(task.params))
-    unit_avoid = []
-    if task.units:
-        for _ in range(task.steps):
-            m.step()
-            unit_avoid.append(m.unit_shares()[:, 2].astype(np.float32))
-    else:
-        m.run(task.steps)
-    arr = m.history_array()
-    k = max(1, int(round(len(arr) * FINAL_FRACTION)))
-    out: dict[str, Any] = {"final": arr[-k:].mean(axis=0), "survey": np.array(list(m.survey().values()))}
-    if task.series:
-        out["series"] = arr.astype(np.float32)
-    if task.units:
-        h = m.hierarchy
-        out["units"] = np.stack(unit_avoid)
-        out["hier"] = {"parent": h.parent, "group": h.group, "n_cadres": h.n_cadres, "level": h.level}
-    out["cpu"] = time.process_time() - cpu0
-    return out
-
-
-def run_tasks(tasks: Sequence[Task], workers: int = 1) -> list[dict[str, Any]]:
-    """Run tasks in order, in a process pool when ``workers > 1``.
-
-    Kept to this one function so it can be swapped for ``experiments.runner`` later;
-    results are identical for any number of workers because every task carries its seed.
-    """
-    global _POOL_CPU
-    if workers <= 1 or len(tasks) <= 1:
-        return [run_task(t) for t in tasks]
-    chunk = max(1, len(tasks) // (workers * 6))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as ex:
-        res = list(ex.map(run_task, tasks, chunksize=chunk))
-    # Pool workers are children of the fork server, not of this process, so
-    # RUSAGE_CHILDREN never sees them: their CPU time is summed from the tasks.
-    _POOL_CPU += sum(r["cpu"] for r in res)
+    res = batch.run_tasks(tasks, pool)
+    for r in res:
+        if "series" in r:
+            r["series"] = r["series"].astype(np.float32)
     return res
-
-
-_POOL_CPU = 0.0  # CPU seconds spent by pool workers on tasks (see run_tasks)
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    # Forking a process that already runs threads (pytest plugins, pyarrow, a Dask
-    # client) can deadlock; a fork server forks workers from a clean process that has
-    # imported the model once, so workers still start in milliseconds.
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["experiments.reproduce"])
-    return ctx
-
-
-def replicate_seeds(seed: int, experiment: int, n: int) -> list[int]:
-    """Seeds of replicates 0..n-1 of one experiment (same in every condition)."""
-    return [int(s.generate_state(1)[0]) for s in np.random.SeedSequence([seed, experiment]).spawn(n)]
 
 
 def neutral_params(scenario: str = DEFAULT_SCENARIO) -> dict[str, Any]:
@@ -198,27 +83,14 @@ def _problems_per_cadre(res: dict, levels: Iterable[str]) -> float:
     return float(f[rows, COL["problems"]].sum() / n) if n else float("nan")
 
 
-@dataclass
-class Result:
-    """One finding: its verdict, tidy data per figure, and settings for the report."""
-
-    finding: int
-    verdict: fd.Verdict
-    data: dict[str, pd.DataFrame]
-    design: str
-    seconds: float = 0.0
-    cpu: float = 0.0
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
 # ------------------------------------------------------------------ finding 1
-def exp_levers(scale: Scale, workers: int, seed: int) -> Result:
+def exp_levers(scale: Scale, pool: Pool, seed: int) -> Result:
     base = neutral_params()
     seeds = replicate_seeds(seed, 1, scale.reps)
     conds = [(lv, float(v)) for lv in LEVERS for v in grid(lv, scale.lever_points)]
     tasks = [Task(DEFAULT_SCENARIO, tuple({**base, lv: v}.items()), s, scale.steps, scale.branching)
              for lv, v in conds for s in seeds]
-    res = run_tasks(tasks, workers)
+    res = run_tasks(tasks, pool)
     rows = []
     for i, (lv, v) in enumerate(conds):
         for r in range(scale.reps):
@@ -259,7 +131,7 @@ CONTAGION_WINDOW = 40   # months after the tightening used by the contagion regr
 EXPOSURE_WINDOW = 24    # months after the tightening over which exposure is counted
 
 
-def exp_diffusion(scale: Scale, workers: int, seed: int) -> Result:
+def exp_diffusion(scale: Scale, pool: Pool, seed: int) -> Result:
     sc = SCENARIOS[DIFFUSION_SCENARIO]
     t0, t_end = sc.schedule[0][0], sc.schedule[1][0]
     steps = sc.steps
@@ -267,7 +139,7 @@ def exp_diffusion(scale: Scale, workers: int, seed: int) -> Result:
     arms = {"imitation (default)": {}, "control: imitation = 0": {"imitation": 0.0}}
     tasks = [Task(DIFFUSION_SCENARIO, tuple(p.items()), s, steps, scale.branching, series=True, units=True)
              for p in arms.values() for s in seeds]
-    res = run_tasks(tasks, workers)
+    res = run_tasks(tasks, pool)
     R, L = scale.diffusion_reps, len(LEVELS)
     avoid, contagion, rows = {}, {}, []
     exposure = np.zeros((R, L))
@@ -322,7 +194,7 @@ def phase_corners() -> dict[str, float]:
             "c_hi": float(np.mean([reform[k] for k in PHASE_Y]))}
 
 
-def exp_phase(scale: Scale, workers: int, seed: int) -> Result:
+def exp_phase(scale: Scale, pool: Pool, seed: int) -> Result:
     G = scale.phase_points
     tol_grid = grid("tolerance", G)
     c_grid = np.linspace(0.0, 1.0, G)
@@ -339,7 +211,7 @@ def exp_phase(scale: Scale, workers: int, seed: int) -> Result:
     tasks = [Task(PHASE_BASE, params(t, c), s, scale.steps, scale.branching) for t, c in cells for s in grid_seeds]
     tasks += [Task(PHASE_BASE, params(t, c), s, scale.steps, scale.branching)
               for t, c in corner_cells.values() for s in corner_seeds]
-    res = run_tasks(tasks, workers)
+    res = run_tasks(tasks, pool)
     rows = []
     for i, (t, c) in enumerate(cells):
         for r in range(scale.phase_reps):
@@ -369,7 +241,7 @@ def exp_phase(scale: Scale, workers: int, seed: int) -> Result:
 RISK_OFF = {"veto_failure_rate": 0.0, "vague_requirements": 0.0}
 
 
-def exp_attention(scale: Scale, workers: int, seed: int) -> Result:
+def exp_attention(scale: Scale, pool: Pool, seed: int) -> Result:
     base = {**neutral_params(), **RISK_OFF}
     seeds = replicate_seeds(seed, 4, scale.reps)
     arms = {
@@ -381,7 +253,7 @@ def exp_attention(scale: Scale, workers: int, seed: int) -> Result:
              for v in grid(name, scale.lever_points)]
     tasks = [Task(DEFAULT_SCENARIO, tuple({**base, **extra, name: v}.items()), s, scale.steps, scale.branching)
              for arm, name, v, extra in conds for s in seeds]
-    res = run_tasks(tasks, workers)
+    res = run_tasks(tasks, pool)
     rows = []
     for i, (arm, name, v, _) in enumerate(conds):
         for r in range(scale.reps):
@@ -412,10 +284,10 @@ STATIC_SCENARIOS = ("flexible_experimentation", "tightened_accountability", "tol
 UPPER = LEVELS[:-1]
 
 
-def exp_scenarios(scale: Scale, workers: int, seed: int) -> tuple[Result, Result]:
+def exp_scenarios(scale: Scale, pool: Pool, seed: int) -> tuple[Result, Result]:
     seeds = replicate_seeds(seed, 5, scale.scenario_reps)
     tasks = [Task(sc, (), s, scale.long_steps, scale.branching, series=True) for sc in STATIC_SCENARIOS for s in seeds]
-    res = run_tasks(tasks, workers)
+    res = run_tasks(tasks, pool)
     R = scale.scenario_reps
     level_rows, ts_rows, per = [], [], {sc: [] for sc in STATIC_SCENARIOS}
     for i, sc in enumerate(STATIC_SCENARIOS):
@@ -486,21 +358,29 @@ def remedy_changes() -> dict[str, dict[str, Any]]:
     return {k: v for k, v in groups.items() if v}
 
 
-def exp_package(scale: Scale, workers: int, seed: int) -> Result:
-    groups = remedy_changes()
+def package_cells(groups: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The overrides of every cell of the 2^k factorial of ``groups``: cell ``c`` applies
+    group ``i`` when bit ``i`` of ``c`` is set (cell 0: none, the last cell: all)."""
     names = list(groups)
-    k = len(names)
-    seeds = replicate_seeds(seed, 7, scale.reps)
     cells = []
-    for c in range(2 ** k):
+    for c in range(2 ** len(names)):
         p: dict[str, Any] = {}
         for i, n in enumerate(names):
             if c >> i & 1:
                 p.update(groups[n])
         cells.append(p)
+    return cells
+
+
+def exp_package(scale: Scale, pool: Pool, seed: int) -> Result:
+    groups = remedy_changes()
+    names = list(groups)
+    k = len(names)
+    seeds = replicate_seeds(seed, 7, scale.reps)
+    cells = package_cells(groups)
     tasks = [Task("tightened_accountability", tuple(p.items()), s, scale.steps, scale.branching)
              for p in cells for s in seeds]
-    res = run_tasks(tasks, workers)
+    res = run_tasks(tasks, pool)
     R = scale.reps
     inn = np.array([[_final(res[c * R + r], "all", "innovate") for c in range(2 ** k)] for r in range(R)])
     prob = np.array([[_final(res[c * R + r], "all", "problems_per_cadre") for c in range(2 ** k)] for r in range(R)])
@@ -549,7 +429,7 @@ def _sens_y(res: list[dict]) -> np.ndarray:
                      for o in res])
 
 
-def exp_sensitivity(scale: Scale, workers: int, seed: int) -> Result:
+def exp_sensitivity(scale: Scale, pool: Pool, seed: int) -> Result:
     from SALib.analyze import morris as morris_a
     from SALib.analyze import sobol as sobol_a
     from SALib.sample import morris as morris_s
@@ -562,7 +442,7 @@ def exp_sensitivity(scale: Scale, workers: int, seed: int) -> Result:
     s_seeds = replicate_seeds(seed, 8, scale.sobol_n)
     m_seeds = replicate_seeds(seed, 81, scale.morris_r)
     tasks = _sens_tasks(Xs, s_seeds, k + 2, scale) + _sens_tasks(Xm, m_seeds, k + 1, scale)
-    res = run_tasks(tasks, workers)
+    res = run_tasks(tasks, pool)
     Ys, Ym = _sens_y(res[:len(Xs)]), _sens_y(res[len(Xs):])
     rows, outputs = [], {}
     for j, out in enumerate(SENS_OUTPUTS):
@@ -584,7 +464,7 @@ def exp_sensitivity(scale: Scale, workers: int, seed: int) -> Result:
 
 
 # -------------------------------------------------------------------- driver
-EXPERIMENTS: dict[str, Callable[[Scale, int, int], Any]] = {
+EXPERIMENTS: dict[str, Callable[[Scale, Pool, int], Any]] = {
     "levers": exp_levers, "diffusion": exp_diffusion, "phase": exp_phase, "attention": exp_attention,
     "scenarios": exp_scenarios, "package": exp_package, "sensitivity": exp_sensitivity,
 }
@@ -594,23 +474,24 @@ def _log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def cpu_seconds() -> float:
-    """CPU time of this process, its reaped children and the pool workers' tasks."""
-    import resource
-
-    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime + _POOL_CPU
+def cpu_seconds(pool: Pool | None = None) -> float:
+    """CPU time of this process and of the pool's tasks run in other processes."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return own.ru_utime + own.ru_stime + (pool.remote_cpu if pool is not None else 0.0)
 
 
-def run_all(scale: Scale, workers: int, seed: int, only: Sequence[str] | None = None) -> list[Result]:
+def run_all(scale: Scale, pool: Pool | None = None, seed: int = 2024,
+            only: Sequence[str] | None = None) -> list[Result]:
     """Run the experiments (all, or those named in ``only``); results sorted by finding."""
+    pool = pool or Pool()
+    batch.derive_seed(seed, 0)  # a bad seed is one line before anything runs
     results: list[Result] = []
     for name, fn in EXPERIMENTS.items():
         if only and name not in only:
             continue
-        t, c = time.time(), cpu_seconds()
-        out = fn(scale, workers, seed)
-        secs, cpu = time.time() - t, cpu_seconds() - c
+        t, c = time.time(), cpu_seconds(pool)
+        out = fn(scale, pool, seed)
+        secs, cpu = time.time() - t, cpu_seconds(pool) - c
         group = out if isinstance(out, tuple) else (out,)
         for r in group:
             # One experiment can serve several findings: its time is shared among them.
@@ -623,70 +504,39 @@ def run_all(scale: Scale, workers: int, seed: int, only: Sequence[str] | None = 
 
 
 def reproduce(out: str | Path, quick: bool = False, workers: int | None = None, seed: int = 2024,
-              calibrate: bool = True) -> Path:
-    """Run everything for the report and write it to ``out``; return the report path."""
+              calibrate: bool = True, scheduler: str | None = None, timeout: float = 10.0,
+              scale: Scale | None = None) -> Path:
+    """Run everything for the report and write it to ``out``; return the report path.
+
+    ``out`` is checked before anything runs and created only when the report is written.
+    The runs go to ``workers`` local processes (default: one per core; 1 runs them in
+    this process) or to the Dask cluster at ``scheduler``. ``scale`` overrides the form
+    chosen by ``quick`` (tests use a tiny one).
+    """
     from experiments import calibrate as cal
     from experiments import report
+    from experiments.files import check_out_dir
 
-    scale = QUICK if quick else FULL
-    workers = workers or os.cpu_count() or 1
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    t0, c0 = time.time(), cpu_seconds()
-    _log(f"reproduce ({scale.name}, {workers} workers) -> {out}")
-    results = run_all(scale, workers, seed)
-    calib = None
-    if calibrate:
-        t, c = time.time(), cpu_seconds()
-        calib = cal.calibrate(scale=scale, workers=workers, seed=seed)
-        calib.seconds, calib.cpu = time.time() - t, cpu_seconds() - c
-        _log(f"  calibration: TV = {calib.tv:.3f} ({calib.seconds:.0f} s wall, {calib.cpu:.0f} s CPU)")
-    path = report.write_report(out, results, calib, scale=scale, seed=seed, workers=workers,
-                               seconds=time.time() - t0, cpu=cpu_seconds() - c0)
-    _log(f"done in {time.time() - t0:.0f} s wall, {cpu_seconds() - c0:.0f} s CPU: {path}")
+    scale = scale or (QUICK if quick else FULL)
+    out = check_out_dir(out)
+    batch.derive_seed(seed, 0)
+    t0 = time.time()
+    with batch.open_pool(workers, scheduler, timeout) as pool:
+        c0 = cpu_seconds(pool)
+        _log(f"reproduce ({scale.name}, {pool.workers} worker(s), {pool.where}) -> {out}")
+        results = run_all(scale, pool, seed)
+        calib = None
+        if calibrate:
+            t, c = time.time(), cpu_seconds(pool)
+            calib = cal.calibrate(scale=scale, pool=pool, seed=seed)
+            calib.seconds, calib.cpu = time.time() - t, cpu_seconds(pool) - c
+            _log(f"  calibration: TV = {calib.tv:.3f} ({calib.seconds:.0f} s wall, {calib.cpu:.0f} s CPU)")
+        n_workers, cpu = pool.workers, cpu_seconds(pool) - c0
+    path = report.write_report(out, results, calib, scale=scale, seed=seed, workers=n_workers,
+                               seconds=time.time() - t0, cpu=cpu)
+    _log(f"done in {time.time() - t0:.0f} s wall, {cpu:.0f} s CPU: {path}")
     return path
 
 
-def _handle(args: argparse.Namespace) -> int:
-    out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise CadreSimError(f"--out = '{out}' is invalid: it exists and is not a directory")
-    reproduce(out, quick=args.quick, workers=args.workers, seed=args.seed)
-    return 0
-
-
-def register_reproduce(subparsers: argparse._SubParsersAction) -> None:
-    """Add ``cadre-sim reproduce`` to the CLI's subparsers."""
-    p = subparsers.add_parser(
-        "reproduce", help="run the experiments of the sources' findings and write the report",
-        description="Run every experiment of the eight findings and the survey calibration; write "
-                    "DIR/report.md, DIR/report.html (figures embedded) and the CSV behind each figure.")
-    p.add_argument("--out", required=True, metavar="DIR", help="output directory (created if missing)")
-    p.add_argument("--quick", action="store_true", help="small, fast form (classroom preset; under 3 minutes)")
-    p.add_argument("--workers", type=positive_int, default=None,
-                   help="worker processes (default: number of CPUs)")
-    p.add_argument("--seed", type=int, default=2024, help="base seed of all experiments")
-    p.set_defaults(func=_handle)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Stand-alone entry point (``python -m experiments.reproduce``) until the CLI wires it."""
-    parser = argparse.ArgumentParser(prog="cadre-sim")
-    sub = parser.add_subparsers(dest="command", required=True)
-    register_reproduce(sub)
-    from experiments.calibrate import register_calibrate
-    register_calibrate(sub)
-    args = parser.parse_args(argv)
-    try:
-        return args.func(args)
-    except CadreSimError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())
-
-
-__all__ = ["FULL", "QUICK", "Result", "Scale", "Task", "register_reproduce", "reproduce", "run_task",
+__all__ = ["FULL", "QUICK", "Result", "Scale", "Task", "replicate_seeds", "reproduce", "run_all",
            "run_tasks"]

@@ -1,6 +1,7 @@
 """Regenerate the tables of docs/ODD.md from the code (``python -m model.docgen``).
 
-The parameter table comes from the schema (via ``cadre-sim params --format markdown``),
+The parameter table comes from the schema (also printed by ``cadre-sim params --format
+markdown``),
 the scenario table from :mod:`model.scenarios` and the structural constants from the
 modules that define them, so the document cannot drift from the code; a test checks
 that the committed file equals what this script writes.
@@ -11,13 +12,39 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 from model import accountability, beliefs, decision, learning, metrics, state, tolerance
-from model.model import PROMOTION_MERIT_CAP
-from model.params import DEFAULTS
+from model.params import DEFAULTS, by_group, table_rows
 from model.scenarios import SCENARIOS
 
 ODD = Path(__file__).resolve().parent.parent / "docs" / "ODD.md"
+
+
+def param_rows(group: str | None = None) -> list[dict[str, Any]]:
+    """The schema's table rows in group order, all groups or one."""
+    names = [p.name for g, ps in by_group() if group in (None, g) for p in ps]
+    return table_rows(names)
+
+
+def _md_cell(value: Any) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def params_markdown(group: str | None = None) -> str:
+    """The parameter table as Markdown, exactly as ``docs/ODD.md`` embeds it.
+
+    One row per parameter in schema order; ``meaning`` is the English description, " / ",
+    then the Chinese one. No trailing newline (``cadre-sim params --format markdown``
+    prints this followed by one newline).
+    """
+    head = ("name", "group", "meaning", "unit", "range", "default", "source")
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    for r in param_rows(group):
+        cells = (f"`{r['name']}`", r["group"], f"{r['meaning_en']} / {r['meaning_zh']}",
+                 r["unit"], r["range"], r["default"], r["source"])
+        lines.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
+    return "\n".join(lines)
 
 
 def scenarios_markdown() -> str:
@@ -33,6 +60,8 @@ def scenarios_markdown() -> str:
 
 
 def constants_markdown() -> str:
+    from model.model import PROMOTION_MERIT_CAP  # mesa and pandas: only when the ODD is made
+
     rows = [
         ("sanction weights (mild, moderate, severe) × `sanction_scale`",
          accountability.SEVERITY_WEIGHT.tolist(), "model/accountability.py",
@@ -71,8 +100,6 @@ def constants_markdown() -> str:
 
 
 def sections() -> dict[str, str]:
-    from model.cli import params_markdown
-
     return {"params": params_markdown(), "scenarios": scenarios_markdown(), "constants": constants_markdown()}
 
 

@@ -14,13 +14,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from model import cli
+from cadre_sim import cli, model_commands
+from experiments import compare
+from model.docgen import params_markdown
 from model.hierarchy import LEVELS, PRESETS, custom_spec
 from model.metrics import SURVEY_ANSWERS
 from model.params import LEVERS, SCHEMA
 from model.scenarios import SCENARIOS
+from tests.figures import assert_drawn
 
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 RUN_STEPS = 12
 
 
@@ -73,9 +75,9 @@ def test_run_summary_has_required_keys_and_shares(run_dir: tuple[Path, str]) -> 
     assert [6, {"tolerance": 0.9, "one_veto_targets": 2}] in s["schedule"]
 
 
-def test_run_plot_is_png_and_table_is_printed(run_dir: tuple[Path, str]) -> None:
+def test_run_plot_shows_the_shares_and_table_is_printed(run_dir: tuple[Path, str]) -> None:
     out, printed = run_dir
-    assert (out / "shares.png").read_bytes()[:8] == PNG_MAGIC
+    assert_drawn(out / "shares.png")
     for lv in (*LEVELS, "all", "survey"):
         assert lv in printed
     # atomic writes leave no temporary files behind
@@ -98,25 +100,11 @@ def test_run_custom_branching(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert s["n_units"] == custom_spec((1, 2, 1, 2)).n_units
 
 
-def test_atomic_write_keeps_old_file_when_writer_fails(tmp_path: Path) -> None:
-    target = tmp_path / "x.csv"
-    target.write_text("old")
-
-    def broken(p: Path) -> None:
-        p.write_text("half")
-        raise KeyboardInterrupt  # a kill mid-write
-
-    with pytest.raises(KeyboardInterrupt):
-        cli._atomic_write(target, broken)
-    assert target.read_text() == "old"
-    assert [p.name for p in tmp_path.iterdir()] == ["x.csv"]
-
-
 # ------------------------------------------------------------ params/scenarios
 def test_params_markdown_is_the_odd_table(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _main(capsys, ["params", "--format", "markdown"])
     assert code == 0
-    assert out == cli.params_markdown() + "\n"
+    assert out == params_markdown() + "\n"
     lines = out.splitlines()
     assert lines[0] == "| name | group | meaning | unit | range | default | source |"
     rows = lines[2:]
@@ -158,15 +146,15 @@ def test_compare_writes_tidy_csv_plot_and_summary(tmp_path: Path, capsys: pytest
     assert code == 0
     df = pd.read_csv(tmp_path / "compare.csv")
     assert list(df.columns[:6]) == ["scenario", "replicate", "seed", "step", "level", "n_cadres"]
-    assert set(df["scenario"]) == set(cli.HEADLINE)
-    seeds = cli.replicate_seeds(3, 2)
+    assert set(df["scenario"]) == set(compare.HEADLINE)
+    seeds = compare.replicate_seeds(3, 2)
     assert len(set(seeds)) == 2
     assert sorted(set(zip(df["replicate"], df["seed"], strict=True))) == list(enumerate(seeds))
-    assert len(df) == len(cli.HEADLINE) * 2 * 3 * (len(LEVELS) + 1)
-    assert (tmp_path / "compare.png").read_bytes()[:8] == PNG_MAGIC
+    assert len(df) == len(compare.HEADLINE) * 2 * 3 * (len(LEVELS) + 1)
+    assert_drawn(tmp_path / "compare.png")
     summary = json.loads((tmp_path / "compare_summary.json").read_text(encoding="utf-8"))
     assert summary["seeds"] == seeds
-    for name in cli.HEADLINE:
+    for name in compare.HEADLINE:
         band = summary["scenarios"][name]["levels"]["township"]["innovate"]
         assert band["min"] <= band["mean"] <= band["max"]
         assert name in out
@@ -217,16 +205,16 @@ def test_bad_run_input_is_one_line_exit_2(
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
-        (["compare", "--out", "x", "--replicates", "0"], ["--replicates", "'0'"]),
+        (["compare", "--out", "{tmp}/x", "--replicates", "0"], ["--replicates", "'0'"]),
         (["params", "--group", "nope"], ["--group", "nope", "levers"]),
         (["bogus"], ["bogus", "run"]),
         (["run"], ["--out"]),
     ],
 )
 def test_bad_other_input_is_one_line_exit_2(
-    capsys: pytest.CaptureFixture[str], argv: list[str], expected: list[str]
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: list[str], expected: list[str]
 ) -> None:
-    code, _, err = _main(capsys, argv)
+    code, _, err = _main(capsys, [a.format(tmp=tmp_path) for a in argv])
     assert code == 2
     assert err.startswith("error: ") and err.count("\n") == 1, err
     for text in expected:
@@ -249,7 +237,7 @@ def test_bugs_are_not_swallowed(monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(args: object) -> int:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(cli, "_scenarios", boom)
+    monkeypatch.setattr(model_commands, "_scenarios", boom)
     with pytest.raises(RuntimeError, match="a bug"):
         cli.main(["scenarios"])
 
@@ -285,7 +273,7 @@ def test_plugins_missing_present_and_broken(
 def _command() -> list[str]:
     # The installed console script when there is one (it is in a venv made by `make`).
     script = Path(sys.executable).with_name("cadre-sim")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "model.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "cadre_sim"]
 
 
 def test_real_process_error_has_no_traceback(tmp_path: Path) -> None:
@@ -297,11 +285,10 @@ def test_real_process_error_has_no_traceback(tmp_path: Path) -> None:
     assert "supervision" in r.stderr and _range("supervision") in r.stderr
 
 
-@pytest.mark.filterwarnings("ignore:'model.cli' found in sys.modules:RuntimeWarning")
 def test_python_dash_m_runs(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    # `python -m model.cli` in-process: one real subprocess above is enough for the budget.
+    # `python -m cadre_sim` in-process: one real subprocess above is enough for the budget.
     monkeypatch.setattr(sys, "argv", ["cadre-sim", "params", "--format", "json", "--group", "levers"])
     with pytest.raises(SystemExit) as exit_info:
-        runpy.run_module("model.cli", run_name="__main__")
+        runpy.run_module("cadre_sim", run_name="__main__")
     assert exit_info.value.code == 0
     assert [row["name"] for row in json.loads(capsys.readouterr().out)] == list(LEVERS)

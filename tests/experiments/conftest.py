@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from experiments import designs
-from experiments.runner import run_one
+from experiments.rows import run_one
 from experiments.spec import SweepSpec, parse_spec
 from experiments.store import SweepStore
 

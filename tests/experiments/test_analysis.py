@@ -9,15 +9,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from cadre_sim.cli import main
 from experiments import designs
 from experiments.analysis import (
     analyze,
     response_curves,
     sensitivity_table,
-    t_interval,
 )
+from experiments.stats import t_interval
 from experiments.store import StoreError, load
-from model.cli import main
 from tests.experiments.conftest import TINY, serial_sweep, tiny_spec
 
 ISHIGAMI = {"num_vars": 3, "names": ["x1", "x2", "x3"], "bounds": [[-np.pi, np.pi]] * 3}

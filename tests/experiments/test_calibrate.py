@@ -8,9 +8,13 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from cadre_sim.cli import main
+from experiments import batch
 from experiments import calibrate as cal
 from experiments import reproduce as rp
+from model.errors import CadreSimError
 from model.metrics import SURVEY_ANSWERS, total_variation
+from tests.figures import assert_drawn
 
 
 def test_regression_adjustment_recovers_a_linear_noise_free_model():
@@ -38,7 +42,7 @@ def test_weighted_quantile_of_equal_weights_is_the_median():
 
 
 def test_unknown_parameter_is_a_readable_error():
-    with pytest.raises(cal.CadreSimError, match="calibration parameter 'nonsense' is unknown"):
+    with pytest.raises(CadreSimError, match="calibration parameter 'nonsense' is unknown"):
         cal.calibrate(names=("nonsense",))
 
 
@@ -52,9 +56,10 @@ SMALL = replace(rp.QUICK, steps=60, calib_draws=96, calib_validation=4)
 def synthetic():
     seeds = rp.replicate_seeds(99, 0, 8)
     tasks = [rp.Task(cal.CALIB_SCENARIO, tuple(TRUE.items()), s, SMALL.steps) for s in seeds]
-    survey = np.mean([r["survey"] for r in rp.run_tasks(tasks, 2)], axis=0)
-    target = dict(zip(SURVEY_ANSWERS, survey.tolist(), strict=True))
-    return target, cal.calibrate(scale=SMALL, workers=2, seed=5, names=tuple(TRUE), target=target)
+    with batch.open_pool(2) as pool:
+        survey = np.mean([r["survey"] for r in rp.run_tasks(tasks, pool)], axis=0)
+        target = dict(zip(SURVEY_ANSWERS, survey.tolist(), strict=True))
+        return target, cal.calibrate(scale=SMALL, seed=5, names=tuple(TRUE), target=target, pool=pool)
 
 
 def test_calibration_recovers_known_values(synthetic):
@@ -85,8 +90,9 @@ def test_calibrated_survey_is_closer_than_the_current_values(synthetic):
 def test_cli_prints_the_fit(monkeypatch, capsys, synthetic, tmp_path):
     _, c = synthetic
     monkeypatch.setattr(cal, "calibrate", lambda **kw: c)
-    assert rp.main(["calibrate", "--quick", "--workers", "1", "--out", str(tmp_path)]) == 0
+    assert main(["calibrate", "--quick", "--workers", "1", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "TV distance to the survey" in out and "tolerance_publicity" in out and "closest single draw" in out
-    assert (tmp_path / "calibration.md").exists() and (tmp_path / "figures" / "fig_calibration.png").exists()
+    assert (tmp_path / "calibration.md").exists()
+    assert_drawn(tmp_path / "figures" / "fig_calibration.png")
     assert "data:image/png;base64," in (tmp_path / "calibration.html").read_text(encoding="utf-8")

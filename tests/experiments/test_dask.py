@@ -49,14 +49,11 @@ def test_local_workers_start_without_slow_dask_defaults() -> None:
     import dask
     import distributed  # noqa: F401 - registers distributed's config defaults
 
-    from experiments.runner import _close, connect
+    from experiments.batch import open_pool
 
     assert dask.config.get("distributed.nanny.pre-spawn-environ")["MALLOC_TRIM_THRESHOLD_"] == 65536
     assert dask.config.get("distributed.worker.profile.enabled") is True
-    client, cluster = connect(1, None)
-    try:
-        assert list(client.run(_malloc_trim).values()) == [None]
+    with open_pool(1, in_process=False) as pool:
+        assert list(pool.client.run(_malloc_trim).values()) == [None]
         # and without the stack sampler that only a (here absent) dashboard would read
-        assert list(client.run(_profiling).values()) == [False]
-    finally:
-        _close(client, cluster)
+        assert list(pool.client.run(_profiling).values()) == [False]

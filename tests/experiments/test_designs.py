@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from experiments import designs
+from experiments import batch, designs
 from experiments.spec import parse_spec
 
 LEVERS = """
@@ -20,11 +20,11 @@ def test_seed_is_the_spawned_child_of_the_base_seed() -> None:
     children = np.random.SeedSequence(42).spawn(50)
     for i in (0, 7, 49):
         expected = int(children[i].generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
-        assert designs.derive_seed(42, i) == expected
-    seeds = [designs.derive_seed(42, i) for i in range(1000)]
+        assert batch.derive_seed(42, i) == expected
+    seeds = [batch.derive_seed(42, i) for i in range(1000)]
     assert len(set(seeds)) == 1000
     assert all(0 <= s < 2**63 for s in seeds)
-    assert designs.derive_seed(43, 0) != designs.derive_seed(42, 0)
+    assert batch.derive_seed(43, 0) != batch.derive_seed(42, 0)
 
 
 def test_run_ids_and_seeds() -> None:
@@ -32,7 +32,7 @@ def test_run_ids_and_seeds() -> None:
     tasks = designs.tasks(spec, designs.build(spec))
     assert [(t.run_id, t.point, t.replicate) for t in tasks] == [
         (0, 0, 0), (1, 0, 1), (2, 0, 2), (3, 1, 0), (4, 1, 1), (5, 1, 2)]
-    assert [t.seed for t in tasks] == [designs.derive_seed(9, i) for i in range(6)]
+    assert [t.seed for t in tasks] == [batch.derive_seed(9, i) for i in range(6)]
 
     crn = parse_spec("replicates = 3\nseed = 9\ncommon_seeds = true\n[parameters]\nsupervision = [0.1, 0.5]\n")
     t2 = designs.tasks(crn, designs.build(crn))

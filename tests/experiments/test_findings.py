@@ -9,10 +9,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from cadre_sim.cli import main
+from experiments import batch
 from experiments import findings as fd
 from experiments import reproduce as rp
+from model import CadreModel
 from model.hierarchy import LEVELS
-from model.params import LEVERS
+from model.params import LEVERS, SCHEMA
+from tests.figures import assert_drawn
 
 # Every experiment at a size that runs in seconds: verdicts here are not meaningful,
 # only that each criterion runs on real model output and the report gets written.
@@ -235,14 +239,17 @@ def test_seeds_are_shared_and_do_not_depend_on_workers():
     assert seeds != rp.replicate_seeds(7, 2, 3)
     tasks = [rp.Task("tightened_accountability", (("supervision", v),), s, 15)
              for v in (0.1, 0.9) for s in seeds]
-    one, two = rp.run_tasks(tasks, 1), rp.run_tasks(tasks, 2)
+    one = rp.run_tasks(tasks)
+    with batch.open_pool(2) as pool:
+        two = rp.run_tasks(tasks, pool)
     for a, b in zip(one, two, strict=True):
         np.testing.assert_array_equal(a["final"], b["final"])
 
 
 @pytest.fixture(scope="module")
 def tiny_results() -> dict[int, rp.Result]:
-    return {r.finding: r for r in rp.run_all(TINY, workers=2, seed=11)}
+    with batch.open_pool(2) as pool:
+        return {r.finding: r for r in rp.run_all(TINY, pool, seed=11)}
 
 
 def test_every_finding_runs_and_gets_a_verdict(tiny_results):
@@ -269,7 +276,11 @@ def test_real_scenario_contrasts_fail_when_the_arms_are_swapped(tiny_results):
     # scenarios exchanged: the claim then predicts the wrong sign and must fail.
     inputs = tiny_results[5].extra["inputs"]
     flex, tight = inputs["flexible_experimentation"], inputs["tightened_accountability"]
-    assert fd.criterion_escalation(tight, flex).verdict == tiny_results[5].verdict.verdict
+    # Each arm's inputs are that scenario's own runs: replicate 0 rerun here directly.
+    seed0 = rp.replicate_seeds(11, 5, TINY.scenario_reps)[0]
+    for name, arm in inputs.items():
+        m = CadreModel(name, rng=seed0, agents=False).run(TINY.long_steps)
+        assert arm["township_avoid"][0] == pytest.approx(m.summary()["levels"]["township"]["avoid"]), name
     assert fd.criterion_escalation(flex, tight).verdict == fd.NOT_REPRODUCED
     swapped6 = fd.criterion_experimentation(tight, flex)
     assert not swapped6.checks[0].passed and swapped6.verdict != fd.REPRODUCED
@@ -294,18 +305,38 @@ def test_diffusion_data_cover_both_arms_and_every_level(tiny_results):
     assert set(r.verdict.extra["lags"]) == set(LEVELS)
 
 
-def test_package_factorial_is_the_scenario_package():
-    groups = rp.remedy_changes()
-    merged = {k: v for g in groups.values() for k, v in g.items()}
-    reform = rp.SCENARIOS["reform_package"].params
-    tight = rp.SCENARIOS["tightened_accountability"].params
-    assert merged == {k: v for k, v in reform.items() if tight.get(k, rp.DEFAULTS[k]) != v}
+def test_package_factorial_spans_the_tightened_regime_and_the_reform_package():
+    # The factorial's empty cell run on the tightened regime is that regime, and its full
+    # cell is the reform package, parameter for parameter, as the model resolves them.
+    cells = rp.package_cells(rp.remedy_changes())
+
+    def params(scenario: str, **overrides) -> dict:
+        return dict(CadreModel(scenario, agents=False, **overrides).params)
+
+    assert params("tightened_accountability", **cells[0]) == params("tightened_accountability")
+    assert params("tightened_accountability", **cells[-1]) == params("reform_package")
+    assert all(0 < len(c) < len(cells[-1]) for c in cells[1:-1])
 
 
-def test_phase_corners_come_from_the_scenarios():
+def _another_value(name: str, current: float) -> float:
+    p = SCHEMA[name]
+    return next(v for v in (p.low + (p.high - p.low) * f for f in (0.9, 0.8)) if v != current)
+
+
+def test_phase_corners_follow_the_scenarios(monkeypatch):
     c = rp.phase_corners()
-    assert c["tol_hi"] == rp.SCENARIOS["tolerance_on_paper"].params["tolerance"]
     assert c["tol_lo"] < c["tol_hi"] and c["c_lo"] < c["c_hi"]
+    # Edit the scenarios: the corners must move with them, so they are read, not chosen.
+    paper, reform = rp.SCENARIOS["tolerance_on_paper"], rp.SCENARIOS["reform_package"]
+    tol = _another_value("tolerance", c["tol_hi"])
+    clarity = _another_value(rp.PHASE_Y[0], c["c_hi"])
+    monkeypatch.setitem(rp.SCENARIOS, "tolerance_on_paper",
+                        replace(paper, params={**paper.params, "tolerance": tol}))
+    monkeypatch.setitem(rp.SCENARIOS, "reform_package",
+                        replace(reform, params={**reform.params, **dict.fromkeys(rp.PHASE_Y, clarity)}))
+    moved = rp.phase_corners()
+    assert moved["tol_hi"] == tol and moved["c_hi"] == pytest.approx(clarity)
+    assert moved["tol_lo"] == c["tol_lo"]
 
 
 def test_report_is_self_contained(tiny_results, tmp_path):
@@ -317,7 +348,7 @@ def test_report_is_self_contained(tiny_results, tmp_path):
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     for n in range(1, 9):
         assert f"## Finding {n}." in text
-        assert (tmp_path / "figures" / f"fig{n}.png").stat().st_size > 1000
+        assert_drawn(tmp_path / "figures" / f"fig{n}.png", min_share=0.002)
     assert html.count("data:image/png;base64,") == 8
     for r in results:
         for key in r.data:
@@ -329,12 +360,11 @@ def test_report_is_self_contained(tiny_results, tmp_path):
 def test_cli_rejects_bad_input(tmp_path, capsys):
     not_a_dir = tmp_path / "f.txt"
     not_a_dir.write_text("x")
-    assert rp.main(["reproduce", "--out", str(not_a_dir), "--quick"]) == 2
+    assert main(["reproduce", "--out", str(not_a_dir), "--quick"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == [f"error: --out = '{not_a_dir}' is invalid: it exists and is not a directory"]
-    with pytest.raises(SystemExit) as e:
-        rp.main(["reproduce", "--out", str(tmp_path), "--workers", "0"])
-    assert e.value.code == 2
+    assert err == [f"error: --out '{not_a_dir}' is invalid: allowed is a directory path, and this "
+                   "names an existing file"]
+    assert main(["reproduce", "--out", str(tmp_path), "--workers", "0"]) == 2
     assert "argument --workers: '0' is invalid: allowed is an integer >= 1" in capsys.readouterr().err
 
 

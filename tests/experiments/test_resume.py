@@ -37,7 +37,7 @@ N_RUNS = 24
 
 def _start(spec: Path, out: Path) -> subprocess.Popen:
     cli = Path(sys.executable).parent / "cadre-sim"
-    cmd = [str(cli)] if cli.exists() else [sys.executable, "-m", "model.cli"]
+    cmd = [str(cli)] if cli.exists() else [sys.executable, "-m", "cadre_sim"]
     return subprocess.Popen(
         [*cmd, "sweep", str(spec), "--out", str(out), "--workers", "1", "--no-progress"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,

@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from experiments import designs
-from experiments.runner import ROW_LEVELS, run_one
+from experiments.rows import ROW_LEVELS, run_one
 from experiments.spec import SpecError
 from experiments.store import (
     StoreError,

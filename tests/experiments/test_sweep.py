@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from cadre_sim.cli import main
 from experiments.runner import SweepError, run_sweep
 from experiments.store import load, read_manifest
-from model.cli import main
 from tests.experiments.conftest import TINY, free_port, serial_sweep, tiny_spec
 
 
