@@ -640,3 +640,52 @@ def table_rows(names: Iterable[str] | None = None) -> list[dict[str, Any]]:
         }
         for p in chosen
     ]
+
+
+# ------------------------------------------------------------ parameters in force
+class ParamDict(dict):
+    """The parameters in force: a dict whose every write is validated by the schema.
+
+    ``model.p['supervision'] = 0.5`` (a dashboard, a user between steps) is checked exactly
+    as a scheduled change is (:func:`validate`): unknown names, NaN, values out of range
+    and non-integers for integer parameters raise :class:`ParamError`; accepted values are
+    stored with their schema type. Parameters cannot be removed. Reading is a plain dict's.
+    """
+
+    def __init__(self, values: Mapping[str, Any] = (), /, **kw: Any) -> None:
+        super().__init__(validate({**dict(values), **kw}))
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        super().__setitem__(name, spec(name).validate(value))
+
+    def update(self, values: Mapping[str, Any] | Iterable[tuple[str, Any]] = (), /, **kw: Any) -> None:
+        super().update(validate({**dict(values), **kw}))
+
+    def setdefault(self, name: str, value: Any = None) -> Any:
+        if name not in self:
+            self[name] = value
+        return self[name]
+
+    def __ior__(self, values: Any) -> ParamDict:
+        self.update(values)
+        return self
+
+    def _removal(self, *args: Any, **kw: Any) -> Any:
+        raise ParamError("parameters in force cannot be removed; set a value instead")
+
+    __delitem__ = pop = popitem = clear = _removal
+
+    def copy(self) -> ParamDict:
+        return ParamDict(self)
+
+
+def check_seed(rng: Any) -> Any:
+    """``rng`` as CadreModel accepts it: None, an integer >= 0 or a numpy Generator."""
+    import numpy as np
+
+    if rng is None or isinstance(rng, np.random.Generator):
+        return rng
+    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool) and rng >= 0:
+        return int(rng)
+    raise ParamError(f"rng = {rng!r} is invalid: allowed is a seed (an integer >= 0), a "
+                     "numpy.random.Generator or None")

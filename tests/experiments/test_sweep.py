@@ -111,3 +111,11 @@ def test_cli_dry_run_and_usage_errors(tmp_path: Path, capsys) -> None:
     assert "SPEC is missing" in capsys.readouterr().err
     assert main(["analyze", str(tmp_path)]) == 2
     assert "not a sweep results directory" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("workers", [0, -1, 1.5, True], ids=repr)
+def test_run_sweep_refuses_bad_worker_counts(workers: object, tmp_path: Path) -> None:
+    # 0 used to mean "every core" silently, -1 failed with a misleading message.
+    with pytest.raises(SweepError, match=r"workers = .* is invalid: allowed is an integer >= 1"):
+        run_sweep(tiny_spec(), tmp_path / "s", workers=workers, progress=False, log=lambda s: None)
+    assert not (tmp_path / "s").exists()

@@ -7,6 +7,7 @@ import pytest
 
 from model import CadreModel
 from model.agents import CadreAgent
+from model.errors import CadreSimError
 from model.hierarchy import LEVELS
 from model.metrics import SURVEY_ANSWERS
 from model.params import ParamError
@@ -82,13 +83,14 @@ def test_schedule_changes_levers_at_the_given_step():
 
 
 def test_scenario_tightening_then_loosening_switches_regimes():
+    (at, change), *_ = SCENARIOS["tightening_then_loosening"].schedule
     m = CadreModel(scenario="tightening_then_loosening", rng=1, agents=False)
-    m.run(39)
+    m.run(at - 1)
     flexible = dict(m.p)
     m.step()
     assert m.p["supervision"] > flexible["supervision"]
-    assert m.p["sanction_scale"] != flexible["sanction_scale"] or "sanction_scale" not in SCENARIOS[
-        "flexible_experimentation"].params
+    assert {k: m.p[k] for k in change} == dict(change)          # the whole change is in force
+    assert any(flexible[k] != v for k, v in change.items())
 
 
 def test_bad_inputs_raise_clear_errors():
@@ -96,7 +98,7 @@ def test_bad_inputs_raise_clear_errors():
         CadreModel(scenario="nope")
     with pytest.raises(ParamError, match="tolerance"):
         CadreModel(tolerance=1.2)
-    with pytest.raises(ValueError, match="preset"):
+    with pytest.raises(CadreSimError, match="preset"):
         CadreModel(preset="galaxy")
     with pytest.raises(ParamError, match="steps"):
         CadreModel().run(0)
