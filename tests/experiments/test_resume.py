@@ -89,6 +89,9 @@ def test_sigkill_mid_sweep_then_resume(reference: Path, tmp_path: Path) -> None:
     pd.testing.assert_frame_equal(runs, load(reference))
     pd.testing.assert_frame_equal(load(out, "timeseries"), load(reference, "timeseries"))
     assert not list(out.rglob(".*.tmp"))
+    # The killed session is closed in the manifest, not left "running" for ever.
+    first, last = read_manifest(out)["sessions"]
+    assert first["status"] == "killed" and last["status"] == "complete"
 
 
 @pytest.mark.dask
