@@ -56,7 +56,8 @@ def _compare(args: argparse.Namespace) -> int:
     steps = [args.steps or get(n).steps for n in HEADLINE]
     kept = max(steps) * len(ROW_LEVELS) * (len(VALUE_COLUMNS) + 5) * 8 * 3  # frame, concat, CSV
     limits.check_batch(f"--replicates {args.replicates}", len(HEADLINE) * args.replicates,
-                       get_spec(args.preset), steps, 1, kept_bytes_per_run=kept, force=args.force)
+                       get_spec(args.preset), steps, 1, kept_bytes_per_run=kept,
+                       knob=("--replicates", len(HEADLINE)), force=args.force)
     c = compare(args.preset, args.seed, args.replicates, args.steps)
     files = write_compare(out, c)
 

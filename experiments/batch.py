@@ -286,10 +286,50 @@ def _probe(address: str, timeout: float) -> None:
                          f"{timeout:g} s ({reason})") from None
 
 
+def _handshake(address: str, timeout: float) -> None:
+    """Ask ``address`` who it is, bounded by ``timeout``: a silent or foreign server must
+    not hold the command (dask's Client does not bound its handshake)."""
+    import asyncio
+
+    from distributed.comm import connect
+
+    async def identity() -> Any:
+        comm = await connect(address, timeout=timeout)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            await comm.close()
+
+    box: dict[str, Any] = {}
+
+    def ask() -> None:  # in its own thread and loop: callers may already run an event loop
+        try:
+            box["reply"] = asyncio.run(asyncio.wait_for(identity(), timeout))
+        except BaseException as e:  # noqa: BLE001 - reported below as the reason
+            box["error"] = e
+
+    t = threading.Thread(target=ask, name="cadre-sim-handshake", daemon=True)
+    t.start()
+    t.join(timeout + 5)
+    reply, error = box.get("reply"), box.get("error")
+    if isinstance(reply, dict) and reply.get("type") == "Scheduler":
+        return
+    if error is None and reply is None:
+        reason = "no answer"
+    elif error is not None:
+        reason = f"{type(error).__name__}: {error}".splitlines()[0].rstrip(": ") or type(error).__name__
+    else:
+        reason = f"it answered as {reply.get('type', 'something else') if isinstance(reply, dict) else 'something else'}"
+    raise BatchError(f"--scheduler {address}: something listens there but did not answer as a "
+                     f"Dask scheduler within {timeout:g} s ({reason})")
+
+
 def _connect_remote(address: str, timeout: float) -> Any:
     from distributed import Client
 
     _probe(address, timeout)
+    _handshake(address, timeout)
     reason = None
     with _quiet_unraisable():
         try:
@@ -297,8 +337,8 @@ def _connect_remote(address: str, timeout: float) -> Any:
         except Exception as e:  # OSError, TimeoutError, ValueError for a malformed address
             reason = str(e).splitlines()[0] if str(e) else type(e).__name__
     if reason is not None:
-        raise BatchError(f"--scheduler {address}: cannot reach a Dask scheduler there "
-                         f"within {timeout:g} s ({reason})")
+        raise BatchError(f"--scheduler {address}: something listens there but did not answer as "
+                         f"a Dask scheduler within {timeout:g} s ({reason})")
     wait = max(timeout, 30.0)
     try:
         client.wait_for_workers(1, timeout=wait)

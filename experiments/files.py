@@ -95,6 +95,11 @@ def save_png(path: str | Path, fig: Any, dpi: int = 110) -> None:
 
 
 # ------------------------------------------------------------ output folders
+def writable(folder: Path) -> bool:
+    """Whether this process may create files in the existing ``folder``."""
+    return os.access(folder, os.W_OK | os.X_OK)
+
+
 def _nearest_existing(path: Path) -> Path:
     p = path.absolute()
     while not p.exists() and p != p.parent:
@@ -117,7 +122,7 @@ def check_out_dir(text: str | Path, option: str = "--out") -> Path:
     if not base.is_dir():
         what = "names an existing file" if base == path.absolute() else f"lies under the file '{base}'"
         raise OutputError(f"{option} '{text}' is invalid: allowed is a directory path, and this {what}")
-    if not os.access(base, os.W_OK | os.X_OK):
+    if not writable(base):
         where = "is" if base == path.absolute() else f"would be created in '{base}', which is"
         raise OutputError(f"{option} '{text}' {where} not writable; choose another directory")
     return path

@@ -127,13 +127,14 @@ def _max_cadres(avail: float | None, secs: float) -> int:
 
 
 def check_batch(what: str, runs: int, tree: HierarchySpec, steps: Sequence[int], workers: int,
-                kept_bytes_per_run: float = 0.0, points: int | None = None,
+                kept_bytes_per_run: float = 0.0, knob: tuple[str, int] | None = None,
                 force: bool = False) -> Estimate:
     """``runs`` models of ``tree`` (lengths cycling through ``steps``) on ``workers``
     parallel workers, each run leaving ``kept_bytes_per_run`` with the caller.
 
-    ``what`` names the request (``replicates = 1000000000``); ``points``, when given,
-    lets the message say how many replicates per design point would fit.
+    ``what`` names the request (``replicates = 1000000000``); ``knob``, when given, is
+    the setting to lower and the runs one unit of it makes (``("replicates", 40)``), so
+    the message can say which value would fit.
     """
     mean_steps = sum(steps) / len(steps)
     longest = max(steps)
@@ -154,10 +155,10 @@ def check_batch(what: str, runs: int, tree: HierarchySpec, steps: Sequence[int],
                  (avail - workers * model_memory(tree, longest)) / (TASK_BYTES + kept_bytes_per_run))
     fit = max(0, int(min(by_time, by_memory)))
     hint = ""
-    if points:
-        reps = fit // points
-        hint = (f" (replicates <= {reps:,} for its {points:,} design points)" if reps >= 1 else
-                f" (its {points:,} design points alone are too many: fewer samples or values)")
+    if knob:
+        name, per = knob
+        hint = (f" ({name} <= {fit // per:,})" if fit >= per else
+                f" (even one of {name} gives {per:,} runs: fewer design points)")
     raise LimitError(f"{what} gives {runs:,} runs of {tree.n_cadres:,} cadres on {workers} "
                      f"worker(s), needing {' and '.join(reasons)}; at most {fit:,} runs fit{hint}; "
                      f"{FORCE_HINT}")

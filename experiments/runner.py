@@ -83,9 +83,13 @@ def check_size(spec: SweepSpec, workers: int, force: bool = False) -> limits.Est
     counted from the spec alone: nothing is sampled, created or connected."""
     tree = custom_spec(spec.branching) if spec.branching else get_spec(spec.preset or "classroom")
     steps = [spec.steps_for(s) for s in spec.scenarios]
-    what = f"replicates = {spec.replicates}" if spec.replicates > 1 else spec.source
-    return limits.check_batch(what, designs.n_runs(spec), tree, steps, workers,
-                              points=designs.n_points(spec), force=force)
+    points, runs = designs.n_points(spec), designs.n_runs(spec)
+    if spec.replicates > 1 or not spec.samples:
+        what, knob = f"replicates = {spec.replicates}", ("replicates", points)
+    else:
+        what, knob = f"samples = {spec.samples}", ("samples", runs // spec.samples)
+    return limits.check_batch(f"{spec.source}: {what}", runs, tree, steps, workers, knob=knob,
+                              force=force)
 
 
 def run_sweep(
