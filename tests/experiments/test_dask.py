@@ -57,3 +57,45 @@ def test_local_workers_start_without_slow_dask_defaults() -> None:
         assert list(pool.client.run(_malloc_trim).values()) == [None]
         # and without the stack sampler that only a (here absent) dashboard would read
         assert list(pool.client.run(_profiling).values()) == [False]
+
+
+def _outputs(root: Path) -> dict[str, bytes | pd.DataFrame]:
+    """Every data table and figure of a report, timings left out."""
+    out: dict[str, bytes | pd.DataFrame] = {}
+    for p in sorted(root.rglob("*")):
+        if p.suffix == ".csv":
+            frame = pd.read_csv(p)
+            out[str(p.relative_to(root))] = frame.drop(columns=["seconds", "cpu_seconds"], errors="ignore")
+        elif p.suffix == ".png":
+            out[str(p.relative_to(root))] = p.read_bytes()
+    return out
+
+
+@pytest.mark.dask
+@pytest.mark.timeout(600)
+def test_reproduce_and_calibrate_give_the_same_results_on_a_dask_cluster(
+        dask_cluster: str, tmp_path: Path) -> None:
+    from cadre_sim.cli import main
+    from experiments.reproduce import reproduce
+    from tests.experiments.test_findings import TINY
+
+    reproduce(tmp_path / "local", seed=11, workers=1, scale=TINY)
+    reproduce(tmp_path / "dask", seed=11, scheduler=dask_cluster, timeout=30, scale=TINY)
+    local, dask = _outputs(tmp_path / "local"), _outputs(tmp_path / "dask")
+    assert set(local) == set(dask) and any(k.endswith("verdicts.csv") for k in local)
+    for key, value in local.items():
+        if isinstance(value, bytes):
+            assert dask[key] == value, key
+        else:
+            pd.testing.assert_frame_equal(dask[key], value, obj=key)
+
+    assert main(["calibrate", "--quick", "--workers", "1", "--out", str(tmp_path / "cal_local")]) == 0
+    assert main(["calibrate", "--quick", "--scheduler", dask_cluster, "--timeout", "30",
+                 "--out", str(tmp_path / "cal_dask")]) == 0
+    a, b = _outputs(tmp_path / "cal_local"), _outputs(tmp_path / "cal_dask")
+    assert set(a) == set(b) and "data/calibration_draws.csv" in a
+    for key in a:
+        if isinstance(a[key], bytes):
+            assert a[key] == b[key], key
+        else:
+            pd.testing.assert_frame_equal(a[key], b[key], obj=key)
