@@ -136,5 +136,10 @@ def test_atomic_write_leaves_old_file_on_failure(tmp_path: Path) -> None:
 
 
 def test_parts_are_valid_parquet(reference: Path) -> None:
-    for p in (reference / "runs").glob("part-*.parquet"):
-        assert pq.read_metadata(p).num_rows > 0
+    for table, rows_per_run in (("runs", len(ROW_LEVELS)), ("timeseries", 15 * len(ROW_LEVELS))):
+        parts = sorted((reference / table).glob("part-*.parquet"))
+        assert parts, f"no {table} parts"
+        ids = [i for p in parts for i in pq.read_table(p, columns=["run_id"]).column(0).to_pylist()]
+        # Every run stored once per level (and month), in whole, readable files.
+        assert sorted(set(ids)) == list(range(8)) and len(ids) == 8 * rows_per_run
+        assert sum(pq.read_metadata(p).num_rows for p in parts) == len(ids)

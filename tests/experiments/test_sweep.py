@@ -105,7 +105,8 @@ def test_cli_dry_run_and_usage_errors(tmp_path: Path, capsys) -> None:
     assert not (tmp_path / "o").exists()
     assert main(["sweep", str(spec), "--out", str(tmp_path / "o"), "--workers", "0"]) == 2
     assert "--workers" in capsys.readouterr().err
-    assert main(["sweep", str(spec), "--out", "x", "--workers", "2", "--scheduler", "tcp://h:1"]) == 2
+    assert main(["sweep", str(spec), "--out", str(tmp_path / "x"), "--workers", "2", "--scheduler",
+                 "tcp://h:1"]) == 2
     assert "not allowed with argument" in capsys.readouterr().err
     assert main(["sweep", "--out", str(tmp_path / "nothing")]) == 2
     assert "SPEC is missing" in capsys.readouterr().err
