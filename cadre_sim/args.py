@@ -63,15 +63,19 @@ def seconds(text: str) -> float:
     except ValueError:
         value = -1.0
     if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"{text!r} is invalid: allowed is a finite number of seconds > 0")
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is invalid: allowed is a finite number of seconds > 0"
+        )
     return value
 
 
 def directory(text: str) -> str:
     """A directory path; the empty path (the current directory, by accident) is refused."""
     if not text.strip():
-        raise argparse.ArgumentTypeError(f"{text!r} is invalid: allowed is a directory path (an "
-                                         "empty path would write into the current directory)")
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is invalid: allowed is a directory path (an "
+            "empty path would write into the current directory)"
+        )
     return text
 
 
@@ -89,9 +93,24 @@ SCHEDULER = converter(_scheduler, "scheduler address")
 def add_executor(parser: argparse.ArgumentParser, what: str) -> None:
     """``--workers N`` | ``--scheduler ADDR`` and ``--timeout`` for a command that runs models."""
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=POSITIVE, default=None, metavar="N",
-                       help=f"local worker processes for the {what} (default: one per core)")
-    where.add_argument("--scheduler", type=SCHEDULER, default=None, metavar="ADDR",
-                       help="address of an existing Dask scheduler, e.g. tcp://10.0.0.5:8786")
-    parser.add_argument("--timeout", type=seconds, default=10.0, metavar="SECONDS",
-                        help="how long to try reaching --scheduler (default %(default)s)")
+    where.add_argument(
+        "--workers",
+        type=POSITIVE,
+        default=None,
+        metavar="N",
+        help=f"local worker processes for the {what} (default: one per core)",
+    )
+    where.add_argument(
+        "--scheduler",
+        type=SCHEDULER,
+        default=None,
+        metavar="ADDR",
+        help="address of an existing Dask scheduler, e.g. tcp://10.0.0.5:8786",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=seconds,
+        default=10.0,
+        metavar="SECONDS",
+        help="how long to try reaching --scheduler (default %(default)s)",
+    )

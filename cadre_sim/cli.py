@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="cadre-sim",
         description="Agent-based model of local cadres under accountability pressure: "
-                    "innovate, comply or avoid blame.",
+        "innovate, comply or avoid blame.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     model_commands.register(sub)

@@ -33,8 +33,10 @@ SHARE_LEVELS = (*LEVELS, "all")
 
 # ------------------------------------------------------------------ converters
 def _branching(text: str) -> tuple[int, ...]:
-    allowed = (f"allowed is {len(LEVELS) - 1} integers >= 1 separated by commas "
-               "(children per central, province, city and county unit), e.g. 2,3,4,5")
+    allowed = (
+        f"allowed is {len(LEVELS) - 1} integers >= 1 separated by commas "
+        "(children per central, province, city and county unit), e.g. 2,3,4,5"
+    )
     try:
         values = tuple(int(x) for x in text.split(","))
     except ValueError:
@@ -87,8 +89,13 @@ def plot_shares(history: Any, schedule: Sequence[tuple[int, Mapping[str, Any]]],
     steps = int(history["step"].max()) if len(history) else 0
     for ax, lv in zip(axes, SHARE_LEVELS, strict=True):
         h = history[history["level"] == lv]
-        ax.stackplot(h["step"], *(h[a] for a in ACTIONS), labels=ACTIONS,
-                     colors=[ACTION_COLOURS[a] for a in ACTIONS], alpha=0.9)
+        ax.stackplot(
+            h["step"],
+            *(h[a] for a in ACTIONS),
+            labels=ACTIONS,
+            colors=[ACTION_COLOURS[a] for a in ACTIONS],
+            alpha=0.9,
+        )
         mark_schedule(ax, schedule, steps)
         ax.set_title(lv)
         ax.set_ylim(0, 1)
@@ -110,12 +117,17 @@ def _run(args: argparse.Namespace) -> int:
     steps = args.steps if args.steps is not None else sc.steps
     late = [at for at, _ in args.at if at > steps]
     if late:
-        raise CadreSimError(f"--at step = {late[0]} is invalid: allowed is a step in [1, {steps}] "
-                            f"(the run has --steps {steps})")
+        raise CadreSimError(
+            f"--at step = {late[0]} is invalid: allowed is a step in [1, {steps}] "
+            f"(the run has --steps {steps})"
+        )
     out = check_out_dir(args.out)
     tree = custom_spec(args.branching) if args.branching else get_spec(args.preset or "classroom")
-    what = (f"--branching {','.join(map(str, args.branching))}" if args.branching and args.steps is None
-            else f"--steps {steps}")
+    what = (
+        f"--branching {','.join(map(str, args.branching))}"
+        if args.branching and args.steps is None
+        else f"--steps {steps}"
+    )
     limits.check_model(what, tree, steps, force=args.force)
     model = CadreModel(
         scenario=sc.name,
@@ -136,8 +148,10 @@ def _run(args: argparse.Namespace) -> int:
     title = f"{sc.title_en} — {model.preset}, seed {args.seed}, {model.n_cadres} cadres"
     save_png(out / "shares.png", plot_shares(history, model.schedule, title))
 
-    print(f"scenario {sc.name} · preset {model.preset} · seed {args.seed} · {steps} months · "
-          f"{model.n_units} units, {model.n_cadres} cadres")
+    print(
+        f"scenario {sc.name} · preset {model.preset} · seed {args.seed} · {steps} months · "
+        f"{model.n_units} units, {model.n_cadres} cadres"
+    )
     print("shares over the last 20% of months:")
     print("\n".join(_levels_table(summary["levels"])))
     print(_survey_line(summary["survey"]))
@@ -159,8 +173,10 @@ def params_table(group: str | None = None, lang: str = "en") -> str:
         for r in table_rows([p.name for p in ps]):
             label = r["label_zh"] if zh else r["label_en"]
             meaning = r["meaning_zh"] if zh else r["meaning_en"]
-            lines.append(f"  {r['name']:<{name_w}}  {r['range']:<14} default {str(r['default']):<6} "
-                         f"{r['unit']}")
+            lines.append(
+                f"  {r['name']:<{name_w}}  {r['range']:<14} default {str(r['default']):<6} "
+                f"{r['unit']}"
+            )
             lines.append(f"  {'':<{name_w}}  {label}: {meaning} [{r['source']}]")
         lines.append("")
     return "\n".join(lines).rstrip("\n")
@@ -193,14 +209,20 @@ def _scenarios(args: argparse.Namespace) -> int:
         if zh:
             print(f"{sc.name}: {sc.title_zh}")
             print(f"    {sc.zh}")
-            print(f"    覆盖默认值的参数：{len(sc.params)} 个；时间表：{_schedule_text(sc.schedule, zh)}；"
-                  f"默认步数：{sc.steps}")
+            print(
+                f"    覆盖默认值的参数：{len(sc.params)} 个；时间表：{_schedule_text(sc.schedule, zh)}；"
+                f"默认步数：{sc.steps}"
+            )
         else:
             print(f"{sc.name}: {sc.title_en}")
             print(f"    {sc.en}")
-            print(f"    overrides: {len(sc.params)} parameters; schedule: "
-                  f"{_schedule_text(sc.schedule, zh)}; steps: {sc.steps}")
-        print(f"    {'杠杆' if zh else 'levers'}: {levers}; {'来源' if zh else 'sources'}: {sc.sources}")
+            print(
+                f"    overrides: {len(sc.params)} parameters; schedule: "
+                f"{_schedule_text(sc.schedule, zh)}; steps: {sc.steps}"
+            )
+        print(
+            f"    {'杠杆' if zh else 'levers'}: {levers}; {'来源' if zh else 'sources'}: {sc.sources}"
+        )
     return 0
 
 
@@ -208,24 +230,57 @@ def _scenarios(args: argparse.Namespace) -> int:
 def register(sub: Any) -> None:
     """Add ``run``, ``params`` and ``scenarios`` to cadre-sim's parser."""
     run = sub.add_parser("run", help="run one scenario and write time series, summary and plot")
-    run.add_argument("--scenario", type=SCENARIO, default=scen.DEFAULT_SCENARIO,
-                     help=f"one of: {', '.join(scen.SCENARIOS)} (default %(default)s)")
+    run.add_argument(
+        "--scenario",
+        type=SCENARIO,
+        default=scen.DEFAULT_SCENARIO,
+        help=f"one of: {', '.join(scen.SCENARIOS)} (default %(default)s)",
+    )
     where = run.add_mutually_exclusive_group()
-    where.add_argument("--preset", type=PRESET, default=None,
-                       help=f"hierarchy preset: {', '.join(PRESETS)} (default classroom)")
-    where.add_argument("--branching", type=_branching, default=None, metavar="B1,B2,B3,B4",
-                       help="custom uniform tree: children per central, province, city, county unit")
-    run.add_argument("--steps", type=POSITIVE, default=None,
-                     help="months to simulate (default: the scenario's own length)")
-    run.add_argument("--seed", type=NON_NEGATIVE, default=DEFAULT_SEED,
-                     help="random seed (default %(default)s)")
+    where.add_argument(
+        "--preset",
+        type=PRESET,
+        default=None,
+        help=f"hierarchy preset: {', '.join(PRESETS)} (default classroom)",
+    )
+    where.add_argument(
+        "--branching",
+        type=_branching,
+        default=None,
+        metavar="B1,B2,B3,B4",
+        help="custom uniform tree: children per central, province, city, county unit",
+    )
+    run.add_argument(
+        "--steps",
+        type=POSITIVE,
+        default=None,
+        help="months to simulate (default: the scenario's own length)",
+    )
+    run.add_argument(
+        "--seed", type=NON_NEGATIVE, default=DEFAULT_SEED, help="random seed (default %(default)s)"
+    )
     run.add_argument("--out", type=directory, required=True, metavar="DIR", help="output directory")
-    run.add_argument("--set", type=SET, action="append", default=[], metavar="PARAM=VALUE",
-                     help="override a parameter (repeatable); see `cadre-sim params`")
-    run.add_argument("--at", type=AT, action="append", default=[], metavar="STEP:PARAM=VALUE[,..]",
-                     help="change parameters from month STEP on (repeatable)")
-    run.add_argument("--force", action="store_true",
-                     help="run even when the memory / time estimate says it will not fit")
+    run.add_argument(
+        "--set",
+        type=SET,
+        action="append",
+        default=[],
+        metavar="PARAM=VALUE",
+        help="override a parameter (repeatable); see `cadre-sim params`",
+    )
+    run.add_argument(
+        "--at",
+        type=AT,
+        action="append",
+        default=[],
+        metavar="STEP:PARAM=VALUE[,..]",
+        help="change parameters from month STEP on (repeatable)",
+    )
+    run.add_argument(
+        "--force",
+        action="store_true",
+        help="run even when the memory / time estimate says it will not fit",
+    )
     run.set_defaults(func=_run, interrupted="nothing was written")
 
     params = sub.add_parser("params", help="print the parameter table")

@@ -79,16 +79,16 @@ class Task:
     """One model run: what to run, with which seed, and what to keep. Small, picklable."""
 
     scenario: str
-    params: tuple[tuple[str, Any], ...]     # overrides of the scenario's values
+    params: tuple[tuple[str, Any], ...]  # overrides of the scenario's values
     seed: int
     steps: int
     branching: tuple[int, ...] | None = None  # a custom tree instead of ``preset``
     _: KW_ONLY
     preset: str | None = "classroom"
-    window: float = FINAL_FRACTION           # final share of months the summary averages
-    series: bool = False                     # keep the per-month history ...
-    every: int = 1                           # ... every ``every``-th month
-    units: bool = False                      # keep every unit's avoidance share every month
+    window: float = FINAL_FRACTION  # final share of months the summary averages
+    series: bool = False  # keep the per-month history ...
+    every: int = 1  # ... every ``every``-th month
+    units: bool = False  # keep every unit's avoidance share every month
     # Where the run sits in a sweep (stored with its rows); 0 / () elsewhere.
     run_id: int = 0
     point: int = 0
@@ -115,8 +115,14 @@ def simulate(task: Task) -> dict[str, Any]:
     from model.model import CadreModel
 
     cpu0, t0 = time.process_time(), time.perf_counter()
-    m = CadreModel(task.scenario, preset=task.preset or "classroom", branching=task.branching,
-                   rng=task.seed, agents=False, **dict(task.params))
+    m = CadreModel(
+        task.scenario,
+        preset=task.preset or "classroom",
+        branching=task.branching,
+        rng=task.seed,
+        agents=False,
+        **dict(task.params),
+    )
     unit_avoid = []
     if task.units:
         for _ in range(task.steps):
@@ -127,16 +133,23 @@ def simulate(task: Task) -> dict[str, Any]:
     arr = m.history_array()
     survey = m.survey()
     out: dict[str, Any] = {
-        "final": final_window(arr, task.window), "total": arr.sum(axis=0), "last": arr[-1],
+        "final": final_window(arr, task.window),
+        "total": arr.sum(axis=0),
+        "last": arr[-1],
         "survey": np.array([survey[a] for a in SURVEY_ANSWERS]),
         "effective_tolerance": m.effective_tolerance(),
     }
     if task.series:
-        out["series"] = arr[task.every - 1::task.every]
+        out["series"] = arr[task.every - 1 :: task.every]
     if task.units:
         h = m.hierarchy
         out["units"] = np.stack(unit_avoid)
-        out["hier"] = {"parent": h.parent, "group": h.group, "n_cadres": h.n_cadres, "level": h.level}
+        out["hier"] = {
+            "parent": h.parent,
+            "group": h.group,
+            "n_cadres": h.n_cadres,
+            "level": h.level,
+        }
     out["cpu"] = time.process_time() - cpu0
     out["seconds"] = time.perf_counter() - t0
     return out
@@ -150,7 +163,7 @@ class Pool:
     where: str = "this process"
     scheduler: str | None = None
     client: Any = None
-    remote_cpu: float = 0.0   # CPU seconds of tasks run in other processes
+    remote_cpu: float = 0.0  # CPU seconds of tasks run in other processes
 
     def map(self, fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
         return [fn(x) for x in items]
@@ -195,8 +208,10 @@ def check_workers_arg(workers: Any) -> int | None:
     if workers is None:
         return None
     if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1:
-        raise BatchError(f"workers = {workers!r} is invalid: allowed is an integer >= 1, "
-                         "or None for one worker per core")
+        raise BatchError(
+            f"workers = {workers!r} is invalid: allowed is an integer >= 1, "
+            "or None for one worker per core"
+        )
     return int(workers)
 
 
@@ -208,18 +223,28 @@ def check_address(address: Any, option: str = "--scheduler") -> str:
     if not sep:
         scheme, rest = "tcp", text
     host, colon, port = rest.rpartition(":")
-    ok = bool(text) and scheme in SCHEMES and (
-        scheme in ("inproc", "ucx") or (bool(host.strip("[]")) and colon and port.isdigit()
-                                        and 1 <= int(port) <= 65535))
+    ok = (
+        bool(text)
+        and scheme in SCHEMES
+        and (
+            scheme in ("inproc", "ucx")
+            or (bool(host.strip("[]")) and colon and port.isdigit() and 1 <= int(port) <= 65535)
+        )
+    )
     if not ok:
         raise BatchError(f"{option + ' ' if option else ''}{address!r} is invalid: {allowed}")
     return text
 
 
 def check_timeout(timeout: Any) -> float:
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not (
-            math.isfinite(timeout) and timeout > 0):
-        raise BatchError(f"timeout = {timeout!r} is invalid: allowed is a finite number of seconds > 0")
+    if (
+        isinstance(timeout, bool)
+        or not isinstance(timeout, (int, float))
+        or not (math.isfinite(timeout) and timeout > 0)
+    ):
+        raise BatchError(
+            f"timeout = {timeout!r} is invalid: allowed is a finite number of seconds > 0"
+        )
     return float(timeout)
 
 
@@ -282,8 +307,10 @@ def _probe(address: str, timeout: float) -> None:
             pass
     except OSError as e:
         reason = e.strerror or str(e) or type(e).__name__
-        raise BatchError(f"--scheduler {address}: cannot reach a Dask scheduler there within "
-                         f"{timeout:g} s ({reason})") from None
+        raise BatchError(
+            f"--scheduler {address}: cannot reach a Dask scheduler there within "
+            f"{timeout:g} s ({reason})"
+        ) from None
 
 
 def _handshake(address: str, timeout: float) -> None:
@@ -318,11 +345,15 @@ def _handshake(address: str, timeout: float) -> None:
     if error is None and reply is None:
         reason = "no answer"
     elif error is not None:
-        reason = f"{type(error).__name__}: {error}".splitlines()[0].rstrip(": ") or type(error).__name__
+        reason = (
+            f"{type(error).__name__}: {error}".splitlines()[0].rstrip(": ") or type(error).__name__
+        )
     else:
         reason = f"it answered as {reply.get('type', 'something else') if isinstance(reply, dict) else 'something else'}"
-    raise BatchError(f"--scheduler {address}: something listens there but did not answer as a "
-                     f"Dask scheduler within {timeout:g} s ({reason})")
+    raise BatchError(
+        f"--scheduler {address}: something listens there but did not answer as a "
+        f"Dask scheduler within {timeout:g} s ({reason})"
+    )
 
 
 def _connect_remote(address: str, timeout: float) -> Any:
@@ -337,15 +368,19 @@ def _connect_remote(address: str, timeout: float) -> Any:
         except Exception as e:  # OSError, TimeoutError, ValueError for a malformed address
             reason = str(e).splitlines()[0] if str(e) else type(e).__name__
     if reason is not None:
-        raise BatchError(f"--scheduler {address}: something listens there but did not answer as "
-                         f"a Dask scheduler within {timeout:g} s ({reason})")
+        raise BatchError(
+            f"--scheduler {address}: something listens there but did not answer as "
+            f"a Dask scheduler within {timeout:g} s ({reason})"
+        )
     wait = max(timeout, 30.0)
     try:
         client.wait_for_workers(1, timeout=wait)
     except Exception:
         close(client, None)
-        raise BatchError(f"--scheduler {address}: no Dask worker joined within {wait:g} s; "
-                         f"start some with `dask worker {address}`") from None
+        raise BatchError(
+            f"--scheduler {address}: no Dask worker joined within {wait:g} s; "
+            f"start some with `dask worker {address}`"
+        ) from None
     return client
 
 
@@ -354,9 +389,14 @@ def _local_cluster(n: int) -> tuple[Any, Any]:
     from distributed import Client, LocalCluster
 
     with _ignoring_sigint(), dask.config.set({_TRIM_KEY: None, _PROFILE_KEY: False}):
-        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                               dashboard_address=None, scheduler_port=0,
-                               silence_logs=logging.ERROR)
+        cluster = LocalCluster(
+            n_workers=n,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            scheduler_port=0,
+            silence_logs=logging.ERROR,
+        )
     client = Client(cluster, set_as_default=False)
     # LocalCluster can return before every worker has registered with its scheduler (on
     # a loaded machine); the worker count reported and stored must be the real one.
@@ -376,12 +416,16 @@ def check_workers(client: Any, where: str) -> int:
     try:
         theirs = client.run(_worker_source_hash)
     except Exception as e:
-        raise BatchError(f"{where}: the Dask workers cannot import this project "
-                         f"({type(e).__name__}: {e}); install cadre-sim in their environment") from None
+        raise BatchError(
+            f"{where}: the Dask workers cannot import this project "
+            f"({type(e).__name__}: {e}); install cadre-sim in their environment"
+        ) from None
     for addr, h in theirs.items():
         if h != here:
-            raise BatchError(f"{where}: worker {addr} runs different model code (source hash "
-                             f"{h[:12]} vs {here[:12]} here); install the same cadre-sim version")
+            raise BatchError(
+                f"{where}: worker {addr} runs different model code (source hash "
+                f"{h[:12]} vs {here[:12]} here); install the same cadre-sim version"
+            )
     return sum(client.nthreads().values())
 
 
@@ -399,8 +443,12 @@ def local_workers() -> int:
     return os.cpu_count() or 1
 
 
-def open_pool(workers: int | None = None, scheduler: str | None = None, timeout: float = 10.0,
-              in_process: bool = True) -> Pool:
+def open_pool(
+    workers: int | None = None,
+    scheduler: str | None = None,
+    timeout: float = 10.0,
+    in_process: bool = True,
+) -> Pool:
     """Somewhere to run tasks: this process (``workers=1``, when ``in_process``), a local
     Dask cluster of ``workers`` processes (default: one per core), or ``scheduler``'s
     cluster. Raises :class:`BatchError` with one line when it cannot."""

@@ -25,8 +25,14 @@ from model.params import SCHEMA
 RAW_PREFIX = "raw_"  # design columns holding the sampler's unrounded values
 
 
-def sample_matrix(design: str, problem: dict[str, Any], samples: int, seed: int,
-                  second_order: bool = False, levels: int = 4) -> np.ndarray:
+def sample_matrix(
+    design: str,
+    problem: dict[str, Any],
+    samples: int,
+    seed: int,
+    second_order: bool = False,
+    levels: int = 4,
+) -> np.ndarray:
     """The raw sample (rows x factors) of a sampled design, via SALib.
 
     Schema-agnostic so the same code samples the model's levers and test functions
@@ -40,7 +46,9 @@ def sample_matrix(design: str, problem: dict[str, Any], samples: int, seed: int,
     if design == "sobol":
         from SALib.sample import sobol
 
-        return sobol.sample(problem, samples, calc_second_order=second_order, scramble=True, seed=seed)
+        return sobol.sample(
+            problem, samples, calc_second_order=second_order, scramble=True, seed=seed
+        )
     if design == "morris":
         from SALib.sample import morris
 
@@ -69,13 +77,20 @@ def build(spec: SweepSpec) -> pd.DataFrame:
         body = pd.DataFrame(combos, columns=names) if names else pd.DataFrame(index=range(1))
         raw = None
     else:
-        raw = sample_matrix(spec.design, spec.problem(), spec.samples or 0, spec.seed,
-                            spec.second_order, spec.morris_levels)
+        raw = sample_matrix(
+            spec.design,
+            spec.problem(),
+            spec.samples or 0,
+            spec.seed,
+            spec.second_order,
+            spec.morris_levels,
+        )
         body = pd.DataFrame(index=range(len(raw)))
         for j, f in enumerate(spec.factors):
             col = raw[:, j]
-            body[f.name] = (_int_values(col, int(f.low), int(f.high)) if f.kind == "int"
-                            else col.astype(float))
+            body[f.name] = (
+                _int_values(col, int(f.low), int(f.high)) if f.kind == "int" else col.astype(float)
+            )
     frames = []
     for s in spec.scenarios:
         part = body.copy()
@@ -108,10 +123,23 @@ def tasks(spec: SweepSpec, design: pd.DataFrame) -> list[Task]:
         for r in range(R):
             run_id = int(row.point) * R + r
             seed = derive_seed(spec.seed, r if spec.common_seeds else run_id)
-            out.append(Task(row.scenario, params, seed, int(row.steps), spec.branching,
-                            preset=spec.preset, window=spec.record.window,
-                            series=spec.record.timeseries, every=spec.record.every,
-                            run_id=run_id, point=int(row.point), replicate=r, varied=tuple(names)))
+            out.append(
+                Task(
+                    row.scenario,
+                    params,
+                    seed,
+                    int(row.steps),
+                    spec.branching,
+                    preset=spec.preset,
+                    window=spec.record.window,
+                    series=spec.record.timeseries,
+                    every=spec.record.every,
+                    run_id=run_id,
+                    point=int(row.point),
+                    replicate=r,
+                    varied=tuple(names),
+                )
+            )
     return out
 
 
@@ -144,14 +172,19 @@ def describe(spec: SweepSpec, design: pd.DataFrame | None = None) -> str:
     sc = f"{len(spec.scenarios)} scenarios x " if len(spec.scenarios) > 1 else ""
     extra = ""
     if spec.design == "sobol":
-        extra = f" (Saltelli: {spec.samples} x (2D+2))" if spec.second_order else \
-                f" (Saltelli: {spec.samples} x (D+2))"
+        extra = (
+            f" (Saltelli: {spec.samples} x (2D+2))"
+            if spec.second_order
+            else f" (Saltelli: {spec.samples} x (D+2))"
+        )
     elif spec.design == "morris":
         extra = f" ({spec.samples} trajectories x (D+1))"
-    return (f"{spec.design} over {', '.join(spec.parameters) or 'no parameters'}: {sc}"
-            f"{_plural(points // len(spec.scenarios), 'point')}{extra} x "
-            f"{_plural(spec.replicates, 'replicate')} "
-            f"= {points * spec.replicates} runs")
+    return (
+        f"{spec.design} over {', '.join(spec.parameters) or 'no parameters'}: {sc}"
+        f"{_plural(points // len(spec.scenarios), 'point')}{extra} x "
+        f"{_plural(spec.replicates, 'replicate')} "
+        f"= {points * spec.replicates} runs"
+    )
 
 
 def _plural(count: int, noun: str) -> str:

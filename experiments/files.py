@@ -115,13 +115,19 @@ def check_out_dir(text: str | Path, option: str = "--out") -> Path:
     write to. Called before any model runs, so a bad folder costs no computing.
     """
     if not str(text).strip():
-        raise OutputError(f"{option} '{text}' is invalid: allowed is a directory path "
-                          "(an empty path would write into the current directory)")
+        raise OutputError(
+            f"{option} '{text}' is invalid: allowed is a directory path "
+            "(an empty path would write into the current directory)"
+        )
     path = Path(text)
     base = _nearest_existing(path)
     if not base.is_dir():
-        what = "names an existing file" if base == path.absolute() else f"lies under the file '{base}'"
-        raise OutputError(f"{option} '{text}' is invalid: allowed is a directory path, and this {what}")
+        what = (
+            "names an existing file" if base == path.absolute() else f"lies under the file '{base}'"
+        )
+        raise OutputError(
+            f"{option} '{text}' is invalid: allowed is a directory path, and this {what}"
+        )
     if not writable(base):
         where = "is" if base == path.absolute() else f"would be created in '{base}', which is"
         raise OutputError(f"{option} '{text}' {where} not writable; choose another directory")
@@ -134,8 +140,10 @@ def make_dir(path: str | Path, option: str = "--out") -> Path:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
-        raise OutputError(f"{option} '{path}' is invalid: allowed is a directory path, and this "
-                          "names an existing file") from None
+        raise OutputError(
+            f"{option} '{path}' is invalid: allowed is a directory path, and this "
+            "names an existing file"
+        ) from None
     except OSError as e:
         raise OutputError(f"{option} '{path}' cannot be created: {e.strerror}") from None
     return path

@@ -19,16 +19,16 @@ from model.errors import CadreSimError
 from model.hierarchy import HierarchySpec
 from model.metrics import ROW_LEVELS, VALUE_COLUMNS
 
-MAX_HOURS = 24.0                # refuse what would compute longer than this ...
-MEMORY_SHARE = 0.8              # ... or need more than this share of the available memory
+MAX_HOURS = 24.0  # refuse what would compute longer than this ...
+MEMORY_SHARE = 0.8  # ... or need more than this share of the available memory
 # Costs (measured: a month of a classroom model ~0.5 ms; 0.15-0.2 us per cadre and month
 # from 10k to 1M cadres; peak ~340 bytes per cadre during a month), with margins.
 STEP_SECONDS = 0.5e-3
 CADRE_STEP_SECONDS = 0.25e-6
 CADRE_BYTES = 1_000
-UNIT_BYTES = 2_000              # tree arrays and the hierarchy graph, per unit
-HISTORY_BYTES = len(ROW_LEVELS) * len(VALUE_COLUMNS) * 8   # one month of history
-TASK_BYTES = 4_000              # one planned run: its task, future and scheduler record
+UNIT_BYTES = 2_000  # tree arrays and the hierarchy graph, per unit
+HISTORY_BYTES = len(ROW_LEVELS) * len(VALUE_COLUMNS) * 8  # one month of history
+TASK_BYTES = 4_000  # one planned run: its task, future and scheduler record
 FORCE_HINT = "add --force to run it anyway"
 
 
@@ -38,8 +38,8 @@ class LimitError(CadreSimError):
 
 @dataclass(frozen=True)
 class Estimate:
-    memory: float    # bytes at the peak
-    seconds: float   # wall-clock seconds
+    memory: float  # bytes at the peak
+    seconds: float  # wall-clock seconds
 
 
 def available_memory() -> float | None:
@@ -91,7 +91,9 @@ def _budget() -> tuple[float | None, float]:
 def _over(need: Estimate, avail: float | None, secs: float) -> list[str]:
     reasons = []
     if avail is not None and need.memory > avail:
-        reasons.append(f"about {size(need.memory)} of memory ({size(avail / MEMORY_SHARE)} available)")
+        reasons.append(
+            f"about {size(need.memory)} of memory ({size(avail / MEMORY_SHARE)} available)"
+        )
     if need.seconds > secs:
         reasons.append(f"about {duration(need.seconds)} of computing (limit {MAX_HOURS:g} hours)")
     return reasons
@@ -110,8 +112,10 @@ def check_model(what: str, tree: HierarchySpec, steps: int, force: bool = False)
         fit = f"a tree of at most {_max_cadres(avail, secs):,} cadres fits"
     else:
         fit = f"at most {_max_steps(tree, avail, secs):,} months fit"
-    raise LimitError(f"{what} ({tree.n_units:,} units, {tree.n_cadres:,} cadres, {steps:,} months) "
-                     f"needs {' and '.join(reasons)}; {fit}; {FORCE_HINT}")
+    raise LimitError(
+        f"{what} ({tree.n_units:,} units, {tree.n_cadres:,} cadres, {steps:,} months) "
+        f"needs {' and '.join(reasons)}; {fit}; {FORCE_HINT}"
+    )
 
 
 def _max_steps(tree: HierarchySpec, avail: float | None, secs: float) -> int:
@@ -126,9 +130,16 @@ def _max_cadres(avail: float | None, secs: float) -> int:
     return max(1, int(min(by_time, by_memory)))
 
 
-def check_batch(what: str, runs: int, tree: HierarchySpec, steps: Sequence[int], workers: int,
-                kept_bytes_per_run: float = 0.0, knob: tuple[str, int] | None = None,
-                force: bool = False) -> Estimate:
+def check_batch(
+    what: str,
+    runs: int,
+    tree: HierarchySpec,
+    steps: Sequence[int],
+    workers: int,
+    kept_bytes_per_run: float = 0.0,
+    knob: tuple[str, int] | None = None,
+    force: bool = False,
+) -> Estimate:
     """``runs`` models of ``tree`` (lengths cycling through ``steps``) on ``workers``
     parallel workers, each run leaving ``kept_bytes_per_run`` with the caller.
 
@@ -140,25 +151,34 @@ def check_batch(what: str, runs: int, tree: HierarchySpec, steps: Sequence[int],
     longest = max(steps)
     per_run = model_seconds(tree, mean_steps)
     plan = runs * (TASK_BYTES + kept_bytes_per_run)
-    need = Estimate(plan + workers * model_memory(tree, longest),
-                    runs * per_run / max(workers, 1))
+    need = Estimate(plan + workers * model_memory(tree, longest), runs * per_run / max(workers, 1))
     avail, secs = _budget()
     reasons = _over(need, avail, secs)
     if not reasons or force:
         return need
     alone = _over(Estimate(model_memory(tree, longest), model_seconds(tree, longest)), avail, secs)
     if alone:
-        raise LimitError(f"{what}: one run ({tree.n_cadres:,} cadres, {longest:,} months) alone "
-                         f"needs {' and '.join(alone)}; {FORCE_HINT}")
+        raise LimitError(
+            f"{what}: one run ({tree.n_cadres:,} cadres, {longest:,} months) alone "
+            f"needs {' and '.join(alone)}; {FORCE_HINT}"
+        )
     by_time = secs * max(workers, 1) / per_run
-    by_memory = (math.inf if avail is None else
-                 (avail - workers * model_memory(tree, longest)) / (TASK_BYTES + kept_bytes_per_run))
+    by_memory = (
+        math.inf
+        if avail is None
+        else (avail - workers * model_memory(tree, longest)) / (TASK_BYTES + kept_bytes_per_run)
+    )
     fit = max(0, int(min(by_time, by_memory)))
     hint = ""
     if knob:
         name, per = knob
-        hint = (f" ({name} <= {fit // per:,})" if fit >= per else
-                f" (even one of {name} gives {per:,} runs: fewer design points)")
-    raise LimitError(f"{what} gives {runs:,} runs of {tree.n_cadres:,} cadres on {workers} "
-                     f"worker(s), needing {' and '.join(reasons)}; at most {fit:,} runs fit{hint}; "
-                     f"{FORCE_HINT}")
+        hint = (
+            f" ({name} <= {fit // per:,})"
+            if fit >= per
+            else f" (even one of {name} gives {per:,} runs: fewer design points)"
+        )
+    raise LimitError(
+        f"{what} gives {runs:,} runs of {tree.n_cadres:,} cadres on {workers} "
+        f"worker(s), needing {' and '.join(reasons)}; at most {fit:,} runs fit{hint}; "
+        f"{FORCE_HINT}"
+    )

@@ -13,8 +13,9 @@ from model.hierarchy import LEVELS
 
 ACTION_COLOURS: dict[str, str] = {"innovate": "#2a9d8f", "routine": "#8d99ae", "avoid": "#e76f51"}
 # Levels from the centre (dark) to the townships (light): viridis at 0, 0.225, ..., 0.9.
-LEVEL_COLOURS: dict[str, str] = dict(zip(LEVELS, ("#440154", "#3e4a89", "#25848e", "#38b977", "#bddf26"),
-                                         strict=True))
+LEVEL_COLOURS: dict[str, str] = dict(
+    zip(LEVELS, ("#440154", "#3e4a89", "#25848e", "#38b977", "#bddf26"), strict=True)
+)
 
 
 def figure(width: float, height: float, layout: str | None = None) -> Any:

@@ -43,17 +43,29 @@ def code_version() -> dict[str, str | None]:
     git = None
     if (ROOT / ".git").exists():
         with contextlib.suppress(OSError, subprocess.SubprocessError):
-            r = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty", "--tags"],
-                               capture_output=True, text=True, timeout=10)
+            r = subprocess.run(
+                ["git", "-C", str(ROOT), "describe", "--always", "--dirty", "--tags"],
+                capture_output=True,
+                text=True,
+                timeout=10,
+            )
             if r.returncode == 0 and r.stdout.strip():
                 git = r.stdout.strip()
-    return {"code_version": git or f"{pkg}+src.{src[:12]}", "package": pkg, "git": git,
-            "source_hash": src}
+    return {
+        "code_version": git or f"{pkg}+src.{src[:12]}",
+        "package": pkg,
+        "git": git,
+        "source_hash": src,
+    }
 
 
 def machine() -> dict[str, Any]:
-    return {"host": platform.node(), "platform": platform.platform(),
-            "python": platform.python_version(), "cpus": os.cpu_count()}
+    return {
+        "host": platform.node(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+    }
 
 
 def now() -> str:

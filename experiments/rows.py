@@ -22,13 +22,24 @@ RATE_COLUMNS: tuple[str, ...] = metrics.RATE_KEYS
 # ... the unsolved-problem stock averaged over the same window ...
 STOCK_COLUMNS: tuple[str, ...] = ("problems",)
 # ... and counts summed over the whole run.
-TOTAL_COLUMNS: tuple[str, ...] = ("escalations", "cases", "recognised", "sanctions", "innovations",
-                                  "successes")
+TOTAL_COLUMNS: tuple[str, ...] = (
+    "escalations",
+    "cases",
+    "recognised",
+    "sanctions",
+    "innovations",
+    "successes",
+)
 # Model-level outputs, repeated on every level row of a run.
-MODEL_COLUMNS: tuple[str, ...] = (*(f"survey_{a}" for a in metrics.SURVEY_ANSWERS),
-                                  "effective_tolerance")
+MODEL_COLUMNS: tuple[str, ...] = (
+    *(f"survey_{a}" for a in metrics.SURVEY_ANSWERS),
+    "effective_tolerance",
+)
 OUTPUT_COLUMNS: tuple[str, ...] = (
-    *FINAL_COLUMNS, *RATE_COLUMNS, *STOCK_COLUMNS, *(f"{c}_total" for c in TOTAL_COLUMNS),
+    *FINAL_COLUMNS,
+    *RATE_COLUMNS,
+    *STOCK_COLUMNS,
+    *(f"{c}_total" for c in TOTAL_COLUMNS),
     *MODEL_COLUMNS,
 )
 # Per month and level when the time series is recorded.
@@ -66,15 +77,16 @@ def run_one(task: Task) -> dict[str, Any]:
     for c, values in zip(RATE_COLUMNS, metrics.rates(window).T, strict=True):
         rows[c] = values
     for c in TOTAL_COLUMNS:
-        rows[f"{c}_total"] = (total[:, _SANCTIONS].sum(axis=1) if c == "sanctions"
-                              else total[:, _IDX[c]])
+        rows[f"{c}_total"] = (
+            total[:, _SANCTIONS].sum(axis=1) if c == "sanctions" else total[:, _IDX[c]]
+        )
     for a, share in zip(metrics.SURVEY_ANSWERS, res["survey"], strict=True):
         rows[f"survey_{a}"] = np.full(n_rows, share)
     rows["effective_tolerance"] = np.full(n_rows, res["effective_tolerance"])
 
     ts = None
     if task.series:
-        sub = res["series"]                       # (kept months, rows, cols)
+        sub = res["series"]  # (kept months, rows, cols)
         months = np.arange(task.every, task.steps + 1, task.every)[: len(sub)]
         n = len(sub) * n_rows
         ts = {

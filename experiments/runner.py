@@ -42,8 +42,9 @@ class SweepInterrupted(Exception):  # noqa: N818 - it is an outcome, not a failu
     """Ctrl-C / SIGTERM: finished runs are stored, the rest can be resumed."""
 
     def __init__(self, done: int, total: int, out: Path) -> None:
-        super().__init__(f"interrupted: {done} of {total} runs stored in {out}; "
-                         "rerun the same command to resume")
+        super().__init__(
+            f"interrupted: {done} of {total} runs stored in {out}; rerun the same command to resume"
+        )
         self.done, self.total, self.out = done, total, out
 
 
@@ -51,14 +52,14 @@ class SweepInterrupted(Exception):  # noqa: N818 - it is an outcome, not a failu
 @dataclass
 class SweepOutcome:
     out: Path
-    total: int          # runs in the design
-    skipped: int        # already stored before this session
-    ran: int            # finished and stored in this session
+    total: int  # runs in the design
+    skipped: int  # already stored before this session
+    ran: int  # finished and stored in this session
     wall_seconds: float  # this session, connecting to the cluster included
     run_seconds: float  # summed time inside run_one of this session's runs
     loop_seconds: float  # from submitting the first task to storing the last result
     workers: int
-    status: str         # complete | nothing-to-do
+    status: str  # complete | nothing-to-do
 
 
 @contextlib.contextmanager
@@ -88,8 +89,9 @@ def check_size(spec: SweepSpec, workers: int, force: bool = False) -> limits.Est
         what, knob = f"replicates = {spec.replicates}", ("replicates", points)
     else:
         what, knob = f"samples = {spec.samples}", ("samples", runs // spec.samples)
-    return limits.check_batch(f"{spec.source}: {what}", runs, tree, steps, workers, knob=knob,
-                              force=force)
+    return limits.check_batch(
+        f"{spec.source}: {what}", runs, tree, steps, workers, knob=knob, force=force
+    )
 
 
 def run_sweep(
@@ -124,10 +126,26 @@ def run_sweep(
     total = len(all_tasks)
     say(f"{spec.name}: {designs.describe(spec, design)}")
 
-    def outcome(store: SweepStore, done: set[int], ran: int = 0, run_s: float = 0.0,
-                loop_s: float = 0.0, n: int = 0, status: str = "nothing-to-do") -> SweepOutcome:
-        return SweepOutcome(store.root, total, len(done), ran, time.perf_counter() - t_start,
-                            run_s, loop_s, n, status)
+    def outcome(
+        store: SweepStore,
+        done: set[int],
+        ran: int = 0,
+        run_s: float = 0.0,
+        loop_s: float = 0.0,
+        n: int = 0,
+        status: str = "nothing-to-do",
+    ) -> SweepOutcome:
+        return SweepOutcome(
+            store.root,
+            total,
+            len(done),
+            ran,
+            time.perf_counter() - t_start,
+            run_s,
+            loop_s,
+            n,
+            status,
+        )
 
     if len(SweepStore.peek_done(out, spec)) >= total:
         # Everything looks stored: no cluster needed unless reopening finds damage.
@@ -154,21 +172,30 @@ def run_sweep(
                 if not todo:
                     store.finish_if_complete(total)
                     return outcome(store, done)
-                say(f"running {len(todo)} runs on {pool.workers} worker(s) ({scheduler or pool.where})")
-                session = store.begin_session({
-                    "start": now(), "machine": machine(), **code_version(),
-                    "executor": {"scheduler": scheduler or "local", "workers": pool.workers},
-                    "runs_before": len(done),
-                })
-                ran, run_s, loop_s = _execute(pool.client, spec, todo, store, total, len(done),
-                                              progress, session)
+                say(
+                    f"running {len(todo)} runs on {pool.workers} worker(s) ({scheduler or pool.where})"
+                )
+                session = store.begin_session(
+                    {
+                        "start": now(),
+                        "machine": machine(),
+                        **code_version(),
+                        "executor": {"scheduler": scheduler or "local", "workers": pool.workers},
+                        "runs_before": len(done),
+                    }
+                )
+                ran, run_s, loop_s = _execute(
+                    pool.client, spec, todo, store, total, len(done), progress, session
+                )
             finally:
                 pool.close()
             status = store.finish_if_complete(total)
         except KeyboardInterrupt:
             # Ctrl-C outside the result loop (connecting, closing the cluster, compacting):
             # whatever is on disk is whole, so report it like any other interruption.
-            stored = len(store.done_ids()) if store is not None else len(SweepStore.peek_done(out, spec))
+            stored = (
+                len(store.done_ids()) if store is not None else len(SweepStore.peek_done(out, spec))
+            )
             raise SweepInterrupted(stored, total, Path(out)) from None
         finally:
             if store is not None:
@@ -176,16 +203,32 @@ def run_sweep(
     return outcome(store, done, ran, run_s, loop_s, pool.workers, status)
 
 
-def _execute(client: Any, spec: SweepSpec, todo: list[Task], store: Any, total: int,
-             n_done: int, progress: bool | None, session: int) -> tuple[int, float, float]:
+def _execute(
+    client: Any,
+    spec: SweepSpec,
+    todo: list[Task],
+    store: Any,
+    total: int,
+    n_done: int,
+    progress: bool | None,
+    session: int,
+) -> tuple[int, float, float]:
     from distributed import as_completed
     from tqdm import tqdm
 
     show = sys.stderr.isatty() if progress is None else progress
-    bar = tqdm(total=total, initial=n_done, unit="run", desc=spec.name, disable=not show,
-               file=sys.stderr, dynamic_ncols=True, smoothing=0.05)
+    bar = tqdm(
+        total=total,
+        initial=n_done,
+        unit="run",
+        desc=spec.name,
+        disable=not show,
+        file=sys.stderr,
+        dynamic_ncols=True,
+        smoothing=0.05,
+    )
     ran, run_seconds = 0, 0.0
-    pending: list[dict[str, Any]] = []   # finished, not yet on disk
+    pending: list[dict[str, Any]] = []  # finished, not yet on disk
 
     def flush() -> None:
         nonlocal ran, run_seconds
@@ -215,7 +258,8 @@ def _execute(client: Any, spec: SweepSpec, todo: list[Task], store: Any, total: 
                     raise SweepError(
                         f"run {task.run_id} ({task.scenario}, seed {task.seed}, "
                         f"{', '.join(f'{k}={v}' for k, v in task.params) or 'defaults'}) failed on a "
-                        f"worker: {type(err).__name__}: {err}; {n_done + ran} finished runs are kept")
+                        f"worker: {type(err).__name__}: {err}; {n_done + ran} finished runs are kept"
+                    )
                 pending.append(res)
             flush()
         status = "complete"
@@ -230,8 +274,10 @@ def _execute(client: Any, spec: SweepSpec, todo: list[Task], store: Any, total: 
     except Exception as e:
         with contextlib.suppress(Exception):
             flush()
-        raise SweepError(f"the sweep stopped after {n_done + ran} of {total} runs: "
-                         f"{type(e).__name__}: {e}; rerun the same command to resume") from None
+        raise SweepError(
+            f"the sweep stopped after {n_done + ran} of {total} runs: "
+            f"{type(e).__name__}: {e}; rerun the same command to resume"
+        ) from None
     finally:
         loop_seconds = time.perf_counter() - t0
         bar.close()

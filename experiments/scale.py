@@ -21,22 +21,22 @@ class Scale:
     """Sizes of every experiment; ``QUICK`` for ``make demo``, ``FULL`` for the report."""
 
     name: str
-    branching: tuple[int, int, int, int] | None   # None: the classroom preset
-    steps: int                 # months per run for equilibrium experiments
-    reps: int                  # replicates per condition (findings 1, 3, 4, 7)
-    lever_points: int          # grid points per lever (finding 1, 4)
-    diffusion_reps: int        # finding 2, per arm
-    phase_points: int          # phase diagram grid per axis (finding 3)
+    branching: tuple[int, int, int, int] | None  # None: the classroom preset
+    steps: int  # months per run for equilibrium experiments
+    reps: int  # replicates per condition (findings 1, 3, 4, 7)
+    lever_points: int  # grid points per lever (finding 1, 4)
+    diffusion_reps: int  # finding 2, per arm
+    phase_points: int  # phase diagram grid per axis (finding 3)
     phase_reps: int
-    corner_reps: int           # finding 3 criterion corners
-    scenario_reps: int         # findings 5, 6
-    long_steps: int            # findings 5, 6: "in the long run"
-    sobol_n: int               # Saltelli base rows (power of 2)
-    morris_r: int              # Morris trajectories
+    corner_reps: int  # finding 3 criterion corners
+    scenario_reps: int  # findings 5, 6
+    long_steps: int  # findings 5, 6: "in the long run"
+    sobol_n: int  # Saltelli base rows (power of 2)
+    morris_r: int  # Morris trajectories
     sens_branching: tuple[int, int, int, int] | None
     sens_steps: int
-    calib_draws: int           # ABC prior draws
-    calib_validation: int      # replicates at the fitted values
+    calib_draws: int  # ABC prior draws
+    calib_validation: int  # replicates at the fitted values
     # Seed 003 surveyed cadres of real-sized units: what a leader or a colleague can know
     # depends on how many cadres a unit has, so the full calibration runs on the province
     # preset (real staffing, townships ~86 % of cadres as nationally), not on classroom units.
@@ -44,19 +44,53 @@ class Scale:
 
     @property
     def hierarchy(self) -> str:
-        return "classroom preset" if self.branching is None else f"custom branching {self.branching}"
+        return (
+            "classroom preset" if self.branching is None else f"custom branching {self.branching}"
+        )
 
 
 # Shares settle within about 30 months of any regime, so 60-month runs (last 12 averaged)
 # suffice for the quick form's equilibrium experiments; it totals about 2 CPU-minutes.
-QUICK = Scale("quick", None, steps=60, reps=3, lever_points=5, diffusion_reps=4,
-              phase_points=4, phase_reps=2, corner_reps=4, scenario_reps=4, long_steps=120,
-              sobol_n=8, morris_r=4, sens_branching=None, sens_steps=60,
-              calib_draws=64, calib_validation=6, calib_preset="classroom")
-FULL = Scale("full", (3, 4, 5, 6), steps=150, reps=8, lever_points=7, diffusion_reps=16,
-             phase_points=6, phase_reps=4, corner_reps=12, scenario_reps=12, long_steps=240,
-             sobol_n=64, morris_r=10, sens_branching=(2, 3, 4, 6), sens_steps=120,
-             calib_draws=600, calib_validation=16, calib_preset="province")
+QUICK = Scale(
+    "quick",
+    None,
+    steps=60,
+    reps=3,
+    lever_points=5,
+    diffusion_reps=4,
+    phase_points=4,
+    phase_reps=2,
+    corner_reps=4,
+    scenario_reps=4,
+    long_steps=120,
+    sobol_n=8,
+    morris_r=4,
+    sens_branching=None,
+    sens_steps=60,
+    calib_draws=64,
+    calib_validation=6,
+    calib_preset="classroom",
+)
+FULL = Scale(
+    "full",
+    (3, 4, 5, 6),
+    steps=150,
+    reps=8,
+    lever_points=7,
+    diffusion_reps=16,
+    phase_points=6,
+    phase_reps=4,
+    corner_reps=12,
+    scenario_reps=12,
+    long_steps=240,
+    sobol_n=64,
+    morris_r=10,
+    sens_branching=(2, 3, 4, 6),
+    sens_steps=120,
+    calib_draws=600,
+    calib_validation=16,
+    calib_preset="province",
+)
 
 
 @dataclass

@@ -17,7 +17,9 @@ def t_half_width(sd: np.ndarray | float, n: np.ndarray | float, conf: float = CO
 
     n = np.asarray(n, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        half = stdtrit(np.maximum(n - 1, 1), 0.5 + conf / 2) * np.asarray(sd, dtype=float) / np.sqrt(n)
+        half = (
+            stdtrit(np.maximum(n - 1, 1), 0.5 + conf / 2) * np.asarray(sd, dtype=float) / np.sqrt(n)
+        )
     return np.where(n >= 2, half, np.nan)
 
 

@@ -99,9 +99,11 @@ def _read_table(path: Path, root: Path, columns: list[str] | None = None) -> pa.
         raise _Vanished(path) from None
     except (pa.ArrowException, OSError, ValueError) as e:
         reason = str(e).splitlines()[0] if str(e) else type(e).__name__
-        raise StoreError(f"'{path}' is damaged ({type(e).__name__}: {reason}); "
-                         f"`cadre-sim sweep --resume --out {root}` sets it aside and runs its runs "
-                         "again") from None
+        raise StoreError(
+            f"'{path}' is damaged ({type(e).__name__}: {reason}); "
+            f"`cadre-sim sweep --resume --out {root}` sets it aside and runs its runs "
+            "again"
+        ) from None
 
 
 # ------------------------------------------------------------------ schema
@@ -110,17 +112,26 @@ def _param_type(name: str) -> pa.DataType:
 
 
 def runs_schema(spec: SweepSpec) -> pa.Schema:
-    fields = [("run_id", pa.int64()), ("point", pa.int64()), ("replicate", pa.int64()),
-              ("seed", pa.int64()), ("scenario", pa.string()), ("steps", pa.int64()),
-              ("level", pa.string()), ("n_cadres", pa.int64())]
+    fields = [
+        ("run_id", pa.int64()),
+        ("point", pa.int64()),
+        ("replicate", pa.int64()),
+        ("seed", pa.int64()),
+        ("scenario", pa.string()),
+        ("steps", pa.int64()),
+        ("level", pa.string()),
+        ("n_cadres", pa.int64()),
+    ]
     fields += [(n, _param_type(n)) for n in spec.parameters]
     fields += [(c, pa.float64()) for c in OUTPUT_COLUMNS]
     return pa.schema(fields)
 
 
 def timeseries_schema() -> pa.Schema:
-    return pa.schema([("run_id", pa.int64()), ("step", pa.int64()), ("level", pa.string())]
-                     + [(c, pa.float64()) for c in TS_COLUMNS])
+    return pa.schema(
+        [("run_id", pa.int64()), ("step", pa.int64()), ("level", pa.string())]
+        + [(c, pa.float64()) for c in TS_COLUMNS]
+    )
 
 
 def _table(results: list[dict[str, Any]], key: str, schema: pa.Schema) -> pa.Table:
@@ -163,15 +174,18 @@ class SweepStore:
             if resume:
                 raise StoreError(f"--resume: '{out}' holds no sweep to resume (no {MANIFEST})")
             if root.exists() and any(p.name != ".lock" for p in root.iterdir()):
-                raise StoreError(f"--out '{out}' is not empty and holds no sweep; choose a new "
-                                 "or empty directory")
+                raise StoreError(
+                    f"--out '{out}' is not empty and holds no sweep; choose a new "
+                    "or empty directory"
+                )
             return None
         m = read_manifest(root)
         if m.get("spec_hash") != spec.hash:
             raise SpecError(
                 f"'{root}' holds results of a different spec ('{m.get('name')}', hash "
                 f"{str(m.get('spec_hash'))[:12]}) than {spec.source} (hash {spec.hash[:12]}); "
-                "use another --out directory")
+                "use another --out directory"
+            )
         return m
 
     @staticmethod
@@ -189,8 +203,15 @@ class SweepStore:
         return set()
 
     @classmethod
-    def open(cls, out: str | Path, spec: SweepSpec, design: pd.DataFrame, *, resume: bool = False,
-             log: Callable[[str], None] | None = None) -> SweepStore:
+    def open(
+        cls,
+        out: str | Path,
+        spec: SweepSpec,
+        design: pd.DataFrame,
+        *,
+        resume: bool = False,
+        log: Callable[[str], None] | None = None,
+    ) -> SweepStore:
         """Create ``out`` for ``spec`` or reopen it to resume; refuse anything else.
 
         Reopening closes the sessions of a killed sweep in the manifest, sets unreadable
@@ -227,8 +248,10 @@ class SweepStore:
         except BlockingIOError:
             holder = os.read(fd, 64).decode(errors="replace").strip() or "?"
             os.close(fd)
-            raise StoreError(f"'{self.root}' is in use by another sweep (pid {holder}); "
-                             "wait for it or choose another --out") from None
+            raise StoreError(
+                f"'{self.root}' is in use by another sweep (pid {holder}); "
+                "wait for it or choose another --out"
+            ) from None
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode())
         self._lock_fd = fd
@@ -252,12 +275,20 @@ class SweepStore:
 
         def note(m: dict[str, Any]) -> None:
             m.setdefault("set_aside", []).append(
-                {"file": rel.as_posix(), "moved_to": dest.relative_to(self.root).as_posix(),
-                 "reason": reason, "time": _now()})
+                {
+                    "file": rel.as_posix(),
+                    "moved_to": dest.relative_to(self.root).as_posix(),
+                    "reason": reason,
+                    "time": _now(),
+                }
+            )
+
         self._update(note)
         if log:
-            log(f"set aside damaged {rel.as_posix()} ({reason}) in {dest.relative_to(self.root).as_posix()}; "
-                "its runs will be run again")
+            log(
+                f"set aside damaged {rel.as_posix()} ({reason}) in {dest.relative_to(self.root).as_posix()}; "
+                "its runs will be run again"
+            )
 
     def _set_aside_damaged(self, log: Callable[[str], None] | None) -> None:
         for t in TABLES:
@@ -268,14 +299,18 @@ class SweepStore:
 
     def _close_killed_sessions(self) -> None:
         """Sessions still 'running' under our lock belong to a process that was killed."""
+
         def close(m: dict[str, Any]) -> None:
             for s in m["sessions"]:
                 if s.get("status") == "running":
                     s["status"] = "killed"
-                    s["note"] = ("the process ended without closing this session (killed, or the "
-                                 "machine stopped); its stored runs are kept")
+                    s["note"] = (
+                        "the process ended without closing this session (killed, or the "
+                        "machine stopped); its stored runs are kept"
+                    )
             if m.get("status") == "running":
                 m["status"] = "interrupted"
+
         if any(s.get("status") == "running" for s in self.manifest()["sessions"]):
             self._update(close)
 
@@ -292,26 +327,33 @@ class SweepStore:
         spec = self.spec
         # The manifest goes first: it is what marks the directory as a sweep, so a kill
         # right after creation still leaves a directory that can be resumed.
-        _write_json(self.root / MANIFEST, {
-            "format": FORMAT,
-            "name": spec.name,
-            "description": spec.description,
-            "spec_hash": spec.hash,
-            "spec": spec.canonical(),
-            "spec_text": spec.text,
-            "spec_source": spec.source,
-            "parameters": list(spec.parameters),
-            "design": spec.design,
-            "n_points": len(design),
-            "n_runs": n_runs(spec, design),
-            "created": _now(),
-            "status": "created",
-            "finished": None,
-            "sessions": [],
-        })
+        _write_json(
+            self.root / MANIFEST,
+            {
+                "format": FORMAT,
+                "name": spec.name,
+                "description": spec.description,
+                "spec_hash": spec.hash,
+                "spec": spec.canonical(),
+                "spec_text": spec.text,
+                "spec_source": spec.source,
+                "parameters": list(spec.parameters),
+                "design": spec.design,
+                "n_points": len(design),
+                "n_runs": n_runs(spec, design),
+                "created": _now(),
+                "status": "created",
+                "finished": None,
+                "sessions": [],
+            },
+        )
         if spec.text:
-            atomic_write(self.root / "spec.toml", lambda p: p.write_text(spec.text, encoding="utf-8"))
-        _write_table(self.root / "design.parquet", pa.Table.from_pandas(design, preserve_index=False))
+            atomic_write(
+                self.root / "spec.toml", lambda p: p.write_text(spec.text, encoding="utf-8")
+            )
+        _write_table(
+            self.root / "design.parquet", pa.Table.from_pandas(design, preserve_index=False)
+        )
 
     def _check(self, design: pd.DataFrame, log: Callable[[str], None] | None) -> None:
         path = self.root / "design.parquet"
@@ -328,7 +370,8 @@ class SweepStore:
             raise SpecError(
                 f"'{self.root}': the design this spec gives now differs from the stored one "
                 "(a different SALib/numpy version?); finish it with the original environment "
-                "or use another --out directory")
+                "or use another --out directory"
+            )
 
     # ........................................................... manifest
     def manifest(self) -> dict[str, Any]:
@@ -345,6 +388,7 @@ class SweepStore:
         def add(m: dict[str, Any]) -> None:
             m["sessions"].append({**info, "end": None, "status": "running", "runs": 0})
             m["status"] = "running"
+
         self._update(add)
         return index
 
@@ -353,12 +397,14 @@ class SweepStore:
             s = m["sessions"][index]
             s.update(end=_now(), status=status, runs=runs)
             m["status"] = status if status != "complete" else "running"
+
         with contextlib.suppress(OSError):
             self._update(end)
 
     def record_error(self, index: int, text: str) -> None:
         def add(m: dict[str, Any]) -> None:
             m["sessions"][index]["error"] = text
+
         with contextlib.suppress(OSError):
             self._update(add)
 
@@ -372,6 +418,7 @@ class SweepStore:
         def fin(m: dict[str, Any]) -> None:
             m["status"] = "complete"
             m["finished"] = m["finished"] or _now()
+
         self._update(fin)
         return "complete"
 
@@ -390,8 +437,9 @@ class SweepStore:
         self._seq += 1
         name = f"part-{self._token}-{self._seq:06d}.parquet"
         if results[0].get("ts") is not None:
-            _write_table(self.root / "timeseries" / name,
-                         _table(results, "ts", self._schemas["timeseries"]))
+            _write_table(
+                self.root / "timeseries" / name, _table(results, "ts", self._schemas["timeseries"])
+            )
         _write_table(self.root / "runs" / name, _table(results, "rows", self._schemas["runs"]))
         if len(self._parts("runs")) >= COMPACT_AT:
             self.compact()
@@ -408,8 +456,10 @@ class SweepStore:
                 frame = frame[frame["run_id"].isin(self.done_ids())]
             self._seq += 1
             name = f"part-{self._token}-{self._seq:06d}c.parquet"
-            _write_table(self.root / t / name,
-                         pa.Table.from_pandas(frame, schema=self._schemas[t], preserve_index=False))
+            _write_table(
+                self.root / t / name,
+                pa.Table.from_pandas(frame, schema=self._schemas[t], preserve_index=False),
+            )
             # A kill between here and the last unlink leaves duplicates, which load drops.
             for p in parts:
                 p.unlink()
@@ -481,15 +531,19 @@ def load(path: str | Path, table: str = "runs") -> pd.DataFrame:
     if table not in TABLES:
         raise StoreError(f"table = '{table}' is invalid: allowed are runs, timeseries, design")
     if table == "timeseries" and not (m["spec"]["record"]["timeseries"]):
-        raise StoreError(f"'{path}': this sweep did not record time series "
-                         "(set timeseries = true under [record])")
+        raise StoreError(
+            f"'{path}': this sweep did not record time series "
+            "(set timeseries = true under [record])"
+        )
     for _ in range(READ_RETRIES):
         try:
             return _load(root, m, table)
         except _Vanished:
             time.sleep(0.05)  # compaction merged parts away under us: list them again
-    raise StoreError(f"'{path}' kept changing while it was read (a sweep is compacting it); "
-                     "try again when the sweep has finished")
+    raise StoreError(
+        f"'{path}' kept changing while it was read (a sweep is compacting it); "
+        "try again when the sweep has finished"
+    )
 
 
 def _load(root: Path, m: dict[str, Any], table: str) -> pd.DataFrame:
@@ -498,10 +552,20 @@ def _load(root: Path, m: dict[str, Any], table: str) -> pd.DataFrame:
         frame = runs
     else:
         frame = _read(root, "timeseries", _part_paths(root, "timeseries"))
-        ids = runs.drop_duplicates("run_id")[["run_id", "point", "replicate", "seed", "scenario",
-                                              *m["parameters"]]]
+        ids = runs.drop_duplicates("run_id")[
+            ["run_id", "point", "replicate", "seed", "scenario", *m["parameters"]]
+        ]
         frame = frame.merge(ids, on="run_id", how="inner", validate="many_to_one")
-        front = ["run_id", "point", "replicate", "seed", "scenario", *m["parameters"], "step", "level"]
+        front = [
+            "run_id",
+            "point",
+            "replicate",
+            "seed",
+            "scenario",
+            *m["parameters"],
+            "step",
+            "level",
+        ]
         frame = frame[front + [c for c in frame.columns if c not in front]]
     frame["level"] = pd.Categorical(frame["level"], categories=list(ROW_LEVELS), ordered=True)
     return frame
@@ -510,13 +574,17 @@ def _load(root: Path, m: dict[str, Any], table: str) -> pd.DataFrame:
 def _read_design(root: Path) -> pd.DataFrame:
     path = root / "design.parquet"
     if not path.exists():
-        raise StoreError(f"'{path}' is missing; `cadre-sim sweep --resume --out {root}` writes it "
-                         "again from the spec")
+        raise StoreError(
+            f"'{path}' is missing; `cadre-sim sweep --resume --out {root}` writes it "
+            "again from the spec"
+        )
     try:
         return _read_table(path, root).to_pandas()
     except _Vanished:
-        raise StoreError(f"'{path}' is missing; `cadre-sim sweep --resume --out {root}` writes "
-                         "it again from the spec") from None
+        raise StoreError(
+            f"'{path}' is missing; `cadre-sim sweep --resume --out {root}` writes "
+            "it again from the spec"
+        ) from None
 
 
 def _read(root: Path, table: str, parts: list[Path]) -> pd.DataFrame:
@@ -530,6 +598,16 @@ def _read(root: Path, table: str, parts: list[Path]) -> pd.DataFrame:
 
 
 def _empty_runs(m: dict[str, Any]) -> pd.DataFrame:
-    cols = ["run_id", "point", "replicate", "seed", "scenario", "steps", "level", "n_cadres",
-            *m["parameters"], *OUTPUT_COLUMNS]
+    cols = [
+        "run_id",
+        "point",
+        "replicate",
+        "seed",
+        "scenario",
+        "steps",
+        "level",
+        "n_cadres",
+        *m["parameters"],
+        *OUTPUT_COLUMNS,
+    ]
     return pd.DataFrame(columns=cols)

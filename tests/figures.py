@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-CHROMA = 0.15        # max(r, g, b) - min(r, g, b) above this: a coloured pixel
+CHROMA = 0.15  # max(r, g, b) - min(r, g, b) above this: a coloured pixel
 
 
 def pixels(png: bytes | Path | str) -> np.ndarray:
@@ -30,7 +30,9 @@ def chromatic(png: bytes | Path | str) -> tuple[float, int]:
     rgb = pixels(png)
     spread = rgb.max(axis=2) - rgb.min(axis=2)
     coloured = rgb[spread > CHROMA]
-    distinct = len(np.unique(np.round(coloured * 15).astype(np.int8), axis=0)) if len(coloured) else 0
+    distinct = (
+        len(np.unique(np.round(coloured * 15).astype(np.int8), axis=0)) if len(coloured) else 0
+    )
     return len(coloured) / (rgb.shape[0] * rgb.shape[1]), distinct
 
 
@@ -40,4 +42,5 @@ def assert_drawn(png: bytes | Path | str, min_share: float = 0.003, min_colours:
     share, distinct = chromatic(png)
     assert share >= min_share and distinct >= min_colours, (
         f"{png if not isinstance(png, bytes) else 'figure'} looks blank: {share:.2%} coloured "
-        f"pixels in {distinct} colours (need {min_share:.1%} in {min_colours})")
+        f"pixels in {distinct} colours (need {min_share:.1%} in {min_colours})"
+    )

@@ -18,8 +18,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 # Lower layers first; a module may import its own layer and the layers below it.
-LAYERS: dict[str, int] = {"model": 0, "experiments": 1, "dashboards": 2, "cadre_sim": 3,
-                          "benchmarks": 3}
+LAYERS: dict[str, int] = {
+    "model": 0,
+    "experiments": 1,
+    "dashboards": 2,
+    "cadre_sim": 3,
+    "benchmarks": 3,
+}
 
 
 def project_modules(root: Path = ROOT) -> dict[str, Path]:
@@ -36,9 +41,14 @@ def imports_of(name: str, path: Path, modules: Mapping[str, Path]) -> set[str]:
     """Project modules that ``name`` (at ``path``) imports, wherever the import stands."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-    type_only = {id(n) for block in ast.walk(tree) if isinstance(block, ast.If)
-                 and ast.unparse(block.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING")
-                 for stmt in block.body for n in ast.walk(stmt)}
+    type_only = {
+        id(n)
+        for block in ast.walk(tree)
+        if isinstance(block, ast.If)
+        and ast.unparse(block.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING")
+        for stmt in block.body
+        for n in ast.walk(stmt)
+    }
     found: set[str] = set()
     for node in ast.walk(tree):
         if id(node) in type_only:
@@ -49,11 +59,17 @@ def imports_of(name: str, path: Path, modules: Mapping[str, Path]) -> set[str]:
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
-                base = ".".join([*package.split(".")[: len(package.split(".")) - node.level + 1],
-                                 *([base] if base else [])])
-            targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base for a in node.names]
+                base = ".".join(
+                    [
+                        *package.split(".")[: len(package.split(".")) - node.level + 1],
+                        *([base] if base else []),
+                    ]
+                )
+            targets = [
+                f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base for a in node.names
+            ]
         for t in targets:
-            while t and t not in modules:   # `import a.b.c` of a non-module name: its module
+            while t and t not in modules:  # `import a.b.c` of a non-module name: its module
                 t = t.rpartition(".")[0]
             if t and t != name:
                 found.add(t)
@@ -109,8 +125,9 @@ def test_the_cycle_finder_finds_cycles(tmp_path: Path) -> None:
         (tmp_path / pkg / "__init__.py").write_text("")
     (tmp_path / "model" / "a.py").write_text("def f():\n    from . import b\n")
     (tmp_path / "model" / "b.py").write_text("import model.a\n")
-    (tmp_path / "model" / "c.py").write_text("from typing import TYPE_CHECKING\n"
-                                              "if TYPE_CHECKING:\n    from model.a import f\n")
+    (tmp_path / "model" / "c.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from model.a import f\n"
+    )
     graph = import_graph(tmp_path)
     assert graph["model.a"] == {"model.b"} and graph["model.c"] == set()
     assert cycles(graph) == [["model.a", "model.b"]]
@@ -123,18 +140,25 @@ def test_no_import_cycles() -> None:
 
 
 def test_no_module_imports_a_layer_above_its_own() -> None:
-    wrong = [(m, t) for m, targets in import_graph().items() for t in targets
-             if LAYERS[t.split(".")[0]] > LAYERS[m.split(".")[0]]]
+    wrong = [
+        (m, t)
+        for m, targets in import_graph().items()
+        for t in targets
+        if LAYERS[t.split(".")[0]] > LAYERS[m.split(".")[0]]
+    ]
     assert wrong == []
 
 
 @pytest.mark.parametrize("module", ["model", "model.model", "model.docgen"])
 def test_the_model_loads_no_consumer_and_no_heavy_library(module: str) -> None:
-    code = (f"import sys, {module}; "
-            "bad = sorted({m.split('.')[0] for m in sys.modules} & "
-            "{'experiments', 'dashboards', 'cadre_sim', 'benchmarks', 'dask', 'distributed', "
-            "'solara'}); print(bad)")
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
-                       timeout=120)
+    code = (
+        f"import sys, {module}; "
+        "bad = sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'experiments', 'dashboards', 'cadre_sim', 'benchmarks', 'dask', 'distributed', "
+        "'solara'}); print(bad)"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "[]"

@@ -17,8 +17,9 @@ def test_a_target_passes_within_its_limit_and_fails_beyond_it() -> None:
 @pytest.mark.dask
 @pytest.mark.timeout(180)
 @pytest.mark.parametrize(("limit", "status"), [(1e9, "PASS"), (1e-9, "FAIL")])
-def test_full_mode_runs_every_reference_run_and_judges_the_wall_time(monkeypatch, limit: float,
-                                                                    status: str) -> None:
+def test_full_mode_runs_every_reference_run_and_judges_the_wall_time(
+    monkeypatch, limit: float, status: str
+) -> None:
     monkeypatch.setattr(bench_sweep, "REF_BRANCHING", (1, 2, 2, 2))
     monkeypatch.setattr(bench_sweep, "REF_STEPS", 3)
     monkeypatch.setattr(bench_sweep, "TARGET_RUNS", 8)

@@ -53,11 +53,18 @@ def one_line(capsys: pytest.CaptureFixture[str], code: int, expected: int = 2) -
 
 
 # ------------------------------------------------------------------ limits
-@pytest.mark.parametrize("argv", [["run", "--steps", "1000000000"],
-                                  ["run", "--branching", "1000,1000,1000,1000"],
-                                  ["compare", "--replicates", "100000000"]], ids=" ".join)
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["run", "--steps", "1000000000"],
+        ["run", "--branching", "1000,1000,1000,1000"],
+        ["compare", "--replicates", "100000000"],
+    ],
+    ids=" ".join,
+)
 def test_what_cannot_fit_is_refused_before_the_folder_exists(
-        argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str], no_runs: None) -> None:
+    argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str], no_runs: None
+) -> None:
     out = tmp_path / "out"
     line = one_line(capsys, main([*argv, "--out", str(out)]))
     assert "fit" in line and "--force" in line and "memory" in line
@@ -65,25 +72,35 @@ def test_what_cannot_fit_is_refused_before_the_folder_exists(
 
 
 @pytest.mark.timeout(60)
-@pytest.mark.parametrize(("extra", "knob"), [("replicates = 1000000000\n", "replicates <="),
-                                             ("design = 'sobol'\nsamples = 16777216\n", "samples <=")])
-def test_sweeps_too_large_are_refused_at_once(extra: str, knob: str, tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
-    text = extra + ("[parameters]\nsupervision = [0.1, 0.9]\ntolerance = [0.2, 0.8]\n"
-                    if "sobol" in extra else "[parameters]\nsupervision = [0.1, 0.9]\n")
+@pytest.mark.parametrize(
+    ("extra", "knob"),
+    [
+        ("replicates = 1000000000\n", "replicates <="),
+        ("design = 'sobol'\nsamples = 16777216\n", "samples <="),
+    ],
+)
+def test_sweeps_too_large_are_refused_at_once(
+    extra: str, knob: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = extra + (
+        "[parameters]\nsupervision = [0.1, 0.9]\ntolerance = [0.2, 0.8]\n"
+        if "sobol" in extra
+        else "[parameters]\nsupervision = [0.1, 0.9]\n"
+    )
     path = tmp_path / "big.toml"
     path.write_text(text)
     for dry in ([], ["--dry-run"]):
         t0 = time.monotonic()
         line = one_line(capsys, main(["sweep", str(path), "--out", str(tmp_path / "o"), *dry]))
         assert knob in line and "--force" in line
-        assert time.monotonic() - t0 < 10        # counted, not sampled
+        assert time.monotonic() - t0 < 10  # counted, not sampled
     assert not (tmp_path / "o").exists()
 
 
-def test_force_runs_what_the_estimate_refuses(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                              monkeypatch: pytest.MonkeyPatch, spec: Path) -> None:
-    monkeypatch.setattr(limits, "MAX_HOURS", 1e-12)   # any run is "too long" now
+def test_force_runs_what_the_estimate_refuses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, spec: Path
+) -> None:
+    monkeypatch.setattr(limits, "MAX_HOURS", 1e-12)  # any run is "too long" now
     argv = ["run", "--steps", "2", "--out", str(tmp_path / "r")]
     assert "limit" in one_line(capsys, main(argv))
     assert main([*argv, "--force"]) == 0 and (tmp_path / "r" / "summary.json").exists()
@@ -102,51 +119,68 @@ def read_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     ro.chmod(0o555)
     if os.access(ro, os.W_OK):
         real = files.writable
-        monkeypatch.setattr(files, "writable", lambda p: Path(p).resolve() != ro.resolve() and real(p))
+        monkeypatch.setattr(
+            files, "writable", lambda p: Path(p).resolve() != ro.resolve() and real(p)
+        )
     yield ro
     ro.chmod(0o755)
 
 
-@pytest.mark.parametrize("argv", [
-    ["run", "--steps", "3", "--out", "{ro}"],
-    ["run", "--steps", "3", "--out", "{ro}/new"],
-    ["compare", "--steps", "3", "--out", "{ro}"],
-    ["sweep", "{spec}", "--out", "{ro}/sweep"],
-    ["reproduce", "--quick", "--out", "{ro}"],
-    ["calibrate", "--quick", "--out", "{ro}"],
-], ids=lambda a: " ".join(a[:2]))
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["run", "--steps", "3", "--out", "{ro}"],
+        ["run", "--steps", "3", "--out", "{ro}/new"],
+        ["compare", "--steps", "3", "--out", "{ro}"],
+        ["sweep", "{spec}", "--out", "{ro}/sweep"],
+        ["reproduce", "--quick", "--out", "{ro}"],
+        ["calibrate", "--quick", "--out", "{ro}"],
+    ],
+    ids=lambda a: " ".join(a[:2]),
+)
 def test_a_read_only_folder_is_refused_before_computing(
-        argv: list[str], read_only: Path, spec: Path, capsys: pytest.CaptureFixture[str],
-        no_runs: None) -> None:
+    argv: list[str], read_only: Path, spec: Path, capsys: pytest.CaptureFixture[str], no_runs: None
+) -> None:
     line = one_line(capsys, main([a.format(ro=read_only, spec=spec) for a in argv]))
     assert "not writable" in line and str(read_only) in line
 
 
 def test_analyze_into_a_read_only_folder_and_of_a_file(
-        read_only: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    read_only: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from tests.experiments.conftest import serial_sweep, tiny_spec
 
     sweep = serial_sweep(tiny_spec(), tmp_path / "sweep")
-    assert "not writable" in one_line(capsys, main(["analyze", str(sweep), "--out", str(read_only)]))
+    assert "not writable" in one_line(
+        capsys, main(["analyze", str(sweep), "--out", str(read_only)])
+    )
     f = tmp_path / "file.txt"
     f.write_text("x")
     assert "is a file, not a sweep results directory" in one_line(capsys, main(["analyze", str(f)]))
 
 
-@pytest.mark.parametrize("argv", [
-    ["run", "--out", ""], ["compare", "--out", ""], ["sweep", "{spec}", "--out", ""],
-    ["reproduce", "--out", ""], ["calibrate", "--out", ""], ["analyze", "{tmp}", "--out", ""],
-    ["sweep", "{spec}", "--out", "{tmp}/o", "--scheduler", ""],
-    ["reproduce", "--out", "{tmp}/o", "--scheduler", ""],
-    ["sweep", "{spec}", "--out", "{tmp}/o", "--scheduler", "tcp://h:1", "--timeout", "inf"],
-    ["sweep", "{spec}", "--out", "{tmp}/o", "--scheduler", "tcp://h:1", "--timeout", "nan"],
-    ["reproduce", "--out", "{tmp}/o", "--seed", "-1"],
-    ["calibrate", "--seed", "-1"],
-    ["compare", "--out", "{tmp}/o", "--seed", "-1"],
-], ids=lambda a: " ".join(x or "''" for x in a))
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["run", "--out", ""],
+        ["compare", "--out", ""],
+        ["sweep", "{spec}", "--out", ""],
+        ["reproduce", "--out", ""],
+        ["calibrate", "--out", ""],
+        ["analyze", "{tmp}", "--out", ""],
+        ["sweep", "{spec}", "--out", "{tmp}/o", "--scheduler", ""],
+        ["reproduce", "--out", "{tmp}/o", "--scheduler", ""],
+        ["sweep", "{spec}", "--out", "{tmp}/o", "--scheduler", "tcp://h:1", "--timeout", "inf"],
+        ["sweep", "{spec}", "--out", "{tmp}/o", "--scheduler", "tcp://h:1", "--timeout", "nan"],
+        ["reproduce", "--out", "{tmp}/o", "--seed", "-1"],
+        ["calibrate", "--seed", "-1"],
+        ["compare", "--out", "{tmp}/o", "--seed", "-1"],
+    ],
+    ids=lambda a: " ".join(x or "''" for x in a),
+)
 def test_empty_paths_infinite_timeouts_and_negative_seeds(
-        argv: list[str], spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-        no_runs: None) -> None:
+    argv: list[str], spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], no_runs: None
+) -> None:
     before = sorted(os.listdir(tmp_path))
     one_line(capsys, main([a.format(spec=spec, tmp=tmp_path) for a in argv]))
     assert sorted(os.listdir(tmp_path)) == before
@@ -164,13 +198,18 @@ def test_negative_seeds_in_the_python_api(tmp_path: Path) -> None:
     assert not (tmp_path / "r").exists()
 
 
-@pytest.mark.parametrize("address", ["foo", "tcp://127.0.0.1:notaport", "http://x:1", "tcp://:8786",
-                                     "tcp://h:0"])
+@pytest.mark.parametrize(
+    "address", ["foo", "tcp://127.0.0.1:notaport", "http://x:1", "tcp://:8786", "tcp://h:0"]
+)
 @pytest.mark.parametrize("command", ["sweep", "reproduce", "calibrate"])
-def test_malformed_scheduler_addresses(address: str, command: str, spec: Path, tmp_path: Path,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
-    argv = {"sweep": ["sweep", str(spec), "--out", str(tmp_path / "o")],
-            "reproduce": ["reproduce", "--out", str(tmp_path / "o")], "calibrate": ["calibrate"]}[command]
+def test_malformed_scheduler_addresses(
+    address: str, command: str, spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = {
+        "sweep": ["sweep", str(spec), "--out", str(tmp_path / "o")],
+        "reproduce": ["reproduce", "--out", str(tmp_path / "o")],
+        "calibrate": ["calibrate"],
+    }[command]
     line = one_line(capsys, main([*argv, "--scheduler", address]))
     assert "--scheduler" in line and "Dask scheduler address" in line
     assert not (tmp_path / "o").exists()
@@ -205,9 +244,12 @@ def _serve(reply: bytes | None) -> tuple[int, threading.Event]:
 
 
 @pytest.mark.timeout(120)
-@pytest.mark.parametrize("reply", [b"HTTP/1.0 400 Bad Request\r\n\r\n", None], ids=["http", "silent"])
+@pytest.mark.parametrize(
+    "reply", [b"HTTP/1.0 400 Bad Request\r\n\r\n", None], ids=["http", "silent"]
+)
 def test_a_server_that_is_not_a_scheduler_is_one_line_and_bounded(
-        reply: bytes | None, spec: Path, tmp_path: Path) -> None:
+    reply: bytes | None, spec: Path, tmp_path: Path
+) -> None:
     # A real process: a half-made dask Client used to print a Client.__del__ traceback at
     # exit, and a silent server held the command for as long as it kept the connection.
     port, stop = _serve(reply)
@@ -215,9 +257,23 @@ def test_a_server_that_is_not_a_scheduler_is_one_line_and_bounded(
     cmd = [str(script)] if script.exists() else [sys.executable, "-m", "cadre_sim"]
     try:
         t0 = time.monotonic()
-        r = subprocess.run([*cmd, "sweep", str(spec), "--out", str(tmp_path / "o"), "--scheduler",
-                            f"tcp://127.0.0.1:{port}", "--timeout", "2", "--no-progress"],
-                           capture_output=True, text=True, timeout=90)
+        r = subprocess.run(
+            [
+                *cmd,
+                "sweep",
+                str(spec),
+                "--out",
+                str(tmp_path / "o"),
+                "--scheduler",
+                f"tcp://127.0.0.1:{port}",
+                "--timeout",
+                "2",
+                "--no-progress",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=90,
+        )
         elapsed = time.monotonic() - t0
     finally:
         stop.set()
@@ -225,26 +281,51 @@ def test_a_server_that_is_not_a_scheduler_is_one_line_and_bounded(
     errors = [ln for ln in r.stderr.splitlines() if ln.startswith("error: ")]
     assert len(errors) == 1 and "did not answer as a Dask scheduler" in errors[0], r.stderr
     assert elapsed < 30
-    assert not (tmp_path / "o").exists()   # no folder claimed before the scheduler answered
+    assert not (tmp_path / "o").exists()  # no folder claimed before the scheduler answered
 
 
-def test_an_unreachable_scheduler_claims_no_folder(spec: Path, tmp_path: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unreachable_scheduler_claims_no_folder(
+    spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "new"
-    line = one_line(capsys, main(["sweep", str(spec), "--out", str(out), "--scheduler",
-                                  f"tcp://127.0.0.1:{free_port()}", "--timeout", "1"]))
+    line = one_line(
+        capsys,
+        main(
+            [
+                "sweep",
+                str(spec),
+                "--out",
+                str(out),
+                "--scheduler",
+                f"tcp://127.0.0.1:{free_port()}",
+                "--timeout",
+                "1",
+            ]
+        ),
+    )
     assert "cannot reach a Dask scheduler" in line
     assert not out.exists()
 
 
 # ------------------------------------------------------------ environment
-@pytest.mark.parametrize("argv", [["run", "--steps", "2", "--out", "{tmp}/o"],
-                                  ["compare", "--steps", "2", "--out", "{tmp}/o"],
-                                  ["sweep", "{spec}", "--out", "{tmp}/o"],
-                                  ["reproduce", "--quick", "--out", "{tmp}/o"]], ids=lambda a: a[0])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["run", "--steps", "2", "--out", "{tmp}/o"],
+        ["compare", "--steps", "2", "--out", "{tmp}/o"],
+        ["sweep", "{spec}", "--out", "{tmp}/o"],
+        ["reproduce", "--quick", "--out", "{tmp}/o"],
+    ],
+    ids=lambda a: a[0],
+)
 def test_a_bad_thread_count_is_refused_before_the_folder(
-        argv: list[str], spec: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch, no_runs: None) -> None:
+    argv: list[str],
+    spec: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    no_runs: None,
+) -> None:
     monkeypatch.setenv("CADRE_SIM_THREADS", "zero")
     line = one_line(capsys, main([a.format(tmp=tmp_path, spec=spec) for a in argv]))
     assert "CADRE_SIM_THREADS" in line
@@ -252,10 +333,15 @@ def test_a_bad_thread_count_is_refused_before_the_folder(
 
 
 # ------------------------------------------------------------------ Ctrl-C
-@pytest.mark.parametrize("argv", [["run", "--steps", "5"], ["compare", "--steps", "3"]], ids=lambda a: a[0])
+@pytest.mark.parametrize(
+    "argv", [["run", "--steps", "5"], ["compare", "--steps", "3"]], ids=lambda a: a[0]
+)
 def test_ctrl_c_is_one_line_and_leaves_no_folder(
-        argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    argv: list[str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from model.model import CadreModel
 
     def interrupted(self: object, steps: int) -> None:

@@ -27,8 +27,19 @@ RUN_STEPS = 12
 
 
 def run_args() -> list[str]:
-    return ["run", "--scenario", "tightening_then_loosening", "--steps", str(RUN_STEPS),
-            "--seed", "7", "--set", "supervision=0.4", "--at", "6:tolerance=0.9,one_veto_targets=2"]
+    return [
+        "run",
+        "--scenario",
+        "tightening_then_loosening",
+        "--steps",
+        str(RUN_STEPS),
+        "--seed",
+        "7",
+        "--set",
+        "supervision=0.4",
+        "--at",
+        "6:tolerance=0.9,one_veto_targets=2",
+    ]
 
 
 def _main(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, str, str]:
@@ -94,7 +105,9 @@ def test_same_seed_same_outputs(
 
 
 def test_run_custom_branching(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, _ = _main(capsys, ["run", "--branching", "1,2,1,2", "--steps", "2", "--out", str(tmp_path)])
+    code, _, _ = _main(
+        capsys, ["run", "--branching", "1,2,1,2", "--steps", "2", "--out", str(tmp_path)]
+    )
     assert code == 0
     s = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
     assert s["n_units"] == custom_spec((1, 2, 1, 2)).n_units
@@ -140,9 +153,13 @@ def test_scenarios_list(capsys: pytest.CaptureFixture[str], lang: str) -> None:
 
 
 # -------------------------------------------------------------------- compare
-def test_compare_writes_tidy_csv_plot_and_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _main(capsys, ["compare", "--out", str(tmp_path), "--seed", "3",
-                                  "--replicates", "2", "--steps", "3"])
+def test_compare_writes_tidy_csv_plot_and_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = _main(
+        capsys,
+        ["compare", "--out", str(tmp_path), "--seed", "3", "--replicates", "2", "--steps", "3"],
+    )
     assert code == 0
     df = pd.read_csv(tmp_path / "compare.csv")
     assert list(df.columns[:6]) == ["scenario", "replicate", "seed", "step", "level", "n_cadres"]
@@ -167,10 +184,16 @@ def _range(name: str) -> str:
 
 BAD = [
     (["--set", "no_such_param=1"], ["no_such_param", "cadre-sim params"]),
-    (["--set", f"supervision={SCHEMA['supervision'].high + 1}"], ["supervision", _range("supervision")]),
+    (
+        ["--set", f"supervision={SCHEMA['supervision'].high + 1}"],
+        ["supervision", _range("supervision")],
+    ),
     (["--set", "supervision=nan"], ["supervision", "nan", _range("supervision")]),
     (["--set", "supervision=abc"], ["supervision", "abc", _range("supervision")]),
-    (["--set", "supervision_channels=2.5"], ["supervision_channels", "2.5", _range("supervision_channels")]),
+    (
+        ["--set", "supervision_channels=2.5"],
+        ["supervision_channels", "2.5", _range("supervision_channels")],
+    ),
     (["--set", "supervision"], ["--set", "NAME=VALUE"]),
     (["--steps", "0"], ["--steps", "'0'", ">= 1"]),
     (["--steps", "-3"], ["--steps", "'-3'", ">= 1"]),
@@ -221,7 +244,9 @@ def test_bad_other_input_is_one_line_exit_2(
         assert text in err
 
 
-def test_out_naming_a_file_is_a_user_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_out_naming_a_file_is_a_user_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     f = tmp_path / "file"
     f.write_text("")
     code, _, err = _main(capsys, ["run", "--steps", "1", "--out", str(f)])
@@ -277,17 +302,25 @@ def _command() -> list[str]:
 
 
 def test_real_process_error_has_no_traceback(tmp_path: Path) -> None:
-    r = subprocess.run([*_command(), "run", "--set", "supervision=abc", "--out", str(tmp_path)],
-                       capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        [*_command(), "run", "--set", "supervision=abc", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert r.returncode == 2
     assert "Traceback" not in r.stderr
     assert r.stderr.startswith("error: ") and r.stderr.count("\n") == 1
     assert "supervision" in r.stderr and _range("supervision") in r.stderr
 
 
-def test_python_dash_m_runs(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_python_dash_m_runs(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     # `python -m cadre_sim` in-process: one real subprocess above is enough for the budget.
-    monkeypatch.setattr(sys, "argv", ["cadre-sim", "params", "--format", "json", "--group", "levers"])
+    monkeypatch.setattr(
+        sys, "argv", ["cadre-sim", "params", "--format", "json", "--group", "levers"]
+    )
     with pytest.raises(SystemExit) as exit_info:
         runpy.run_module("cadre_sim", run_name="__main__")
     assert exit_info.value.code == 0

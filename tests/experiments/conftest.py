@@ -101,9 +101,23 @@ def dask_cluster(tmp_path: Path) -> Iterator[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     try:
         with open(log, "ab") as fh:
-            procs.append(subprocess.Popen(
-                [*_dask_cmd("scheduler"), "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
-                stdout=fh, stderr=subprocess.STDOUT, start_new_session=True, cwd=REPO, env=env))
+            procs.append(
+                subprocess.Popen(
+                    [
+                        *_dask_cmd("scheduler"),
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        str(port),
+                        "--no-dashboard",
+                    ],
+                    stdout=fh,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                    cwd=REPO,
+                    env=env,
+                )
+            )
             deadline = time.monotonic() + 60
             while True:
                 with socket.socket() as s:
@@ -112,10 +126,26 @@ def dask_cluster(tmp_path: Path) -> Iterator[str]:
                 if procs[0].poll() is not None or time.monotonic() > deadline:
                     pytest.fail(f"dask scheduler did not start: {log.read_text()[-2000:]}")
                 time.sleep(0.2)
-            procs.append(subprocess.Popen(
-                [*_dask_cmd("worker"), addr, "--nworkers", "2", "--nthreads", "1", "--no-dashboard",
-                 "--memory-limit", "0"],
-                stdout=fh, stderr=subprocess.STDOUT, start_new_session=True, cwd=REPO, env=env))
+            procs.append(
+                subprocess.Popen(
+                    [
+                        *_dask_cmd("worker"),
+                        addr,
+                        "--nworkers",
+                        "2",
+                        "--nthreads",
+                        "1",
+                        "--no-dashboard",
+                        "--memory-limit",
+                        "0",
+                    ],
+                    stdout=fh,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                    cwd=REPO,
+                    env=env,
+                )
+            )
         # Both worker processes must have joined, or a test could start on one of them.
         from distributed import Client
 

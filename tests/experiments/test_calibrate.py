@@ -32,7 +32,9 @@ def test_regression_adjustment_recovers_a_linear_noise_free_model():
     post = cal.abc_posterior(theta, shares(theta), shares(true), lo, hi)
     # Linear on the share scale but fitted on the logit scale of the parameters:
     # recovery is close, not exact.
-    assert np.average(post["adjusted"], axis=0, weights=post["weight"]) == pytest.approx(true, abs=0.02)
+    assert np.average(post["adjusted"], axis=0, weights=post["weight"]) == pytest.approx(
+        true, abs=0.02
+    )
     assert post["keep"].sum() == max(cal.MIN_ACCEPT, 40)
 
 
@@ -59,7 +61,9 @@ def synthetic():
     with batch.open_pool(2) as pool:
         survey = np.mean([r["survey"] for r in rp.run_tasks(tasks, pool)], axis=0)
         target = dict(zip(SURVEY_ANSWERS, survey.tolist(), strict=True))
-        return target, cal.calibrate(scale=SMALL, seed=5, names=tuple(TRUE), target=target, pool=pool)
+        return target, cal.calibrate(
+            scale=SMALL, seed=5, names=tuple(TRUE), target=target, pool=pool
+        )
 
 
 def test_calibration_recovers_known_values(synthetic):
@@ -76,8 +80,9 @@ def test_calibration_recovers_known_values(synthetic):
 def test_calibrated_survey_is_closer_than_the_current_values(synthetic):
     target, c = synthetic
     assert c.tv < c.tv_current
-    assert c.tv == pytest.approx(total_variation(dict(zip(SURVEY_ANSWERS, c.fitted_survey.model, strict=True)),
-                                                 target))
+    assert c.tv == pytest.approx(
+        total_variation(dict(zip(SURVEY_ANSWERS, c.fitted_survey.model, strict=True)), target)
+    )
     assert c.tv_ci[0] <= c.tv + 1e-12 and c.tv_ci[1] >= c.tv_ci[0]
     # every draw is recorded, the kept ones carry positive weight and adjusted values
     kept = c.draws[c.draws.kept]
@@ -92,7 +97,11 @@ def test_cli_prints_the_fit(monkeypatch, capsys, synthetic, tmp_path):
     monkeypatch.setattr(cal, "calibrate", lambda **kw: c)
     assert main(["calibrate", "--quick", "--workers", "1", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "TV distance to the survey" in out and "tolerance_publicity" in out and "closest single draw" in out
+    assert (
+        "TV distance to the survey" in out
+        and "tolerance_publicity" in out
+        and "closest single draw" in out
+    )
     assert (tmp_path / "calibration.md").exists()
     assert_drawn(tmp_path / "figures" / "fig_calibration.png")
     assert "data:image/png;base64," in (tmp_path / "calibration.html").read_text(encoding="utf-8")

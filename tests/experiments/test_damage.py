@@ -17,7 +17,7 @@ from experiments.runner import run_sweep
 from experiments.store import StoreError, SweepStore, load, read_manifest
 from tests.experiments.conftest import serial_sweep, tiny_spec
 
-STORED = [0, 2, 3, 5, 6]   # a partial sweep: one part file per stored run
+STORED = [0, 2, 3, 5, 6]  # a partial sweep: one part file per stored run
 
 
 @pytest.fixture(scope="module")
@@ -48,18 +48,23 @@ def _empty(p: Path) -> None:
 def _corrupt(p: Path) -> None:
     data = bytearray(p.read_bytes())
     mid = len(data) // 2
-    data[mid - 200: mid + 200] = b"\xff" * 400   # the data pages, not the footer
+    data[mid - 200 : mid + 200] = b"\xff" * 400  # the data pages, not the footer
     p.write_bytes(bytes(data))
 
 
 def _part_of(out: Path, table: str, run_id: int) -> Path:
     import pyarrow.parquet as pq
 
-    return next(p for p in sorted((out / table).glob("part-*.parquet"))
-                if run_id in pq.read_table(p, columns=["run_id"]).column(0).to_pylist())
+    return next(
+        p
+        for p in sorted((out / table).glob("part-*.parquet"))
+        if run_id in pq.read_table(p, columns=["run_id"]).column(0).to_pylist()
+    )
 
 
-def test_a_damaged_part_is_one_line_naming_it(partial: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_damaged_part_is_one_line_naming_it(
+    partial: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     part = _part_of(partial, "runs", 3)
     _truncate(part)
     with pytest.raises(StoreError) as e:
@@ -72,17 +77,22 @@ def test_a_damaged_part_is_one_line_naming_it(partial: Path, capsys: pytest.Capt
 
 @pytest.mark.dask
 @pytest.mark.timeout(300)
-@pytest.mark.parametrize(("runs_damage", "ts_damage"), [(_truncate, _empty), (_empty, _corrupt),
-                                                        (_corrupt, _truncate)],
-                         ids=["truncated+empty", "empty+corrupted", "corrupted+truncated"])
+@pytest.mark.parametrize(
+    ("runs_damage", "ts_damage"),
+    [(_truncate, _empty), (_empty, _corrupt), (_corrupt, _truncate)],
+    ids=["truncated+empty", "empty+corrupted", "corrupted+truncated"],
+)
 def test_resume_sets_damaged_parts_aside_and_reruns_exactly_their_runs(
-        partial: Path, reference: Path, runs_damage, ts_damage) -> None:
+    partial: Path, reference: Path, runs_damage, ts_damage
+) -> None:
     lost_rows, lost_ts = _part_of(partial, "runs", 2), _part_of(partial, "timeseries", 5)
     runs_damage(lost_rows)
     ts_damage(lost_ts)
     kept = {p.name: p.read_bytes() for p in (lost_rows, lost_ts)}
     said: list[str] = []
-    outcome = run_sweep(tiny_spec(), partial, workers=1, resume=True, progress=False, log=said.append)
+    outcome = run_sweep(
+        tiny_spec(), partial, workers=1, resume=True, progress=False, log=said.append
+    )
     # Runs 2 and 5 lost their rows or their time series: rerun with the 3 never stored.
     assert (outcome.skipped, outcome.ran, outcome.status) == (3, 5, "complete")
     pd.testing.assert_frame_equal(load(partial), load(reference))
@@ -97,7 +107,8 @@ def test_resume_sets_damaged_parts_aside_and_reruns_exactly_their_runs(
 
 @pytest.mark.parametrize("damage", ["missing", "garbage"])
 def test_a_missing_or_damaged_design_is_reported_then_rewritten(
-        reference: Path, tmp_path: Path, damage: str, capsys: pytest.CaptureFixture[str]) -> None:
+    reference: Path, tmp_path: Path, damage: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "sweep"
     shutil.copytree(reference, out)
     design = out / "design.parquet"
@@ -116,7 +127,8 @@ def test_a_missing_or_damaged_design_is_reported_then_rewritten(
 
 
 def test_a_reader_racing_the_final_merge_lists_the_parts_again(
-        partial: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    partial: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     expected = load(partial)
     real = store_mod._part_paths
     calls = {"n": 0}
@@ -129,12 +141,14 @@ def test_a_reader_racing_the_final_merge_lists_the_parts_again(
 
     monkeypatch.setattr(store_mod, "_part_paths", racing)
     pd.testing.assert_frame_equal(load(partial), expected)
-    assert calls["n"] == 2          # listed again once
+    assert calls["n"] == 2  # listed again once
 
 
 def test_sessions_of_a_killed_sweep_are_closed_on_reopening(partial: Path) -> None:
     m = json.loads((partial / "manifest.json").read_text())
-    m["sessions"] = [{"start": "2024-01-01T00:00:00+00:00", "end": None, "status": "running", "runs": 0}]
+    m["sessions"] = [
+        {"start": "2024-01-01T00:00:00+00:00", "end": None, "status": "running", "runs": 0}
+    ]
     m["status"] = "running"
     (partial / "manifest.json").write_text(json.dumps(m))
     spec = tiny_spec()

@@ -19,8 +19,14 @@ def test_dask_cluster_gives_the_same_tables(dask_cluster: str, tmp_path: Path) -
     out = tmp_path / "dask"
     # Half the runs first, then the rest: resuming through the cluster works as well.
     serial_sweep(tiny_spec(), out, order=[1, 4, 6])
-    outcome = run_sweep(tiny_spec(), out, scheduler=dask_cluster, connect_timeout=30,
-                        progress=False, log=lambda s: None)
+    outcome = run_sweep(
+        tiny_spec(),
+        out,
+        scheduler=dask_cluster,
+        connect_timeout=30,
+        progress=False,
+        log=lambda s: None,
+    )
     assert (outcome.ran, outcome.skipped, outcome.status) == (5, 3, "complete")
     assert outcome.workers == 2
     pd.testing.assert_frame_equal(load(out), load(reference))
@@ -65,7 +71,9 @@ def _outputs(root: Path) -> dict[str, bytes | pd.DataFrame]:
     for p in sorted(root.rglob("*")):
         if p.suffix == ".csv":
             frame = pd.read_csv(p)
-            out[str(p.relative_to(root))] = frame.drop(columns=["seconds", "cpu_seconds"], errors="ignore")
+            out[str(p.relative_to(root))] = frame.drop(
+                columns=["seconds", "cpu_seconds"], errors="ignore"
+            )
         elif p.suffix == ".png":
             out[str(p.relative_to(root))] = p.read_bytes()
     return out
@@ -74,7 +82,8 @@ def _outputs(root: Path) -> dict[str, bytes | pd.DataFrame]:
 @pytest.mark.dask
 @pytest.mark.timeout(600)
 def test_reproduce_and_calibrate_give_the_same_results_on_a_dask_cluster(
-        dask_cluster: str, tmp_path: Path) -> None:
+    dask_cluster: str, tmp_path: Path
+) -> None:
     from cadre_sim.cli import main
     from experiments.reproduce import reproduce
     from tests.experiments.test_findings import TINY
@@ -89,9 +98,24 @@ def test_reproduce_and_calibrate_give_the_same_results_on_a_dask_cluster(
         else:
             pd.testing.assert_frame_equal(dask[key], value, obj=key)
 
-    assert main(["calibrate", "--quick", "--workers", "1", "--out", str(tmp_path / "cal_local")]) == 0
-    assert main(["calibrate", "--quick", "--scheduler", dask_cluster, "--timeout", "30",
-                 "--out", str(tmp_path / "cal_dask")]) == 0
+    assert (
+        main(["calibrate", "--quick", "--workers", "1", "--out", str(tmp_path / "cal_local")]) == 0
+    )
+    assert (
+        main(
+            [
+                "calibrate",
+                "--quick",
+                "--scheduler",
+                dask_cluster,
+                "--timeout",
+                "30",
+                "--out",
+                str(tmp_path / "cal_dask"),
+            ]
+        )
+        == 0
+    )
     a, b = _outputs(tmp_path / "cal_local"), _outputs(tmp_path / "cal_dask")
     assert set(a) == set(b) and "data/calibration_draws.csv" in a
     for key in a:

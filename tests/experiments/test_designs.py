@@ -31,20 +31,31 @@ def test_run_ids_and_seeds() -> None:
     spec = parse_spec("replicates = 3\nseed = 9\n[parameters]\nsupervision = [0.1, 0.5]\n")
     tasks = designs.tasks(spec, designs.build(spec))
     assert [(t.run_id, t.point, t.replicate) for t in tasks] == [
-        (0, 0, 0), (1, 0, 1), (2, 0, 2), (3, 1, 0), (4, 1, 1), (5, 1, 2)]
+        (0, 0, 0),
+        (1, 0, 1),
+        (2, 0, 2),
+        (3, 1, 0),
+        (4, 1, 1),
+        (5, 1, 2),
+    ]
     assert [t.seed for t in tasks] == [batch.derive_seed(9, i) for i in range(6)]
 
-    crn = parse_spec("replicates = 3\nseed = 9\ncommon_seeds = true\n[parameters]\nsupervision = [0.1, 0.5]\n")
+    crn = parse_spec(
+        "replicates = 3\nseed = 9\ncommon_seeds = true\n[parameters]\nsupervision = [0.1, 0.5]\n"
+    )
     t2 = designs.tasks(crn, designs.build(crn))
     # Common random numbers: replicate r has the same seed at every point.
     assert [t.seed for t in t2[:3]] == [t.seed for t in t2[3:]]
 
 
-@pytest.mark.parametrize("design,samples,expected", [
-    ("lhs", 20, 20),
-    ("sobol", 16, 16 * (3 + 2)),
-    ("morris", 5, 5 * (3 + 1)),
-])
+@pytest.mark.parametrize(
+    "design,samples,expected",
+    [
+        ("lhs", 20, 20),
+        ("sobol", 16, 16 * (3 + 2)),
+        ("morris", 5, 5 * (3 + 1)),
+    ],
+)
 def test_sampled_design_sizes_and_bounds(design: str, samples: int, expected: int) -> None:
     spec = parse_spec(f"design = '{design}'\nsamples = {samples}\nseed = 3\n" + LEVERS)
     d = designs.build(spec)

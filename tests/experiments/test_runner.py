@@ -24,8 +24,9 @@ def test_rows_match_the_model_summary(task: Task) -> None:
     res = run_one(task)
     rows = res["rows"]
     assert rows["level"] == list(ROW_LEVELS)
-    m = CadreModel(scenario=task.scenario, preset="classroom", rng=task.seed, agents=False,
-                   **dict(task.params)).run(task.steps)
+    m = CadreModel(
+        scenario=task.scenario, preset="classroom", rng=task.seed, agents=False, **dict(task.params)
+    ).run(task.steps)
     summary = m.summary()
     for i, lv in enumerate(ROW_LEVELS):
         for key, value in summary["levels"][lv].items():
@@ -46,8 +47,9 @@ def test_rows_match_the_model_summary(task: Task) -> None:
 def test_timeseries_is_the_model_history(task: Task) -> None:
     res = run_one(task)
     ts = res["ts"]
-    m = CadreModel(scenario=task.scenario, preset="classroom", rng=task.seed, agents=False,
-                   **dict(task.params)).run(task.steps)
+    m = CadreModel(
+        scenario=task.scenario, preset="classroom", rng=task.seed, agents=False, **dict(task.params)
+    ).run(task.steps)
     hist = m.history()
     assert len(ts["step"]) == len(hist)
     for c in TS_COLUMNS:
@@ -70,5 +72,7 @@ def test_run_one_is_pure(task: Task) -> None:
 
 def test_output_columns_do_not_collide_with_parameters() -> None:
     # Varied parameters become columns of the same table as the outputs.
-    assert not set(SCHEMA) & (set(OUTPUT_COLUMNS) | {"run_id", "point", "replicate", "seed",
-                                                     "scenario", "steps", "level", "n_cadres"})
+    assert not set(SCHEMA) & (
+        set(OUTPUT_COLUMNS)
+        | {"run_id", "point", "replicate", "seed", "scenario", "steps", "level", "n_cadres"}
+    )

@@ -27,13 +27,24 @@ def test_minimal_form_from_the_issue() -> None:
     spec = parse_spec(MINIMAL)
     assert spec.scenarios == ("tightened_accountability",)
     assert (spec.preset, spec.steps, spec.replicates, spec.seed, spec.design) == (
-        "classroom", 60, 3, 5, "grid")
+        "classroom",
+        60,
+        3,
+        5,
+        "grid",
+    )
     assert spec.parameters == ("supervision", "tolerance")
     design = designs.build(spec)
     assert len(design) == 6 and designs.n_runs(spec, design) == 18
     # Full factorial in spec order: the last parameter varies fastest.
     assert design[["supervision", "tolerance"]].values.tolist() == [
-        [0.1, 0.2], [0.1, 0.8], [0.5, 0.2], [0.5, 0.8], [0.9, 0.2], [0.9, 0.8]]
+        [0.1, 0.2],
+        [0.1, 0.8],
+        [0.5, 0.2],
+        [0.5, 0.8],
+        [0.9, 0.2],
+        [0.9, 0.8],
+    ]
 
 
 @pytest.mark.parametrize("path", sorted(SWEEPS_DIR.glob("*.toml")), ids=lambda p: p.stem)
@@ -48,7 +59,11 @@ def test_required_shipped_sweeps_exist() -> None:
     names = {p.stem for p in SWEEPS_DIR.glob("*.toml")}
     assert {"levers_grid", "supervision_x_tolerance", "sobol_levers"} <= names
     assert set(load_spec(SWEEPS_DIR / "levers_grid.toml").parameters) == {
-        "supervision", "one_veto_targets", "retroactive_risk", "tolerance"}
+        "supervision",
+        "one_veto_targets",
+        "retroactive_risk",
+        "tolerance",
+    }
     assert load_spec(SWEEPS_DIR / "sobol_levers.toml").design == "sobol"
 
 
@@ -112,57 +127,101 @@ supervision = [0.1, 0.9]
 
 
 BAD = {
-    "unknown parameter": ("[parameters]\nsupervison = [0.1]\n",
-                          ["unknown parameter 'supervison'", "did you mean supervision"]),
-    "value out of range": ("[parameters]\nsupervision = [0.1, 1.5]\n",
-                           ["supervision", "1.5", "[0.0, 1.0]"]),
-    "integer parameter": ("[parameters]\none_veto_targets = [2.5]\n", ["one_veto_targets", "2.5", "integer"]),
+    "unknown parameter": (
+        "[parameters]\nsupervison = [0.1]\n",
+        ["unknown parameter 'supervison'", "did you mean supervision"],
+    ),
+    "value out of range": (
+        "[parameters]\nsupervision = [0.1, 1.5]\n",
+        ["supervision", "1.5", "[0.0, 1.0]"],
+    ),
+    "integer parameter": (
+        "[parameters]\none_veto_targets = [2.5]\n",
+        ["one_veto_targets", "2.5", "integer"],
+    ),
     "string value": ("[parameters]\nsupervision = ['0.5']\n", ["supervision", "not a string"]),
-    "malformed TOML": ("steps = 60\n[parameters\nsupervision = [0.1]\n", ["malformed TOML", "line 2"]),
+    "malformed TOML": (
+        "steps = 60\n[parameters\nsupervision = [0.1]\n",
+        ["malformed TOML", "line 2"],
+    ),
     "unknown key": ("replicate = 3\n", ["unknown key 'replicate'", "did you mean replicates"]),
-    "unknown design": ("design = 'factorial'\n", ["design = 'factorial'", "grid, lhs, sobol, morris"]),
-    "lhs too few samples": ("design = 'lhs'\nsamples = 1\n[parameters]\nsupervision = [0, 1]\n",
-                            ["samples = 1", "too few", "lhs", ">= 2"]),
-    "sobol too few samples": ("design = 'sobol'\nsamples = 4\n[parameters]\nsupervision = [0, 1]\n"
-                              "tolerance = [0, 1]\n", ["samples = 4", "too few", "sobol", ">= 8"]),
-    "sobol not a power of two": ("design = 'sobol'\nsamples = 12\n[parameters]\nsupervision = [0, 1]\n"
-                                 "tolerance = [0, 1]\n", ["samples = 12", "power of two"]),
-    "morris too few": ("design = 'morris'\nsamples = 2\n[parameters]\nsupervision = [0, 1]\n"
-                       "tolerance = [0, 1]\n", ["samples = 2", "too few", "morris"]),
-    "sampled without samples": ("design = 'sobol'\n[parameters]\nsupervision = [0, 1]\n",
-                                ["needs samples"]),
-    "sobol one factor": ("design = 'sobol'\nsamples = 8\n[parameters]\nsupervision = [0, 1]\n",
-                         ["at least 2 varied"]),
+    "unknown design": (
+        "design = 'factorial'\n",
+        ["design = 'factorial'", "grid, lhs, sobol, morris"],
+    ),
+    "lhs too few samples": (
+        "design = 'lhs'\nsamples = 1\n[parameters]\nsupervision = [0, 1]\n",
+        ["samples = 1", "too few", "lhs", ">= 2"],
+    ),
+    "sobol too few samples": (
+        "design = 'sobol'\nsamples = 4\n[parameters]\nsupervision = [0, 1]\ntolerance = [0, 1]\n",
+        ["samples = 4", "too few", "sobol", ">= 8"],
+    ),
+    "sobol not a power of two": (
+        "design = 'sobol'\nsamples = 12\n[parameters]\nsupervision = [0, 1]\ntolerance = [0, 1]\n",
+        ["samples = 12", "power of two"],
+    ),
+    "morris too few": (
+        "design = 'morris'\nsamples = 2\n[parameters]\nsupervision = [0, 1]\ntolerance = [0, 1]\n",
+        ["samples = 2", "too few", "morris"],
+    ),
+    "sampled without samples": (
+        "design = 'sobol'\n[parameters]\nsupervision = [0, 1]\n",
+        ["needs samples"],
+    ),
+    "sobol one factor": (
+        "design = 'sobol'\nsamples = 8\n[parameters]\nsupervision = [0, 1]\n",
+        ["at least 2 varied"],
+    ),
     "samples on a grid": ("samples = 8\n", ["samples applies to designs lhs, sobol and morris"]),
-    "range of no width": ("design = 'lhs'\nsamples = 4\n[parameters]\nsupervision = [0.5, 0.5]\n",
-                          ["low = 0.5 equals high = 0.5", "needs low below high"]),
+    "range of no width": (
+        "design = 'lhs'\nsamples = 4\n[parameters]\nsupervision = [0.5, 0.5]\n",
+        ["low = 0.5 equals high = 0.5", "needs low below high"],
+    ),
     # low > high is refused alike in every form a range can take.
-    "lhs range descending": ("design = 'lhs'\nsamples = 4\n[parameters]\nsupervision = [0.8, 0.2]\n",
-                             ["supervision: low = 0.8 is above high = 0.2"]),
-    "grid steps descending": ("[parameters]\nsupervision = { low = 0.8, high = 0.2, steps = 3 }\n",
-                              ["supervision: low = 0.8 is above high = 0.2"]),
-    "grid step descending": ("[parameters]\nsupervision = { low = 0.8, high = 0.2, step = 0.1 }\n",
-                             ["supervision: low = 0.8 is above high = 0.2"]),
-    "record every above steps": ("steps = 10\n[record]\ntimeseries = true\nevery = 11\n",
-                                 ["record.every = 11", "[1, 10]", "shortest run has 10 months"]),
+    "lhs range descending": (
+        "design = 'lhs'\nsamples = 4\n[parameters]\nsupervision = [0.8, 0.2]\n",
+        ["supervision: low = 0.8 is above high = 0.2"],
+    ),
+    "grid steps descending": (
+        "[parameters]\nsupervision = { low = 0.8, high = 0.2, steps = 3 }\n",
+        ["supervision: low = 0.8 is above high = 0.2"],
+    ),
+    "grid step descending": (
+        "[parameters]\nsupervision = { low = 0.8, high = 0.2, step = 0.1 }\n",
+        ["supervision: low = 0.8 is above high = 0.2"],
+    ),
+    "record every above steps": (
+        "steps = 10\n[record]\ntimeseries = true\nevery = 11\n",
+        ["record.every = 11", "[1, 10]", "shortest run has 10 months"],
+    ),
     "record every above a scenario's length": (
         "scenario = ['tightened_accountability', 'tightening_then_loosening']\n[record]\nevery = 100000\n",
-        ["record.every = 100000", "shortest run"]),
+        ["record.every = 100000", "shortest run"],
+    ),
     "grid needs values": ("[parameters]\nsupervision = 0.5\n", ["put constants in [fixed]"]),
     "duplicate value": ("[parameters]\nsupervision = [0.5, 0.5]\n", ["lists the value 0.5 twice"]),
-    "varied and fixed": ("[parameters]\nsupervision = [0.5]\n[fixed]\nsupervision = 0.2\n",
-                         ["both varied", "[fixed]"]),
+    "varied and fixed": (
+        "[parameters]\nsupervision = [0.5]\n[fixed]\nsupervision = 0.2\n",
+        ["both varied", "[fixed]"],
+    ),
     "fixed out of range": ("[fixed]\ntolerance = 2\n", ["[fixed]", "tolerance", "2"]),
     "bad steps": ("steps = 0\n", ["steps = 0", ">= 1"]),
     "bad replicates": ("replicates = 'three'\n", ["replicates = 'three'"]),
     "negative seed": ("seed = -1\n", ["seed = -1", ">= 0"]),
     "unknown scenario": ("scenario = 'utopia'\n", ["unknown scenario 'utopia'"]),
     "unknown preset": ("preset = 'planet'\n", ["unknown preset 'planet'"]),
-    "preset and branching": ("preset = 'classroom'\nbranching = [2, 2, 2, 2]\n", ["either preset or branching"]),
+    "preset and branching": (
+        "preset = 'classroom'\nbranching = [2, 2, 2, 2]\n",
+        ["either preset or branching"],
+    ),
     "record window": ("[record]\nwindow = 0\n", ["record.window = 0", "(0, 1]"]),
     "record key": ("[record]\ntimeserie = true\n", ["unknown key 'timeserie' in [record]"]),
-    "odd morris levels": ("design = 'morris'\nsamples = 4\nmorris_levels = 3\n[parameters]\n"
-                          "supervision = [0, 1]\ntolerance = [0, 1]\n", ["morris_levels = 3", "even"]),
+    "odd morris levels": (
+        "design = 'morris'\nsamples = 4\nmorris_levels = 3\n[parameters]\n"
+        "supervision = [0, 1]\ntolerance = [0, 1]\n",
+        ["morris_levels = 3", "even"],
+    ),
 }
 
 

@@ -58,12 +58,14 @@ def test_duplicates_and_orphans_are_dropped(reference: Path, tmp_path: Path) -> 
     try:
         results = [run_one(t) for t in tasks]
         store.write(results[:5])
-        store.write(results[3:])          # runs 3 and 4 stored twice
+        store.write(results[3:])  # runs 3 and 4 stored twice
         # An orphan time series: written, then killed before its rows were.
         orphan = dict(results[0], run_id=99)
         orphan["ts"] = {**orphan["ts"], "run_id": orphan["ts"]["run_id"] + 99}
-        _write_table(store.root / "timeseries" / "part-zz.parquet",
-                     _table([orphan], "ts", timeseries_schema()))
+        _write_table(
+            store.root / "timeseries" / "part-zz.parquet",
+            _table([orphan], "ts", timeseries_schema()),
+        )
         assert store.done_ids() == set(range(8))
     finally:
         store.close()

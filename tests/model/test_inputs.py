@@ -38,8 +38,16 @@ def _int_param() -> str:
 def _bad_values() -> list[tuple[str, object]]:
     f = next(n for n, p in SCHEMA.items() if p.kind == "float")
     i = _int_param()
-    return [(f, math.nan), (f, math.inf), (f, SCHEMA[f].high + 1), (f, SCHEMA[f].low - 1),
-            (f, "abc"), (f, True), (i, SCHEMA[i].low + 0.7), ("no_such_parameter", 1)]
+    return [
+        (f, math.nan),
+        (f, math.inf),
+        (f, SCHEMA[f].high + 1),
+        (f, SCHEMA[f].low - 1),
+        (f, "abc"),
+        (f, True),
+        (i, SCHEMA[i].low + 0.7),
+        ("no_such_parameter", 1),
+    ]
 
 
 @pytest.mark.parametrize(("name", "value"), _bad_values(), ids=repr)
@@ -51,17 +59,20 @@ def test_a_write_is_refused_exactly_when_a_scheduled_change_is(name: str, value:
     with pytest.raises(ParamError) as written:
         m.p[name] = value
     assert str(written.value) == str(scheduled.value)
-    for write in (lambda: m.p.update({name: value}), lambda: m.p.update(**{name: value}),
-                  lambda: m.p.__ior__({name: value})):
+    for write in (
+        lambda: m.p.update({name: value}),
+        lambda: m.p.update(**{name: value}),
+        lambda: m.p.__ior__({name: value}),
+    ):
         with pytest.raises(ParamError):
             write()
-    assert dict(m.p) == before                  # nothing half-written
-    m.run(1)                                    # and the model goes on
+    assert dict(m.p) == before  # nothing half-written
+    m.run(1)  # and the model goes on
 
 
 def test_a_write_takes_effect_like_a_scheduled_change() -> None:
     i = _int_param()
-    value = float(SCHEMA[i].low + 1)             # an integral float is that integer
+    value = float(SCHEMA[i].low + 1)  # an integral float is that integer
     scheduled = CadreModel(rng=4, agents=False, schedule=[(4, {i: value})]).run(8)
     written = CadreModel(rng=4, agents=False).run(3)
     written.p[i] = value
@@ -72,8 +83,12 @@ def test_a_write_takes_effect_like_a_scheduled_change() -> None:
 
 def test_parameters_in_force_cannot_be_removed() -> None:
     m = CadreModel(agents=False)
-    for remove in (lambda: m.p.pop("supervision"), lambda: m.p.__delitem__("supervision"),
-                   m.p.popitem, m.p.clear):
+    for remove in (
+        lambda: m.p.pop("supervision"),
+        lambda: m.p.__delitem__("supervision"),
+        m.p.popitem,
+        m.p.clear,
+    ):
         with pytest.raises(ParamError, match="cannot be removed"):
             remove()
     assert set(m.p) == set(SCHEMA)
