@@ -33,7 +33,7 @@ import pandas as pd
 
 from experiments.designs import RAW_PREFIX
 from experiments.files import check_out_dir, make_dir, save_png, write_csv
-from experiments.plotting import ACTION_COLOURS, figure, mark_schedule
+from experiments.plotting import ACTION_COLOURS, INDEX_COLOURS, figure, mark_schedule
 from experiments.rows import ROW_LEVELS
 from experiments.stats import CONF, t_half_width
 from experiments.store import StoreError, load, read_manifest
@@ -523,7 +523,8 @@ def plot_sobol(table: pd.DataFrame, title: str) -> Any:
             continue
         names = list(dict.fromkeys(s["parameter"][s["index"] == "S1"]))
         xpos = np.arange(len(names))
-        for k, (idx, colour) in enumerate((("S1", "#264653"), ("ST", "#e9c46a"))):
+        for k, idx in enumerate(("S1", "ST")):
+            colour = INDEX_COLOURS[idx]
             v = s[s["index"] == idx].set_index("parameter").reindex(names)
             ax.bar(
                 xpos + (k - 0.5) * 0.38,
@@ -561,7 +562,9 @@ def plot_sobol_s2(table: pd.DataFrame, title: str) -> Any:
             _no_indices(ax)
             continue
         v = s.set_index("parameter").reindex(pairs)
-        ax.barh(ypos, v["estimate"], xerr=v["conf"], color="#2a9d8f", capsize=3, height=0.6)
+        ax.barh(
+            ypos, v["estimate"], xerr=v["conf"], color=INDEX_COLOURS["S2"], capsize=3, height=0.6
+        )
         ax.set_yticks(ypos, pairs, fontsize=8)
         ax.invert_yaxis()
         ax.axvline(0, color="black", lw=0.6)
@@ -588,8 +591,8 @@ def plot_morris(table: pd.DataFrame, title: str) -> Any:
             s["sigma"],
             xerr=s["mu_star_conf"],
             fmt="o",
-            color="#264653",
-            ecolor="#8d99ae",
+            color=INDEX_COLOURS["S1"],
+            ecolor=ACTION_COLOURS["routine"],
             capsize=3,
         )
         for _, r in s.iterrows():

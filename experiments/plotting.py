@@ -17,6 +17,11 @@ LEVEL_COLOURS: dict[str, str] = dict(
     zip(LEVELS, ("#440154", "#3e4a89", "#25848e", "#38b977", "#bddf26"), strict=True)
 )
 
+# Sensitivity indices: first order and total side by side, second order alone.
+INDEX_COLOURS: dict[str, str] = {"S1": "#264653", "ST": "#e9c46a", "S2": ACTION_COLOURS["innovate"]}
+# Cells of a factorial of remedies: none, one, several, all of them.
+CELL_COLOURS: dict[str, str] = {"none": "#c33", "one": "#36c", "several": "#888", "all": "#2a2"}
+
 
 def figure(width: float, height: float, layout: str | None = None) -> Any:
     """A bare matplotlib Figure: renders with Agg and touches no global pyplot state, so

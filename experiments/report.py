@@ -25,7 +25,7 @@ from experiments import findings as fd  # noqa: E402
 from experiments.calibrate import Calibration, summary_lines  # noqa: E402
 from experiments.calibrate import __doc__ as CALIBRATION_METHOD  # noqa: E402
 from experiments.files import make_dir, write_bytes, write_csv, write_text  # noqa: E402
-from experiments.plotting import LEVEL_COLOURS  # noqa: E402
+from experiments.plotting import CELL_COLOURS, LEVEL_COLOURS  # noqa: E402
 from experiments.scale import Result, Scale  # noqa: E402
 from experiments.stats import CONF, t_half_width  # noqa: E402
 from model.hierarchy import LEVELS  # noqa: E402
@@ -287,12 +287,9 @@ def fig_package(r: Result) -> plt.Figure:
     )
     fig, axes = plt.subplots(1, 2, figsize=(15, 5.5), gridspec_kw={"width_ratios": [2.2, 1]})
     ax = axes[0]
-    colours = [
-        "#888"
-        if 1 < n < b.n_remedies.max()
-        else ("#c33" if n == 0 else "#36c" if n == 1 else "#2a2")
-        for n in b.n_remedies
-    ]
+    top = b.n_remedies.max()
+    kind = {top: "all", 0: "none", 1: "one"}  # as before when there are 0 or 1 remedies
+    colours = [CELL_COLOURS[kind.get(n, "several")] for n in b.n_remedies]
     y = np.arange(len(b))
     ax.barh(y, b["mean"], xerr=[b["mean"] - b.lo, b.hi - b["mean"]], color=colours, capsize=2)
     ax.set_yticks(
