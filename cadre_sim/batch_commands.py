@@ -218,6 +218,14 @@ def _calibrate(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------- parser
 def register(sub: Any) -> None:
     """Add ``compare``, ``sweep``, ``analyze``, ``reproduce`` and ``calibrate``."""
+    _add_compare(sub)
+    _add_sweep(sub)
+    _add_analyze(sub)
+    _add_reproduce(sub)
+    _add_calibrate(sub)
+
+
+def _add_compare(sub: Any) -> None:
     compare = sub.add_parser(
         "compare", help="run the headline scenarios with replicates and compare them"
     )
@@ -252,6 +260,8 @@ def register(sub: Any) -> None:
     )
     compare.set_defaults(func=_compare, interrupted="nothing was written")
 
+
+def _add_sweep(sub: Any) -> None:
     sweep = sub.add_parser(
         "sweep",
         help="run a batch parameter sweep from a TOML spec (local cores or a Dask cluster)",
@@ -295,6 +305,8 @@ def register(sub: Any) -> None:
     bar.add_argument("--no-progress", dest="progress", action="store_false")
     sweep.set_defaults(func=_sweep)
 
+
+def _add_analyze(sub: Any) -> None:
     analyze = sub.add_parser(
         "analyze",
         help="figures and tidy CSVs from a sweep's results",
@@ -318,6 +330,8 @@ def register(sub: Any) -> None:
     )
     analyze.set_defaults(func=_analyze, interrupted="figures written so far are kept")
 
+
+def _add_reproduce(sub: Any) -> None:
     rep = sub.add_parser(
         "reproduce",
         help="run the experiments of the sources' findings and write the report",
@@ -343,6 +357,8 @@ def register(sub: Any) -> None:
     )
     rep.set_defaults(func=_reproduce, interrupted="nothing was written")
 
+
+def _add_calibrate(sub: Any) -> None:
     cal = sub.add_parser(
         "calibrate",
         help="fit the tolerance procedure to seed 003's survey (ABC)",

@@ -122,12 +122,11 @@ def run_sweep(
     check_size(spec, workers or batch.local_workers(), force)
     SweepStore.check(out, spec, resume=resume)
     design = designs.build(spec)
-    all_tasks = designs.tasks(spec, design)
-    total = len(all_tasks)
+    tasks = designs.tasks(spec, design)
+    total = len(tasks)
     say(f"{spec.name}: {designs.describe(spec, design)}")
 
     def outcome(
-        store: SweepStore,
         done: set[int],
         ran: int = 0,
         run_s: float = 0.0,
@@ -135,29 +134,12 @@ def run_sweep(
         n: int = 0,
         status: str = "nothing-to-do",
     ) -> SweepOutcome:
-        return SweepOutcome(
-            store.root,
-            total,
-            len(done),
-            ran,
-            time.perf_counter() - t_start,
-            run_s,
-            loop_s,
-            n,
-            status,
-        )
+        wall = time.perf_counter() - t_start
+        return SweepOutcome(Path(out), total, len(done), ran, wall, run_s, loop_s, n, status)
 
-    if len(SweepStore.peek_done(out, spec)) >= total:
-        # Everything looks stored: no cluster needed unless reopening finds damage.
-        store = SweepStore.open(out, spec, design, resume=resume, log=say)
-        try:
-            done = store.done_ids()
-            if len(done) >= total:
-                store.finish_if_complete(total)
-                return outcome(store, done)
-        finally:
-            store.close()
-
+    stored = _stored_without_a_cluster(out, spec, design, total, resume, say)
+    if stored is not None:
+        return outcome(stored)
     store: SweepStore | None = None
     with _sigterm_as_interrupt():
         try:
@@ -165,42 +147,75 @@ def run_sweep(
             pool = batch.open_pool(workers, scheduler, connect_timeout, in_process=False)
             try:
                 store = SweepStore.open(out, spec, design, resume=resume, log=say)
-                done = store.done_ids()
-                todo = [t for t in all_tasks if t.run_id not in done]
-                if done:
-                    say(f"resuming: {len(done)} of {total} runs already stored in {store.root}")
-                if not todo:
-                    store.finish_if_complete(total)
-                    return outcome(store, done)
-                say(
-                    f"running {len(todo)} runs on {pool.workers} worker(s) ({scheduler or pool.where})"
-                )
-                session = store.begin_session(
-                    {
-                        "start": now(),
-                        "machine": machine(),
-                        **code_version(),
-                        "executor": {"scheduler": scheduler or "local", "workers": pool.workers},
-                        "runs_before": len(done),
-                    }
-                )
-                ran, run_s, loop_s = _execute(
-                    pool.client, spec, todo, store, total, len(done), progress, session
-                )
+                done, ran, run_s, loop_s = _session(store, pool, spec, tasks, progress, say)
             finally:
                 pool.close()
             status = store.finish_if_complete(total)
         except KeyboardInterrupt:
             # Ctrl-C outside the result loop (connecting, closing the cluster, compacting):
             # whatever is on disk is whole, so report it like any other interruption.
-            stored = (
-                len(store.done_ids()) if store is not None else len(SweepStore.peek_done(out, spec))
-            )
-            raise SweepInterrupted(stored, total, Path(out)) from None
+            n = len(store.done_ids() if store is not None else SweepStore.peek_done(out, spec))
+            raise SweepInterrupted(n, total, Path(out)) from None
         finally:
             if store is not None:
                 store.close()
-    return outcome(store, done, ran, run_s, loop_s, pool.workers, status)
+    return outcome(done, ran, run_s, loop_s, pool.workers, status if ran else "nothing-to-do")
+
+
+def _stored_without_a_cluster(
+    out: str | Path,
+    spec: SweepSpec,
+    design: Any,
+    total: int,
+    resume: bool,
+    say: Callable[[str], None],
+) -> set[int] | None:
+    """The stored run ids when every run is stored already (checked under the lock, and
+    the sweep marked complete), else None: then a cluster is needed."""
+    if len(SweepStore.peek_done(out, spec)) < total:
+        return None
+    store = SweepStore.open(out, spec, design, resume=resume, log=say)
+    try:
+        done = store.done_ids()  # reopening may have set damaged parts aside
+        if len(done) < total:
+            return None
+        store.finish_if_complete(total)
+        return done
+    finally:
+        store.close()
+
+
+def _session(
+    store: SweepStore,
+    pool: batch.Pool,
+    spec: SweepSpec,
+    tasks: list[Task],
+    progress: bool | None,
+    say: Callable[[str], None],
+) -> tuple[set[int], int, float, float]:
+    """Run the tasks not yet stored as one session of the manifest: (stored before, ran,
+    seconds inside the runs, seconds of the result loop)."""
+    total = len(tasks)
+    done = store.done_ids()
+    todo = [t for t in tasks if t.run_id not in done]
+    if done:
+        say(f"resuming: {len(done)} of {total} runs already stored in {store.root}")
+    if not todo:
+        return done, 0, 0.0, 0.0
+    say(f"running {len(todo)} runs on {pool.workers} worker(s) ({pool.scheduler or pool.where})")
+    session = store.begin_session(
+        {
+            "start": now(),
+            "machine": machine(),
+            **code_version(),
+            "executor": {"scheduler": pool.scheduler or "local", "workers": pool.workers},
+            "runs_before": len(done),
+        }
+    )
+    ran, run_s, loop_s = _execute(
+        pool.client, spec, todo, store, total, len(done), progress, session
+    )
+    return done, ran, run_s, loop_s
 
 
 def _execute(
