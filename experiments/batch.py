@@ -187,11 +187,21 @@ class DaskPool(Pool):
         self.remote_cpu = 0.0
 
     def map(self, fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+        from distributed import as_completed
+
         if not items:
             return []
         futures = self.client.map(fn, list(items), pure=False)
+        where = {f.key: i for i, f in enumerate(futures)}
+        results: list[Any] = [None] * len(futures)
         try:
-            results = self.client.gather(futures)
+            # as_completed, not gather: Ctrl-C then stops without asyncio's "Task exception
+            # was never retrieved" tracebacks; a failing task still raises its exception.
+            done = as_completed(
+                futures, loop=self.client.loop, with_results=True, raise_errors=True
+            )
+            for fut, res in done:
+                results[where[fut.key]] = res
         finally:
             with contextlib.suppress(Exception):
                 self.client.cancel(futures)
