@@ -334,7 +334,14 @@ def test_a_bad_thread_count_is_refused_before_the_folder(
 
 # ------------------------------------------------------------------ Ctrl-C
 @pytest.mark.parametrize(
-    "argv", [["run", "--steps", "5"], ["compare", "--steps", "3"]], ids=lambda a: a[0]
+    "argv",
+    [
+        ["run", "--steps", "5"],
+        ["compare", "--steps", "3"],
+        ["reproduce", "--quick", "--workers", "1"],
+        ["calibrate", "--quick", "--workers", "1"],
+    ],
+    ids=lambda a: a[0],
 )
 def test_ctrl_c_is_one_line_and_leaves_no_folder(
     argv: list[str],
