@@ -65,18 +65,20 @@ def test_local_workers_start_without_slow_dask_defaults() -> None:
         assert list(pool.client.run(_profiling).values()) == [False]
 
 
-def _outputs(root: Path) -> dict[str, bytes | pd.DataFrame]:
-    """Every data table and figure of a report, timings left out."""
-    out: dict[str, bytes | pd.DataFrame] = {}
-    for p in sorted(root.rglob("*")):
-        if p.suffix == ".csv":
-            frame = pd.read_csv(p)
-            out[str(p.relative_to(root))] = frame.drop(
-                columns=["seconds", "cpu_seconds"], errors="ignore"
-            )
-        elif p.suffix == ".png":
-            out[str(p.relative_to(root))] = p.read_bytes()
-    return out
+def _same_result(a, b) -> None:
+    """Two findings' results: the same verdict, checks and data tables."""
+    assert (a.finding, a.verdict.verdict, a.verdict.explanation) == (
+        b.finding,
+        b.verdict.verdict,
+        b.verdict.explanation,
+    )
+    pd.testing.assert_frame_equal(  # NaN-aware, unlike ==
+        pd.DataFrame([c.as_dict() for c in a.verdict.checks]),
+        pd.DataFrame([c.as_dict() for c in b.verdict.checks]),
+    )
+    assert set(a.data) == set(b.data)
+    for key in a.data:
+        pd.testing.assert_frame_equal(a.data[key], b.data[key], obj=key)
 
 
 @pytest.mark.dask
@@ -84,23 +86,43 @@ def _outputs(root: Path) -> dict[str, bytes | pd.DataFrame]:
 def test_reproduce_and_calibrate_give_the_same_results_on_a_dask_cluster(
     dask_cluster: str, tmp_path: Path
 ) -> None:
+    """Every experiment of the findings report and the calibration, run in this process
+    and through `dask scheduler` + `dask worker` processes: identical results."""
+    import numpy as np
+
     from cadre_sim.cli import main
-    from experiments.reproduce import reproduce
+    from experiments import calibrate as cal
+    from experiments import reproduce as rp
+    from experiments.batch import open_pool
     from experiments.scale import QUICK
     from tests.experiments.test_findings import TINY
 
-    reproduce(tmp_path / "local", seed=11, workers=1, scale=TINY)
-    reproduce(tmp_path / "dask", seed=11, scheduler=dask_cluster, timeout=30, scale=TINY)
-    local, dask = _outputs(tmp_path / "local"), _outputs(tmp_path / "dask")
-    assert set(local) == set(dask) and any(k.endswith("verdicts.csv") for k in local)
-    for key, value in local.items():
-        if isinstance(value, bytes):
-            assert dask[key] == value, key
-        else:
-            pd.testing.assert_frame_equal(dask[key], value, obj=key)
+    judged = [n for n in rp.EXPERIMENTS if n != "sensitivity"]
+    problem = rp.sens_problem()
+    from SALib.sample import sobol
 
-    # The report holds the calibration's tables: compared above. The command line's
-    # --scheduler reaches the same batch layer.
+    x = sobol.sample(problem, TINY.sobol_n, calc_second_order=False, seed=11)
+    sens = rp._sens_tasks(x, rp.replicate_seeds(11, 8, TINY.sobol_n), problem["num_vars"] + 2, TINY)
+    outcomes = []
+    for pool in (open_pool(1), open_pool(scheduler=dask_cluster, timeout=30)):
+        with pool:
+            outcomes.append(
+                (
+                    rp.run_all(TINY, pool, seed=11, only=judged),
+                    [r["final"] for r in rp.run_tasks(sens, pool)],
+                    cal.calibrate(TINY, seed=11, pool=pool),
+                )
+            )
+    (here, here_sens, here_cal), (there, there_sens, there_cal) = outcomes
+    assert [r.finding for r in here] == [r.finding for r in there] and len(here) >= 6
+    for a, b in zip(here, there, strict=True):
+        _same_result(a, b)
+    np.testing.assert_array_equal(np.stack(here_sens), np.stack(there_sens))
+    for frame in ("draws", "posterior", "fitted_survey"):
+        pd.testing.assert_frame_equal(getattr(here_cal, frame), getattr(there_cal, frame))
+    assert (here_cal.tv, here_cal.tv_ci) == (there_cal.tv, there_cal.tv_ci)
+
+    # The command line's --scheduler reaches the same batch layer.
     out = tmp_path / "cal_dask"
     argv = ["calibrate", "--quick", "--scheduler", dask_cluster, "--timeout", "30"]
     assert main([*argv, "--out", str(out)]) == 0
