@@ -21,11 +21,12 @@ from model.metrics import ROW_LEVELS, VALUE_COLUMNS
 
 MAX_HOURS = 24.0  # refuse what would compute longer than this ...
 MEMORY_SHARE = 0.8  # ... or need more than this share of the available memory
-# Costs (measured: a month of a classroom model ~0.5 ms; 0.15-0.2 us per cadre and month
-# from 10k to 1M cadres; peak ~340 bytes per cadre during a month), with margins.
-STEP_SECONDS = 0.5e-3
-CADRE_STEP_SECONDS = 0.25e-6
-CADRE_BYTES = 1_000
+# Costs (measured on model 2.0, 2 shared cores: a month of a classroom model ~1 ms; 0.3-0.45
+# us per cadre and month from 10k to 840k cadres; peak ~550 bytes per cadre during a
+# month), with margins.
+STEP_SECONDS = 1e-3
+CADRE_STEP_SECONDS = 0.4e-6
+CADRE_BYTES = 1_500
 UNIT_BYTES = 2_000  # tree arrays and the hierarchy graph, per unit
 HISTORY_BYTES = len(ROW_LEVELS) * len(VALUE_COLUMNS) * 8  # one month of history
 TASK_BYTES = 4_000  # one planned run: its task, future and scheduler record
