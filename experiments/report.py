@@ -350,6 +350,105 @@ def fig_sensitivity(r: Result) -> plt.Figure:
     return fig
 
 
+def _travel_panel(ax: Any, df: pd.DataFrame, col: str, r: Result, title: str) -> None:
+    for lv in LEVELS:
+        d = df[df.level == lv].sort_values("step")
+        ax.plot(
+            d.step,
+            fd.smooth(d[col].to_numpy()[None], fd.SPREAD_SMOOTH)[0],
+            color=LEVEL_COLOURS[lv],
+            label=lv,
+        )
+    for t, name in ((r.extra["t0"], "tightening"), (r.extra["t_end"], "loosening")):
+        ax.axvline(t, color="k", ls="--", lw=0.8)
+        ax.text(t, ax.get_ylim()[1] * 0.97, f" {name}", fontsize=8, va="top")
+    ax.set_title(title, fontsize=10)
+    ax.set_xlabel("month")
+    ax.grid(alpha=0.3)
+
+
+def fig_travel(r: Result) -> plt.Figure:
+    df = r.data["fig9_travel_by_level"]
+    main = df[df.arm == "model 2.0"]
+    fig, axes = plt.subplots(1, 3, figsize=(16, 4.6))
+    _travel_panel(axes[0], main, "avoid", r, "avoidance share by level")
+    _travel_panel(axes[1], main, "adopted", r, "share of units that adopted the centre's regime")
+    _travel_panel(
+        axes[2],
+        main,
+        "perceived_targets",
+        r,
+        "binding targets as perceived (solid) / in force (dotted)",
+    )
+    for lv in LEVELS:
+        d = main[main.level == lv].sort_values("step")
+        axes[2].plot(d.step, d.targets, color=LEVEL_COLOURS[lv], ls=":", lw=0.9)
+    axes[0].legend(fontsize=8)
+    fig.suptitle(
+        "Finding 9 — a tightening travels down the hierarchy (province preset, replicate mean)",
+        fontsize=11,
+    )
+    fig.tight_layout()
+    return fig
+
+
+def fig_recovery(r: Result) -> plt.Figure:
+    lags = r.data["fig10_lags"]
+    fig, axes = plt.subplots(1, 2, figsize=(14, 4.6))
+    ax = axes[0]
+    main = lags[lags.arm == "model 2.0"].set_index("level").loc[list(LEVELS)]
+    x = np.arange(len(LEVELS))
+    ax.bar(x - 0.2, main.innovation_half_fall, 0.4, label="innovation: half of the fall")
+    ax.bar(x + 0.2, main.innovation_half_recovery, 0.4, label="innovation: half of the recovery")
+    ax.set_xticks(x, LEVELS)
+    ax.set_ylabel("months after the change")
+    ax.legend(fontsize=8)
+    ax.set_title("startled birds: innovation comes back more slowly than it went", fontsize=10)
+    ax = axes[1]
+    arms = list(dict.fromkeys(lags.arm))
+    town = lags[lags.level == "township"].set_index("arm").loc[arms]
+    y = np.arange(len(arms))
+    for k, (col, label) in enumerate(
+        (
+            ("avoidance_half_rise", "avoidance: half of the rise"),
+            ("innovation_half_fall", "innovation: half of the fall"),
+            ("innovation_half_recovery", "innovation: half of the recovery"),
+        )
+    ):
+        ax.barh(y + (k - 1) * 0.27, town[col], 0.27, label=label)
+    ax.set_yticks(y, arms, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("township lag [months]")
+    ax.legend(fontsize=8)
+    ax.set_title("each mechanism's share: township lags with it switched off", fontsize=10)
+    fig.suptitle("Finding 10 — slow recovery after a loosening (province preset)", fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def fig_tolerance_lever(r: Result) -> plt.Figure:
+    df = r.data["fig11_tolerance_lever"]
+    fig, ax = plt.subplots(figsize=(11, 4.6))
+    labels = []
+    for i, ((setting, tol), d) in enumerate(
+        df.groupby(["setting", "tolerance"], dropna=False, sort=False)
+    ):
+        m, lo, hi = _ci(d.township_innovate)
+        ax.bar(i, m, color=f"C{i}")
+        ax.errorbar(i, m, yerr=[[m - lo], [hi - m]], fmt="none", ecolor="k", capsize=4)
+        labels.append(setting.replace("_", " ") + ("" if pd.isna(tol) else f"\ntolerance {tol}"))
+    ax.set_xticks(range(len(labels)), labels, fontsize=8)
+    ax.set_ylabel("township innovation share")
+    ax.grid(axis="y", alpha=0.3)
+    ax.set_title(
+        "Finding 11 — the tolerance lever where the procedure works, and on paper "
+        "(province preset, 95% CI)",
+        fontsize=11,
+    )
+    fig.tight_layout()
+    return fig
+
+
 def fig_calibration(c: Calibration) -> plt.Figure:
     p = len(c.names)
     fig, axes = plt.subplots(1, p + 1, figsize=(4 * (p + 1), 3.8))
@@ -411,6 +510,9 @@ FIGURES = {
     6: fig_experimentation,
     7: fig_package,
     8: fig_sensitivity,
+    9: fig_travel,
+    10: fig_recovery,
+    11: fig_tolerance_lever,
 }
 
 
@@ -647,6 +749,55 @@ def _extra(doc: Doc, r: Result) -> None:
             + "."
         )
         doc.p(f"Best single remedy: {e['best_single']}.")
+    elif r.finding in (9, 10):
+        lags = r.data["fig9_lags" if r.finding == 9 else "fig10_lags"]
+        doc.p(
+            "Lags per level and arm (months after the change; replicate-mean curves, "
+            f"{fd.SPREAD_SMOOTH}-month moving average; NaN: the curve did not move that way):"
+        )
+        doc.table(
+            [
+                "arm",
+                "level",
+                "avoidance half-rise",
+                "innovation half-fall",
+                "innovation half-recovery",
+            ],
+            [
+                [
+                    x.arm,
+                    x.level,
+                    _fmt(x.avoidance_half_rise),
+                    _fmt(x.innovation_half_fall),
+                    _fmt(x.innovation_half_recovery),
+                ]
+                for x in lags.itertuples()
+            ],
+        )
+    elif r.finding == 11:
+        df = r.data["fig11_tolerance_lever"]
+        g = df.groupby(["setting", "tolerance"], dropna=False, sort=False)
+        doc.table(
+            [
+                "setting",
+                "tolerance",
+                "township innovation",
+                "township avoidance",
+                "believed tolerance",
+                "true tolerance",
+            ],
+            [
+                [
+                    k[0],
+                    "—" if pd.isna(k[1]) else k[1],
+                    _fmt(d.township_innovate.mean()),
+                    _fmt(d.township_avoid.mean()),
+                    _fmt(d.belief_tolerance.mean()),
+                    _fmt(d.true_tolerance.mean()),
+                ]
+                for k, d in g
+            ],
+        )
     elif r.finding == 8:
         df = r.data["fig8_sensitivity"]
         for out in dict.fromkeys(df.output):

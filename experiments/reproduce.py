@@ -1,7 +1,7 @@
 """Reproduce the sources' findings: run every experiment, judge it, write the report.
 
 :func:`reproduce` (``cadre-sim reproduce --out DIR [--quick]``) runs the experiments of
-the eight findings (criteria pre-registered in :mod:`experiments.findings`), the survey
+the eleven findings (criteria pre-registered in :mod:`experiments.findings`), the survey
 calibration (:mod:`experiments.calibrate`), and writes ``DIR/report.md``,
 ``DIR/report.html`` (figures embedded) and one tidy CSV per figure.
 
@@ -698,6 +698,159 @@ def exp_sensitivity(scale: Scale, pool: Pool, seed: int) -> Result:
     return Result(8, verdict, {"fig8_sensitivity": pd.DataFrame(rows)}, design)
 
 
+# ------------------------------------------------------------ findings 9 and 10
+TRAVEL_SCENARIO = "tightening_then_loosening"
+TRAVEL_PRESET = "province"
+# The spreading mechanisms of model 2.0 and the parameters that switch each off
+# (docs/ODD.md §2.3); their arms measure each one's share of the spread.
+MECHANISMS_OFF: dict[str, dict[str, Any]] = {
+    "relay off (relay_delay = 0)": {"relay_delay": 0.0},
+    "beliefs = truth (perfect_information = 1)": {"perfect_information": 1},
+    "no asymmetry (negativity_bias = 1)": {"negativity_bias": 1.0},
+    "all three off": {"relay_delay": 0.0, "perfect_information": 1, "negativity_bias": 1.0},
+}
+
+
+def exp_travel(scale: Scale, pool: Pool, seed: int) -> tuple[Result, Result]:
+    """Findings 9 and 10 from one experiment: the regime travels down, and back."""
+    sc = SCENARIOS[TRAVEL_SCENARIO]
+    t0, t_end, steps = sc.schedule[0][0], sc.schedule[1][0], sc.steps
+    seeds = replicate_seeds(seed, 9, scale.travel_reps)
+    arms = {"model 2.0": {}}
+    arms.update(
+        MECHANISMS_OFF if scale.travel_arms else {"all three off": MECHANISMS_OFF["all three off"]}
+    )
+    tasks = [
+        Task(TRAVEL_SCENARIO, tuple(p.items()), s, steps, preset=TRAVEL_PRESET, series=True)
+        for p in arms.values()
+        for s in seeds
+    ]
+    res = run_tasks(tasks, pool)
+    R, L = len(seeds), len(LEVELS)
+    cols = (
+        "avoid",
+        "innovate",
+        "adopted",
+        "belief_detection",
+        "true_detection",
+        "perceived_targets",
+        "targets",
+    )
+    series = {
+        arm: np.stack([res[a * R + r]["series"][:, :L] for r in range(R)])
+        for a, arm in enumerate(arms)
+    }
+    rows, lag_rows = [], []
+    for arm, arr in series.items():
+        mean = arr.mean(axis=0)
+        for t in range(steps):
+            for j, lv in enumerate(LEVELS):
+                rows.append(
+                    {
+                        "arm": arm,
+                        "step": t + 1,
+                        "level": lv,
+                        **{c: float(mean[t, j, COL[c]]) for c in cols},
+                    }
+                )
+        rise = fd.half_lags(mean[:, :, COL["avoid"]], t0, t_end, rising=True)
+        fall = fd.half_lags(mean[:, :, COL["innovate"]], t0, t_end, rising=False)
+        rec = fd.half_lags(mean[:, :, COL["innovate"]], t_end, steps, rising=True)
+        for j, lv in enumerate(LEVELS):
+            lag_rows.append(
+                {
+                    "arm": arm,
+                    "level": lv,
+                    "avoidance_half_rise": rise[j],
+                    "innovation_half_fall": fall[j],
+                    "innovation_half_recovery": rec[j],
+                }
+            )
+    main = series["model 2.0"]
+    v9 = fd.criterion_spread_by_depth(main[..., COL["avoid"]], t0, t_end, LEVELS, seed=seed)
+    v10 = fd.criterion_slow_recovery(
+        main[..., COL["innovate"]], t0, t_end, steps, LEVELS, seed=seed
+    )
+    data = {"fig9_travel_by_level": pd.DataFrame(rows), "fig9_lags": pd.DataFrame(lag_rows)}
+    design = (
+        f"`{TRAVEL_SCENARIO}` (tightening at month {t0}, loosening at {t_end}), {steps} months, "
+        f"{R} replicates, {TRAVEL_PRESET} preset; arms with the spreading mechanisms switched "
+        f"off: {', '.join(a for a in arms if a != 'model 2.0')}. Curves: replicate means, "
+        f"{fd.SPREAD_SMOOTH}-month moving average."
+    )
+    extra = {"t0": t0, "t_end": t_end, "steps": steps}
+    return (
+        Result(9, v9, data, design, extra=extra),
+        Result(10, v10, {"fig10_lags": pd.DataFrame(lag_rows)}, design, extra=extra),
+    )
+
+
+# ------------------------------------------------------------------ finding 11
+LEVER_PRESET = "province"
+WORKING_PROCEDURE = {"inter_level_consensus": 0.8, "standards_clarity": 0.8}
+
+
+def exp_tolerance_lever(scale: Scale, pool: Pool, seed: int) -> Result:
+    """Finding 11: the tolerance lever where the procedure works, and on paper."""
+    seeds = replicate_seeds(seed, 11, scale.lever_reps)
+    conds = {
+        ("flexible_experimentation", 0.1): {"tolerance": 0.1},
+        ("flexible_experimentation", 0.9): {"tolerance": 0.9},
+        ("tightened, working procedure", 0.1): {**WORKING_PROCEDURE, "tolerance": 0.1},
+        ("tightened, working procedure", 0.9): {**WORKING_PROCEDURE, "tolerance": 0.9},
+        ("tightened_accountability", None): {},
+        ("tolerance_on_paper", None): {},
+        ("reform_package", None): {},
+    }
+
+    def scenario(name: str) -> str:
+        return "tightened_accountability" if name.startswith("tightened, ") else name
+
+    tasks = [
+        Task(scenario(name), tuple(p.items()), s, scale.steps, preset=LEVER_PRESET)
+        for (name, _), p in conds.items()
+        for s in seeds
+    ]
+    res = run_tasks(tasks, pool)
+    R = len(seeds)
+    rows, arms = [], {}
+    for i, (name, tol) in enumerate(conds):
+        inn = np.array([_final(res[i * R + r], "township", "innovate") for r in range(R)])
+        av = np.array([_final(res[i * R + r], "township", "avoid") for r in range(R)])
+        bt = np.array([_final(res[i * R + r], "all", "belief_tolerance") for r in range(R)])
+        tt = np.array([_final(res[i * R + r], "all", "true_tolerance") for r in range(R)])
+        arms[(name, tol)] = (inn, av)
+        for r in range(R):
+            rows.append(
+                {
+                    "setting": name,
+                    "tolerance": tol,
+                    "rep": r,
+                    "township_innovate": inn[r],
+                    "township_avoid": av[r],
+                    "belief_tolerance": bt[r],
+                    "true_tolerance": tt[r],
+                }
+            )
+    f, w = "flexible_experimentation", "tightened, working procedure"
+    verdict = fd.criterion_tolerance_lever(
+        flex=(arms[(f, 0.9)][0], arms[(f, 0.1)][0]),
+        working=(arms[(w, 0.9)][0], arms[(w, 0.1)][0]),
+        flex_avoid=(arms[(f, 0.9)][1], arms[(f, 0.1)][1]),
+        working_avoid=(arms[(w, 0.9)][1], arms[(w, 0.1)][1]),
+        tight=arms[("tightened_accountability", None)][0],
+        paper=arms[("tolerance_on_paper", None)][0],
+        reform=arms[("reform_package", None)][0],
+    )
+    design = (
+        f"{LEVER_PRESET} preset, {R} replicates × {scale.steps} months, township shares over the "
+        f"last {FINAL_FRACTION:.0%} of months; tolerance 0.1 vs 0.9 in flexible experimentation "
+        f"and in the tightened regime with inter-level consensus and clarity 0.8; the three "
+        f"scenarios as they are."
+    )
+    return Result(11, verdict, {"fig11_tolerance_lever": pd.DataFrame(rows)}, design)
+
+
 # -------------------------------------------------------------------- driver
 EXPERIMENTS: dict[str, Callable[[Scale, Pool, int], Any]] = {
     "levers": exp_levers,
@@ -707,6 +860,8 @@ EXPERIMENTS: dict[str, Callable[[Scale, Pool, int], Any]] = {
     "scenarios": exp_scenarios,
     "package": exp_package,
     "sensitivity": exp_sensitivity,
+    "travel": exp_travel,
+    "tolerance_lever": exp_tolerance_lever,
 }
 
 

@@ -41,6 +41,10 @@ class Scale:
     # depends on how many cadres a unit has, so the full calibration runs on the province
     # preset (real staffing, townships ~86 % of cadres as nationally), not on classroom units.
     calib_preset: str
+    # Findings 9-11 (model 2.0): the province preset, as the issue states the claims.
+    travel_reps: int = 3  # replicates of the tightening-then-loosening run (findings 9, 10)
+    travel_arms: bool = False  # also run with each spreading mechanism switched off
+    lever_reps: int = 3  # replicates per condition of the tolerance lever (finding 11)
 
     @property
     def hierarchy(self) -> str:
@@ -90,6 +94,9 @@ FULL = Scale(
     calib_draws=600,
     calib_validation=16,
     calib_preset="province",
+    travel_reps=8,
+    travel_arms=True,
+    lever_reps=6,
 )
 
 

@@ -104,7 +104,7 @@ GROUPS: dict[str, tuple[str, str]] = {
 _PARAMS: list[Param] = [
     # ------------------------------------------------------------------ levers
     Param(
-        name="supervision", default=0.002, low=0.0, high=1.0, group="levers", transmitted=True,
+        name="supervision", default=0.002, low=0.0, high=0.05, group="levers", transmitted=True,
         unit="probability per channel per watching level per month", unit_zh="每个监督层级每个渠道每月的概率",
         label_en="Supervision intensity", label_zh="监督强度",
         en="Chance that one supervision channel of one level detects a given irregular act "
@@ -126,7 +126,7 @@ _PARAMS: list[Param] = [
            "每项都占用注意力并可能失守。",
         source="S000-08, S000-08b, S000-24"),
     Param(
-        name="retroactive_risk", default=0.01, low=0.0, high=1.0, group="levers",
+        name="retroactive_risk", default=0.01, low=0.0, high=0.2, group="levers",
         transmitted=True, unit="probability per month", unit_zh="每月概率",
         label_en="Retroactive accountability risk", label_zh="秋后算账风险",
         en="Chance per month that a cadre's record within the look-back window is re-examined "

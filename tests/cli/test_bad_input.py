@@ -83,9 +83,9 @@ def test_sweeps_too_large_are_refused_at_once(
     extra: str, knob: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     text = extra + (
-        "[parameters]\nsupervision = [0.1, 0.9]\ntolerance = [0.2, 0.8]\n"
+        "[parameters]\nsupervision = [0.001, 0.009]\ntolerance = [0.2, 0.8]\n"
         if "sobol" in extra
-        else "[parameters]\nsupervision = [0.1, 0.9]\n"
+        else "[parameters]\nsupervision = [0.001, 0.009]\n"
     )
     path = tmp_path / "big.toml"
     path.write_text(text)

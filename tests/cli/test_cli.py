@@ -36,7 +36,7 @@ def run_args() -> list[str]:
         "--seed",
         "7",
         "--set",
-        "supervision=0.4",
+        "supervision=0.004",
         "--at",
         "6:tolerance=0.9,one_veto_targets=2",
     ]
@@ -82,7 +82,7 @@ def test_run_summary_has_required_keys_and_shares(run_dir: tuple[Path, str]) -> 
     assert set(s["survey"]) == set(SURVEY_ANSWERS)
     assert sum(s["survey"].values()) == pytest.approx(1.0)
     # --set and --at reached the model
-    assert s["params"]["supervision"] == 0.4
+    assert s["params"]["supervision"] == 0.004
     assert [6, {"tolerance": 0.9, "one_veto_targets": 2}] in s["schedule"]
 
 

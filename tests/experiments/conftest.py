@@ -30,7 +30,7 @@ replicates = 2
 seed = 5
 design = "grid"
 [parameters]
-supervision = [0.1, 0.9]
+supervision = [0.001, 0.009]
 tolerance = [0.2, 0.8]
 [record]
 timeseries = true

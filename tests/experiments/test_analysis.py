@@ -203,11 +203,11 @@ def test_plotted_numbers_are_the_data(
     curves = pd.read_csv(figdir / "response_curves.csv")
     row = curves[
         (curves.parameter == "supervision")
-        & (curves.value == 0.9)
+        & (curves.value == 0.009)
         & (curves.level == "township")
         & (curves.output == "avoid")
     ].iloc[0]
-    sel = runs[(runs.supervision == 0.9) & (runs.level == "township")]
+    sel = runs[(runs.supervision == 0.009) & (runs.level == "township")]
     per_rep = sel.groupby("replicate")["avoid"].mean()
     assert row["mean"] == pytest.approx(sel["avoid"].mean(), rel=CSV_REL)
     mean, lo, hi, n = t_interval(per_rep.to_numpy())
@@ -222,12 +222,12 @@ def test_plotted_numbers_are_the_data(
     cell = phase[
         (phase.x_parameter == "supervision")
         & (phase.y_parameter == "tolerance")
-        & (phase.x == 0.1)
+        & (phase.x == 0.001)
         & (phase.y == 0.8)
         & (phase.level == "all")
         & (phase.output == "innovate")
     ].iloc[0]
-    sel = runs[(runs.supervision == 0.1) & (runs.tolerance == 0.8) & (runs.level == "all")]
+    sel = runs[(runs.supervision == 0.001) & (runs.tolerance == 0.8) & (runs.level == "all")]
     assert cell["mean"] == pytest.approx(sel["innovate"].mean(), rel=CSV_REL) and cell["n"] == len(
         sel
     )
@@ -265,7 +265,7 @@ def test_sensitivity_figures_from_model_runs(
 ) -> None:
     text = (
         f"preset = 'classroom'\nsteps = 6\nseed = 2\ndesign = '{method}'\n{extra}"
-        "[parameters]\nsupervision = [0.05, 0.8]\none_veto_targets = [0, 20]\n"
+        "[parameters]\nsupervision = [0.0005, 0.008]\none_veto_targets = [0, 20]\n"
     )
     out = serial_sweep(tiny_spec(text), tmp_path / "s")
     # Response and phase figures of sampled designs are covered by the binned test above.
@@ -285,7 +285,7 @@ def test_sensitivity_figures_from_model_runs(
 def test_sensitivity_needs_a_complete_sweep(tmp_path: Path) -> None:
     text = (
         "preset = 'classroom'\nsteps = 4\ndesign = 'morris'\nsamples = 4\n"
-        "[parameters]\nsupervision = [0.05, 0.8]\ntolerance = [0, 1]\n"
+        "[parameters]\nsupervision = [0.0005, 0.008]\ntolerance = [0, 1]\n"
     )
     out = serial_sweep(tiny_spec(text), tmp_path / "s", order=[0, 1, 2])
     with pytest.raises(StoreError, match="incomplete .*morris indices need every run"):

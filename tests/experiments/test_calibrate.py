@@ -48,9 +48,12 @@ def test_unknown_parameter_is_a_readable_error():
         cal.calibrate(names=("nonsense",))
 
 
-# Two parameters the survey identifies well (see the module docstring): the known values
-# generate a synthetic survey, which the calibration must find again.
-TRUE = {"tolerance_publicity": 0.6, "tolerance": 0.7}
+# The parameter the survey identifies best at classroom scale (the provision's reach and
+# strength decides how many applications there are to know of): its known value
+# generates a synthetic survey, which the calibration must find again. (With model 2.0's
+# realistic case numbers the classroom's 196 cadres leave clarity and publicity weakly
+# identified: their 90 % intervals cover most of the range.)
+TRUE = {"tolerance": 0.75}
 SMALL = replace(rp.QUICK, steps=60, calib_draws=96, calib_validation=4)
 
 
@@ -99,7 +102,7 @@ def test_cli_prints_the_fit(monkeypatch, capsys, synthetic, tmp_path):
     out = capsys.readouterr().out
     assert (
         "TV distance to the survey" in out
-        and "tolerance_publicity" in out
+        and "tolerance" in out
         and "closest single draw" in out
     )
     assert (tmp_path / "calibration.md").exists()

@@ -10,7 +10,7 @@ from experiments.spec import parse_spec
 
 LEVERS = """
 [parameters]
-supervision = [0.05, 0.8]
+supervision = [0.0005, 0.008]
 one_veto_targets = [0, 20]
 tolerance = "full"
 """
@@ -28,7 +28,7 @@ def test_seed_is_the_spawned_child_of_the_base_seed() -> None:
 
 
 def test_run_ids_and_seeds() -> None:
-    spec = parse_spec("replicates = 3\nseed = 9\n[parameters]\nsupervision = [0.1, 0.5]\n")
+    spec = parse_spec("replicates = 3\nseed = 9\n[parameters]\nsupervision = [0.001, 0.005]\n")
     tasks = designs.tasks(spec, designs.build(spec))
     assert [(t.run_id, t.point, t.replicate) for t in tasks] == [
         (0, 0, 0),
@@ -41,7 +41,7 @@ def test_run_ids_and_seeds() -> None:
     assert [t.seed for t in tasks] == [batch.derive_seed(9, i) for i in range(6)]
 
     crn = parse_spec(
-        "replicates = 3\nseed = 9\ncommon_seeds = true\n[parameters]\nsupervision = [0.1, 0.5]\n"
+        "replicates = 3\nseed = 9\ncommon_seeds = true\n[parameters]\nsupervision = [0.001, 0.005]\n"
     )
     t2 = designs.tasks(crn, designs.build(crn))
     # Common random numbers: replicate r has the same seed at every point.
@@ -60,7 +60,7 @@ def test_sampled_design_sizes_and_bounds(design: str, samples: int, expected: in
     spec = parse_spec(f"design = '{design}'\nsamples = {samples}\nseed = 3\n" + LEVERS)
     d = designs.build(spec)
     assert len(d) == expected
-    assert d["supervision"].between(0.05, 0.8).all()
+    assert d["supervision"].between(0.0005, 0.008).all()
     assert d["tolerance"].between(0.0, 1.0).all()
     assert d["one_veto_targets"].dtype == np.int64
     assert d["one_veto_targets"].between(0, 20).all()

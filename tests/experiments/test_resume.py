@@ -27,7 +27,7 @@ replicates = 4
 seed = 17
 design = "grid"
 [parameters]
-supervision = [0.1, 0.5, 0.9]
+supervision = [0.001, 0.005, 0.009]
 one_veto_targets = [2, 12]
 [record]
 timeseries = true

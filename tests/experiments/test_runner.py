@@ -30,7 +30,7 @@ def test_rows_match_the_model_summary(task: Task) -> None:
     summary = m.summary()
     for i, lv in enumerate(ROW_LEVELS):
         for key, value in summary["levels"][lv].items():
-            assert rows[key][i] == pytest.approx(value, abs=1e-12), (lv, key)
+            assert rows[key][i] == pytest.approx(value, abs=1e-12, nan_ok=True), (lv, key)
         for a in SURVEY_ANSWERS:
             assert rows[f"survey_{a}"][i] == pytest.approx(summary["survey"][a])
     hist = m.history()

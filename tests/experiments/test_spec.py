@@ -18,7 +18,7 @@ replicates = 3
 seed = 5
 design = "grid"          # or "lhs", "sobol", "morris" (then ranges and a sample count)
 [parameters]
-supervision = [0.1, 0.5, 0.9]
+supervision = [0.001, 0.005, 0.009]
 tolerance = [0.2, 0.8]
 """
 
@@ -38,12 +38,12 @@ def test_minimal_form_from_the_issue() -> None:
     assert len(design) == 6 and designs.n_runs(spec, design) == 18
     # Full factorial in spec order: the last parameter varies fastest.
     assert design[["supervision", "tolerance"]].values.tolist() == [
-        [0.1, 0.2],
-        [0.1, 0.8],
-        [0.5, 0.2],
-        [0.5, 0.8],
-        [0.9, 0.2],
-        [0.9, 0.8],
+        [0.001, 0.2],
+        [0.001, 0.8],
+        [0.005, 0.2],
+        [0.005, 0.8],
+        [0.009, 0.2],
+        [0.009, 0.8],
     ]
 
 
@@ -70,12 +70,12 @@ def test_required_shipped_sweeps_exist() -> None:
 def test_grid_range_forms() -> None:
     spec = parse_spec("""
 [parameters]
-supervision = { low = 0.0, high = 0.8, steps = 5 }
+supervision = { low = 0, high = 0.008, steps = 5 }
 tolerance = { low = 0.1, high = 0.5, step = 0.2 }
 one_veto_targets = { low = 0, high = 30, steps = 4 }
 """)
     values = {f.name: f.values for f in spec.factors}
-    assert values["supervision"] == (0.0, 0.2, 0.4, 0.6, 0.8)
+    assert values["supervision"] == (0.0, 0.002, 0.004, 0.006, 0.008)
     assert values["tolerance"] == (0.1, 0.3, 0.5)
     assert values["one_veto_targets"] == (0, 10, 20, 30)
     assert all(isinstance(v, int) for v in values["one_veto_targets"])
@@ -86,12 +86,12 @@ def test_sampled_range_forms() -> None:
 design = "lhs"
 samples = 10
 [parameters]
-supervision = { low = 0.2, high = 0.4 }
+supervision = { low = 0.002, high = 0.004 }
 tolerance = [0.1, 0.9]
 retroactive_risk = "full"
 """)
     p = SCHEMA["retroactive_risk"]
-    assert spec.problem()["bounds"] == [[0.2, 0.4], [0.1, 0.9], [p.low, p.high]]
+    assert spec.problem()["bounds"] == [[0.002, 0.004], [0.1, 0.9], [p.low, p.high]]
 
 
 def test_hash_ignores_cosmetics_but_not_content() -> None:
@@ -120,7 +120,7 @@ def test_schedule_override_is_warned() -> None:
     spec = parse_spec("""
 scenario = "tightening_then_loosening"
 [parameters]
-supervision = [0.1, 0.9]
+supervision = [0.001, 0.009]
 """)
     assert any("supervision at month 40" in w for w in spec.warnings())
     assert parse_spec(MINIMAL).warnings() == []
@@ -132,16 +132,16 @@ BAD = {
         ["unknown parameter 'supervison'", "did you mean supervision"],
     ),
     "value out of range": (
-        "[parameters]\nsupervision = [0.1, 1.5]\n",
-        ["supervision", "1.5", "[0.0, 1.0]"],
+        "[parameters]\nsupervision = [0.001, 1.5]\n",
+        ["supervision", "1.5", "[0.0, 0.05]"],
     ),
     "integer parameter": (
         "[parameters]\none_veto_targets = [2.5]\n",
         ["one_veto_targets", "2.5", "integer"],
     ),
-    "string value": ("[parameters]\nsupervision = ['0.5']\n", ["supervision", "not a string"]),
+    "string value": ("[parameters]\nsupervision = ['0.005']\n", ["supervision", "not a string"]),
     "malformed TOML": (
-        "steps = 60\n[parameters\nsupervision = [0.1]\n",
+        "steps = 60\n[parameters\nsupervision = [0.001]\n",
         ["malformed TOML", "line 2"],
     ),
     "unknown key": ("replicate = 3\n", ["unknown key 'replicate'", "did you mean replicates"]),
@@ -150,46 +150,46 @@ BAD = {
         ["design = 'factorial'", "grid, lhs, sobol, morris"],
     ),
     "lhs too few samples": (
-        "design = 'lhs'\nsamples = 1\n[parameters]\nsupervision = [0, 1]\n",
+        "design = 'lhs'\nsamples = 1\n[parameters]\nsupervision = [0, 0.01]\n",
         ["samples = 1", "too few", "lhs", ">= 2"],
     ),
     "sobol too few samples": (
-        "design = 'sobol'\nsamples = 4\n[parameters]\nsupervision = [0, 1]\ntolerance = [0, 1]\n",
+        "design = 'sobol'\nsamples = 4\n[parameters]\nsupervision = [0, 0.01]\ntolerance = [0, 1]\n",
         ["samples = 4", "too few", "sobol", ">= 8"],
     ),
     "sobol not a power of two": (
-        "design = 'sobol'\nsamples = 12\n[parameters]\nsupervision = [0, 1]\ntolerance = [0, 1]\n",
+        "design = 'sobol'\nsamples = 12\n[parameters]\nsupervision = [0, 0.01]\ntolerance = [0, 1]\n",
         ["samples = 12", "power of two"],
     ),
     "morris too few": (
-        "design = 'morris'\nsamples = 2\n[parameters]\nsupervision = [0, 1]\ntolerance = [0, 1]\n",
+        "design = 'morris'\nsamples = 2\n[parameters]\nsupervision = [0, 0.01]\ntolerance = [0, 1]\n",
         ["samples = 2", "too few", "morris"],
     ),
     "sampled without samples": (
-        "design = 'sobol'\n[parameters]\nsupervision = [0, 1]\n",
+        "design = 'sobol'\n[parameters]\nsupervision = [0, 0.01]\n",
         ["needs samples"],
     ),
     "sobol one factor": (
-        "design = 'sobol'\nsamples = 8\n[parameters]\nsupervision = [0, 1]\n",
+        "design = 'sobol'\nsamples = 8\n[parameters]\nsupervision = [0, 0.01]\n",
         ["at least 2 varied"],
     ),
     "samples on a grid": ("samples = 8\n", ["samples applies to designs lhs, sobol and morris"]),
     "range of no width": (
-        "design = 'lhs'\nsamples = 4\n[parameters]\nsupervision = [0.5, 0.5]\n",
-        ["low = 0.5 equals high = 0.5", "needs low below high"],
+        "design = 'lhs'\nsamples = 4\n[parameters]\nsupervision = [0.005, 0.005]\n",
+        ["low = 0.005 equals high = 0.005", "needs low below high"],
     ),
     # low > high is refused alike in every form a range can take.
     "lhs range descending": (
-        "design = 'lhs'\nsamples = 4\n[parameters]\nsupervision = [0.8, 0.2]\n",
-        ["supervision: low = 0.8 is above high = 0.2"],
+        "design = 'lhs'\nsamples = 4\n[parameters]\nsupervision = [0.008, 0.002]\n",
+        ["supervision: low = 0.008 is above high = 0.002"],
     ),
     "grid steps descending": (
-        "[parameters]\nsupervision = { low = 0.8, high = 0.2, steps = 3 }\n",
-        ["supervision: low = 0.8 is above high = 0.2"],
+        "[parameters]\nsupervision = { low = 0.008, high = 0.002, steps = 3 }\n",
+        ["supervision: low = 0.008 is above high = 0.002"],
     ),
     "grid step descending": (
-        "[parameters]\nsupervision = { low = 0.8, high = 0.2, step = 0.1 }\n",
-        ["supervision: low = 0.8 is above high = 0.2"],
+        "[parameters]\nsupervision = { low = 0.008, high = 0.002, step = 0.1 }\n",
+        ["supervision: low = 0.008 is above high = 0.002"],
     ),
     "record every above steps": (
         "steps = 10\n[record]\ntimeseries = true\nevery = 11\n",
@@ -200,9 +200,12 @@ BAD = {
         ["record.every = 100000", "shortest run"],
     ),
     "grid needs values": ("[parameters]\nsupervision = 0.5\n", ["put constants in [fixed]"]),
-    "duplicate value": ("[parameters]\nsupervision = [0.5, 0.5]\n", ["lists the value 0.5 twice"]),
+    "duplicate value": (
+        "[parameters]\nsupervision = [0.005, 0.005]\n",
+        ["lists the value 0.005 twice"],
+    ),
     "varied and fixed": (
-        "[parameters]\nsupervision = [0.5]\n[fixed]\nsupervision = 0.2\n",
+        "[parameters]\nsupervision = [0.005]\n[fixed]\nsupervision = 0.2\n",
         ["both varied", "[fixed]"],
     ),
     "fixed out of range": ("[fixed]\ntolerance = 2\n", ["[fixed]", "tolerance", "2"]),
@@ -219,7 +222,7 @@ BAD = {
     "record key": ("[record]\ntimeserie = true\n", ["unknown key 'timeserie' in [record]"]),
     "odd morris levels": (
         "design = 'morris'\nsamples = 4\nmorris_levels = 3\n[parameters]\n"
-        "supervision = [0, 1]\ntolerance = [0, 1]\n",
+        "supervision = [0, 0.01]\ntolerance = [0, 1]\n",
         ["morris_levels = 3", "even"],
     ),
 }

@@ -105,7 +105,7 @@ def tmp_spec(where: Path, text: str = TINY, name: str = "tiny.toml") -> Path:
         ("[parameters]\nsupervision = [1.5]\n", "'supervision' = 1.5 is invalid"),
         ("[parameters\n", "malformed TOML"),
         (
-            "design = 'sobol'\nsamples = 2\n[parameters]\nsupervision = [0, 1]\ntolerance = [0, 1]\n",
+            "design = 'sobol'\nsamples = 2\n[parameters]\nsupervision = [0, 0.01]\ntolerance = [0, 1]\n",
             "too few for design 'sobol'",
         ),
     ],

@@ -100,7 +100,7 @@ def test_parameters_in_force_cannot_be_removed() -> None:
 def test_param_dict_validates_on_creation_and_copies_stay_validated() -> None:
     with pytest.raises(ParamError):
         ParamDict({"supervision": 2.0})
-    p = ParamDict({"supervision": 0.5})
+    p = ParamDict({"supervision": 0.005})
     q = p.copy()
     with pytest.raises(ParamError):
         q["supervision"] = -1
