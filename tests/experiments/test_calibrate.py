@@ -101,9 +101,7 @@ def test_cli_prints_the_fit(monkeypatch, capsys, synthetic, tmp_path):
     assert main(["calibrate", "--quick", "--workers", "1", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert (
-        "TV distance to the survey" in out
-        and "tolerance" in out
-        and "closest single draw" in out
+        "TV distance to the survey" in out and "tolerance" in out and "closest single draw" in out
     )
     assert (tmp_path / "calibration.md").exists()
     assert_drawn(tmp_path / "figures" / "fig_calibration.png")
