@@ -69,10 +69,29 @@ def _pct(x: float) -> str:
 
 
 def _levels_table(levels: Mapping[str, Mapping[str, float]]) -> list[str]:
-    lines = [f"{'level':<10}" + "".join(f"{a:>10}" for a in ACTIONS)]
+    """Shares of each action, then sanctions and removals per cadre-year (any form, and
+    removals from post), per level."""
+    rates = ("sanctions_per_cadre_year", "removals_per_cadre_year")
+    lines = [
+        f"{'level':<10}"
+        + "".join(f"{a:>10}" for a in ACTIONS)
+        + f"{'sanctioned/yr':>15}{'removed/yr':>12}"
+    ]
     for lv in SHARE_LEVELS:
         if lv in levels:
-            lines.append(f"{lv:<10}" + "".join(f"{_pct(levels[lv][a]):>10}" for a in ACTIONS))
+            row = levels[lv]
+            lines.append(
+                f"{lv:<10}"
+                + "".join(f"{_pct(row[a]):>10}" for a in ACTIONS)
+                + "".join(f"{_pct(row[r]):>{w}}" for r, w in zip(rates, (15, 12), strict=True))
+            )
+    if "all" in levels:
+        a = levels["all"]
+        mix = " / ".join(f"{100 * a[f'share_{k}']:.0f}" for k in ("mild", "moderate", "severe"))
+        lines.append(
+            f"sanctions by severity (mild / moderate / severe, %): {mix} "
+            "(CCDI 2021, four forms: 70 / 23 / 7)"
+        )
     return lines
 
 
@@ -152,7 +171,7 @@ def _run(args: argparse.Namespace) -> int:
         f"scenario {sc.name} · preset {model.preset} · seed {args.seed} · {steps} months · "
         f"{model.n_units} units, {model.n_cadres} cadres"
     )
-    print("shares over the last 20% of months:")
+    print("shares and yearly rates over the last 20% of months:")
     print("\n".join(_levels_table(summary["levels"])))
     print(_survey_line(summary["survey"]))
     print(f"wrote {out / 'timeseries.csv'}, {out / 'summary.json'}, {out / 'shares.png'}")

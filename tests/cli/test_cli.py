@@ -68,6 +68,31 @@ def test_run_writes_timeseries(run_dir: tuple[Path, str]) -> None:
     assert shares.to_numpy() == pytest.approx(1.0)
 
 
+def test_run_prints_yearly_sanctions_and_removals_per_level(run_dir: tuple[Path, str]) -> None:
+    out, printed = run_dir
+    s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    header = next(line for line in printed.splitlines() if line.startswith("level"))
+    assert "sanctioned/yr" in header and "removed/yr" in header
+    # each level's row ends with its sanctions and removals per cadre-year from summary.json
+    ts = pd.read_csv(out / "timeseries.csv")
+    for lv in (*LEVELS, "all"):
+        row = next(line for line in printed.splitlines() if line.split()[:1] == [lv])
+        level = s["levels"][lv]
+        want = [
+            f"{100 * level[k]:.1f}%"
+            for k in ("sanctions_per_cadre_year", "removals_per_cadre_year")
+        ]
+        assert row.split()[-2:] == want, (lv, row)
+        # ... and they are the yearly rates of the sanctions the time series counts
+        window = ts[(ts.level == lv) & (ts.step > RUN_STEPS - round(0.2 * RUN_STEPS))]
+        per_month = (
+            window[["sanctions_mild", "sanctions_moderate", "sanctions_severe"]].sum(axis=1).mean()
+        )
+        assert level["sanctions_per_cadre_year"] == pytest.approx(
+            12 * per_month / window.n_cadres.iloc[0]
+        )
+
+
 def test_run_summary_has_required_keys_and_shares(run_dir: tuple[Path, str]) -> None:
     out, _ = run_dir
     s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
