@@ -144,12 +144,14 @@ def test_params_markdown_is_the_odd_table(capsys: pytest.CaptureFixture[str]) ->
     assert code == 0
     assert out == params_markdown() + "\n"
     lines = out.splitlines()
-    assert lines[0] == "| name | group | meaning | unit | range | default | source |"
+    assert lines[0] == "| name | group | meaning | unit | range | default | relayed | source |"
     rows = lines[2:]
     assert [r.split(" | ")[0].strip("| `") for r in rows] == list(SCHEMA)
     sup = SCHEMA["supervision"]
     assert f"{sup.en} / {sup.zh}" in rows[0]
-    assert all(r.count(" | ") == 6 for r in rows)  # no stray pipes inside cells
+    assert all(r.count(" | ") == 7 for r in rows)  # no stray pipes inside cells
+    relayed = {r.split(" | ")[0].strip("| `") for r in rows if r.split(" | ")[6] == "yes"}
+    assert relayed == {n for n, p in SCHEMA.items() if p.transmitted} and "supervision" in relayed
 
 
 def test_params_json_and_group_filter(capsys: pytest.CaptureFixture[str]) -> None:
