@@ -48,7 +48,7 @@ def _spec(branching: tuple[int, ...] | None, steps: int, runs: int, seed: int) -
 
     where = (f"branching = {list(branching)}" if branching else 'preset = "classroom"')
     points = 4 if runs % 4 == 0 else 1
-    grid = ("[parameters]\nsupervision = [0.2, 0.5]\ntolerance = [0.3, 0.8]\n" if points == 4 else "")
+    grid = ("[parameters]\nsupervision = [0.002, 0.006]\ntolerance = [0.3, 0.8]\n" if points == 4 else "")
     text = (f'scenario = "tightened_accountability"\n{where}\nsteps = {steps}\n'
             f"replicates = {runs // points}\nseed = {seed}\n{grid}")
     return parse_spec(text, source="bench", default_name="bench")

@@ -16,7 +16,7 @@ import numpy as np
 
 from dashboards import i18n
 from dashboards.views import COL, ROW, Snapshot, TreeData, UnitDetail
-from model.cli import ACTION_COLOURS
+from experiments.plotting import ACTION_COLOURS
 from model.hierarchy import N_LEVELS
 from model.metrics import SURVEY_ANSWERS, SURVEY_TARGET
 from model.state import ACTIONS, REC_AVOID, REC_FAILED, REC_ROUTINE, REC_SUCCEEDED

@@ -21,8 +21,16 @@ from experiments.spec import SpecError, SweepSpec, load_spec, parse_spec
 
 SWEEPS_DIR = Path(__file__).resolve().parent / "sweeps"
 
-__all__ = ["SpecError", "SweepSpec", "load_spec", "parse_spec", "run_sweep", "load", "analyze",
-           "SWEEPS_DIR"]
+__all__ = [
+    "SpecError",
+    "SweepSpec",
+    "load_spec",
+    "parse_spec",
+    "run_sweep",
+    "load",
+    "analyze",
+    "SWEEPS_DIR",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -21,7 +21,6 @@ one replicate, or a sampled (binned) design, the interval is over the runs at th
 from __future__ import annotations
 
 import itertools
-import math
 import re
 import warnings
 from collections.abc import Callable, Sequence
@@ -33,8 +32,11 @@ import numpy as np
 import pandas as pd
 
 from experiments.designs import RAW_PREFIX
-from experiments.runner import ROW_LEVELS
-from experiments.store import StoreError, atomic_write, load, read_manifest
+from experiments.files import check_out_dir, make_dir, save_png, write_csv
+from experiments.plotting import ACTION_COLOURS, INDEX_COLOURS, figure, mark_schedule
+from experiments.rows import ROW_LEVELS
+from experiments.stats import CONF, t_half_width
+from experiments.store import StoreError, load, read_manifest
 from model import scenarios as scen
 from model.errors import CadreSimError
 from model.params import SCHEMA
@@ -42,13 +44,15 @@ from model.params import SCHEMA
 OUTPUTS: tuple[str, ...] = ("innovate", "avoid")
 # Outputs whose global sensitivity is reported (level, column); the figure shows the first four.
 SENSITIVITY_OUTPUTS: tuple[tuple[str, str], ...] = (
-    ("township", "innovate"), ("township", "avoid"), ("all", "innovate"), ("all", "avoid"),
+    ("township", "innovate"),
+    ("township", "avoid"),
+    ("all", "innovate"),
+    ("all", "avoid"),
     *((lv, c) for lv in ROW_LEVELS[:-2] for c in OUTPUTS),
-    ("all", "problems_per_cadre"), ("all", "escalations_total"),
+    ("all", "problems_per_cadre"),
+    ("all", "escalations_total"),
 )
-COLOURS = {"innovate": "#2a9d8f", "routine": "#8d99ae", "avoid": "#e76f51"}
-CONF = 0.95
-MAX_DISCRETE = 12   # more distinct values than this are binned
+MAX_DISCRETE = 12  # more distinct values than this are binned
 BINS = 10
 PHASE_BINS = 8
 DPI = 110
@@ -63,22 +67,6 @@ class AnalysisReport:
 
 
 # ------------------------------------------------------------------ statistics
-def t_interval(values: Sequence[float], conf: float = CONF) -> tuple[float, float, float, int]:
-    """Mean and the two ends of its t confidence interval (NaN ends for fewer than 2 values)."""
-    x = np.asarray(values, dtype=float)
-    x = x[~np.isnan(x)]
-    n = len(x)
-    if n == 0:
-        return math.nan, math.nan, math.nan, 0
-    mean = float(x.mean())
-    if n < 2:
-        return mean, math.nan, math.nan, n
-    from scipy.special import stdtrit
-
-    half = float(stdtrit(n - 1, 0.5 + conf / 2) * x.std(ddof=1) / math.sqrt(n))
-    return mean, mean - half, mean + half, n
-
-
 def _axis_values(values: pd.Series, discrete: bool, bins: int) -> pd.Series:
     """The x used for grouping: the values themselves, or the centre of equal-width bins."""
     if discrete or values.nunique() <= MAX_DISCRETE:
@@ -92,26 +80,29 @@ def _axis_values(values: pd.Series, discrete: bool, bins: int) -> pd.Series:
 
 def _interval_frame(groups: Any, outputs: Sequence[str]) -> pd.DataFrame:
     """Mean, t-interval ends and count of each output per group, long form (vectorised)."""
-    from scipy.special import stdtrit  # t quantiles without importing all of scipy.stats
-
     agg = groups[list(outputs)].agg(["mean", "std", "count"])
     frames = []
     for out in outputs:
         a = agg[out]
         n = a["count"].to_numpy(dtype=float)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            half = stdtrit(n - 1, 0.5 + CONF / 2) * a["std"].to_numpy() / np.sqrt(n)
-        half = np.where(n >= 2, half, np.nan)
-        f = pd.DataFrame({"output": out, "mean": a["mean"].to_numpy(),
-                          "ci_low": a["mean"].to_numpy() - half,
-                          "ci_high": a["mean"].to_numpy() + half, "n": n.astype(int)},
-                         index=agg.index)
+        half = t_half_width(a["std"].to_numpy(), n, CONF)
+        f = pd.DataFrame(
+            {
+                "output": out,
+                "mean": a["mean"].to_numpy(),
+                "ci_low": a["mean"].to_numpy() - half,
+                "ci_high": a["mean"].to_numpy() + half,
+                "n": n.astype(int),
+            },
+            index=agg.index,
+        )
         frames.append(f)
     return pd.concat(frames).reset_index()
 
 
-def response_curves(runs: pd.DataFrame, params: Sequence[str], discrete: bool,
-                    outputs: Sequence[str] = OUTPUTS) -> pd.DataFrame:
+def response_curves(
+    runs: pd.DataFrame, params: Sequence[str], discrete: bool, outputs: Sequence[str] = OUTPUTS
+) -> pd.DataFrame:
     """Tidy table: scenario, parameter, value, level, output, mean, ci_low, ci_high, n, ci_basis."""
     frames = []
     n_rep = runs["replicate"].nunique()
@@ -122,27 +113,44 @@ def response_curves(runs: pd.DataFrame, params: Sequence[str], discrete: bool,
         by_rep = n_rep > 1 and not binned
         if by_rep:
             # Replicate means over the other parameters are iid estimates; raw runs are not.
-            frame = frame.groupby([*keys, "replicate"], observed=True)[list(outputs)].mean().reset_index()
+            frame = (
+                frame.groupby([*keys, "replicate"], observed=True)[list(outputs)]
+                .mean()
+                .reset_index()
+            )
         t = _interval_frame(frame.groupby(keys, observed=True), outputs)
         t = t.rename(columns={"_x": "value"})
         t.insert(1, "parameter", p)
         t["ci_basis"] = "replicates" if by_rep else "runs"
         t["binned"] = binned
         frames.append(t)
-    cols = ["scenario", "parameter", "value", "level", "output", "mean", "ci_low", "ci_high", "n",
-            "ci_basis", "binned"]
+    cols = [
+        "scenario",
+        "parameter",
+        "value",
+        "level",
+        "output",
+        "mean",
+        "ci_low",
+        "ci_high",
+        "n",
+        "ci_basis",
+        "binned",
+    ]
     out = pd.concat(frames, ignore_index=True)[cols]
     out["level"] = out["level"].astype(str)
-    return out.sort_values(["scenario", "parameter", "output", "level", "value"], kind="stable",
-                           key=_level_key).reset_index(drop=True)
+    return out.sort_values(
+        ["scenario", "parameter", "output", "level", "value"], kind="stable", key=_level_key
+    ).reset_index(drop=True)
 
 
 def _level_key(col: pd.Series) -> pd.Series:
     return col.map({lv: i for i, lv in enumerate(ROW_LEVELS)}) if col.name == "level" else col
 
 
-def phase_table(runs: pd.DataFrame, a: str, b: str, discrete: bool,
-                outputs: Sequence[str] = OUTPUTS) -> pd.DataFrame:
+def phase_table(
+    runs: pd.DataFrame, a: str, b: str, discrete: bool, outputs: Sequence[str] = OUTPUTS
+) -> pd.DataFrame:
     """Tidy table of mean shares over the (a, b) plane, per scenario and level."""
     xa = _axis_values(runs[a], discrete, PHASE_BINS)
     xb = _axis_values(runs[b], discrete, PHASE_BINS)
@@ -151,12 +159,18 @@ def phase_table(runs: pd.DataFrame, a: str, b: str, discrete: bool,
     stats = g.mean().reset_index()
     counts = g.size().reset_index(name="n")
     stats = stats.merge(counts, on=["scenario", "level", "_a", "_b"])
-    long = stats.melt(id_vars=["scenario", "level", "_a", "_b", "n"], value_vars=list(outputs),
-                      var_name="output", value_name="mean")
+    long = stats.melt(
+        id_vars=["scenario", "level", "_a", "_b", "n"],
+        value_vars=list(outputs),
+        var_name="output",
+        value_name="mean",
+    )
     long = long.rename(columns={"_a": "x", "_b": "y"})
     long.insert(1, "x_parameter", a)
     long.insert(2, "y_parameter", b)
-    return long[["scenario", "x_parameter", "y_parameter", "x", "y", "level", "output", "mean", "n"]]
+    return long[
+        ["scenario", "x_parameter", "y_parameter", "x", "y", "level", "output", "mean", "n"]
+    ]
 
 
 def timeseries_bands(ts: pd.DataFrame, outputs: Sequence[str] = OUTPUTS) -> pd.DataFrame:
@@ -171,24 +185,34 @@ def timeseries_bands(ts: pd.DataFrame, outputs: Sequence[str] = OUTPUTS) -> pd.D
         t.loc[sel, "p10"] = q[(out, 0.1)].reindex(idx).to_numpy()
         t.loc[sel, "p90"] = q[(out, 0.9)].reindex(idx).to_numpy()
     t["level"] = t["level"].astype(str)
-    return t[["scenario", "step", "level", "output", "mean", "ci_low", "ci_high", "p10", "p90", "n"]]
+    return t[
+        ["scenario", "step", "level", "output", "mean", "ci_low", "ci_high", "p10", "p90", "n"]
+    ]
 
 
-def _point_means(runs: pd.DataFrame, level: str, column: str, n_points: int,
-                 first_point: int) -> np.ndarray:
+def _point_means(
+    runs: pd.DataFrame, level: str, column: str, n_points: int, first_point: int
+) -> np.ndarray:
     """Output of each design point (mean over replicates) in design order."""
     sub = runs[runs["level"] == level]
     y = sub.groupby("point")[column].mean()
     idx = np.arange(first_point, first_point + n_points)
     missing = np.setdiff1d(idx, y.index.to_numpy())
     if len(missing):
-        raise StoreError(f"design point {int(missing[0])} has no stored run: global sensitivity "
-                         "needs every point; resume the sweep first")
+        raise StoreError(
+            f"design point {int(missing[0])} has no stored run: global sensitivity "
+            "needs every point; resume the sweep first"
+        )
     return y.reindex(idx).to_numpy(dtype=float)
 
 
-def sobol_indices(problem: dict[str, Any], y: np.ndarray, second_order: bool = False,
-                  seed: int = 0, resamples: int = 1000) -> pd.DataFrame:
+def sobol_indices(
+    problem: dict[str, Any],
+    y: np.ndarray,
+    second_order: bool = False,
+    seed: int = 0,
+    resamples: int = 1000,
+) -> pd.DataFrame:
     """Sobol S1, ST (and S2) with bootstrap CIs: columns parameter, index, estimate, conf."""
     from SALib.analyze import sobol
 
@@ -196,18 +220,35 @@ def sobol_indices(problem: dict[str, Any], y: np.ndarray, second_order: bool = F
         # An output that is constant over some bootstrap resamples (a level where almost
         # nobody innovates) is legitimate; its intervals simply come out wide or NaN.
         warnings.filterwarnings("ignore", message="Constant values encountered")
-        res = sobol.analyze(problem, y, calc_second_order=second_order, num_resamples=resamples,
-                            conf_level=CONF, seed=seed)
+        res = sobol.analyze(
+            problem,
+            y,
+            calc_second_order=second_order,
+            num_resamples=resamples,
+            conf_level=CONF,
+            seed=seed,
+        )
     rows = []
     for i, name in enumerate(problem["names"]):
         for key in ("S1", "ST"):
-            rows.append({"parameter": name, "index": key, "estimate": float(res[key][i]),
-                         "conf": float(res[f"{key}_conf"][i])})
+            rows.append(
+                {
+                    "parameter": name,
+                    "index": key,
+                    "estimate": float(res[key][i]),
+                    "conf": float(res[f"{key}_conf"][i]),
+                }
+            )
     if second_order:
         for i, j in itertools.combinations(range(len(problem["names"])), 2):
-            rows.append({"parameter": f"{problem['names'][i]} x {problem['names'][j]}",
-                         "index": "S2", "estimate": float(res["S2"][i, j]),
-                         "conf": float(res["S2_conf"][i, j])})
+            rows.append(
+                {
+                    "parameter": f"{problem['names'][i]} x {problem['names'][j]}",
+                    "index": "S2",
+                    "estimate": float(res["S2"][i, j]),
+                    "conf": float(res["S2_conf"][i, j]),
+                }
+            )
     out = pd.DataFrame(rows)
     out["ci_low"] = out["estimate"] - out["conf"]
     out["ci_high"] = out["estimate"] + out["conf"]
@@ -220,8 +261,9 @@ SOBOL_MAX_CONF = 0.25
 SOBOL_SLACK = 0.1
 
 
-def imprecise_sobol(table: pd.DataFrame, max_conf: float = SOBOL_MAX_CONF,
-                    slack: float = SOBOL_SLACK) -> list[str]:
+def imprecise_sobol(
+    table: pd.DataFrame, max_conf: float = SOBOL_MAX_CONF, slack: float = SOBOL_SLACK
+) -> list[str]:
     """One line per (scenario, level, output) whose S1/ST estimates are too imprecise to
     rank parameters: a 95 % half-width above ``max_conf``, or an estimate outside
     [-slack, 1 + slack]. Heavy-tailed outputs (an output near 0 almost everywhere that
@@ -232,32 +274,50 @@ def imprecise_sobol(table: pd.DataFrame, max_conf: float = SOBOL_MAX_CONF,
         conf, est = g["conf"].max(), g["estimate"]
         outside = ((est < -slack) | (est > 1 + slack)).any()
         if conf > max_conf or outside:
-            lines.append(f"Sobol indices of {level} {out} ({sc}) are imprecise: largest 95 % "
-                         f"half-width {conf:.2f}, estimates from {est.min():.2f} to "
-                         f"{est.max():.2f}; raise `samples` in the spec before ranking parameters")
+            lines.append(
+                f"Sobol indices of {level} {out} ({sc}) are imprecise: largest 95 % "
+                f"half-width {conf:.2f}, estimates from {est.min():.2f} to "
+                f"{est.max():.2f}; raise `samples` in the spec before ranking parameters"
+            )
     return lines
 
 
-def morris_indices(problem: dict[str, Any], x: np.ndarray, y: np.ndarray, levels: int,
-                   seed: int = 0, resamples: int = 1000) -> pd.DataFrame:
+def morris_indices(
+    problem: dict[str, Any],
+    x: np.ndarray,
+    y: np.ndarray,
+    levels: int,
+    seed: int = 0,
+    resamples: int = 1000,
+) -> pd.DataFrame:
     """Morris mu, mu*, mu* CI and sigma per parameter."""
     from SALib.analyze import morris
 
-    res = morris.analyze(problem, x, y, num_resamples=resamples, conf_level=CONF,
-                         num_levels=levels, seed=seed)
-    return pd.DataFrame({
-        "parameter": list(problem["names"]),
-        "mu": np.asarray(res["mu"], dtype=float),
-        "mu_star": np.asarray(res["mu_star"], dtype=float),
-        "mu_star_conf": np.asarray(res["mu_star_conf"], dtype=float),
-        "sigma": np.asarray(res["sigma"], dtype=float),
-    })
+    res = morris.analyze(
+        problem, x, y, num_resamples=resamples, conf_level=CONF, num_levels=levels, seed=seed
+    )
+    return pd.DataFrame(
+        {
+            "parameter": list(problem["names"]),
+            "mu": np.asarray(res["mu"], dtype=float),
+            "mu_star": np.asarray(res["mu_star"], dtype=float),
+            "mu_star_conf": np.asarray(res["mu_star_conf"], dtype=float),
+            "sigma": np.asarray(res["sigma"], dtype=float),
+        }
+    )
 
 
-def sensitivity_table(runs: pd.DataFrame, design: pd.DataFrame, method: str,
-                      problem: dict[str, Any], *, second_order: bool = False, levels: int = 4,
-                      seed: int = 0, outputs: Sequence[tuple[str, str]] = SENSITIVITY_OUTPUTS
-                      ) -> pd.DataFrame:
+def sensitivity_table(
+    runs: pd.DataFrame,
+    design: pd.DataFrame,
+    method: str,
+    problem: dict[str, Any],
+    *,
+    second_order: bool = False,
+    levels: int = 4,
+    seed: int = 0,
+    outputs: Sequence[tuple[str, str]] = SENSITIVITY_OUTPUTS,
+) -> pd.DataFrame:
     """Sobol or Morris indices of each (level, output) per scenario, from stored runs.
 
     Each design point's output is the mean over its replicates; points are put back in
@@ -285,12 +345,9 @@ def sensitivity_table(runs: pd.DataFrame, design: pd.DataFrame, method: str,
 
 
 # ------------------------------------------------------------------ figures
-def _figure(width: float, height: float) -> Any:
-    # A bare Figure renders with Agg and touches no global pyplot state. Margins are set
-    # per figure by hand: the grids are fixed, and constrained layout doubles render time.
-    from matplotlib.figure import Figure
-
-    return Figure(figsize=(width, height))
+# Margins are set per figure by hand: the grids are fixed, and constrained layout doubles
+# render time.
+_figure = figure
 
 
 def _label(p: str) -> str:
@@ -313,15 +370,31 @@ def plot_response(table: pd.DataFrame, param: str, title: str) -> Any:
     for ax, lv in zip(axes, ROW_LEVELS, strict=True):
         for k, sc in enumerate(scenarios):
             for out in OUTPUTS:
-                s = table[(table["scenario"] == sc) & (table["level"] == lv) & (table["output"] == out)]
+                s = table[
+                    (table["scenario"] == sc) & (table["level"] == lv) & (table["output"] == out)
+                ]
                 s = s.sort_values("value")
-                c = COLOURS[out]
+                c = ACTION_COLOURS[out]
                 label = out if len(scenarios) == 1 else f"{out}, {sc}"
                 # Shares live in [0, 1]; a t-band from 2-3 replicates can overshoot (CSV keeps it).
-                ax.fill_between(s["value"], s["ci_low"].clip(0, 1), s["ci_high"].clip(0, 1),
-                                color=c, alpha=0.2, lw=0)
-                ax.plot(s["value"], s["mean"], color=c, ls=styles[k % len(styles)], marker="o",
-                        ms=3, lw=1.5, label=label)
+                ax.fill_between(
+                    s["value"],
+                    s["ci_low"].clip(0, 1),
+                    s["ci_high"].clip(0, 1),
+                    color=c,
+                    alpha=0.2,
+                    lw=0,
+                )
+                ax.plot(
+                    s["value"],
+                    s["mean"],
+                    color=c,
+                    ls=styles[k % len(styles)],
+                    marker="o",
+                    ms=3,
+                    lw=1.5,
+                    label=label,
+                )
         ax.set_title(lv)
         ax.set_ylim(-0.02, 1.02)
         ax.grid(alpha=0.3)
@@ -341,8 +414,14 @@ def plot_phase(table: pd.DataFrame, a: str, b: str, title: str) -> Any:
     ys = np.sort(table["y"].unique())
     rotate = len(xs) > 6
     # Rotated x tick labels need room below each row, or they run into the next row's titles.
-    fig.subplots_adjust(left=0.04, right=0.97, bottom=0.13 if rotate else 0.1, top=0.9,
-                        wspace=0.25, hspace=0.45 if rotate else 0.3)
+    fig.subplots_adjust(
+        left=0.04,
+        right=0.97,
+        bottom=0.13 if rotate else 0.1,
+        top=0.9,
+        wspace=0.25,
+        hspace=0.45 if rotate else 0.3,
+    )
     axes = fig.subplots(len(OUTPUTS), len(ROW_LEVELS), squeeze=False)
     for r, out in enumerate(OUTPUTS):
         sub = table[table["output"] == out]
@@ -352,13 +431,24 @@ def plot_phase(table: pd.DataFrame, a: str, b: str, title: str) -> Any:
         im = None
         for c, lv in enumerate(ROW_LEVELS):
             ax = axes[r, c]
-            grid = (sub[sub["level"] == lv].pivot_table(index="y", columns="x", values="mean")
-                    .reindex(index=ys, columns=xs))
-            im = ax.imshow(grid.to_numpy(), origin="lower", aspect="auto", cmap="viridis",
-                           vmin=vmin, vmax=vmax, interpolation="nearest")
+            grid = (
+                sub[sub["level"] == lv]
+                .pivot_table(index="y", columns="x", values="mean")
+                .reindex(index=ys, columns=xs)
+            )
+            im = ax.imshow(
+                grid.to_numpy(),
+                origin="lower",
+                aspect="auto",
+                cmap="viridis",
+                vmin=vmin,
+                vmax=vmax,
+                interpolation="nearest",
+            )
             # 3 significant digits: bin centres of sampled designs are not round numbers.
-            ax.set_xticks(range(len(xs)), [f"{v:.3g}" for v in xs], fontsize=7,
-                          rotation=90 if rotate else 0)
+            ax.set_xticks(
+                range(len(xs)), [f"{v:.3g}" for v in xs], fontsize=7, rotation=90 if rotate else 0
+            )
             ax.set_yticks(range(len(ys)), [f"{v:.3g}" for v in ys], fontsize=7)
             ax.set_title(f"{out} — {lv}", fontsize=9)
             if r == len(OUTPUTS) - 1:
@@ -377,14 +467,18 @@ def plot_timeseries(table: pd.DataFrame, schedule: Sequence, title: str) -> Any:
     for ax, lv in zip(axes, ROW_LEVELS, strict=True):
         for out in OUTPUTS:
             s = table[(table["level"] == lv) & (table["output"] == out)].sort_values("step")
-            c = COLOURS[out]
+            c = ACTION_COLOURS[out]
             ax.fill_between(s["step"], s["p10"], s["p90"], color=c, alpha=0.12, lw=0)
-            ax.fill_between(s["step"], s["ci_low"].clip(0, 1), s["ci_high"].clip(0, 1), color=c,
-                            alpha=0.35, lw=0)
+            ax.fill_between(
+                s["step"],
+                s["ci_low"].clip(0, 1),
+                s["ci_high"].clip(0, 1),
+                color=c,
+                alpha=0.35,
+                lw=0,
+            )
             ax.plot(s["step"], s["mean"], color=c, lw=1.4, label=out)
-        for at, _ in schedule:
-            if at <= steps:
-                ax.axvline(at, color="black", lw=0.8, ls=":", alpha=0.7)
+        mark_schedule(ax, schedule, steps)
         ax.set_title(lv)
         ax.set_ylim(-0.02, 1.02)
         ax.set_xlim(1, max(steps, 2))
@@ -395,8 +489,10 @@ def plot_timeseries(table: pd.DataFrame, schedule: Sequence, title: str) -> Any:
     from matplotlib.patches import Patch
 
     handles, _ = axes[0].get_legend_handles_labels()
-    handles += [Patch(color="grey", alpha=0.5, label="95% CI of the mean"),
-                Patch(color="grey", alpha=0.15, label="10–90% of runs")]
+    handles += [
+        Patch(color="grey", alpha=0.5, label="95% CI of the mean"),
+        Patch(color="grey", alpha=0.15, label="10–90% of runs"),
+    ]
     axes[0].legend(handles=handles, fontsize=8)
     fig.suptitle(title)
     fig.subplots_adjust(left=0.06, right=0.99, bottom=0.09, top=0.9, wspace=0.06, hspace=0.18)
@@ -404,8 +500,15 @@ def plot_timeseries(table: pd.DataFrame, schedule: Sequence, title: str) -> Any:
 
 
 def _no_indices(ax: Any) -> None:
-    ax.text(0.5, 0.5, "output constant over the design:\nno sensitivity indices",
-            transform=ax.transAxes, ha="center", va="center", color="grey")
+    ax.text(
+        0.5,
+        0.5,
+        "output constant over the design:\nno sensitivity indices",
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        color="grey",
+    )
 
 
 def plot_sobol(table: pd.DataFrame, title: str) -> Any:
@@ -420,10 +523,18 @@ def plot_sobol(table: pd.DataFrame, title: str) -> Any:
             continue
         names = list(dict.fromkeys(s["parameter"][s["index"] == "S1"]))
         xpos = np.arange(len(names))
-        for k, (idx, colour) in enumerate((("S1", "#264653"), ("ST", "#e9c46a"))):
+        for k, idx in enumerate(("S1", "ST")):
+            colour = INDEX_COLOURS[idx]
             v = s[s["index"] == idx].set_index("parameter").reindex(names)
-            ax.bar(xpos + (k - 0.5) * 0.38, v["estimate"], width=0.38, color=colour,
-                   yerr=v["conf"], capsize=3, label={"S1": "first order S1", "ST": "total ST"}[idx])
+            ax.bar(
+                xpos + (k - 0.5) * 0.38,
+                v["estimate"],
+                width=0.38,
+                color=colour,
+                yerr=v["conf"],
+                capsize=3,
+                label={"S1": "first order S1", "ST": "total ST"}[idx],
+            )
         ax.set_xticks(xpos, names, rotation=15, fontsize=8)
         ax.axhline(0, color="black", lw=0.6)
         ax.grid(axis="y", alpha=0.3)
@@ -451,7 +562,9 @@ def plot_sobol_s2(table: pd.DataFrame, title: str) -> Any:
             _no_indices(ax)
             continue
         v = s.set_index("parameter").reindex(pairs)
-        ax.barh(ypos, v["estimate"], xerr=v["conf"], color="#2a9d8f", capsize=3, height=0.6)
+        ax.barh(
+            ypos, v["estimate"], xerr=v["conf"], color=INDEX_COLOURS["S2"], capsize=3, height=0.6
+        )
         ax.set_yticks(ypos, pairs, fontsize=8)
         ax.invert_yaxis()
         ax.axvline(0, color="black", lw=0.6)
@@ -473,12 +586,26 @@ def plot_morris(table: pd.DataFrame, title: str) -> Any:
         if s.empty:
             _no_indices(ax)
             continue
-        ax.errorbar(s["mu_star"], s["sigma"], xerr=s["mu_star_conf"], fmt="o", color="#264653",
-                    ecolor="#8d99ae", capsize=3)
+        ax.errorbar(
+            s["mu_star"],
+            s["sigma"],
+            xerr=s["mu_star_conf"],
+            fmt="o",
+            color=INDEX_COLOURS["S1"],
+            ecolor=ACTION_COLOURS["routine"],
+            capsize=3,
+        )
         for _, r in s.iterrows():
-            ax.annotate(r["parameter"], (r["mu_star"], r["sigma"]), fontsize=8,
-                        xytext=(4, 4), textcoords="offset points")
-        lim = max(float(s["mu_star"].max() + s["mu_star_conf"].max()), float(s["sigma"].max()), 1e-6)
+            ax.annotate(
+                r["parameter"],
+                (r["mu_star"], r["sigma"]),
+                fontsize=8,
+                xytext=(4, 4),
+                textcoords="offset points",
+            )
+        lim = max(
+            float(s["mu_star"].max() + s["mu_star_conf"].max()), float(s["sigma"].max()), 1e-6
+        )
         ax.plot([0, lim], [0, lim], color="grey", lw=0.6, ls="--")
         ax.set_xlim(left=0)
         ax.set_ylim(bottom=0)
@@ -492,20 +619,23 @@ def plot_morris(table: pd.DataFrame, title: str) -> Any:
 
 # ------------------------------------------------------------------ driver
 def _save(fig: Any, path: Path, report: AnalysisReport) -> None:
-    atomic_write(path, lambda p: fig.savefig(p, format="png", dpi=DPI))
+    save_png(path, fig, DPI)
     report.files.append(path)
 
 
 def _csv(frame: pd.DataFrame, path: Path, report: AnalysisReport) -> None:
-    atomic_write(path, lambda p: frame.to_csv(p, index=False, float_format="%.6g"))
+    write_csv(path, frame, float_format="%.6g")
     report.files.append(path)
 
 
 def _problem(manifest: dict[str, Any]) -> dict[str, Any]:
     params = manifest["spec"]["parameters"]
     names = list(manifest["parameters"])
-    return {"num_vars": len(names), "names": names,
-            "bounds": [[float(params[n]["low"]), float(params[n]["high"])] for n in names]}
+    return {
+        "num_vars": len(names),
+        "names": names,
+        "bounds": [[float(params[n]["low"]), float(params[n]["high"])] for n in names],
+    }
 
 
 def check_kinds(kinds: Sequence[str]) -> tuple[str, ...]:
@@ -515,114 +645,195 @@ def check_kinds(kinds: Sequence[str]) -> tuple[str, ...]:
     return tuple(kinds)
 
 
-def analyze(path: str | Path, out: str | Path | None = None,
-            log: Callable[[str], None] | None = None,
-            only: Sequence[str] | None = None) -> AnalysisReport:
+def analyze(
+    path: str | Path,
+    out: str | Path | None = None,
+    log: Callable[[str], None] | None = None,
+    only: Sequence[str] | None = None,
+) -> AnalysisReport:
     """Write every figure the sweep in ``path`` supports, with its CSV, into ``out``.
 
-    ``only`` restricts the output to some of :data:`KINDS`.
+    ``only`` restricts the output to some of :data:`KINDS`. In order: the stored results
+    are read and checked (:func:`_open`, before any figure is drawn); then response
+    curves (:func:`_responses`), phase diagrams (:func:`_phases`), time-series bands
+    (:func:`_timeseries`) and sensitivity indices (:func:`_sensitivity`), as far as the
+    design and what was recorded allow.
     """
     say = log or (lambda s: None)
     kinds = check_kinds(only) if only else KINDS
-    root = Path(path)
+    sweep = _open(Path(path), out, kinds)
+    report = AnalysisReport(make_dir(sweep.figdir))
+    if sweep.n_runs < sweep.manifest["n_runs"]:
+        report.notes.append(
+            f"sweep incomplete: {sweep.n_runs} of {sweep.manifest['n_runs']} runs stored"
+        )
+    if sweep.params and "response" in kinds:
+        _responses(sweep, report)
+    elif not sweep.params:
+        report.notes.append("no varied parameters: no response curves or phase diagrams")
+    if "phase" in kinds:
+        _phases(sweep, report)
+    if "timeseries" in kinds:
+        _timeseries(sweep, report)
+    if "sensitivity" in kinds and sweep.sensitivity:
+        _sensitivity(sweep, report)
+    for note in report.notes:
+        say(f"note: {note}")
+    return report
+
+
+@dataclass
+class _Sweep:
+    """A stored sweep as the figures need it."""
+
+    root: Path
+    figdir: Path
+    manifest: dict[str, Any]
+    runs: pd.DataFrame
+    n_runs: int
+    sensitivity: bool  # a sampled design whose indices were asked for
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        return self.manifest["spec"]
+
+    @property
+    def params(self) -> list[str]:
+        return list(self.manifest["parameters"])
+
+    @property
+    def discrete(self) -> bool:
+        return self.spec["design"] == "grid"
+
+    @property
+    def name(self) -> str:
+        return self.manifest["name"]
+
+    @property
+    def scenarios(self) -> list[str]:
+        return list(dict.fromkeys(self.runs["scenario"]))
+
+
+def _open(root: Path, out: str | Path | None, kinds: Sequence[str]) -> _Sweep:
+    """Read the runs and refuse, before drawing anything, what cannot be analysed."""
     manifest = read_manifest(root)
     spec = manifest["spec"]
+    figdir = check_out_dir(out if out is not None else root / "figures")
     runs = load(root)
     if runs.empty:
-        raise StoreError(f"'{path}' holds no finished runs yet; run the sweep first")
+        raise StoreError(f"'{root}' holds no finished runs yet; run the sweep first")
     n_runs = runs["run_id"].nunique()
     sensitivity = spec["design"] in ("sobol", "morris") and "sensitivity" in kinds
     if sensitivity and n_runs < manifest["n_runs"]:
         # Checked before drawing anything: the estimators need every design point.
-        raise StoreError(f"'{path}' is incomplete ({n_runs} of {manifest['n_runs']} runs): "
-                         f"{spec['design']} indices need every run; resume the sweep, or use "
-                         "--only response,phase,timeseries for the runs so far")
-    design = load(root, "design")
-    params = list(manifest["parameters"])
-    discrete = spec["design"] == "grid"
-    figdir = Path(out) if out is not None else root / "figures"
-    try:
-        figdir.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise StoreError(f"--out '{figdir}' cannot be created: {e.strerror}") from None
-    report = AnalysisReport(figdir)
-    name = manifest["name"]
-    if n_runs < manifest["n_runs"]:
-        report.notes.append(f"sweep incomplete: {n_runs} of {manifest['n_runs']} runs stored")
-    scenarios = list(dict.fromkeys(runs["scenario"]))
-    reps = spec["replicates"]
+        raise StoreError(
+            f"'{root}' is incomplete ({n_runs} of {manifest['n_runs']} runs): "
+            f"{spec['design']} indices need every run; resume the sweep, or use "
+            "--only response,phase,timeseries for the runs so far"
+        )
+    return _Sweep(root, figdir, manifest, runs, n_runs, sensitivity)
 
-    if params and "response" in kinds:
-        table = response_curves(runs, params, discrete)
-        _csv(table, figdir / "response_curves.csv", report)
-        for p in params:
-            sub = table[table["parameter"] == p]
-            basis = "replicates" if (sub["ci_basis"] == "replicates").all() else "runs"
-            binned = f"values in {BINS} bins; " if sub["binned"].any() else ""
-            title = (f"{name}: response to {p} ({binned}mean over other parameters; band = 95% CI "
-                     f"over {basis}; {_n(n_runs, 'run')}, {_n(reps, 'replicate')})")
-            _save(plot_response(table[table["parameter"] == p], p, title),
-                  figdir / f"response_{_slug(p)}.png", report)
-    elif not params:
-        report.notes.append("no varied parameters: no response curves or phase diagrams")
 
-    pairs = list(itertools.combinations(params, 2)) if "phase" in kinds else []
-    if pairs:
-        tables = []
-        for a, b in pairs:
-            t = phase_table(runs, a, b, discrete)
-            tables.append(t)
-            for sc in scenarios:
-                suffix = "" if len(scenarios) == 1 else f"_{_slug(sc)}"
-                over = (f"mean share per cell of a {PHASE_BINS} x {PHASE_BINS} binning of the "
-                        "sampled values" if not discrete else "mean share over replicates")
-                title = (f"{name}: {a} x {b}" + (f" ({sc})" if len(scenarios) > 1 else "")
-                         + f" — {over}"
-                         + (" and the other parameters" if len(params) > 2 else ""))
-                _save(plot_phase(t[t["scenario"] == sc], a, b, title),
-                      figdir / f"phase_{_slug(a)}__{_slug(b)}{suffix}.png", report)
-        _csv(pd.concat(tables, ignore_index=True), figdir / "phase_diagrams.csv", report)
+def _responses(sw: _Sweep, report: AnalysisReport) -> None:
+    table = response_curves(sw.runs, sw.params, sw.discrete)
+    _csv(table, sw.figdir / "response_curves.csv", report)
+    for p in sw.params:
+        sub = table[table["parameter"] == p]
+        basis = "replicates" if (sub["ci_basis"] == "replicates").all() else "runs"
+        binned = f"values in {BINS} bins; " if sub["binned"].any() else ""
+        title = (
+            f"{sw.name}: response to {p} ({binned}mean over other parameters; band = 95% CI "
+            f"over {basis}; {_n(sw.n_runs, 'run')}, {_n(sw.spec['replicates'], 'replicate')})"
+        )
+        _save(plot_response(sub, p, title), sw.figdir / f"response_{_slug(p)}.png", report)
 
-    recorded = spec["record"]["timeseries"]
-    if "timeseries" in kinds and recorded:
-        ts = load(root, "timeseries")
-        bands = timeseries_bands(ts)
-        _csv(bands, figdir / "timeseries_bands.csv", report)
-        for sc in scenarios:
-            n = ts[ts["scenario"] == sc]["run_id"].nunique()
-            title = (f"{name}: {scen.get(sc).title_en} — {_n(n, 'run')}"
-                     + (" (all parameter values)" if params else ""))
-            _save(plot_timeseries(bands[bands["scenario"] == sc], scen.get(sc).schedule, title),
-                  figdir / f"timeseries_{_slug(sc)}.png", report)
-    elif "timeseries" in kinds:
+
+def _phases(sw: _Sweep, report: AnalysisReport) -> None:
+    pairs = list(itertools.combinations(sw.params, 2))
+    if not pairs:
+        return
+    tables = []
+    for a, b in pairs:
+        t = phase_table(sw.runs, a, b, sw.discrete)
+        tables.append(t)
+        for sc in sw.scenarios:
+            suffix = "" if len(sw.scenarios) == 1 else f"_{_slug(sc)}"
+            over = (
+                f"mean share per cell of a {PHASE_BINS} x {PHASE_BINS} binning of the "
+                "sampled values"
+                if not sw.discrete
+                else "mean share over replicates"
+            )
+            title = (
+                f"{sw.name}: {a} x {b}"
+                + (f" ({sc})" if len(sw.scenarios) > 1 else "")
+                + f" — {over}"
+                + (" and the other parameters" if len(sw.params) > 2 else "")
+            )
+            _save(
+                plot_phase(t[t["scenario"] == sc], a, b, title),
+                sw.figdir / f"phase_{_slug(a)}__{_slug(b)}{suffix}.png",
+                report,
+            )
+    _csv(pd.concat(tables, ignore_index=True), sw.figdir / "phase_diagrams.csv", report)
+
+
+def _timeseries(sw: _Sweep, report: AnalysisReport) -> None:
+    if not sw.spec["record"]["timeseries"]:
         report.notes.append("no time series recorded (set timeseries = true under [record])")
+        return
+    ts = load(sw.root, "timeseries")
+    bands = timeseries_bands(ts)
+    _csv(bands, sw.figdir / "timeseries_bands.csv", report)
+    for sc in sw.scenarios:
+        n = ts[ts["scenario"] == sc]["run_id"].nunique()
+        title = f"{sw.name}: {scen.get(sc).title_en} — {_n(n, 'run')}" + (
+            " (all parameter values)" if sw.params else ""
+        )
+        _save(
+            plot_timeseries(bands[bands["scenario"] == sc], scen.get(sc).schedule, title),
+            sw.figdir / f"timeseries_{_slug(sc)}.png",
+            report,
+        )
 
-    if sensitivity:
-        problem = _problem(manifest)
-        method = spec["design"]
-        t = sensitivity_table(runs, design, method, problem,
-                              second_order=bool(spec.get("second_order")),
-                              levels=int(spec.get("morris_levels") or 4), seed=int(spec["seed"]))
-        if t.empty:
-            report.notes.append(f"every output is constant over the design: no {method} indices")
+
+def _sensitivity(sw: _Sweep, report: AnalysisReport) -> None:
+    spec, method, reps = sw.spec, sw.spec["design"], sw.spec["replicates"]
+    t = sensitivity_table(
+        sw.runs,
+        load(sw.root, "design"),
+        method,
+        _problem(sw.manifest),
+        second_order=bool(spec.get("second_order")),
+        levels=int(spec.get("morris_levels") or 4),
+        seed=int(spec["seed"]),
+    )
+    if t.empty:
+        report.notes.append(f"every output is constant over the design: no {method} indices")
+        return
+    _csv(t, sw.figdir / f"{method}_indices.csv", report)
+    if method == "sobol":
+        report.notes.extend(imprecise_sobol(t))
+    for sc in sw.scenarios:
+        suffix = "" if len(sw.scenarios) == 1 else f"_{_slug(sc)}"
+        sub = t[t["scenario"] == sc]
+        if method == "sobol":
+            title = (
+                f"{sw.name}: Sobol indices ({spec['samples']} base samples, "
+                f"{_n(reps, 'replicate')} per point; bootstrap 95% CI)"
+            )
+            _save(plot_sobol(sub, title), sw.figdir / f"sobol_indices{suffix}.png", report)
+            if (sub["index"] == "S2").any():
+                _save(
+                    plot_sobol_s2(
+                        sub, title.replace("Sobol indices", "second-order Sobol indices")
+                    ),
+                    sw.figdir / f"sobol_s2{suffix}.png",
+                    report,
+                )
         else:
-            _csv(t, figdir / f"{method}_indices.csv", report)
-            if method == "sobol":
-                report.notes.extend(imprecise_sobol(t))
-        for sc in scenarios if not t.empty else []:
-            suffix = "" if len(scenarios) == 1 else f"_{_slug(sc)}"
-            sub = t[t["scenario"] == sc]
-            if method == "sobol":
-                title = (f"{name}: Sobol indices ({spec['samples']} base samples, "
-                         f"{_n(reps, 'replicate')} per point; bootstrap 95% CI)")
-                _save(plot_sobol(sub, title), figdir / f"sobol_indices{suffix}.png", report)
-                if (sub["index"] == "S2").any():
-                    _save(plot_sobol_s2(sub, title.replace("Sobol indices", "second-order Sobol indices")),
-                          figdir / f"sobol_s2{suffix}.png", report)
-            else:
-                title = (f"{name}: Morris screening ({spec['samples']} trajectories, "
-                         f"{_n(reps, 'replicate')} per point)")
-                _save(plot_morris(sub, title), figdir / f"morris{suffix}.png", report)
-    for note in report.notes:
-        say(f"note: {note}")
-    return report
+            title = (
+                f"{sw.name}: Morris screening ({spec['samples']} trajectories, "
+                f"{_n(reps, 'replicate')} per point)"
+            )
+            _save(plot_morris(sub, title), sw.figdir / f"morris{suffix}.png", report)

@@ -47,55 +47,51 @@ the survey cannot identify them; they keep the scenario's values.
 
 from __future__ import annotations
 
-import argparse
-import os
-import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from experiments.cli import positive_int
+from experiments import batch
+from experiments.batch import Pool, Task
 from experiments.findings import CALIBRATION_GOAL
-from experiments.reproduce import (
-    FULL,
-    QUICK,
-    Scale,
-    Task,
-    replicate_seeds,
-    run_tasks,
-)
+from experiments.scale import QUICK, Scale, replicate_seeds
 from model.errors import CadreSimError
 from model.metrics import SURVEY_ANSWERS, SURVEY_TARGET, total_variation
 from model.params import DEFAULTS, SCHEMA
 from model.scenarios import SCENARIOS
 
 CALIB_SCENARIO = "tightened_accountability"
-CALIB_PARAMS: tuple[str, ...] = ("tolerance", "standards_clarity", "tolerance_publicity",
-                                 "inter_level_consensus")
-ACCEPT_FRACTION = 0.10   # share of prior draws kept by the rejection step
-MIN_ACCEPT = 20          # never fewer kept draws: the regression fits 4 coefficients per parameter
-POSTERIOR_LEVEL = 0.90   # central posterior interval reported per parameter
-BOX_LEVEL = 0.98         # round 1 posterior interval that defines round 2's box ...
-BOX_MARGIN = 0.5         # ... widened by half its width on each side ...
-BOX_MIN_WIDTH = 0.2      # ... and at least this share of the prior range wide
-EPS = 1e-4               # keeps the logit transform finite at the range ends
+CALIB_PARAMS: tuple[str, ...] = (
+    "tolerance",
+    "standards_clarity",
+    "tolerance_publicity",
+    "inter_level_consensus",
+)
+ACCEPT_FRACTION = 0.10  # share of prior draws kept by the rejection step
+MIN_ACCEPT = 20  # never fewer kept draws: the regression fits 4 coefficients per parameter
+POSTERIOR_LEVEL = 0.90  # central posterior interval reported per parameter
+BOX_LEVEL = 0.98  # round 1 posterior interval that defines round 2's box ...
+BOX_MARGIN = 0.5  # ... widened by half its width on each side ...
+BOX_MIN_WIDTH = 0.2  # ... and at least this share of the prior range wide
+EPS = 1e-4  # keeps the logit transform finite at the range ends
 
 
 @dataclass
 class Calibration:
     names: tuple[str, ...]
     target: dict[str, float]
-    draws: pd.DataFrame            # every prior draw: parameters, shares, distance, kept, weight, adjusted
-    posterior: pd.DataFrame        # per parameter: current, median, lo, hi, prior range
-    fitted_survey: pd.DataFrame    # per answer: target, model mean and 95% interval, current-value mean
-    tv: float                      # TV of the replicate-mean survey at the fitted values
+    draws: pd.DataFrame  # every prior draw: parameters, shares, distance, kept, weight, adjusted
+    posterior: pd.DataFrame  # per parameter: current, median, lo, hi, prior range
+    fitted_survey: (
+        pd.DataFrame
+    )  # per answer: target, model mean and 95% interval, current-value mean
+    tv: float  # TV of the replicate-mean survey at the fitted values
     tv_ci: tuple[float, float]
-    tv_current: float              # same at the scenario's current values
+    tv_current: float  # same at the scenario's current values
     scenario: str
     settings: dict[str, Any]
     seconds: float = 0.0
@@ -127,8 +123,14 @@ def weighted_quantile(x: np.ndarray, w: np.ndarray, q: Sequence[float]) -> np.nd
     return np.interp(q, c, x)
 
 
-def abc_posterior(theta: np.ndarray, shares: np.ndarray, target: np.ndarray, lo: np.ndarray,
-                  hi: np.ndarray, accept_fraction: float = ACCEPT_FRACTION) -> dict[str, np.ndarray]:
+def abc_posterior(
+    theta: np.ndarray,
+    shares: np.ndarray,
+    target: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    accept_fraction: float = ACCEPT_FRACTION,
+) -> dict[str, np.ndarray]:
     """Rejection + local-linear regression adjustment (Beaumont et al. 2002).
 
     ``theta`` (M, p) draws, ``shares`` (M, 4) simulated survey shares, ``target`` (4,).
@@ -152,162 +154,269 @@ def abc_posterior(theta: np.ndarray, shares: np.ndarray, target: np.ndarray, lo:
     return {"distance": d, "keep": keep, "weight": w, "adjusted": _from_z(z_adj, lo, hi)}
 
 
-def _survey_mean(res: list[dict]) -> np.ndarray:
-    return np.mean([r["survey"] for r in res], axis=0)
-
-
 def _tv(shares: np.ndarray, target: dict[str, float]) -> float:
     return total_variation(dict(zip(SURVEY_ANSWERS, shares, strict=True)), target)
 
 
-def calibrate(scale: Scale = QUICK, workers: int = 1, seed: int = 2024, names: Sequence[str] = CALIB_PARAMS,
-              target: dict[str, float] | None = None, draws: int | None = None,
-              validation: int | None = None, steps: int | None = None,
-              scenario: str = CALIB_SCENARIO) -> Calibration:
-    """Fit ``names`` to ``target`` (default: seed 003's survey); see the module docstring."""
-    from scipy.stats import qmc
+def calibrate(
+    scale: Scale = QUICK,
+    workers: int | None = 1,
+    seed: int = 2024,
+    names: Sequence[str] = CALIB_PARAMS,
+    target: dict[str, float] | None = None,
+    draws: int | None = None,
+    validation: int | None = None,
+    steps: int | None = None,
+    scenario: str = CALIB_SCENARIO,
+    pool: Pool | None = None,
+    scheduler: str | None = None,
+) -> Calibration:
+    """Fit ``names`` to ``target`` (default: seed 003's survey); see the module docstring.
 
+    The runs go to ``pool`` if given, else to ``workers`` local processes (1: this
+    process) or the Dask cluster at ``scheduler``. Steps 1-2 are :func:`_rounds`, steps
+    3-4 :func:`abc_posterior` and :func:`_posterior_table`, step 5 :func:`_validate`.
+    """
     for n in names:
         if n not in SCHEMA:
             raise CadreSimError(f"calibration parameter '{n}' is unknown; see `cadre-sim params`")
+    batch.derive_seed(seed, 0)  # a bad seed is one line before anything runs
+    if pool is None:
+        with batch.open_pool(workers, scheduler) as own:
+            return calibrate(
+                scale, workers, seed, names, target, draws, validation, steps, scenario, pool=own
+            )
     target = dict(target or SURVEY_TARGET)
     tgt = np.array([target[a] for a in SURVEY_ANSWERS])
     M = draws or scale.calib_draws
-    V = validation or scale.calib_validation
-    T = steps or scale.steps
-    preset = scale.calib_preset
     names = tuple(names)
     lo = np.array([float(SCHEMA[n].low) for n in names])
     hi = np.array([float(SCHEMA[n].high) for n in names])
+    runs = _Runs(pool, scenario, names, steps or scale.steps, scale.calib_preset, seed)
     t0 = time.time()
 
-    def simulate(box_lo: np.ndarray, box_hi: np.ndarray, n: int, rnd: int) -> tuple[np.ndarray, np.ndarray]:
+    r = _rounds(runs, lo, hi, tgt, M)
+    post = abc_posterior(r["theta"], r["shares"], tgt, r["box_lo"], r["box_hi"])
+    current = {n: SCENARIOS[scenario].params.get(n, DEFAULTS[n]) for n in names}
+    posterior = _posterior_table(names, post, current, lo, hi, r["box_lo"], r["box_hi"])
+    fitted = {n: float(v) for n, v in zip(names, posterior["median"], strict=True)}
+    v = _validate(runs, fitted, validation or scale.calib_validation, target)
+    dr = _draws_table(names, r, post, tgt, M)
+    settings = {
+        "draws": M,
+        "validation": v["n"],
+        "steps": runs.steps,
+        "accept_fraction": ACCEPT_FRACTION,
+        "hierarchy": f"{runs.preset} preset",
+        "seed": seed,
+    }
+    return Calibration(
+        names,
+        target,
+        dr,
+        posterior,
+        v["survey"],
+        v["tv"],
+        v["tv_ci"],
+        v["tv_current"],
+        scenario,
+        settings,
+        seconds=time.time() - t0,
+        extra={
+            "per_run_tv": v["per_run_tv"],
+            # The closest single run among all draws: noisier than a validated
+            # mean, so an optimistic view of how close the model gets anywhere
+            # in the searched ranges.
+            "best_draw": dr.loc[dr.distance.idxmin()].to_dict(),
+        },
+    )
+
+
+@dataclass(frozen=True)
+class _Runs:
+    """How the calibration's runs are made: where, under which scenario and seed."""
+
+    pool: Pool
+    scenario: str
+    names: tuple[str, ...]
+    steps: int
+    preset: str
+    seed: int
+
+    def surveys(
+        self, params: Sequence[Sequence[tuple[str, float]]], seeds: Sequence[int]
+    ) -> np.ndarray:
+        """(runs, answers) survey shares of one run per parameter set and seed."""
+        tasks = [
+            Task(self.scenario, tuple(p), s, self.steps, preset=self.preset)
+            for p, s in zip(params, seeds, strict=True)
+        ]
+        return np.array([r["survey"] for r in batch.run_tasks(tasks, self.pool)])
+
+    def sample(
+        self, box_lo: np.ndarray, box_hi: np.ndarray, n: int, rnd: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Step 2: ``n`` scrambled Sobol points in the box, one run each: (theta, shares)."""
+        from scipy.stats import qmc
+
         # Sobol points in powers of two keep the sequence balanced; take the first n.
         m = int(np.ceil(np.log2(max(n, 2))))
-        u = qmc.Sobol(len(names), scramble=True, seed=np.random.default_rng([seed, rnd])).random_base2(m)[:n]
+        u = qmc.Sobol(
+            len(self.names), scramble=True, seed=np.random.default_rng([self.seed, rnd])
+        ).random_base2(m)[:n]
         th = box_lo + u * (box_hi - box_lo)
-        seeds = replicate_seeds(seed, 100 + rnd, n)
-        tasks = [Task(scenario, tuple(zip(names, map(float, x), strict=True)), s, T, preset=preset)
-                 for x, s in zip(th, seeds, strict=True)]
-        return th, np.array([r["survey"] for r in run_tasks(tasks, workers)])
+        params = [tuple(zip(self.names, map(float, x), strict=True)) for x in th]
+        return th, self.surveys(params, replicate_seeds(self.seed, 100 + rnd, n))
 
+
+def _rounds(runs: _Runs, lo: np.ndarray, hi: np.ndarray, tgt: np.ndarray, M: int) -> dict[str, Any]:
+    """Steps 1-2: round 1 over the prior, round 2 over the box round 1's posterior gives;
+    the pool (round-1 draws inside the box, and round 2) is what steps 3-4 use."""
     M1 = M // 2
-    theta1, shares1 = simulate(lo, hi, M1, 0)
+    theta1, shares1 = runs.sample(lo, hi, M1, 0)
     post1 = abc_posterior(theta1, shares1, tgt, lo, hi)
-    qa, qb = (np.array([weighted_quantile(post1["adjusted"][:, j], post1["weight"], [q])[0]
-                        for j in range(len(names))]) for q in ((1 - BOX_LEVEL) / 2, (1 + BOX_LEVEL) / 2))
+    qa, qb = (
+        np.array(
+            [
+                weighted_quantile(post1["adjusted"][:, j], post1["weight"], [q])[0]
+                for j in range(len(runs.names))
+            ]
+        )
+        for q in ((1 - BOX_LEVEL) / 2, (1 + BOX_LEVEL) / 2)
+    )
     pad = np.maximum(BOX_MARGIN * (qb - qa), BOX_MIN_WIDTH * (hi - lo) / 2)
     blo, bhi = np.maximum(lo, qa - pad), np.minimum(hi, qb + pad)
-    theta2, shares2 = simulate(blo, bhi, M - M1, 1)
+    theta2, shares2 = runs.sample(blo, bhi, M - M1, 1)
     inside = np.all((theta1 >= blo) & (theta1 <= bhi), axis=1)
-    theta = np.vstack([theta1[inside], theta2])
-    shares = np.vstack([shares1[inside], shares2])
-    post = abc_posterior(theta, shares, tgt, blo, bhi)
-    pool = np.concatenate([np.flatnonzero(inside), M1 + np.arange(M - M1)])
+    return {
+        "M1": M1,
+        "theta1": theta1,
+        "shares1": shares1,
+        "theta2": theta2,
+        "shares2": shares2,
+        "inside": inside,
+        "box_lo": blo,
+        "box_hi": bhi,
+        "theta": np.vstack([theta1[inside], theta2]),
+        "shares": np.vstack([shares1[inside], shares2]),
+        "pool": np.concatenate([np.flatnonzero(inside), M1 + np.arange(M - M1)]),
+    }
 
-    w = post["weight"]
-    adj = post["adjusted"]
-    current = {n: SCENARIOS[scenario].params.get(n, DEFAULTS[n]) for n in names}
+
+def _posterior_table(
+    names: tuple[str, ...],
+    post: dict[str, np.ndarray],
+    current: dict[str, Any],
+    lo: np.ndarray,
+    hi: np.ndarray,
+    blo: np.ndarray,
+    bhi: np.ndarray,
+) -> pd.DataFrame:
+    """Step 4's report: weighted median and central interval of each parameter."""
     q = [(1 - POSTERIOR_LEVEL) / 2, 0.5, (1 + POSTERIOR_LEVEL) / 2]
     rows = []
     for j, n in enumerate(names):
-        a, med, b = weighted_quantile(adj[:, j], w, q)
-        rows.append({"parameter": n, "current": float(current[n]), "median": float(med),
-                     "lo": float(a), "hi": float(b), "prior_low": lo[j], "prior_high": hi[j],
-                     "round2_low": blo[j], "round2_high": bhi[j]})
-    posterior = pd.DataFrame(rows)
+        a, med, b = weighted_quantile(post["adjusted"][:, j], post["weight"], q)
+        rows.append(
+            {
+                "parameter": n,
+                "current": float(current[n]),
+                "median": float(med),
+                "lo": float(a),
+                "hi": float(b),
+                "prior_low": lo[j],
+                "prior_high": hi[j],
+                "round2_low": blo[j],
+                "round2_high": bhi[j],
+            }
+        )
+    return pd.DataFrame(rows)
 
-    # Validation at the fitted values and, for comparison, at the current ones.
-    fitted = {n: float(v) for n, v in zip(names, posterior["median"], strict=True)}
-    v_seeds = replicate_seeds(seed, 101, V)
-    v_tasks = [Task(scenario, tuple(fitted.items()), s, T, preset=preset) for s in v_seeds]
-    c_tasks = [Task(scenario, (), s, T, preset=preset) for s in v_seeds]
-    v_res = run_tasks(v_tasks + c_tasks, workers)
-    fit_sh = np.array([r["survey"] for r in v_res[:V]])
-    cur_sh = np.array([r["survey"] for r in v_res[V:]])
-    tv = _tv(fit_sh.mean(axis=0), target)
-    rng = np.random.default_rng(seed)
+
+def _validate(
+    runs: _Runs, fitted: dict[str, float], V: int, target: dict[str, float]
+) -> dict[str, Any]:
+    """Step 5: ``V`` new runs at the fitted values and at the current ones; the TV of the
+    replicate-mean survey with its bootstrap interval, and each answer's share."""
+    v_seeds = replicate_seeds(runs.seed, 101, V)
+    sh = runs.surveys([tuple(fitted.items())] * V + [()] * V, v_seeds + v_seeds)
+    fit_sh, cur_sh = sh[:V], sh[V:]
+    rng = np.random.default_rng(runs.seed)
     boots = [_tv(fit_sh[rng.integers(0, V, V)].mean(axis=0), target) for _ in range(2000)]
-    tv_ci = (float(np.quantile(boots, 0.025)), float(np.quantile(boots, 0.975)))
     fs = []
     for k, a in enumerate(SURVEY_ANSWERS):
         bs = [fit_sh[rng.integers(0, V, V), k].mean() for _ in range(1000)]
-        fs.append({"answer": a, "target": target[a], "model": float(fit_sh[:, k].mean()),
-                   "model_lo": float(np.quantile(bs, 0.025)), "model_hi": float(np.quantile(bs, 0.975)),
-                   "current": float(cur_sh[:, k].mean())})
-    all_theta, all_shares = np.vstack([theta1, theta2]), np.vstack([shares1, shares2])
+        fs.append(
+            {
+                "answer": a,
+                "target": target[a],
+                "model": float(fit_sh[:, k].mean()),
+                "model_lo": float(np.quantile(bs, 0.025)),
+                "model_hi": float(np.quantile(bs, 0.975)),
+                "current": float(cur_sh[:, k].mean()),
+            }
+        )
+    return {
+        "n": V,
+        "tv": _tv(fit_sh.mean(axis=0), target),
+        "tv_ci": (float(np.quantile(boots, 0.025)), float(np.quantile(boots, 0.975))),
+        "tv_current": _tv(cur_sh.mean(axis=0), target),
+        "survey": pd.DataFrame(fs),
+        "per_run_tv": [_tv(s, target) for s in fit_sh],
+    }
+
+
+def _draws_table(
+    names: tuple[str, ...], r: dict[str, Any], post: dict[str, np.ndarray], tgt: np.ndarray, M: int
+) -> pd.DataFrame:
+    """Every prior draw: round, parameters, shares, distance, kept, weight, adjusted values."""
+    M1 = r["M1"]
+    all_theta, all_shares = (
+        np.vstack([r["theta1"], r["theta2"]]),
+        np.vstack([r["shares1"], r["shares2"]]),
+    )
     dr = pd.DataFrame(all_theta, columns=list(names))
     dr.insert(0, "round", np.repeat([1, 2], [M1, M - M1]))
     for k, a in enumerate(SURVEY_ANSWERS):
         dr[f"share_{a}"] = all_shares[:, k]
     dr["distance"] = 0.5 * np.abs(all_shares - tgt).sum(axis=1)
-    dr["in_round2_prior"] = np.concatenate([inside, np.ones(M - M1, bool)])
-    kept_rows = pool[post["keep"]]
+    dr["in_round2_prior"] = np.concatenate([r["inside"], np.ones(M - M1, bool)])
+    kept_rows = r["pool"][post["keep"]]
     dr["kept"] = False
     dr.loc[kept_rows, "kept"] = True
     dr["weight"] = 0.0
-    dr.loc[kept_rows, "weight"] = w
+    dr.loc[kept_rows, "weight"] = post["weight"]
     for j, n in enumerate(names):
         dr[f"adjusted_{n}"] = np.nan
-        dr.loc[kept_rows, f"adjusted_{n}"] = adj[:, j]
-    settings = {"draws": M, "validation": V, "steps": T, "accept_fraction": ACCEPT_FRACTION,
-                "hierarchy": f"{preset} preset", "seed": seed}
-    return Calibration(names, target, dr, posterior, pd.DataFrame(fs), tv, tv_ci,
-                       _tv(cur_sh.mean(axis=0), target), scenario, settings, seconds=time.time() - t0,
-                       extra={"per_run_tv": [_tv(s, target) for s in fit_sh],
-                        # The closest single run among all draws: noisier than a validated
-                        # mean, so an optimistic view of how close the model gets anywhere
-                        # in the searched ranges.
-                        "best_draw": dr.loc[dr.distance.idxmin()].to_dict()})
+        dr.loc[kept_rows, f"adjusted_{n}"] = post["adjusted"][:, j]
+    return dr
 
 
 def summary_lines(c: Calibration) -> list[str]:
     """Plain-text summary (CLI output and report)."""
-    out = [f"calibration of {', '.join(c.names)} under '{c.scenario}' ({c.settings['hierarchy']}, "
-           f"{c.settings['draws']} ABC draws, {c.settings['validation']} validation replicates)"]
+    out = [
+        f"calibration of {', '.join(c.names)} under '{c.scenario}' ({c.settings['hierarchy']}, "
+        f"{c.settings['draws']} ABC draws, {c.settings['validation']} validation replicates)"
+    ]
     for r in c.posterior.itertuples():
-        out.append(f"  {r.parameter:22s} current {r.current:.3f}  fitted {r.median:.3f}  "
-                   f"90% interval [{r.lo:.3f}, {r.hi:.3f}]")
-    out.append(f"  TV distance to the survey: {c.tv:.3f} (95% CI {c.tv_ci[0]:.3f}-{c.tv_ci[1]:.3f}); "
-               f"at the current values {c.tv_current:.3f}; goal <= {CALIBRATION_GOAL}")
+        out.append(
+            f"  {r.parameter:22s} current {r.current:.3f}  fitted {r.median:.3f}  "
+            f"90% interval [{r.lo:.3f}, {r.hi:.3f}]"
+        )
+    out.append(
+        f"  TV distance to the survey: {c.tv:.3f} (95% CI {c.tv_ci[0]:.3f}-{c.tv_ci[1]:.3f}); "
+        f"at the current values {c.tv_current:.3f}; goal <= {CALIBRATION_GOAL}"
+    )
     best = c.extra.get("best_draw")
     if best:
-        out.append(f"  closest single draw: TV {best['distance']:.3f} (" + ", ".join(
-            f"{a} {best[f'share_{a}']:.1%}" for a in SURVEY_ANSWERS) + ")")
-    out.append("  fit good: the fitted values can become the scenario's defaults" if c.good else
-               "  fit not good enough: the scenario's values stay as they are")
+        out.append(
+            f"  closest single draw: TV {best['distance']:.3f} ("
+            + ", ".join(f"{a} {best[f'share_{a}']:.1%}" for a in SURVEY_ANSWERS)
+            + ")"
+        )
+    out.append(
+        "  fit good: the fitted values can become the scenario's defaults"
+        if c.good
+        else "  fit not good enough: the scenario's values stay as they are"
+    )
     return out
-
-
-def _handle(args: argparse.Namespace) -> int:
-    scale = QUICK if args.quick else FULL
-    workers = args.workers or os.cpu_count() or 1
-    c = calibrate(scale=scale, workers=workers, seed=args.seed)
-    print("\n".join(summary_lines(c)))
-    if args.out:
-        from experiments.report import write_calibration
-
-        path = write_calibration(Path(args.out), c)
-        print(f"written: {path}")
-    return 0
-
-
-def register_calibrate(subparsers: argparse._SubParsersAction) -> None:
-    """Add ``cadre-sim calibrate`` to the CLI's subparsers."""
-    p = subparsers.add_parser(
-        "calibrate", help="fit the tolerance procedure to seed 003's survey (ABC)",
-        description="Fit " + ", ".join(CALIB_PARAMS) + f" under '{CALIB_SCENARIO}' to the survey "
-                    "answers by ABC rejection with regression adjustment; report fitted values, 90% "
-                    "intervals and the total-variation distance.")
-    p.add_argument("--out", metavar="DIR", default=None, help="also write calibration.md, CSVs and a figure here")
-    p.add_argument("--quick", action="store_true", help="small, fast form (classroom preset, few draws)")
-    p.add_argument("--workers", type=positive_int, default=None,
-                   help="worker processes (default: number of CPUs)")
-    p.add_argument("--seed", type=int, default=2024, help="base seed")
-    p.set_defaults(func=_handle)
-
-
-if __name__ == "__main__":
-    from experiments.reproduce import main
-
-    sys.exit(main(["calibrate", *sys.argv[1:]]))

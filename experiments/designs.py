@@ -3,38 +3,36 @@
 A *point* is one combination of scenario and varied parameter values; a *run* is one
 replicate of a point. Run ids are stable: ``run_id = point * replicates + replicate``,
 with points in the order the design lists them (scenarios outermost). The seed of run
-``i`` is child ``i`` of ``numpy.random.SeedSequence(seed)`` (``spawn_key=(i,)``, exactly
-what ``SeedSequence(seed).spawn(n)[i]`` gives), so a result depends only on the spec and
-the run id, never on the number of workers or where the run happened.
+``i`` is :func:`experiments.batch.derive_seed` ``(seed, i)``: child ``i`` of
+``numpy.random.SeedSequence(seed)``, exactly what ``SeedSequence(seed).spawn(n)[i]``
+gives, so a result depends only on the spec and the run id, never on the number of
+workers or where the run happened.
 """
 
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+import math
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from experiments.batch import Task, derive_seed
 from experiments.spec import SweepSpec
 from model.params import SCHEMA
 
 RAW_PREFIX = "raw_"  # design columns holding the sampler's unrounded values
 
 
-def derive_seed(base: int, index: int) -> int:
-    """Seed of child ``index`` of ``SeedSequence(base)``, as a non-negative int64.
-
-    63 bits keep seeds exact in Parquet int64 columns and make collisions between runs
-    negligible (32-bit seeds collide once in ~77,000 runs).
-    """
-    child = np.random.SeedSequence(base, spawn_key=(index,))
-    return int(child.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
-
-
-def sample_matrix(design: str, problem: dict[str, Any], samples: int, seed: int,
-                  second_order: bool = False, levels: int = 4) -> np.ndarray:
+def sample_matrix(
+    design: str,
+    problem: dict[str, Any],
+    samples: int,
+    seed: int,
+    second_order: bool = False,
+    levels: int = 4,
+) -> np.ndarray:
     """The raw sample (rows x factors) of a sampled design, via SALib.
 
     Schema-agnostic so the same code samples the model's levers and test functions
@@ -48,7 +46,9 @@ def sample_matrix(design: str, problem: dict[str, Any], samples: int, seed: int,
     if design == "sobol":
         from SALib.sample import sobol
 
-        return sobol.sample(problem, samples, calc_second_order=second_order, scramble=True, seed=seed)
+        return sobol.sample(
+            problem, samples, calc_second_order=second_order, scramble=True, seed=seed
+        )
     if design == "morris":
         from SALib.sample import morris
 
@@ -77,13 +77,20 @@ def build(spec: SweepSpec) -> pd.DataFrame:
         body = pd.DataFrame(combos, columns=names) if names else pd.DataFrame(index=range(1))
         raw = None
     else:
-        raw = sample_matrix(spec.design, spec.problem(), spec.samples or 0, spec.seed,
-                            spec.second_order, spec.morris_levels)
+        raw = sample_matrix(
+            spec.design,
+            spec.problem(),
+            spec.samples or 0,
+            spec.seed,
+            spec.second_order,
+            spec.morris_levels,
+        )
         body = pd.DataFrame(index=range(len(raw)))
         for j, f in enumerate(spec.factors):
             col = raw[:, j]
-            body[f.name] = (_int_values(col, int(f.low), int(f.high)) if f.kind == "int"
-                            else col.astype(float))
+            body[f.name] = (
+                _int_values(col, int(f.low), int(f.high)) if f.kind == "int" else col.astype(float)
+            )
     frames = []
     for s in spec.scenarios:
         part = body.copy()
@@ -104,27 +111,8 @@ def build(spec: SweepSpec) -> pd.DataFrame:
     return design
 
 
-@dataclass(frozen=True)
-class Task:
-    """Everything a worker needs for one run; small and picklable."""
-
-    run_id: int
-    point: int
-    replicate: int
-    seed: int
-    scenario: str
-    steps: int
-    params: tuple[tuple[str, float | int], ...]   # varied, then fixed
-    varied: tuple[str, ...]
-    preset: str | None
-    branching: tuple[int, ...] | None
-    window: float
-    timeseries: bool
-    every: int
-
-
 def tasks(spec: SweepSpec, design: pd.DataFrame) -> list[Task]:
-    """All runs of the sweep in run-id order."""
+    """All runs of the sweep in run-id order (parameters: varied, then fixed)."""
     names = list(spec.parameters)
     fixed = tuple(spec.fixed.items())
     out = []
@@ -135,9 +123,23 @@ def tasks(spec: SweepSpec, design: pd.DataFrame) -> list[Task]:
         for r in range(R):
             run_id = int(row.point) * R + r
             seed = derive_seed(spec.seed, r if spec.common_seeds else run_id)
-            out.append(Task(run_id, int(row.point), r, seed, row.scenario, int(row.steps), params,
-                            tuple(names), spec.preset, spec.branching, spec.record.window,
-                            spec.record.timeseries, spec.record.every))
+            out.append(
+                Task(
+                    row.scenario,
+                    params,
+                    seed,
+                    int(row.steps),
+                    spec.branching,
+                    preset=spec.preset,
+                    window=spec.record.window,
+                    series=spec.record.timeseries,
+                    every=spec.record.every,
+                    run_id=run_id,
+                    point=int(row.point),
+                    replicate=r,
+                    varied=tuple(names),
+                )
+            )
     return out
 
 
@@ -145,23 +147,44 @@ def _py(v: Any) -> float | int:
     return int(v) if isinstance(v, (np.integer, int)) else float(v)
 
 
-def n_runs(spec: SweepSpec, design: pd.DataFrame) -> int:
-    return len(design) * spec.replicates
+def n_points(spec: SweepSpec) -> int:
+    """Design points the spec gives, counted without building the design (a Sobol
+    design of 2^24 samples is refused by its size, not after minutes of sampling)."""
+    d = len(spec.factors)
+    if spec.design == "grid":
+        per_scenario = math.prod(len(f.values) for f in spec.factors)
+    elif spec.design == "lhs":
+        per_scenario = spec.samples or 0
+    elif spec.design == "sobol":
+        per_scenario = (spec.samples or 0) * ((2 * d + 2) if spec.second_order else (d + 2))
+    else:  # morris
+        per_scenario = (spec.samples or 0) * (d + 1)
+    return per_scenario * len(spec.scenarios)
 
 
-def describe(spec: SweepSpec, design: pd.DataFrame) -> str:
-    """One line: design, points, replicates and runs."""
+def n_runs(spec: SweepSpec, design: pd.DataFrame | None = None) -> int:
+    return (n_points(spec) if design is None else len(design)) * spec.replicates
+
+
+def describe(spec: SweepSpec, design: pd.DataFrame | None = None) -> str:
+    """One line: design, points, replicates and runs (counted, not built, without ``design``)."""
+    points = n_points(spec) if design is None else len(design)
     sc = f"{len(spec.scenarios)} scenarios x " if len(spec.scenarios) > 1 else ""
     extra = ""
     if spec.design == "sobol":
-        extra = f" (Saltelli: {spec.samples} x (2D+2))" if spec.second_order else \
-                f" (Saltelli: {spec.samples} x (D+2))"
+        extra = (
+            f" (Saltelli: {spec.samples} x (2D+2))"
+            if spec.second_order
+            else f" (Saltelli: {spec.samples} x (D+2))"
+        )
     elif spec.design == "morris":
         extra = f" ({spec.samples} trajectories x (D+1))"
-    return (f"{spec.design} over {', '.join(spec.parameters) or 'no parameters'}: {sc}"
-            f"{_plural(len(design) // len(spec.scenarios), 'point')}{extra} x "
-            f"{_plural(spec.replicates, 'replicate')} "
-            f"= {n_runs(spec, design)} runs")
+    return (
+        f"{spec.design} over {', '.join(spec.parameters) or 'no parameters'}: {sc}"
+        f"{_plural(points // len(spec.scenarios), 'point')}{extra} x "
+        f"{_plural(spec.replicates, 'replicate')} "
+        f"= {points * spec.replicates} runs"
+    )
 
 
 def _plural(count: int, noun: str) -> str:

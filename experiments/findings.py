@@ -650,6 +650,10 @@ def criterion_sensitivity(outputs: dict[str, np.ndarray], names: Sequence[str], 
     for out, blocks in outputs.items():
         N = blocks.shape[0]
         st = sobol_total(blocks)
+        if not np.isfinite(st[press]).any():  # a constant output: no index to rank
+            checks.append(Check(f"{out}: ST(pressure lever) − ST(tolerance)", float("nan"),
+                                float("nan"), float("nan"), False, "output constant"))
+            continue
         top = press[int(np.nanargmax(st[press]))]
 
         def gap(idx: np.ndarray, top: int = top, blocks: np.ndarray = blocks) -> float:

@@ -36,7 +36,7 @@ from typing import Any
 
 from model import scenarios as scen
 from model.errors import CadreSimError
-from model.hierarchy import get_spec
+from model.hierarchy import custom_spec, get_spec
 from model.params import SCHEMA, ParamError
 from model.params import spec as param_spec
 
@@ -52,9 +52,22 @@ DEFAULT_WINDOW = 0.2  # final fraction of months averaged into the run's statist
 DEFAULT_MORRIS_LEVELS = 4
 
 TOP_KEYS = (
-    "name", "description", "scenario", "preset", "branching", "steps", "replicates", "seed",
-    "design", "samples", "second_order", "morris_levels", "common_seeds",
-    "parameters", "fixed", "record",
+    "name",
+    "description",
+    "scenario",
+    "preset",
+    "branching",
+    "steps",
+    "replicates",
+    "seed",
+    "design",
+    "samples",
+    "second_order",
+    "morris_levels",
+    "common_seeds",
+    "parameters",
+    "fixed",
+    "record",
 )
 RECORD_KEYS = ("timeseries", "every", "window")
 
@@ -103,7 +116,7 @@ class SweepSpec:
     factors: tuple[Factor, ...]
     replicates: int = 1
     seed: int = 0
-    steps: int | None = None            # None: each scenario's own length
+    steps: int | None = None  # None: each scenario's own length
     preset: str | None = "classroom"
     branching: tuple[int, ...] | None = None
     samples: int | None = None
@@ -153,8 +166,11 @@ class SweepSpec:
             "common_seeds": self.common_seeds,
             "parameters": {f.name: f.as_dict() for f in self.factors},
             "fixed": dict(self.fixed),
-            "record": {"timeseries": self.record.timeseries, "every": self.record.every,
-                       "window": self.record.window},
+            "record": {
+                "timeseries": self.record.timeseries,
+                "every": self.record.every,
+                "window": self.record.window,
+            },
         }
 
     @property
@@ -173,7 +189,8 @@ class SweepSpec:
                     if p in self.parameters or p in self.fixed:
                         out.append(
                             f"{self.source}: scenario '{name}' sets {p} at month {at}, "
-                            f"which replaces the swept/fixed value from then on")
+                            f"which replaces the swept/fixed value from then on"
+                        )
         return out
 
 
@@ -226,8 +243,11 @@ def _bool(source: str, key: str, value: Any) -> bool:
 def _value(source: str, where: str, name: str, value: Any) -> float | int:
     # Strings would pass the schema's own check ("0.5"); in a TOML spec they are a typo.
     if isinstance(value, str):
-        raise _fail(source, f"{where}{name} = {value!r} is invalid: allowed is a "
-                            f"{SCHEMA[name].allowed()}, not a string")
+        raise _fail(
+            source,
+            f"{where}{name} = {value!r} is invalid: allowed is a "
+            f"{SCHEMA[name].allowed()}, not a string",
+        )
     try:
         return SCHEMA[name].validate(value)
     except ParamError as e:
@@ -251,7 +271,7 @@ def _grid_values(source: str, name: str, raw: Any) -> tuple[float | int, ...]:
     elif isinstance(raw, dict):
         keys = set(raw)
         if keys == {"low", "high", "steps"}:
-            low, high = (_value(source, where, name, raw[k]) for k in ("low", "high"))
+            low, high = _low_high(source, name, raw["low"], raw["high"], strict=False)
             n = _int(source, f"{where}{name}.steps", raw["steps"], 1)
             if n == 1:
                 if low != high:
@@ -260,23 +280,29 @@ def _grid_values(source: str, name: str, raw: Any) -> tuple[float | int, ...]:
             else:
                 values = [low + (high - low) * i / (n - 1) for i in range(n)]
         elif keys == {"low", "high", "step"}:
-            low, high = (_value(source, where, name, raw[k]) for k in ("low", "high"))
+            low, high = _low_high(source, name, raw["low"], raw["high"], strict=False)
             step = raw["step"]
             if isinstance(step, bool) or not isinstance(step, (int, float)) or not step > 0:
-                raise _fail(source, f"{where}{name}.step = {step!r} is invalid: allowed is a number > 0")
+                raise _fail(
+                    source, f"{where}{name}.step = {step!r} is invalid: allowed is a number > 0"
+                )
             # BehaviorSpace's [start increment end]: the end is included when it falls on the grid.
             n = int(math.floor((high - low) / step + 1e-9)) + 1
             values = [low + step * i for i in range(max(n, 0))]
         else:
-            raise _fail(source, f"{where}{name} = {raw!r} is invalid: a grid takes a list of values, "
-                                "{ low, high, steps = N } or { low, high, step = D }")
-        if not values:
-            raise _fail(source, f"{where}{name}: low = {raw['low']} is above high = {raw['high']}")
+            raise _fail(
+                source,
+                f"{where}{name} = {raw!r} is invalid: a grid takes a list of values, "
+                "{ low, high, steps = N } or { low, high, step = D }",
+            )
         # linspace arithmetic leaves 0.30000000000000004; 12 decimals keeps values readable and exact-equal.
         values = [_value(source, where, name, round(v, 12)) for v in values]
     else:
-        raise _fail(source, f"{where}{name} = {raw!r} is invalid: a grid takes a list of values "
-                            "or a range table; put constants in [fixed]")
+        raise _fail(
+            source,
+            f"{where}{name} = {raw!r} is invalid: a grid takes a list of values "
+            "or a range table; put constants in [fixed]",
+        )
     seen = set()
     for v in values:
         if v in seen:
@@ -295,98 +321,185 @@ def _range(source: str, design: str, name: str, raw: Any) -> tuple[float | int, 
     elif isinstance(raw, dict) and set(raw) == {"low", "high"}:
         low, high = raw["low"], raw["high"]
     else:
-        raise _fail(source, f"{where}{name} = {raw!r} is invalid: design '{design}' samples a range: "
-                            "give { low = A, high = B }, [A, B] or \"full\" (the schema's range)")
+        raise _fail(
+            source,
+            f"{where}{name} = {raw!r} is invalid: design '{design}' samples a range: "
+            'give { low = A, high = B }, [A, B] or "full" (the schema\'s range)',
+        )
+    return _low_high(source, name, low, high, strict=True)
+
+
+def _low_high(source: str, name: str, low: Any, high: Any, strict: bool) -> tuple[Any, Any]:
+    """A range's two ends, validated; every form of range refuses low > high alike
+    (a sampled range also needs some width: low < high)."""
+    where = "[parameters] "
     low, high = _value(source, where, name, low), _value(source, where, name, high)
-    if not low < high:
-        raise _fail(source, f"{where}{name}: low = {low} must be below high = {high}")
+    if low > high:
+        raise _fail(
+            source,
+            f"{where}{name}: low = {low} is above high = {high}: allowed is "
+            f"low {'below' if strict else 'at most'} high",
+        )
+    if strict and low == high:
+        raise _fail(
+            source,
+            f"{where}{name}: low = {low} equals high = {high}: a sampled range "
+            "needs low below high (put a constant in [fixed])",
+        )
     return low, high
 
 
-def from_dict(data: Mapping[str, Any], source: str = "<spec>", default_name: str = "sweep",
-              text: str = "") -> SweepSpec:
-    """Validate a parsed spec mapping (the TOML document) into a :class:`SweepSpec`."""
+def from_dict(
+    data: Mapping[str, Any], source: str = "<spec>", default_name: str = "sweep", text: str = ""
+) -> SweepSpec:
+    """Validate a parsed spec mapping (the TOML document) into a :class:`SweepSpec`.
+
+    In order: the top-level keys; the name and description; the scenario(s); the
+    hierarchy (a preset or a branching); the sizes and seeds (steps, replicates, seed,
+    common seeds); the design and its options (samples, second order, Morris levels);
+    the varied parameters; the fixed parameters; what to record. Each is one function
+    below, and the first problem found is raised as one :class:`SpecError` line.
+    """
     for key in data:
         if key not in TOP_KEYS:
             raise _unknown(source, "", key, TOP_KEYS)
+    name, description = _labels(source, data, default_name)
+    scenarios = _scenarios(source, data)
+    preset, branching = _hierarchy(source, data)
+    steps = _int(source, "steps", data["steps"], 1) if "steps" in data else None
+    replicates = _int(source, "replicates", data.get("replicates", 1), 1)
+    seed = _int(source, "seed", data.get("seed", 0), 0)
+    common_seeds = _bool(source, "common_seeds", data.get("common_seeds", False))
+    design, samples, second_order, morris_levels = _design(source, data)
+    factors = _factors(source, data, design)
+    fixed = _fixed(source, data)
+    shortest = steps if steps is not None else min(scen.get(s).steps for s in scenarios)
+    record = _record(source, data, shortest)
+    return SweepSpec(
+        name=name,
+        description=description,
+        scenarios=scenarios,
+        design=design,
+        factors=factors,
+        replicates=replicates,
+        seed=seed,
+        steps=steps,
+        preset=preset,
+        branching=branching,
+        samples=samples,
+        second_order=second_order,
+        morris_levels=morris_levels,
+        common_seeds=common_seeds,
+        fixed=fixed,
+        record=record,
+        source=source,
+        text=text,
+    )
 
+
+def _labels(source: str, data: Mapping[str, Any], default_name: str) -> tuple[str, str]:
     name = data.get("name", default_name)
     if not isinstance(name, str) or not name.strip():
         raise _fail(source, f"name = {name!r} is invalid: allowed is a non-empty string")
     description = data.get("description", "")
     if not isinstance(description, str):
         raise _fail(source, f"description = {description!r} is invalid: allowed is a string")
+    return name.strip(), description
 
+
+def _scenarios(source: str, data: Mapping[str, Any]) -> tuple[str, ...]:
     raw_sc = data.get("scenario", scen.DEFAULT_SCENARIO)
     sc_list = raw_sc if isinstance(raw_sc, list) else [raw_sc]
     if not sc_list or not all(isinstance(s, str) for s in sc_list):
-        raise _fail(source, f"scenario = {raw_sc!r} is invalid: allowed is a scenario name or a "
-                            f"list of them ({', '.join(scen.SCENARIOS)})")
+        raise _fail(
+            source,
+            f"scenario = {raw_sc!r} is invalid: allowed is a scenario name or a "
+            f"list of them ({', '.join(scen.SCENARIOS)})",
+        )
     for s in sc_list:
         if s not in scen.SCENARIOS:
             raise _fail(source, f"unknown scenario '{s}': allowed are {', '.join(scen.SCENARIOS)}")
     if len(set(sc_list)) != len(sc_list):
         raise _fail(source, f"scenario = {raw_sc!r} lists a scenario twice")
+    return tuple(sc_list)
 
+
+def _hierarchy(source: str, data: Mapping[str, Any]) -> tuple[str | None, tuple[int, ...] | None]:
+    """(preset, None) or (None, branching)."""
     if "preset" in data and "branching" in data:
         raise _fail(source, "give either preset or branching, not both")
-    preset: str | None = None
-    branching: tuple[int, ...] | None = None
     if "branching" in data:
         b = data["branching"]
-        if not isinstance(b, list) or not all(isinstance(x, int) and not isinstance(x, bool) for x in b):
-            raise _fail(source, f"branching = {b!r} is invalid: allowed is a list of 4 integers >= 1")
-        branching = tuple(b)
-        from model.hierarchy import custom_spec
-
+        if not isinstance(b, list) or not all(
+            isinstance(x, int) and not isinstance(x, bool) for x in b
+        ):
+            raise _fail(
+                source, f"branching = {b!r} is invalid: allowed is a list of 4 integers >= 1"
+            )
         try:
-            custom_spec(branching)
+            custom_spec(tuple(b))
         except CadreSimError as e:
             raise _fail(source, str(e)) from None
-    else:
-        preset = data.get("preset", "classroom")
-        if not isinstance(preset, str):
-            raise _fail(source, f"preset = {preset!r} is invalid: allowed is a preset name")
-        try:
-            get_spec(preset)
-        except CadreSimError as e:
-            raise _fail(source, str(e)) from None
+        return None, tuple(b)
+    preset = data.get("preset", "classroom")
+    if not isinstance(preset, str):
+        raise _fail(source, f"preset = {preset!r} is invalid: allowed is a preset name")
+    try:
+        get_spec(preset)
+    except CadreSimError as e:
+        raise _fail(source, str(e)) from None
+    return preset, None
 
-    steps = _int(source, "steps", data["steps"], 1) if "steps" in data else None
-    replicates = _int(source, "replicates", data.get("replicates", 1), 1)
-    seed = _int(source, "seed", data.get("seed", 0), 0)
-    common_seeds = _bool(source, "common_seeds", data.get("common_seeds", False))
 
+def _design(source: str, data: Mapping[str, Any]) -> tuple[str, int | None, bool, int]:
+    """(design, samples, second_order, morris_levels)."""
     design = data.get("design", "grid")
     if design not in DESIGNS:
         raise _fail(source, f"design = {design!r} is invalid: allowed are {', '.join(DESIGNS)}")
-
     samples: int | None = None
     if design in SAMPLED:
         if "samples" not in data:
-            raise _fail(source, f"design '{design}' needs samples = N "
-                                f"(at least {MIN_SAMPLES[design]})")
+            raise _fail(
+                source, f"design '{design}' needs samples = N (at least {MIN_SAMPLES[design]})"
+            )
         samples = data["samples"]
         low = MIN_SAMPLES[design]
         if isinstance(samples, bool) or not isinstance(samples, int) or samples < low:
-            raise _fail(source, f"samples = {samples!r} is too few for design '{design}': "
-                                f"allowed is an integer >= {low}")
+            raise _fail(
+                source,
+                f"samples = {samples!r} is too few for design '{design}': "
+                f"allowed is an integer >= {low}",
+            )
         if design == "sobol" and samples & (samples - 1):
-            raise _fail(source, f"samples = {samples} is invalid for design 'sobol': allowed is a "
-                                f"power of two >= {low} (Sobol sequences balance only at 2^k)")
+            raise _fail(
+                source,
+                f"samples = {samples} is invalid for design 'sobol': allowed is a "
+                f"power of two >= {low} (Sobol sequences balance only at 2^k)",
+            )
     elif "samples" in data:
-        raise _fail(source, "samples applies to designs lhs, sobol and morris; a grid's size "
-                            "comes from the values in [parameters]")
+        raise _fail(
+            source,
+            "samples applies to designs lhs, sobol and morris; a grid's size "
+            "comes from the values in [parameters]",
+        )
     if "second_order" in data and design != "sobol":
         raise _fail(source, "second_order applies to design 'sobol' only")
     second_order = _bool(source, "second_order", data.get("second_order", False))
     if "morris_levels" in data and design != "morris":
         raise _fail(source, "morris_levels applies to design 'morris' only")
-    morris_levels = _int(source, "morris_levels", data.get("morris_levels", DEFAULT_MORRIS_LEVELS), 2)
+    morris_levels = _int(
+        source, "morris_levels", data.get("morris_levels", DEFAULT_MORRIS_LEVELS), 2
+    )
     if morris_levels % 2:
-        raise _fail(source, f"morris_levels = {morris_levels} is invalid: allowed is an even "
-                            "integer >= 2 (Morris's design is symmetric only for even levels)")
+        raise _fail(
+            source,
+            f"morris_levels = {morris_levels} is invalid: allowed is an even "
+            "integer >= 2 (Morris's design is symmetric only for even levels)",
+        )
+    return design, samples, second_order, morris_levels
 
+
+def _factors(source: str, data: Mapping[str, Any], design: str) -> tuple[Factor, ...]:
     params = data.get("parameters", {})
     if not isinstance(params, dict):
         raise _fail(source, "[parameters] must be a table of parameter = values")
@@ -399,19 +512,30 @@ def from_dict(data: Mapping[str, Any], source: str = "<spec>", default_name: str
             low, high = _range(source, design, pname, raw)
             factors.append(Factor(pname, low=low, high=high))
     if len(factors) < MIN_FACTORS[design]:
-        raise _fail(source, f"design '{design}' needs at least {MIN_FACTORS[design]} varied "
-                            f"parameter(s) in [parameters]; got {len(factors)}")
+        raise _fail(
+            source,
+            f"design '{design}' needs at least {MIN_FACTORS[design]} varied "
+            f"parameter(s) in [parameters]; got {len(factors)}",
+        )
+    return tuple(factors)
 
+
+def _fixed(source: str, data: Mapping[str, Any]) -> dict[str, float | int]:
     fixed_raw = data.get("fixed", {})
     if not isinstance(fixed_raw, dict):
         raise _fail(source, "[fixed] must be a table of parameter = value")
+    varied = data.get("parameters", {})
     fixed = {}
     for pname, raw in fixed_raw.items():
         _param_name(source, "[fixed] ", pname)
-        if pname in params:
+        if pname in varied:
             raise _fail(source, f"parameter '{pname}' is both varied ([parameters]) and [fixed]")
         fixed[pname] = _value(source, "[fixed] ", pname, raw)
+    return fixed
 
+
+def _record(source: str, data: Mapping[str, Any], shortest: int) -> Record:
+    """What to record; ``shortest`` is the fewest months any run of the spec has."""
     rec_raw = data.get("record", {})
     if not isinstance(rec_raw, dict):
         raise _fail(source, "[record] must be a table (timeseries, every, window)")
@@ -420,17 +544,19 @@ def from_dict(data: Mapping[str, Any], source: str = "<spec>", default_name: str
             raise _unknown(source, " in [record]", key, RECORD_KEYS)
     window = rec_raw.get("window", DEFAULT_WINDOW)
     if isinstance(window, bool) or not isinstance(window, (int, float)) or not 0 < window <= 1:
-        raise _fail(source, f"record.window = {window!r} is invalid: allowed is a fraction in (0, 1]")
-    record = Record(
+        raise _fail(
+            source, f"record.window = {window!r} is invalid: allowed is a fraction in (0, 1]"
+        )
+    every = _int(source, "record.every", rec_raw.get("every", 1), 1)
+    if every > shortest:
+        raise _fail(
+            source,
+            f"record.every = {every} is invalid: allowed is an integer in "
+            f"[1, {shortest}] (the shortest run has {shortest} months, so a "
+            "longer interval would record nothing)",
+        )
+    return Record(
         timeseries=_bool(source, "record.timeseries", rec_raw.get("timeseries", False)),
-        every=_int(source, "record.every", rec_raw.get("every", 1), 1),
+        every=every,
         window=float(window),
-    )
-
-    return SweepSpec(
-        name=name.strip(), description=description, scenarios=tuple(sc_list), design=design,
-        factors=tuple(factors), replicates=replicates, seed=seed, steps=steps, preset=preset,
-        branching=branching, samples=samples, second_order=second_order,
-        morris_levels=morris_levels, common_seeds=common_seeds, fixed=fixed, record=record,
-        source=source, text=text,
     )

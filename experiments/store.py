@@ -9,13 +9,22 @@ Layout of ``DIR``::
     runs/part-*.parquet    one row per run x level: ids, seed, varied parameters, outputs
     timeseries/part-*.parquet  (if recorded) one row per run x month x level
 
+    damaged/               parts and files found unreadable, set aside (never deleted)
+
 Every file is written to a temporary name in the same directory, flushed to disk and
 renamed over its final name, so a sweep killed at any moment leaves only whole files.
-A run counts as done once its ``runs`` rows are on disk; its time series is written
-just before, so a kill in between leaves an orphan time series that is dropped on
-load and rewritten on resume. Loading de-duplicates on the run id, so a run stored twice
-(a kill during compaction) still appears once. One sweep process writes to a
-directory at a time (an advisory lock).
+A run counts as done once its ``runs`` rows (and, when recorded, its time series) are
+on disk; its time series is written just before its rows, so a kill in between leaves
+an orphan time series that is dropped on load and rewritten on resume. Loading
+de-duplicates on the run id, so a run stored twice (a kill during compaction) still
+appears once, and a reader that lists a part just merged away by compaction lists again.
+One sweep process writes to a directory at a time (an advisory lock).
+
+Damage from outside (a truncated, corrupted or empty part, a missing or unreadable
+``design.parquet``) is reported by :func:`load` in one line; reopening the directory to
+resume moves every unreadable file into ``damaged/`` and rewrites the design, so the runs
+whose results were lost are simply run again and the finished store equals an
+undamaged one.
 """
 
 from __future__ import annotations
@@ -24,6 +33,7 @@ import contextlib
 import fcntl
 import json
 import os
+import shutil
 import time
 import uuid
 from collections.abc import Callable
@@ -35,8 +45,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from experiments.runner import OUTPUT_COLUMNS, ROW_LEVELS, TS_COLUMNS
-from experiments.runner import now as _now
+from experiments.files import TMP_SUFFIX, atomic_write, check_out_dir, write_json
+from experiments.provenance import now as _now
+from experiments.rows import OUTPUT_COLUMNS, ROW_LEVELS, TS_COLUMNS
 from experiments.spec import SpecError, SweepSpec
 from model.errors import CadreSimError
 from model.params import SCHEMA
@@ -47,43 +58,52 @@ TABLES = ("runs", "timeseries")
 # Merge small part files once there are this many, so a long sweep does not leave
 # tens of thousands of files (loading would slow down).
 COMPACT_AT = 256
+DAMAGED = "damaged"
+READ_RETRIES = 5  # a reader lists the parts again when one vanished under it (compaction)
 
 
 class StoreError(CadreSimError):
-    """A results directory that cannot be used (wrong spec, not a sweep, locked)."""
+    """A results directory that cannot be used (wrong spec, not a sweep, locked, damaged)."""
 
 
-# ------------------------------------------------------------- atomic files
-def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+class _Vanished(Exception):  # noqa: N818 - an internal signal, not an error
+    """A listed part was merged away (compaction) before it could be read."""
 
 
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Write through a temporary sibling, fsync, rename: readers see old or new, never half."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        write(tmp)
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _write_json(path: Path, data: Any) -> None:
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+# ------------------------------------------------------------- files
+_write_json = write_json
 
 
 def _write_table(path: Path, table: pa.Table) -> None:
     atomic_write(path, lambda p: pq.write_table(table, p, compression="zstd"))
+
+
+def _damage(path: Path, columns: list[str] | None = None) -> str | None:
+    """Why the Parquet file ``path`` cannot be read (None if it can); raises
+    :class:`_Vanished` if it no longer exists."""
+    try:
+        pq.read_table(path, columns=columns)
+    except FileNotFoundError:
+        raise _Vanished(path) from None
+    except (pa.ArrowException, OSError, ValueError) as e:
+        text = str(e).splitlines()[0] if str(e) else type(e).__name__
+        return f"{type(e).__name__}: {text}"
+    return None
+
+
+def _read_table(path: Path, root: Path, columns: list[str] | None = None) -> pa.Table:
+    """Read one stored Parquet file, or say in one line that it is damaged."""
+    try:
+        return pq.read_table(path, columns=columns)
+    except FileNotFoundError:
+        raise _Vanished(path) from None
+    except (pa.ArrowException, OSError, ValueError) as e:
+        reason = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise StoreError(
+            f"'{path}' is damaged ({type(e).__name__}: {reason}); "
+            f"`cadre-sim sweep --resume --out {root}` sets it aside and runs its runs "
+            "again"
+        ) from None
 
 
 # ------------------------------------------------------------------ schema
@@ -92,17 +112,26 @@ def _param_type(name: str) -> pa.DataType:
 
 
 def runs_schema(spec: SweepSpec) -> pa.Schema:
-    fields = [("run_id", pa.int64()), ("point", pa.int64()), ("replicate", pa.int64()),
-              ("seed", pa.int64()), ("scenario", pa.string()), ("steps", pa.int64()),
-              ("level", pa.string()), ("n_cadres", pa.int64())]
+    fields = [
+        ("run_id", pa.int64()),
+        ("point", pa.int64()),
+        ("replicate", pa.int64()),
+        ("seed", pa.int64()),
+        ("scenario", pa.string()),
+        ("steps", pa.int64()),
+        ("level", pa.string()),
+        ("n_cadres", pa.int64()),
+    ]
     fields += [(n, _param_type(n)) for n in spec.parameters]
     fields += [(c, pa.float64()) for c in OUTPUT_COLUMNS]
     return pa.schema(fields)
 
 
 def timeseries_schema() -> pa.Schema:
-    return pa.schema([("run_id", pa.int64()), ("step", pa.int64()), ("level", pa.string())]
-                     + [(c, pa.float64()) for c in TS_COLUMNS])
+    return pa.schema(
+        [("run_id", pa.int64()), ("step", pa.int64()), ("level", pa.string())]
+        + [(c, pa.float64()) for c in TS_COLUMNS]
+    )
 
 
 def _table(results: list[dict[str, Any]], key: str, schema: pa.Schema) -> pa.Table:
@@ -132,21 +161,64 @@ class SweepStore:
         self._schemas = {"runs": runs_schema(spec), "timeseries": timeseries_schema()}
 
     # ........................................................... opening
-    @classmethod
-    def open(cls, out: str | Path, spec: SweepSpec, design: pd.DataFrame, *, resume: bool = False
-             ) -> SweepStore:
-        """Create ``out`` for ``spec`` or reopen it to resume; refuse anything else."""
-        root = Path(out)
-        if root.exists() and not root.is_dir():
-            raise StoreError(f"--out '{out}' is a file, not a directory")
-        manifest_path = root / MANIFEST
-        existing = manifest_path.exists()
-        if not existing:
+    @staticmethod
+    def check(out: str | Path, spec: SweepSpec, *, resume: bool = False) -> dict[str, Any] | None:
+        """Whether ``out`` can take this sweep, read-only: nothing is created or locked.
+
+        Returns the stored manifest (None for a new directory); raises a one-line
+        :class:`StoreError` / :class:`SpecError` for a file, a folder that cannot be
+        written, a foreign folder, nothing to resume, or another spec's results.
+        """
+        root = check_out_dir(out)
+        if not (root / MANIFEST).exists():
             if resume:
                 raise StoreError(f"--resume: '{out}' holds no sweep to resume (no {MANIFEST})")
             if root.exists() and any(p.name != ".lock" for p in root.iterdir()):
-                raise StoreError(f"--out '{out}' is not empty and holds no sweep; choose a new "
-                                 "or empty directory")
+                raise StoreError(
+                    f"--out '{out}' is not empty and holds no sweep; choose a new "
+                    "or empty directory"
+                )
+            return None
+        m = read_manifest(root)
+        if m.get("spec_hash") != spec.hash:
+            raise SpecError(
+                f"'{root}' holds results of a different spec ('{m.get('name')}', hash "
+                f"{str(m.get('spec_hash'))[:12]}) than {spec.source} (hash {spec.hash[:12]}); "
+                "use another --out directory"
+            )
+        return m
+
+    @staticmethod
+    def peek_done(out: str | Path, spec: SweepSpec) -> set[int]:
+        """Run ids already stored in ``out``, read without locking (parts that cannot be
+        read count as not done); empty for a directory that holds no sweep yet."""
+        root = Path(out)
+        if not (root / MANIFEST).exists():
+            return set()
+        for _ in range(READ_RETRIES):
+            try:
+                return _done_ids(root, spec.record.timeseries, strict=False)
+            except _Vanished:
+                continue
+        return set()
+
+    @classmethod
+    def open(
+        cls,
+        out: str | Path,
+        spec: SweepSpec,
+        design: pd.DataFrame,
+        *,
+        resume: bool = False,
+        log: Callable[[str], None] | None = None,
+    ) -> SweepStore:
+        """Create ``out`` for ``spec`` or reopen it to resume; refuse anything else.
+
+        Reopening closes the sessions of a killed sweep in the manifest, sets unreadable
+        files aside in ``damaged/`` (``log`` says which) and rewrites a missing design.
+        """
+        existing = cls.check(out, spec, resume=resume) is not None
+        root = Path(out)
         try:
             root.mkdir(parents=True, exist_ok=True)
         except OSError as e:
@@ -155,12 +227,15 @@ class SweepStore:
         store._lock()
         try:
             if existing:
-                store._check(design)
+                store._close_killed_sessions()
+                store._check(design, log)
             else:
                 store._create(design)
             for t in TABLES:
                 (root / t).mkdir(exist_ok=True)
             store._remove_stale_temporaries()
+            if existing:
+                store._set_aside_damaged(log)
         except BaseException:
             store.close()
             raise
@@ -173,8 +248,10 @@ class SweepStore:
         except BlockingIOError:
             holder = os.read(fd, 64).decode(errors="replace").strip() or "?"
             os.close(fd)
-            raise StoreError(f"'{self.root}' is in use by another sweep (pid {holder}); "
-                             "wait for it or choose another --out") from None
+            raise StoreError(
+                f"'{self.root}' is in use by another sweep (pid {holder}); "
+                "wait for it or choose another --out"
+            ) from None
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode())
         self._lock_fd = fd
@@ -182,8 +259,60 @@ class SweepStore:
     def _remove_stale_temporaries(self) -> None:
         # Left by a writer killed mid-file; we hold the lock, so no one is writing them now.
         for d in (self.root, *(self.root / t for t in TABLES)):
-            for p in d.glob(".*.tmp"):
+            for p in d.glob(f".*{TMP_SUFFIX}"):
                 p.unlink(missing_ok=True)
+
+    def _set_aside(self, path: Path, reason: str, log: Callable[[str], None] | None) -> None:
+        """Move an unreadable file into ``damaged/`` (kept for inspection, never deleted)."""
+        rel = path.relative_to(self.root)
+        dest = self.root / DAMAGED / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        k = 0
+        while dest.exists():
+            k += 1
+            dest = dest.with_name(f"{path.name}.{k}")
+        shutil.move(path, dest)
+
+        def note(m: dict[str, Any]) -> None:
+            m.setdefault("set_aside", []).append(
+                {
+                    "file": rel.as_posix(),
+                    "moved_to": dest.relative_to(self.root).as_posix(),
+                    "reason": reason,
+                    "time": _now(),
+                }
+            )
+
+        self._update(note)
+        if log:
+            log(
+                f"set aside damaged {rel.as_posix()} ({reason}) in {dest.relative_to(self.root).as_posix()}; "
+                "its runs will be run again"
+            )
+
+    def _set_aside_damaged(self, log: Callable[[str], None] | None) -> None:
+        for t in TABLES:
+            for p in self._parts(t):
+                reason = _damage(p)
+                if reason is not None:
+                    self._set_aside(p, reason, log)
+
+    def _close_killed_sessions(self) -> None:
+        """Sessions still 'running' under our lock belong to a process that was killed."""
+
+        def close(m: dict[str, Any]) -> None:
+            for s in m["sessions"]:
+                if s.get("status") == "running":
+                    s["status"] = "killed"
+                    s["note"] = (
+                        "the process ended without closing this session (killed, or the "
+                        "machine stopped); its stored runs are kept"
+                    )
+            if m.get("status") == "running":
+                m["status"] = "interrupted"
+
+        if any(s.get("status") == "running" for s in self.manifest()["sessions"]):
+            self._update(close)
 
     def close(self) -> None:
         if self._lock_fd is not None:
@@ -198,36 +327,42 @@ class SweepStore:
         spec = self.spec
         # The manifest goes first: it is what marks the directory as a sweep, so a kill
         # right after creation still leaves a directory that can be resumed.
-        _write_json(self.root / MANIFEST, {
-            "format": FORMAT,
-            "name": spec.name,
-            "description": spec.description,
-            "spec_hash": spec.hash,
-            "spec": spec.canonical(),
-            "spec_text": spec.text,
-            "spec_source": spec.source,
-            "parameters": list(spec.parameters),
-            "design": spec.design,
-            "n_points": len(design),
-            "n_runs": n_runs(spec, design),
-            "created": _now(),
-            "status": "created",
-            "finished": None,
-            "sessions": [],
-        })
+        _write_json(
+            self.root / MANIFEST,
+            {
+                "format": FORMAT,
+                "name": spec.name,
+                "description": spec.description,
+                "spec_hash": spec.hash,
+                "spec": spec.canonical(),
+                "spec_text": spec.text,
+                "spec_source": spec.source,
+                "parameters": list(spec.parameters),
+                "design": spec.design,
+                "n_points": len(design),
+                "n_runs": n_runs(spec, design),
+                "created": _now(),
+                "status": "created",
+                "finished": None,
+                "sessions": [],
+            },
+        )
         if spec.text:
-            atomic_write(self.root / "spec.toml", lambda p: p.write_text(spec.text, encoding="utf-8"))
-        _write_table(self.root / "design.parquet", pa.Table.from_pandas(design, preserve_index=False))
+            atomic_write(
+                self.root / "spec.toml", lambda p: p.write_text(spec.text, encoding="utf-8")
+            )
+        _write_table(
+            self.root / "design.parquet", pa.Table.from_pandas(design, preserve_index=False)
+        )
 
-    def _check(self, design: pd.DataFrame) -> None:
-        m = self.manifest()
-        if m.get("spec_hash") != self.spec.hash:
-            raise SpecError(
-                f"'{self.root}' holds results of a different spec ('{m.get('name')}', hash "
-                f"{str(m.get('spec_hash'))[:12]}) than {self.spec.source} (hash {self.spec.hash[:12]}); "
-                "use another --out directory")
+    def _check(self, design: pd.DataFrame, log: Callable[[str], None] | None) -> None:
         path = self.root / "design.parquet"
-        if not path.exists():
+        reason = _damage(path) if path.exists() else "missing"
+        if reason is not None:
+            if reason != "missing":
+                self._set_aside(path, reason, log)
+            elif log:
+                log(f"design.parquet was missing in {self.root}: written again from the spec")
             _write_table(path, pa.Table.from_pandas(design, preserve_index=False))
             return
         stored = pq.read_table(path).to_pandas()
@@ -235,7 +370,8 @@ class SweepStore:
             raise SpecError(
                 f"'{self.root}': the design this spec gives now differs from the stored one "
                 "(a different SALib/numpy version?); finish it with the original environment "
-                "or use another --out directory")
+                "or use another --out directory"
+            )
 
     # ........................................................... manifest
     def manifest(self) -> dict[str, Any]:
@@ -252,6 +388,7 @@ class SweepStore:
         def add(m: dict[str, Any]) -> None:
             m["sessions"].append({**info, "end": None, "status": "running", "runs": 0})
             m["status"] = "running"
+
         self._update(add)
         return index
 
@@ -260,12 +397,14 @@ class SweepStore:
             s = m["sessions"][index]
             s.update(end=_now(), status=status, runs=runs)
             m["status"] = status if status != "complete" else "running"
+
         with contextlib.suppress(OSError):
             self._update(end)
 
     def record_error(self, index: int, text: str) -> None:
         def add(m: dict[str, Any]) -> None:
             m["sessions"][index]["error"] = text
+
         with contextlib.suppress(OSError):
             self._update(add)
 
@@ -279,6 +418,7 @@ class SweepStore:
         def fin(m: dict[str, Any]) -> None:
             m["status"] = "complete"
             m["finished"] = m["finished"] or _now()
+
         self._update(fin)
         return "complete"
 
@@ -287,10 +427,8 @@ class SweepStore:
         return sorted((self.root / table).glob("part-*.parquet"))
 
     def done_ids(self) -> set[int]:
-        ids: set[int] = set()
-        for p in self._parts("runs"):
-            ids.update(pq.read_table(p, columns=["run_id"]).column(0).to_pylist())
-        return ids
+        """Runs whose rows (and time series, when recorded) are stored."""
+        return _done_ids(self.root, self.spec.record.timeseries, strict=True)
 
     def write(self, results: list[dict[str, Any]]) -> None:
         """Store finished runs: time series first, then the rows that mark them done."""
@@ -299,8 +437,9 @@ class SweepStore:
         self._seq += 1
         name = f"part-{self._token}-{self._seq:06d}.parquet"
         if results[0].get("ts") is not None:
-            _write_table(self.root / "timeseries" / name,
-                         _table(results, "ts", self._schemas["timeseries"]))
+            _write_table(
+                self.root / "timeseries" / name, _table(results, "ts", self._schemas["timeseries"])
+            )
         _write_table(self.root / "runs" / name, _table(results, "rows", self._schemas["runs"]))
         if len(self._parts("runs")) >= COMPACT_AT:
             self.compact()
@@ -317,8 +456,10 @@ class SweepStore:
                 frame = frame[frame["run_id"].isin(self.done_ids())]
             self._seq += 1
             name = f"part-{self._token}-{self._seq:06d}c.parquet"
-            _write_table(self.root / t / name,
-                         pa.Table.from_pandas(frame, schema=self._schemas[t], preserve_index=False))
+            _write_table(
+                self.root / t / name,
+                pa.Table.from_pandas(frame, schema=self._schemas[t], preserve_index=False),
+            )
             # A kill between here and the last unlink leaves duplicates, which load drops.
             for p in parts:
                 p.unlink()
@@ -326,13 +467,43 @@ class SweepStore:
 
 # ------------------------------------------------------------------ reading
 def read_manifest(path: str | Path) -> dict[str, Any]:
-    p = Path(path) / MANIFEST
+    root = Path(path)
+    if root.exists() and not root.is_dir():
+        raise StoreError(f"'{path}' is a file, not a sweep results directory")
+    p = root / MANIFEST
     try:
         return json.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise StoreError(f"'{path}' is not a sweep results directory (no {MANIFEST})") from None
-    except json.JSONDecodeError as e:
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise StoreError(f"'{p}' is not valid JSON: {e}") from None
+    except OSError as e:
+        raise StoreError(f"'{p}' cannot be read: {e.strerror}") from None
+
+
+def _part_paths(root: Path, table: str) -> list[Path]:
+    return sorted((root / table).glob("part-*.parquet"))
+
+
+def _ids(root: Path, table: str, strict: bool) -> set[int]:
+    ids: set[int] = set()
+    for p in _part_paths(root, table):
+        if strict:
+            t = _read_table(p, root, columns=["run_id"])
+        else:
+            try:
+                t = pq.read_table(p, columns=["run_id"])
+            except FileNotFoundError:
+                raise _Vanished(p) from None
+            except (pa.ArrowException, OSError, ValueError):
+                continue
+        ids.update(t.column(0).to_pylist())
+    return ids
+
+
+def _done_ids(root: Path, timeseries: bool, strict: bool) -> set[int]:
+    done = _ids(root, "runs", strict)
+    return done & _ids(root, "timeseries", strict) if timeseries else done
 
 
 def _dedupe(table: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -350,30 +521,70 @@ def load(path: str | Path, table: str = "runs") -> pd.DataFrame:
     ``table="runs"``: one row per run x level (ids, seed, varied parameters, outputs),
     sorted by run id and level. ``"timeseries"``: one row per run x month x level, with
     the run's scenario, replicate, seed and parameters joined in. ``"design"``: the
-    design points. Runs still missing from an unfinished sweep are simply absent.
+    design points. Runs still missing from an unfinished sweep are simply absent; a
+    damaged file is a one-line :class:`StoreError` that says how to repair it.
     """
     root = Path(path)
     m = read_manifest(root)
     if table == "design":
-        return pq.read_table(root / "design.parquet").to_pandas()
+        return _read_design(root)
     if table not in TABLES:
         raise StoreError(f"table = '{table}' is invalid: allowed are runs, timeseries, design")
-    parts = sorted((root / table).glob("part-*.parquet"))
     if table == "timeseries" and not (m["spec"]["record"]["timeseries"]):
-        raise StoreError(f"'{path}': this sweep did not record time series "
-                         "(set timeseries = true under [record])")
-    runs = _read(root, "runs", sorted((root / "runs").glob("part-*.parquet")))
+        raise StoreError(
+            f"'{path}': this sweep did not record time series "
+            "(set timeseries = true under [record])"
+        )
+    for _ in range(READ_RETRIES):
+        try:
+            return _load(root, m, table)
+        except _Vanished:
+            time.sleep(0.05)  # compaction merged parts away under us: list them again
+    raise StoreError(
+        f"'{path}' kept changing while it was read (a sweep is compacting it); "
+        "try again when the sweep has finished"
+    )
+
+
+def _load(root: Path, m: dict[str, Any], table: str) -> pd.DataFrame:
+    runs = _read(root, "runs", _part_paths(root, "runs"))
     if table == "runs":
         frame = runs
     else:
-        frame = _read(root, "timeseries", parts)
-        ids = runs.drop_duplicates("run_id")[["run_id", "point", "replicate", "seed", "scenario",
-                                              *m["parameters"]]]
+        frame = _read(root, "timeseries", _part_paths(root, "timeseries"))
+        ids = runs.drop_duplicates("run_id")[
+            ["run_id", "point", "replicate", "seed", "scenario", *m["parameters"]]
+        ]
         frame = frame.merge(ids, on="run_id", how="inner", validate="many_to_one")
-        front = ["run_id", "point", "replicate", "seed", "scenario", *m["parameters"], "step", "level"]
+        front = [
+            "run_id",
+            "point",
+            "replicate",
+            "seed",
+            "scenario",
+            *m["parameters"],
+            "step",
+            "level",
+        ]
         frame = frame[front + [c for c in frame.columns if c not in front]]
     frame["level"] = pd.Categorical(frame["level"], categories=list(ROW_LEVELS), ordered=True)
     return frame
+
+
+def _read_design(root: Path) -> pd.DataFrame:
+    path = root / "design.parquet"
+    if not path.exists():
+        raise StoreError(
+            f"'{path}' is missing; `cadre-sim sweep --resume --out {root}` writes it "
+            "again from the spec"
+        )
+    try:
+        return _read_table(path, root).to_pandas()
+    except _Vanished:
+        raise StoreError(
+            f"'{path}' is missing; `cadre-sim sweep --resume --out {root}` writes "
+            "it again from the spec"
+        ) from None
 
 
 def _read(root: Path, table: str, parts: list[Path]) -> pd.DataFrame:
@@ -381,11 +592,22 @@ def _read(root: Path, table: str, parts: list[Path]) -> pd.DataFrame:
         if table == "runs":
             return _empty_runs(read_manifest(root))
         return pd.DataFrame(columns=timeseries_schema().names)
-    frame = pa.concat_tables([pq.read_table(p) for p in parts], promote_options="default").to_pandas()
+    tables = [_read_table(p, root) for p in parts]
+    frame = pa.concat_tables(tables, promote_options="default").to_pandas()
     return _dedupe(table, frame)
 
 
 def _empty_runs(m: dict[str, Any]) -> pd.DataFrame:
-    cols = ["run_id", "point", "replicate", "seed", "scenario", "steps", "level", "n_cadres",
-            *m["parameters"], *OUTPUT_COLUMNS]
+    cols = [
+        "run_id",
+        "point",
+        "replicate",
+        "seed",
+        "scenario",
+        "steps",
+        "level",
+        "n_cadres",
+        *m["parameters"],
+        *OUTPUT_COLUMNS,
+    ]
     return pd.DataFrame(columns=cols)

@@ -80,11 +80,17 @@ PRESETS: dict[str, HierarchySpec] = {
 
 def custom_spec(branching: tuple[int, ...] | list[int], base: str = "classroom") -> HierarchySpec:
     """Uniform tree with ``branching[k]`` children per unit at level ``k``."""
-    if len(branching) != N_LEVELS - 1 or any(int(b) != b or b < 1 for b in branching):
+    try:
+        values = tuple(branching)
+    except TypeError:  # branching=5
+        values = ()
+    if len(values) != N_LEVELS - 1 or not all(
+            isinstance(b, (int, np.integer)) and not isinstance(b, bool) and b >= 1 for b in values):
         raise HierarchyError(
-            f"branching = {tuple(branching)!r}: need {N_LEVELS - 1} integers >= 1 "
+            f"branching = {branching!r}: need {N_LEVELS - 1} integers >= 1 "
             "(children per central, province, city and county unit)"
         )
+    branching = values
     counts = [1]
     for b in branching:
         counts.append(counts[-1] * int(b))

@@ -35,7 +35,7 @@ from model import tolerance as tol_rules
 from model.accountability import COMMISSION, OMISSION, RETRO_INNOV, RETRO_ROUTINE, SEVERE, VETO
 from model.agents import CadreAgent
 from model.hierarchy import HierarchySpec, build, custom_spec, get_spec
-from model.params import ParamError, resolve
+from model.params import ParamDict, ParamError, check_seed, resolve
 from model.scenarios import DEFAULT_SCENARIO, validate_schedule
 from model.scenarios import get as get_scenario
 from model.state import (
@@ -200,13 +200,13 @@ class CadreModel(mesa.Model):
         sc = get_scenario(scenario)
         initial = resolve({**sc.params, **params})
         own_schedule = validate_schedule(schedule)
-        super().__init__(rng=rng)
+        super().__init__(rng=check_seed(rng))
         self.seed = int(rng) if isinstance(rng, (int, np.integer)) else None
         self.scenario_name = scenario
-        self.params: dict[str, Any] = initial          # as the run started
-        self.p: dict[str, Any] = dict(initial)          # issued by the centre now
+        self.params: dict[str, Any] = ParamDict(initial)  # as the run started
+        self.p: dict[str, Any] = ParamDict(initial)       # issued by the centre now (validated)
         self.schedule = tuple(sorted(validate_schedule(sc.schedule) + own_schedule, key=lambda e: e[0]))
-        spec = custom_spec(tuple(branching)) if branching is not None else get_spec(preset)
+        spec = custom_spec(branching) if branching is not None else get_spec(preset)
         self.preset = "custom" if branching is not None else (preset if isinstance(preset, str) else "custom")
 
         self.hierarchy = h = build(spec, self.rng)

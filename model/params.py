@@ -104,7 +104,7 @@ GROUPS: dict[str, tuple[str, str]] = {
 _PARAMS: list[Param] = [
     # ------------------------------------------------------------------ levers
     Param(
-        name="supervision", default=0.002, low=0.0, high=1.0, group="levers", transmitted=True,
+        name="supervision", default=0.002, low=0.0, high=0.05, group="levers", transmitted=True,
         unit="probability per channel per watching level per month", unit_zh="每个监督层级每个渠道每月的概率",
         label_en="Supervision intensity", label_zh="监督强度",
         en="Chance that one supervision channel of one level detects a given irregular act "
@@ -126,7 +126,7 @@ _PARAMS: list[Param] = [
            "每项都占用注意力并可能失守。",
         source="S000-08, S000-08b, S000-24"),
     Param(
-        name="retroactive_risk", default=0.01, low=0.0, high=1.0, group="levers",
+        name="retroactive_risk", default=0.01, low=0.0, high=0.2, group="levers",
         transmitted=True, unit="probability per month", unit_zh="每月概率",
         label_en="Retroactive accountability risk", label_zh="秋后算账风险",
         en="Chance per month that a cadre's record within the look-back window is re-examined "
@@ -640,3 +640,52 @@ def table_rows(names: Iterable[str] | None = None) -> list[dict[str, Any]]:
         }
         for p in chosen
     ]
+
+
+# ------------------------------------------------------------ parameters in force
+class ParamDict(dict):
+    """The parameters in force: a dict whose every write is validated by the schema.
+
+    ``model.p['supervision'] = 0.5`` (a dashboard, a user between steps) is checked exactly
+    as a scheduled change is (:func:`validate`): unknown names, NaN, values out of range
+    and non-integers for integer parameters raise :class:`ParamError`; accepted values are
+    stored with their schema type. Parameters cannot be removed. Reading is a plain dict's.
+    """
+
+    def __init__(self, values: Mapping[str, Any] = (), /, **kw: Any) -> None:
+        super().__init__(validate({**dict(values), **kw}))
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        super().__setitem__(name, spec(name).validate(value))
+
+    def update(self, values: Mapping[str, Any] | Iterable[tuple[str, Any]] = (), /, **kw: Any) -> None:
+        super().update(validate({**dict(values), **kw}))
+
+    def setdefault(self, name: str, value: Any = None) -> Any:
+        if name not in self:
+            self[name] = value
+        return self[name]
+
+    def __ior__(self, values: Any) -> ParamDict:
+        self.update(values)
+        return self
+
+    def _removal(self, *args: Any, **kw: Any) -> Any:
+        raise ParamError("parameters in force cannot be removed; set a value instead")
+
+    __delitem__ = pop = popitem = clear = _removal
+
+    def copy(self) -> ParamDict:
+        return ParamDict(self)
+
+
+def check_seed(rng: Any) -> Any:
+    """``rng`` as CadreModel accepts it: None, an integer >= 0 or a numpy Generator."""
+    import numpy as np
+
+    if rng is None or isinstance(rng, np.random.Generator):
+        return rng
+    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool) and rng >= 0:
+        return int(rng)
+    raise ParamError(f"rng = {rng!r} is invalid: allowed is a seed (an integer >= 0), a "
+                     "numpy.random.Generator or None")

@@ -106,11 +106,11 @@ def test_session_is_deterministic_and_reproducible() -> None:
     a, b = Simulation(seed=7), Simulation(seed=7)
     for sim in (a, b):
         sim.step(3)
-        sim.set_param("supervision", 0.9)
+        sim.set_param("supervision", 0.009)
         sim.step(3)
     assert a.history_csv() == b.history_csv()
-    assert "--at 4:supervision=0.9" in a.command()
-    assert a.settings()["live_changes"] == [[4, {"supervision": 0.9}]]
+    assert "--at 4:supervision=0.009" in a.command()
+    assert a.settings()["live_changes"] == [[4, {"supervision": 0.009}]]
 
 
 @pytest.mark.parametrize("bad", [-1, 2**32, "x", 1.5, True])

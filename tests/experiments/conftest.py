@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from experiments import designs
-from experiments.runner import run_one
+from experiments.rows import run_one
 from experiments.spec import SweepSpec, parse_spec
 from experiments.store import SweepStore
 
@@ -30,7 +30,7 @@ replicates = 2
 seed = 5
 design = "grid"
 [parameters]
-supervision = [0.1, 0.9]
+supervision = [0.001, 0.009]
 tolerance = [0.2, 0.8]
 [record]
 timeseries = true
@@ -101,9 +101,23 @@ def dask_cluster(tmp_path: Path) -> Iterator[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     try:
         with open(log, "ab") as fh:
-            procs.append(subprocess.Popen(
-                [*_dask_cmd("scheduler"), "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
-                stdout=fh, stderr=subprocess.STDOUT, start_new_session=True, cwd=REPO, env=env))
+            procs.append(
+                subprocess.Popen(
+                    [
+                        *_dask_cmd("scheduler"),
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        str(port),
+                        "--no-dashboard",
+                    ],
+                    stdout=fh,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                    cwd=REPO,
+                    env=env,
+                )
+            )
             deadline = time.monotonic() + 60
             while True:
                 with socket.socket() as s:
@@ -112,10 +126,26 @@ def dask_cluster(tmp_path: Path) -> Iterator[str]:
                 if procs[0].poll() is not None or time.monotonic() > deadline:
                     pytest.fail(f"dask scheduler did not start: {log.read_text()[-2000:]}")
                 time.sleep(0.2)
-            procs.append(subprocess.Popen(
-                [*_dask_cmd("worker"), addr, "--nworkers", "2", "--nthreads", "1", "--no-dashboard",
-                 "--memory-limit", "0"],
-                stdout=fh, stderr=subprocess.STDOUT, start_new_session=True, cwd=REPO, env=env))
+            procs.append(
+                subprocess.Popen(
+                    [
+                        *_dask_cmd("worker"),
+                        addr,
+                        "--nworkers",
+                        "2",
+                        "--nthreads",
+                        "1",
+                        "--no-dashboard",
+                        "--memory-limit",
+                        "0",
+                    ],
+                    stdout=fh,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                    cwd=REPO,
+                    env=env,
+                )
+            )
         # Both worker processes must have joined, or a test could start on one of them.
         from distributed import Client
 

@@ -8,9 +8,13 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from cadre_sim.cli import main
+from experiments import batch
 from experiments import calibrate as cal
 from experiments import reproduce as rp
+from model.errors import CadreSimError
 from model.metrics import SURVEY_ANSWERS, total_variation
+from tests.figures import assert_drawn
 
 
 def test_regression_adjustment_recovers_a_linear_noise_free_model():
@@ -28,7 +32,9 @@ def test_regression_adjustment_recovers_a_linear_noise_free_model():
     post = cal.abc_posterior(theta, shares(theta), shares(true), lo, hi)
     # Linear on the share scale but fitted on the logit scale of the parameters:
     # recovery is close, not exact.
-    assert np.average(post["adjusted"], axis=0, weights=post["weight"]) == pytest.approx(true, abs=0.02)
+    assert np.average(post["adjusted"], axis=0, weights=post["weight"]) == pytest.approx(
+        true, abs=0.02
+    )
     assert post["keep"].sum() == max(cal.MIN_ACCEPT, 40)
 
 
@@ -38,13 +44,16 @@ def test_weighted_quantile_of_equal_weights_is_the_median():
 
 
 def test_unknown_parameter_is_a_readable_error():
-    with pytest.raises(cal.CadreSimError, match="calibration parameter 'nonsense' is unknown"):
+    with pytest.raises(CadreSimError, match="calibration parameter 'nonsense' is unknown"):
         cal.calibrate(names=("nonsense",))
 
 
-# Two parameters the survey identifies well (see the module docstring): the known values
-# generate a synthetic survey, which the calibration must find again.
-TRUE = {"tolerance_publicity": 0.6, "tolerance": 0.7}
+# The parameter the survey identifies best at classroom scale (the provision's reach and
+# strength decides how many applications there are to know of): its known value
+# generates a synthetic survey, which the calibration must find again. (With model 2.0's
+# realistic case numbers the classroom's 196 cadres leave clarity and publicity weakly
+# identified: their 90 % intervals cover most of the range.)
+TRUE = {"tolerance": 0.75}
 SMALL = replace(rp.QUICK, steps=60, calib_draws=96, calib_validation=4)
 
 
@@ -52,9 +61,12 @@ SMALL = replace(rp.QUICK, steps=60, calib_draws=96, calib_validation=4)
 def synthetic():
     seeds = rp.replicate_seeds(99, 0, 8)
     tasks = [rp.Task(cal.CALIB_SCENARIO, tuple(TRUE.items()), s, SMALL.steps) for s in seeds]
-    survey = np.mean([r["survey"] for r in rp.run_tasks(tasks, 2)], axis=0)
-    target = dict(zip(SURVEY_ANSWERS, survey.tolist(), strict=True))
-    return target, cal.calibrate(scale=SMALL, workers=2, seed=5, names=tuple(TRUE), target=target)
+    with batch.open_pool(2) as pool:
+        survey = np.mean([r["survey"] for r in rp.run_tasks(tasks, pool)], axis=0)
+        target = dict(zip(SURVEY_ANSWERS, survey.tolist(), strict=True))
+        return target, cal.calibrate(
+            scale=SMALL, seed=5, names=tuple(TRUE), target=target, pool=pool
+        )
 
 
 def test_calibration_recovers_known_values(synthetic):
@@ -71,8 +83,9 @@ def test_calibration_recovers_known_values(synthetic):
 def test_calibrated_survey_is_closer_than_the_current_values(synthetic):
     target, c = synthetic
     assert c.tv < c.tv_current
-    assert c.tv == pytest.approx(total_variation(dict(zip(SURVEY_ANSWERS, c.fitted_survey.model, strict=True)),
-                                                 target))
+    assert c.tv == pytest.approx(
+        total_variation(dict(zip(SURVEY_ANSWERS, c.fitted_survey.model, strict=True)), target)
+    )
     assert c.tv_ci[0] <= c.tv + 1e-12 and c.tv_ci[1] >= c.tv_ci[0]
     # every draw is recorded, the kept ones carry positive weight and adjusted values
     kept = c.draws[c.draws.kept]
@@ -85,8 +98,11 @@ def test_calibrated_survey_is_closer_than_the_current_values(synthetic):
 def test_cli_prints_the_fit(monkeypatch, capsys, synthetic, tmp_path):
     _, c = synthetic
     monkeypatch.setattr(cal, "calibrate", lambda **kw: c)
-    assert rp.main(["calibrate", "--quick", "--workers", "1", "--out", str(tmp_path)]) == 0
+    assert main(["calibrate", "--quick", "--workers", "1", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "TV distance to the survey" in out and "tolerance_publicity" in out and "closest single draw" in out
-    assert (tmp_path / "calibration.md").exists() and (tmp_path / "figures" / "fig_calibration.png").exists()
+    assert (
+        "TV distance to the survey" in out and "tolerance" in out and "closest single draw" in out
+    )
+    assert (tmp_path / "calibration.md").exists()
+    assert_drawn(tmp_path / "figures" / "fig_calibration.png")
     assert "data:image/png;base64," in (tmp_path / "calibration.html").read_text(encoding="utf-8")

@@ -9,16 +9,36 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from cadre_sim.cli import main
+from experiments import batch
 from experiments import findings as fd
 from experiments import reproduce as rp
+from model import CadreModel
 from model.hierarchy import LEVELS
-from model.params import LEVERS
+from model.params import LEVERS, SCHEMA
+from tests.figures import assert_drawn
 
 # Every experiment at a size that runs in seconds: verdicts here are not meaningful,
 # only that each criterion runs on real model output and the report gets written.
-TINY = replace(rp.QUICK, steps=40, reps=2, lever_points=3, diffusion_reps=2, phase_points=3, phase_reps=1,
-               corner_reps=2, scenario_reps=2, long_steps=60, sobol_n=4, morris_r=2, sens_steps=30,
-               calib_draws=16, calib_validation=2)
+TINY = replace(
+    rp.QUICK,
+    steps=40,
+    reps=2,
+    lever_points=3,
+    diffusion_reps=2,
+    phase_points=3,
+    phase_reps=1,
+    corner_reps=2,
+    scenario_reps=2,
+    long_steps=60,
+    sobol_n=4,
+    morris_r=2,
+    travel_reps=2,
+    lever_reps=2,
+    sens_steps=30,
+    calib_draws=16,
+    calib_validation=2,
+)
 
 
 # ------------------------------------------------------------------ statistics
@@ -41,7 +61,7 @@ def test_one_replicate_can_never_pass_a_check():
 def test_half_rise_lag_finds_a_known_delay():
     t0, t_end, delay = 40, 120, 12
     y = np.zeros(200)
-    y[t0 - 1 + delay:] = 1.0            # steps are 1-based: index t0-1 is month t0
+    y[t0 - 1 + delay :] = 1.0  # steps are 1-based: index t0-1 is month t0
     assert fd.half_rise_lag(y, t0, t_end) == pytest.approx(delay, abs=1)
     assert np.isnan(fd.half_rise_lag(-y, t0, t_end))  # a fall is not a rise
 
@@ -57,7 +77,7 @@ def _panel(copy: float, seed: int = 0, T: int = 60) -> tuple[np.ndarray, ...]:
     """Units (4 parents x 4 children) whose avoidance copies last month's siblings."""
     rng = np.random.default_rng(seed)
     parent = np.array([-1] + [0] * 4 + [1 + i // 4 for i in range(16)])
-    group = np.where(parent >= 0, parent, len(parent))   # model.hierarchy's convention
+    group = np.where(parent >= 0, parent, len(parent))  # model.hierarchy's convention
     n = np.full(len(parent), 5)
     y = np.zeros((T, len(parent)))
     y[0] = rng.random(len(parent))
@@ -91,8 +111,10 @@ def test_contagion_coefficient_keeps_the_centre_out_of_its_childrens_peers():
 
 def test_vectorised_lags_match_the_single_curve_rule():
     rng = np.random.default_rng(4)
-    curves = np.cumsum(rng.standard_normal((200, 6)), axis=0) * 0.01 + np.linspace(0, 1, 200)[:, None] * rng.random(6)
-    curves[:, 5] = -curves[:, 4]                      # one falling curve: NaN in both
+    curves = np.cumsum(rng.standard_normal((200, 6)), axis=0) * 0.01 + np.linspace(0, 1, 200)[
+        :, None
+    ] * rng.random(6)
+    curves[:, 5] = -curves[:, 4]  # one falling curve: NaN in both
     lags = fd.half_rise_lags(curves, 40, 120)
     single = [fd.half_rise_lag(curves[:, j], 40, 120) for j in range(6)]
     np.testing.assert_array_equal(lags, single)
@@ -130,7 +152,10 @@ def _effects(shift: float, n: int = 4, noise: float = 0.01, seed: int = 0) -> di
             for outcome in ("innovate", "avoid"):
                 sign = fd.LEVER_SIGN[lever] * (1 if outcome == "innovate" else -1)
                 low = rng.random(n)
-                out[(lever, level, outcome)] = (low + sign * shift + noise * rng.standard_normal(n), low)
+                out[(lever, level, outcome)] = (
+                    low + sign * shift + noise * rng.standard_normal(n),
+                    low,
+                )
     return out
 
 
@@ -140,7 +165,7 @@ def test_levers_verdicts_follow_the_cells():
     wrong = _effects(0.1)
     key = ("tolerance", "township", "innovate")
     high, low = wrong[key]
-    wrong[key] = (low - 0.1, low)        # one contradicted cell blocks "reproduced"
+    wrong[key] = (low - 0.1, low)  # one contradicted cell blocks "reproduced"
     v = fd.criterion_levers(wrong)
     assert v.verdict == fd.PARTLY and v.extra["contradicted"] == 1
 
@@ -148,20 +173,26 @@ def test_levers_verdicts_follow_the_cells():
 def test_diffusion_criterion_on_synthetic_spread():
     R, T, L, t0, t_end = 6, 140, 5, 40, 120
     rng = np.random.default_rng(3)
-    delays = np.array([20, 15, 10, 5, 1])   # township (most exposed) rises first
+    delays = np.array([20, 15, 10, 5, 1])  # township (most exposed) rises first
     avoid = np.full((R, T, L), 0.1) + 0.01 * rng.standard_normal((R, T, L))
     for j, d in enumerate(delays):
-        avoid[:, t0 - 1 + d:, j] += 0.3
+        avoid[:, t0 - 1 + d :, j] += 0.3
     exposure = np.tile(np.arange(1, L + 1, dtype=float), (R, 1))
     treat, ctrl = 0.4 + 0.02 * rng.standard_normal(R), 0.1 + 0.02 * rng.standard_normal(R)
     v = fd.criterion_diffusion(avoid, exposure, treat, ctrl, t0, t_end, LEVELS)
     assert v.verdict == fd.REPRODUCED and v.extra["most_exposed"] == "township"
     # The same spread with no more contagion than learning alone is only partly the claim.
-    assert fd.criterion_diffusion(avoid, exposure, ctrl, ctrl + 0.01, t0, t_end, LEVELS).verdict == fd.PARTLY
+    assert (
+        fd.criterion_diffusion(avoid, exposure, ctrl, ctrl + 0.01, t0, t_end, LEVELS).verdict
+        == fd.PARTLY
+    )
     # Everything rising at once, with no extra contagion, is not a spread.
     same = np.full((R, T, L), 0.1) + 0.01 * rng.standard_normal((R, T, L))
-    same[:, t0 - 1:, :] += 0.3
-    assert fd.criterion_diffusion(same, exposure, ctrl, ctrl, t0, t_end, LEVELS).verdict == fd.NOT_REPRODUCED
+    same[:, t0 - 1 :, :] += 0.3
+    assert (
+        fd.criterion_diffusion(same, exposure, ctrl, ctrl, t0, t_end, LEVELS).verdict
+        == fd.NOT_REPRODUCED
+    )
 
 
 def test_tolerance_on_paper_needs_both_parts():
@@ -169,10 +200,15 @@ def test_tolerance_on_paper_needs_both_parts():
     small = base + np.array([0.004, 0.006, 0.005, 0.005])
     big = base + 0.10
     assert fd.criterion_tolerance_on_paper(base, small, big).verdict == fd.REPRODUCED
-    assert fd.criterion_tolerance_on_paper(base, big - 0.02, big).verdict == fd.PARTLY  # paper works too
+    assert (
+        fd.criterion_tolerance_on_paper(base, big - 0.02, big).verdict == fd.PARTLY
+    )  # paper works too
     # Nothing works at all (noise only): neither part holds.
     noise = np.array([0.004, -0.003, 0.002, -0.004])
-    assert fd.criterion_tolerance_on_paper(base, base + noise, base - noise).verdict == fd.NOT_REPRODUCED
+    assert (
+        fd.criterion_tolerance_on_paper(base, base + noise, base - noise).verdict
+        == fd.NOT_REPRODUCED
+    )
 
 
 def test_attention_control_must_be_clean():
@@ -180,7 +216,7 @@ def test_attention_control_must_be_clean():
     cut = (low - 0.1, low)
     flat = (low + np.array([0.001, -0.001, 0.0]), low)
     assert fd.criterion_attention(cut, cut, flat).verdict == fd.REPRODUCED
-    assert fd.criterion_attention(cut, cut, cut).verdict == fd.PARTLY   # control also falls
+    assert fd.criterion_attention(cut, cut, cut).verdict == fd.PARTLY  # control also falls
     assert fd.criterion_attention(flat, flat, flat).verdict == fd.NOT_REPRODUCED
 
 
@@ -192,14 +228,18 @@ def test_escalation_and_experimentation_verdicts():
     assert fd.criterion_escalation(lo, hi).verdict == fd.NOT_REPRODUCED  # precondition fails
     keys6 = ("failures", "absorbed", "problems")
     t = {k: np.array([1.0, 1.1, 0.9]) for k in keys6}
-    f = {"failures": t["failures"] + 1, "absorbed": t["absorbed"] + 1, "problems": t["problems"] + 1}
-    assert fd.criterion_experimentation(f, t).verdict == fd.PARTLY       # more problems: 2 of 3
+    f = {
+        "failures": t["failures"] + 1,
+        "absorbed": t["absorbed"] + 1,
+        "problems": t["problems"] + 1,
+    }
+    assert fd.criterion_experimentation(f, t).verdict == fd.PARTLY  # more problems: 2 of 3
 
 
 def test_package_verdict_and_superadditivity():
     rng = np.random.default_rng(0)
     bits = (np.arange(16)[:, None] >> np.arange(4)) & 1
-    mean = 0.05 * bits.sum(axis=1) + 0.1 * bits.all(axis=1)   # additive plus a synergy
+    mean = 0.05 * bits.sum(axis=1) + 0.1 * bits.all(axis=1)  # additive plus a synergy
     cells = mean + 0.002 * rng.standard_normal((5, 16))
     v = fd.criterion_package(cells, ["a", "b", "c", "d"])
     assert v.verdict == fd.REPRODUCED
@@ -222,7 +262,7 @@ def test_sensitivity_verdict_uses_the_strongest_pressure_lever():
 
 
 def test_every_finding_has_a_criterion_with_its_threshold_written_down():
-    assert set(fd.FINDINGS) == set(fd.CRITERIA) == set(range(1, 9))
+    assert set(fd.FINDINGS) == set(fd.CRITERIA) == set(range(1, 12))
     for n, fn in fd.CRITERIA.items():
         text = fd.criterion_text(fn)
         assert text.startswith(f"Finding {n}") and "Verdict" in text
@@ -233,20 +273,26 @@ def test_seeds_are_shared_and_do_not_depend_on_workers():
     seeds = rp.replicate_seeds(7, 1, 3)
     assert seeds == rp.replicate_seeds(7, 1, 3) and len(set(seeds)) == 3
     assert seeds != rp.replicate_seeds(7, 2, 3)
-    tasks = [rp.Task("tightened_accountability", (("supervision", v),), s, 15)
-             for v in (0.1, 0.9) for s in seeds]
-    one, two = rp.run_tasks(tasks, 1), rp.run_tasks(tasks, 2)
+    tasks = [
+        rp.Task("tightened_accountability", (("supervision", v),), s, 15)
+        for v in (0.001, 0.009)
+        for s in seeds
+    ]
+    one = rp.run_tasks(tasks)
+    with batch.open_pool(2) as pool:
+        two = rp.run_tasks(tasks, pool)
     for a, b in zip(one, two, strict=True):
         np.testing.assert_array_equal(a["final"], b["final"])
 
 
 @pytest.fixture(scope="module")
 def tiny_results() -> dict[int, rp.Result]:
-    return {r.finding: r for r in rp.run_all(TINY, workers=2, seed=11)}
+    with batch.open_pool(2) as pool:
+        return {r.finding: r for r in rp.run_all(TINY, pool, seed=11)}
 
 
 def test_every_finding_runs_and_gets_a_verdict(tiny_results):
-    assert set(tiny_results) == set(range(1, 9))
+    assert set(tiny_results) == set(range(1, 12))
     for r in tiny_results.values():
         assert r.verdict.verdict in fd.VERDICTS
         assert r.verdict.checks and all(isinstance(c.estimate, float) for c in r.verdict.checks)
@@ -269,7 +315,13 @@ def test_real_scenario_contrasts_fail_when_the_arms_are_swapped(tiny_results):
     # scenarios exchanged: the claim then predicts the wrong sign and must fail.
     inputs = tiny_results[5].extra["inputs"]
     flex, tight = inputs["flexible_experimentation"], inputs["tightened_accountability"]
-    assert fd.criterion_escalation(tight, flex).verdict == tiny_results[5].verdict.verdict
+    # Each arm's inputs are that scenario's own runs: replicate 0 rerun here directly.
+    seed0 = rp.replicate_seeds(11, 5, TINY.scenario_reps)[0]
+    for name, arm in inputs.items():
+        m = CadreModel(name, rng=seed0, agents=False).run(TINY.long_steps)
+        assert arm["township_avoid"][0] == pytest.approx(
+            m.summary()["levels"]["township"]["avoid"]
+        ), name
     assert fd.criterion_escalation(flex, tight).verdict == fd.NOT_REPRODUCED
     swapped6 = fd.criterion_experimentation(tight, flex)
     assert not swapped6.checks[0].passed and swapped6.verdict != fd.REPRODUCED
@@ -294,54 +346,92 @@ def test_diffusion_data_cover_both_arms_and_every_level(tiny_results):
     assert set(r.verdict.extra["lags"]) == set(LEVELS)
 
 
-def test_package_factorial_is_the_scenario_package():
-    groups = rp.remedy_changes()
-    merged = {k: v for g in groups.values() for k, v in g.items()}
-    reform = rp.SCENARIOS["reform_package"].params
-    tight = rp.SCENARIOS["tightened_accountability"].params
-    assert merged == {k: v for k, v in reform.items() if tight.get(k, rp.DEFAULTS[k]) != v}
+def test_package_factorial_spans_the_tightened_regime_and_the_reform_package():
+    # The factorial's empty cell run on the tightened regime is that regime, and its full
+    # cell is the reform package, parameter for parameter, as the model resolves them.
+    cells = rp.package_cells(rp.remedy_changes())
+
+    def params(scenario: str, **overrides) -> dict:
+        return dict(CadreModel(scenario, agents=False, **overrides).params)
+
+    assert params("tightened_accountability", **cells[0]) == params("tightened_accountability")
+    assert params("tightened_accountability", **cells[-1]) == params("reform_package")
+    assert all(0 < len(c) < len(cells[-1]) for c in cells[1:-1])
 
 
-def test_phase_corners_come_from_the_scenarios():
+def _another_value(name: str, current: float) -> float:
+    p = SCHEMA[name]
+    return next(v for v in (p.low + (p.high - p.low) * f for f in (0.9, 0.8)) if v != current)
+
+
+def test_phase_corners_follow_the_scenarios(monkeypatch):
     c = rp.phase_corners()
-    assert c["tol_hi"] == rp.SCENARIOS["tolerance_on_paper"].params["tolerance"]
     assert c["tol_lo"] < c["tol_hi"] and c["c_lo"] < c["c_hi"]
+    # Edit the scenarios: the corners must move with them, so they are read, not chosen.
+    paper, reform = rp.SCENARIOS["tolerance_on_paper"], rp.SCENARIOS["reform_package"]
+    tol = _another_value("tolerance", c["tol_hi"])
+    clarity = _another_value(rp.PHASE_Y[0], c["c_hi"])
+    monkeypatch.setitem(
+        rp.SCENARIOS,
+        "tolerance_on_paper",
+        replace(paper, params={**paper.params, "tolerance": tol}),
+    )
+    monkeypatch.setitem(
+        rp.SCENARIOS,
+        "reform_package",
+        replace(reform, params={**reform.params, **dict.fromkeys(rp.PHASE_Y, clarity)}),
+    )
+    moved = rp.phase_corners()
+    assert moved["tol_hi"] == tol and moved["c_hi"] == pytest.approx(clarity)
+    assert moved["tol_lo"] == c["tol_lo"]
 
 
 def test_report_is_self_contained(tiny_results, tmp_path):
     from experiments import report
 
     results = [tiny_results[k] for k in sorted(tiny_results)]
-    md = report.write_report(tmp_path, results, None, scale=TINY, seed=11, workers=2, seconds=1.0, cpu=2.0)
+    md = report.write_report(
+        tmp_path, results, None, scale=TINY, seed=11, workers=2, seconds=1.0, cpu=2.0
+    )
     text = md.read_text(encoding="utf-8")
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
-    for n in range(1, 9):
+    for n in range(1, 12):
         assert f"## Finding {n}." in text
-        assert (tmp_path / "figures" / f"fig{n}.png").stat().st_size > 1000
-    assert html.count("data:image/png;base64,") == 8
+        assert_drawn(tmp_path / "figures" / f"fig{n}.png", min_share=0.002)
+    assert html.count("data:image/png;base64,") == 11
     for r in results:
         for key in r.data:
             assert len(pd.read_csv(tmp_path / "data" / f"{key}.csv")) == len(r.data[key])
     verdicts = pd.read_csv(tmp_path / "data" / "verdicts.csv")
-    assert list(verdicts.finding) == list(range(1, 9))
+    assert list(verdicts.finding) == list(range(1, 12))
 
 
 def test_cli_rejects_bad_input(tmp_path, capsys):
     not_a_dir = tmp_path / "f.txt"
     not_a_dir.write_text("x")
-    assert rp.main(["reproduce", "--out", str(not_a_dir), "--quick"]) == 2
+    assert main(["reproduce", "--out", str(not_a_dir), "--quick"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == [f"error: --out = '{not_a_dir}' is invalid: it exists and is not a directory"]
-    with pytest.raises(SystemExit) as e:
-        rp.main(["reproduce", "--out", str(tmp_path), "--workers", "0"])
-    assert e.value.code == 2
-    assert "argument --workers: '0' is invalid: allowed is an integer >= 1" in capsys.readouterr().err
+    assert err == [
+        f"error: --out '{not_a_dir}' is invalid: allowed is a directory path, and this "
+        "names an existing file"
+    ]
+    assert main(["reproduce", "--out", str(tmp_path), "--workers", "0"]) == 2
+    assert (
+        "argument --workers: '0' is invalid: allowed is an integer >= 1" in capsys.readouterr().err
+    )
 
 
 # ---------------------------------------------------------------- findings 9-11
-def _spread_curves(lags: dict[int, float], reps: int = 6, t0: int = 40, t_end: int = 120,
-                   t_stop: int = 200, recovery: float = 1.0, noise: float = 0.005,
-                   seed: int = 0) -> np.ndarray:
+def _spread_curves(
+    lags: dict[int, float],
+    reps: int = 6,
+    t0: int = 40,
+    t_end: int = 120,
+    t_stop: int = 200,
+    recovery: float = 1.0,
+    noise: float = 0.005,
+    seed: int = 0,
+) -> np.ndarray:
     """Synthetic avoidance (R, months, 5 levels): a ramp that starts ``lags[j]`` months
     after t0 at level j and reverses after t_end, ``recovery`` times as slowly."""
     rng = np.random.default_rng(seed)
@@ -372,7 +462,7 @@ def test_spread_by_depth_passes_a_slow_ordered_spread_and_fails_a_switch():
 
 def test_slow_recovery_needs_the_way_back_to_take_longer():
     lags = {0: 0, 1: 6, 2: 12, 3: 18, 4: 24}
-    slow_back = 1 - _spread_curves(lags, recovery=1.8)   # innovation: falls, then recovers
+    slow_back = 1 - _spread_curves(lags, recovery=1.8)  # innovation: falls, then recovers
     v = fd.criterion_slow_recovery(slow_back, 40, 120, 200, LEVELS5)
     assert v.verdict == fd.REPRODUCED, v.explanation
     fast_back = 1 - _spread_curves(lags, recovery=0.5)
@@ -386,12 +476,18 @@ def test_tolerance_lever_criterion_reads_every_arm():
     def arm(mean, sd=0.003):
         return mean + sd * rng.standard_normal(r)
 
-    good = dict(flex=(arm(0.50), arm(0.45)), working=(arm(0.08), arm(0.04)),
-                flex_avoid=(arm(0.04), arm(0.05)), working_avoid=(arm(0.30), arm(0.35)),
-                tight=arm(0.04), paper=arm(0.041), reform=arm(0.30))
+    good = dict(
+        flex=(arm(0.50), arm(0.45)),
+        working=(arm(0.08), arm(0.04)),
+        flex_avoid=(arm(0.04), arm(0.05)),
+        working_avoid=(arm(0.30), arm(0.35)),
+        tight=arm(0.04),
+        paper=arm(0.041),
+        reform=arm(0.30),
+    )
     assert fd.criterion_tolerance_lever(**good).verdict == fd.REPRODUCED
-    inert = {**good, "working": (arm(0.045), arm(0.04))}            # lever too weak
+    inert = {**good, "working": (arm(0.045), arm(0.04))}  # lever too weak
     assert fd.criterion_tolerance_lever(**inert).verdict == fd.NOT_REPRODUCED
-    paper_works = {**good, "paper": arm(0.08)}                        # text alone works
+    paper_works = {**good, "paper": arm(0.08)}  # text alone works
     v = fd.criterion_tolerance_lever(**paper_works)
     assert v.verdict == fd.PARTLY and not v.checks[4].passed

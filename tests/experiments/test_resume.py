@@ -27,7 +27,7 @@ replicates = 4
 seed = 17
 design = "grid"
 [parameters]
-supervision = [0.1, 0.5, 0.9]
+supervision = [0.001, 0.005, 0.009]
 one_veto_targets = [2, 12]
 [record]
 timeseries = true
@@ -37,12 +37,16 @@ N_RUNS = 24
 
 def _start(spec: Path, out: Path) -> subprocess.Popen:
     cli = Path(sys.executable).parent / "cadre-sim"
-    cmd = [str(cli)] if cli.exists() else [sys.executable, "-m", "model.cli"]
+    cmd = [str(cli)] if cli.exists() else [sys.executable, "-m", "cadre_sim"]
     return subprocess.Popen(
         [*cmd, "sweep", str(spec), "--out", str(out), "--workers", "1", "--no-progress"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
         start_new_session=True,  # its own process group: the kill reaches its Dask workers too
-        env={**os.environ, "PYTHONPATH": str(REPO)})
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
 
 
 def _wait_for_parts(proc: subprocess.Popen, out: Path, n: int, timeout: float = 120) -> None:
@@ -75,20 +79,24 @@ def test_sigkill_mid_sweep_then_resume(reference: Path, tmp_path: Path) -> None:
         proc.communicate(timeout=30)
     assert proc.returncode == -signal.SIGKILL
 
-    partial = load(out)               # every stored file is whole and readable
+    partial = load(out)  # every stored file is whole and readable
     done = partial["run_id"].nunique()
     assert 2 <= done < N_RUNS
     json.loads((out / "manifest.json").read_text())
 
-    outcome = run_sweep(tiny_spec(SLOW, "slow"), out, workers=1, resume=True, progress=False,
-                        log=lambda s: None)
+    outcome = run_sweep(
+        tiny_spec(SLOW, "slow"), out, workers=1, resume=True, progress=False, log=lambda s: None
+    )
     assert outcome.skipped == done and outcome.ran == N_RUNS - done
     runs = load(out)
-    assert runs.groupby("run_id").size().eq(6).all()        # each run exactly once
+    assert runs.groupby("run_id").size().eq(6).all()  # each run exactly once
     assert sorted(runs["run_id"].unique()) == list(range(N_RUNS))
     pd.testing.assert_frame_equal(runs, load(reference))
     pd.testing.assert_frame_equal(load(out, "timeseries"), load(reference, "timeseries"))
     assert not list(out.rglob(".*.tmp"))
+    # The killed session is closed in the manifest, not left "running" for ever.
+    first, last = read_manifest(out)["sessions"]
+    assert first["status"] == "killed" and last["status"] == "complete"
 
 
 @pytest.mark.dask
@@ -100,7 +108,7 @@ def test_ctrl_c_stops_cleanly_and_keeps_what_finished(reference: Path, tmp_path:
     proc = _start(spec, out)
     try:
         _wait_for_parts(proc, out, 1)
-        os.killpg(proc.pid, signal.SIGINT)    # what Ctrl-C in a terminal sends
+        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal sends
         _, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from experiments import designs
-from experiments.runner import OUTPUT_COLUMNS, ROW_LEVELS, TS_COLUMNS, run_one
+from experiments.batch import Task
+from experiments.rows import OUTPUT_COLUMNS, ROW_LEVELS, TS_COLUMNS, run_one
 from model import CadreModel
 from model.metrics import SURVEY_ANSWERS
 from model.params import SCHEMA
@@ -14,21 +15,22 @@ from tests.experiments.conftest import TINY, tiny_spec
 
 
 @pytest.fixture(scope="module")
-def task() -> designs.Task:
+def task() -> Task:
     spec = tiny_spec()
     return designs.tasks(spec, designs.build(spec))[5]
 
 
-def test_rows_match_the_model_summary(task: designs.Task) -> None:
+def test_rows_match_the_model_summary(task: Task) -> None:
     res = run_one(task)
     rows = res["rows"]
     assert rows["level"] == list(ROW_LEVELS)
-    m = CadreModel(scenario=task.scenario, preset="classroom", rng=task.seed, agents=False,
-                   **dict(task.params)).run(task.steps)
+    m = CadreModel(
+        scenario=task.scenario, preset="classroom", rng=task.seed, agents=False, **dict(task.params)
+    ).run(task.steps)
     summary = m.summary()
     for i, lv in enumerate(ROW_LEVELS):
         for key, value in summary["levels"][lv].items():
-            assert rows[key][i] == pytest.approx(value, abs=1e-12), (lv, key)
+            assert rows[key][i] == pytest.approx(value, abs=1e-12, nan_ok=True), (lv, key)
         for a in SURVEY_ANSWERS:
             assert rows[f"survey_{a}"][i] == pytest.approx(summary["survey"][a])
     hist = m.history()
@@ -42,11 +44,12 @@ def test_rows_match_the_model_summary(task: designs.Task) -> None:
     assert rows["supervision"][0] == dict(task.params)["supervision"]
 
 
-def test_timeseries_is_the_model_history(task: designs.Task) -> None:
+def test_timeseries_is_the_model_history(task: Task) -> None:
     res = run_one(task)
     ts = res["ts"]
-    m = CadreModel(scenario=task.scenario, preset="classroom", rng=task.seed, agents=False,
-                   **dict(task.params)).run(task.steps)
+    m = CadreModel(
+        scenario=task.scenario, preset="classroom", rng=task.seed, agents=False, **dict(task.params)
+    ).run(task.steps)
     hist = m.history()
     assert len(ts["step"]) == len(hist)
     for c in TS_COLUMNS:
@@ -61,7 +64,7 @@ def test_timeseries_thinning() -> None:
     assert sorted(set(ts["step"])) == [5, 10, 15]
 
 
-def test_run_one_is_pure(task: designs.Task) -> None:
+def test_run_one_is_pure(task: Task) -> None:
     a, b = run_one(task), run_one(task)
     for c in OUTPUT_COLUMNS:
         np.testing.assert_array_equal(a["rows"][c], b["rows"][c])
@@ -69,5 +72,7 @@ def test_run_one_is_pure(task: designs.Task) -> None:
 
 def test_output_columns_do_not_collide_with_parameters() -> None:
     # Varied parameters become columns of the same table as the outputs.
-    assert not set(SCHEMA) & (set(OUTPUT_COLUMNS) | {"run_id", "point", "replicate", "seed",
-                                                     "scenario", "steps", "level", "n_cadres"})
+    assert not set(SCHEMA) & (
+        set(OUTPUT_COLUMNS)
+        | {"run_id", "point", "replicate", "seed", "scenario", "steps", "level", "n_cadres"}
+    )

@@ -18,7 +18,7 @@ replicates = 3
 seed = 5
 design = "grid"          # or "lhs", "sobol", "morris" (then ranges and a sample count)
 [parameters]
-supervision = [0.1, 0.5, 0.9]
+supervision = [0.001, 0.005, 0.009]
 tolerance = [0.2, 0.8]
 """
 
@@ -27,13 +27,24 @@ def test_minimal_form_from_the_issue() -> None:
     spec = parse_spec(MINIMAL)
     assert spec.scenarios == ("tightened_accountability",)
     assert (spec.preset, spec.steps, spec.replicates, spec.seed, spec.design) == (
-        "classroom", 60, 3, 5, "grid")
+        "classroom",
+        60,
+        3,
+        5,
+        "grid",
+    )
     assert spec.parameters == ("supervision", "tolerance")
     design = designs.build(spec)
     assert len(design) == 6 and designs.n_runs(spec, design) == 18
     # Full factorial in spec order: the last parameter varies fastest.
     assert design[["supervision", "tolerance"]].values.tolist() == [
-        [0.1, 0.2], [0.1, 0.8], [0.5, 0.2], [0.5, 0.8], [0.9, 0.2], [0.9, 0.8]]
+        [0.001, 0.2],
+        [0.001, 0.8],
+        [0.005, 0.2],
+        [0.005, 0.8],
+        [0.009, 0.2],
+        [0.009, 0.8],
+    ]
 
 
 @pytest.mark.parametrize("path", sorted(SWEEPS_DIR.glob("*.toml")), ids=lambda p: p.stem)
@@ -48,19 +59,23 @@ def test_required_shipped_sweeps_exist() -> None:
     names = {p.stem for p in SWEEPS_DIR.glob("*.toml")}
     assert {"levers_grid", "supervision_x_tolerance", "sobol_levers"} <= names
     assert set(load_spec(SWEEPS_DIR / "levers_grid.toml").parameters) == {
-        "supervision", "one_veto_targets", "retroactive_risk", "tolerance"}
+        "supervision",
+        "one_veto_targets",
+        "retroactive_risk",
+        "tolerance",
+    }
     assert load_spec(SWEEPS_DIR / "sobol_levers.toml").design == "sobol"
 
 
 def test_grid_range_forms() -> None:
     spec = parse_spec("""
 [parameters]
-supervision = { low = 0.0, high = 0.8, steps = 5 }
+supervision = { low = 0, high = 0.008, steps = 5 }
 tolerance = { low = 0.1, high = 0.5, step = 0.2 }
 one_veto_targets = { low = 0, high = 30, steps = 4 }
 """)
     values = {f.name: f.values for f in spec.factors}
-    assert values["supervision"] == (0.0, 0.2, 0.4, 0.6, 0.8)
+    assert values["supervision"] == (0.0, 0.002, 0.004, 0.006, 0.008)
     assert values["tolerance"] == (0.1, 0.3, 0.5)
     assert values["one_veto_targets"] == (0, 10, 20, 30)
     assert all(isinstance(v, int) for v in values["one_veto_targets"])
@@ -71,12 +86,12 @@ def test_sampled_range_forms() -> None:
 design = "lhs"
 samples = 10
 [parameters]
-supervision = { low = 0.2, high = 0.4 }
+supervision = { low = 0.002, high = 0.004 }
 tolerance = [0.1, 0.9]
 retroactive_risk = "full"
 """)
     p = SCHEMA["retroactive_risk"]
-    assert spec.problem()["bounds"] == [[0.2, 0.4], [0.1, 0.9], [p.low, p.high]]
+    assert spec.problem()["bounds"] == [[0.002, 0.004], [0.1, 0.9], [p.low, p.high]]
 
 
 def test_hash_ignores_cosmetics_but_not_content() -> None:
@@ -105,52 +120,111 @@ def test_schedule_override_is_warned() -> None:
     spec = parse_spec("""
 scenario = "tightening_then_loosening"
 [parameters]
-supervision = [0.1, 0.9]
+supervision = [0.001, 0.009]
 """)
     assert any("supervision at month 40" in w for w in spec.warnings())
     assert parse_spec(MINIMAL).warnings() == []
 
 
 BAD = {
-    "unknown parameter": ("[parameters]\nsupervison = [0.1]\n",
-                          ["unknown parameter 'supervison'", "did you mean supervision"]),
-    "value out of range": ("[parameters]\nsupervision = [0.1, 1.5]\n",
-                           ["supervision", "1.5", "[0.0, 1.0]"]),
-    "integer parameter": ("[parameters]\none_veto_targets = [2.5]\n", ["one_veto_targets", "2.5", "integer"]),
-    "string value": ("[parameters]\nsupervision = ['0.5']\n", ["supervision", "not a string"]),
-    "malformed TOML": ("steps = 60\n[parameters\nsupervision = [0.1]\n", ["malformed TOML", "line 2"]),
+    "unknown parameter": (
+        "[parameters]\nsupervison = [0.1]\n",
+        ["unknown parameter 'supervison'", "did you mean supervision"],
+    ),
+    "value out of range": (
+        "[parameters]\nsupervision = [0.001, 1.5]\n",
+        ["supervision", "1.5", "[0.0, 0.05]"],
+    ),
+    "integer parameter": (
+        "[parameters]\none_veto_targets = [2.5]\n",
+        ["one_veto_targets", "2.5", "integer"],
+    ),
+    "string value": ("[parameters]\nsupervision = ['0.005']\n", ["supervision", "not a string"]),
+    "malformed TOML": (
+        "steps = 60\n[parameters\nsupervision = [0.001]\n",
+        ["malformed TOML", "line 2"],
+    ),
     "unknown key": ("replicate = 3\n", ["unknown key 'replicate'", "did you mean replicates"]),
-    "unknown design": ("design = 'factorial'\n", ["design = 'factorial'", "grid, lhs, sobol, morris"]),
-    "lhs too few samples": ("design = 'lhs'\nsamples = 1\n[parameters]\nsupervision = [0, 1]\n",
-                            ["samples = 1", "too few", "lhs", ">= 2"]),
-    "sobol too few samples": ("design = 'sobol'\nsamples = 4\n[parameters]\nsupervision = [0, 1]\n"
-                              "tolerance = [0, 1]\n", ["samples = 4", "too few", "sobol", ">= 8"]),
-    "sobol not a power of two": ("design = 'sobol'\nsamples = 12\n[parameters]\nsupervision = [0, 1]\n"
-                                 "tolerance = [0, 1]\n", ["samples = 12", "power of two"]),
-    "morris too few": ("design = 'morris'\nsamples = 2\n[parameters]\nsupervision = [0, 1]\n"
-                       "tolerance = [0, 1]\n", ["samples = 2", "too few", "morris"]),
-    "sampled without samples": ("design = 'sobol'\n[parameters]\nsupervision = [0, 1]\n",
-                                ["needs samples"]),
-    "sobol one factor": ("design = 'sobol'\nsamples = 8\n[parameters]\nsupervision = [0, 1]\n",
-                         ["at least 2 varied"]),
+    "unknown design": (
+        "design = 'factorial'\n",
+        ["design = 'factorial'", "grid, lhs, sobol, morris"],
+    ),
+    "lhs too few samples": (
+        "design = 'lhs'\nsamples = 1\n[parameters]\nsupervision = [0, 0.01]\n",
+        ["samples = 1", "too few", "lhs", ">= 2"],
+    ),
+    "sobol too few samples": (
+        "design = 'sobol'\nsamples = 4\n[parameters]\nsupervision = [0, 0.01]\ntolerance = [0, 1]\n",
+        ["samples = 4", "too few", "sobol", ">= 8"],
+    ),
+    "sobol not a power of two": (
+        "design = 'sobol'\nsamples = 12\n[parameters]\nsupervision = [0, 0.01]\ntolerance = [0, 1]\n",
+        ["samples = 12", "power of two"],
+    ),
+    "morris too few": (
+        "design = 'morris'\nsamples = 2\n[parameters]\nsupervision = [0, 0.01]\ntolerance = [0, 1]\n",
+        ["samples = 2", "too few", "morris"],
+    ),
+    "sampled without samples": (
+        "design = 'sobol'\n[parameters]\nsupervision = [0, 0.01]\n",
+        ["needs samples"],
+    ),
+    "sobol one factor": (
+        "design = 'sobol'\nsamples = 8\n[parameters]\nsupervision = [0, 0.01]\n",
+        ["at least 2 varied"],
+    ),
     "samples on a grid": ("samples = 8\n", ["samples applies to designs lhs, sobol and morris"]),
-    "range not increasing": ("design = 'lhs'\nsamples = 4\n[parameters]\nsupervision = [0.5, 0.5]\n",
-                             ["low = 0.5 must be below high = 0.5"]),
+    "range of no width": (
+        "design = 'lhs'\nsamples = 4\n[parameters]\nsupervision = [0.005, 0.005]\n",
+        ["low = 0.005 equals high = 0.005", "needs low below high"],
+    ),
+    # low > high is refused alike in every form a range can take.
+    "lhs range descending": (
+        "design = 'lhs'\nsamples = 4\n[parameters]\nsupervision = [0.008, 0.002]\n",
+        ["supervision: low = 0.008 is above high = 0.002"],
+    ),
+    "grid steps descending": (
+        "[parameters]\nsupervision = { low = 0.008, high = 0.002, steps = 3 }\n",
+        ["supervision: low = 0.008 is above high = 0.002"],
+    ),
+    "grid step descending": (
+        "[parameters]\nsupervision = { low = 0.008, high = 0.002, step = 0.1 }\n",
+        ["supervision: low = 0.008 is above high = 0.002"],
+    ),
+    "record every above steps": (
+        "steps = 10\n[record]\ntimeseries = true\nevery = 11\n",
+        ["record.every = 11", "[1, 10]", "shortest run has 10 months"],
+    ),
+    "record every above a scenario's length": (
+        "scenario = ['tightened_accountability', 'tightening_then_loosening']\n[record]\nevery = 100000\n",
+        ["record.every = 100000", "shortest run"],
+    ),
     "grid needs values": ("[parameters]\nsupervision = 0.5\n", ["put constants in [fixed]"]),
-    "duplicate value": ("[parameters]\nsupervision = [0.5, 0.5]\n", ["lists the value 0.5 twice"]),
-    "varied and fixed": ("[parameters]\nsupervision = [0.5]\n[fixed]\nsupervision = 0.2\n",
-                         ["both varied", "[fixed]"]),
+    "duplicate value": (
+        "[parameters]\nsupervision = [0.005, 0.005]\n",
+        ["lists the value 0.005 twice"],
+    ),
+    "varied and fixed": (
+        "[parameters]\nsupervision = [0.005]\n[fixed]\nsupervision = 0.2\n",
+        ["both varied", "[fixed]"],
+    ),
     "fixed out of range": ("[fixed]\ntolerance = 2\n", ["[fixed]", "tolerance", "2"]),
     "bad steps": ("steps = 0\n", ["steps = 0", ">= 1"]),
     "bad replicates": ("replicates = 'three'\n", ["replicates = 'three'"]),
     "negative seed": ("seed = -1\n", ["seed = -1", ">= 0"]),
     "unknown scenario": ("scenario = 'utopia'\n", ["unknown scenario 'utopia'"]),
     "unknown preset": ("preset = 'planet'\n", ["unknown preset 'planet'"]),
-    "preset and branching": ("preset = 'classroom'\nbranching = [2, 2, 2, 2]\n", ["either preset or branching"]),
+    "preset and branching": (
+        "preset = 'classroom'\nbranching = [2, 2, 2, 2]\n",
+        ["either preset or branching"],
+    ),
     "record window": ("[record]\nwindow = 0\n", ["record.window = 0", "(0, 1]"]),
     "record key": ("[record]\ntimeserie = true\n", ["unknown key 'timeserie' in [record]"]),
-    "odd morris levels": ("design = 'morris'\nsamples = 4\nmorris_levels = 3\n[parameters]\n"
-                          "supervision = [0, 1]\ntolerance = [0, 1]\n", ["morris_levels = 3", "even"]),
+    "odd morris levels": (
+        "design = 'morris'\nsamples = 4\nmorris_levels = 3\n[parameters]\n"
+        "supervision = [0, 0.01]\ntolerance = [0, 1]\n",
+        ["morris_levels = 3", "even"],
+    ),
 }
 
 

@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from experiments import designs
-from experiments.runner import ROW_LEVELS, run_one
+from experiments.rows import ROW_LEVELS, run_one
 from experiments.spec import SpecError
 from experiments.store import (
     StoreError,
@@ -58,12 +58,14 @@ def test_duplicates_and_orphans_are_dropped(reference: Path, tmp_path: Path) -> 
     try:
         results = [run_one(t) for t in tasks]
         store.write(results[:5])
-        store.write(results[3:])          # runs 3 and 4 stored twice
+        store.write(results[3:])  # runs 3 and 4 stored twice
         # An orphan time series: written, then killed before its rows were.
         orphan = dict(results[0], run_id=99)
         orphan["ts"] = {**orphan["ts"], "run_id": orphan["ts"]["run_id"] + 99}
-        _write_table(store.root / "timeseries" / "part-zz.parquet",
-                     _table([orphan], "ts", timeseries_schema()))
+        _write_table(
+            store.root / "timeseries" / "part-zz.parquet",
+            _table([orphan], "ts", timeseries_schema()),
+        )
         assert store.done_ids() == set(range(8))
     finally:
         store.close()
@@ -136,5 +138,10 @@ def test_atomic_write_leaves_old_file_on_failure(tmp_path: Path) -> None:
 
 
 def test_parts_are_valid_parquet(reference: Path) -> None:
-    for p in (reference / "runs").glob("part-*.parquet"):
-        assert pq.read_metadata(p).num_rows > 0
+    for table, rows_per_run in (("runs", len(ROW_LEVELS)), ("timeseries", 15 * len(ROW_LEVELS))):
+        parts = sorted((reference / table).glob("part-*.parquet"))
+        assert parts, f"no {table} parts"
+        ids = [i for p in parts for i in pq.read_table(p, columns=["run_id"]).column(0).to_pylist()]
+        # Every run stored once per level (and month), in whole, readable files.
+        assert sorted(set(ids)) == list(range(8)) and len(ids) == 8 * rows_per_run
+        assert sum(pq.read_metadata(p).num_rows for p in parts) == len(ids)

@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from cadre_sim.cli import main
 from experiments.runner import SweepError, run_sweep
 from experiments.store import load, read_manifest
-from model.cli import main
 from tests.experiments.conftest import TINY, free_port, serial_sweep, tiny_spec
 
 
@@ -21,15 +21,21 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.dask
 @pytest.mark.timeout(300)  # starts processes: never hang CI
 @pytest.mark.parametrize("workers", [1, 2])
-def test_same_tables_with_1_and_2_workers(workers: int, reference: Path, tmp_path: Path,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_same_tables_with_1_and_2_workers(
+    workers: int, reference: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / f"w{workers}"
     outcome = run_sweep(tiny_spec(), out, workers=workers, progress=True, log=lambda s: None)
     # The progress bar shows the count, the rate and the time left.
     bar = capsys.readouterr().err.replace("\r", "\n").strip().splitlines()[-1]
     assert "8/8" in bar and ("run/s" in bar or "s/run" in bar), bar
-    assert "<" in bar, bar     # tqdm's [elapsed<remaining, rate]
-    assert (outcome.ran, outcome.total, outcome.status, outcome.workers) == (8, 8, "complete", workers)
+    assert "<" in bar, bar  # tqdm's [elapsed<remaining, rate]
+    assert (outcome.ran, outcome.total, outcome.status, outcome.workers) == (
+        8,
+        8,
+        "complete",
+        workers,
+    )
     pd.testing.assert_frame_equal(load(out), load(reference))
     pd.testing.assert_frame_equal(load(out, "timeseries"), load(reference, "timeseries"))
     m = read_manifest(out)
@@ -54,8 +60,19 @@ def test_unreachable_scheduler_is_one_line_and_loses_nothing(tmp_path: Path, cap
     before = _files(partial)
     spec = tmp_spec(tmp_path)
     addr = f"tcp://127.0.0.1:{free_port()}"
-    code = main(["sweep", str(spec), "--out", str(partial), "--scheduler", addr, "--timeout", "1",
-                 "--no-progress"])
+    code = main(
+        [
+            "sweep",
+            str(spec),
+            "--out",
+            str(partial),
+            "--scheduler",
+            addr,
+            "--timeout",
+            "1",
+            "--no-progress",
+        ]
+    )
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2
     assert err[-1].startswith("error: --scheduler " + addr) and "cannot reach" in err[-1]
@@ -65,8 +82,14 @@ def test_unreachable_scheduler_is_one_line_and_loses_nothing(tmp_path: Path, cap
 
 def test_unreachable_scheduler_raises_sweep_error(tmp_path: Path) -> None:
     with pytest.raises(SweepError, match="cannot reach a Dask scheduler"):
-        run_sweep(tiny_spec(), tmp_path / "s", scheduler=f"tcp://127.0.0.1:{free_port()}",
-                  connect_timeout=1, progress=False, log=lambda s: None)
+        run_sweep(
+            tiny_spec(),
+            tmp_path / "s",
+            scheduler=f"tcp://127.0.0.1:{free_port()}",
+            connect_timeout=1,
+            progress=False,
+            log=lambda s: None,
+        )
 
 
 def tmp_spec(where: Path, text: str = TINY, name: str = "tiny.toml") -> Path:
@@ -75,13 +98,18 @@ def tmp_spec(where: Path, text: str = TINY, name: str = "tiny.toml") -> Path:
     return path
 
 
-@pytest.mark.parametrize("text,needle", [
-    ("[parameters]\nsupervison = [0.1]\n", "unknown parameter 'supervison'"),
-    ("[parameters]\nsupervision = [1.5]\n", "'supervision' = 1.5 is invalid"),
-    ("[parameters\n", "malformed TOML"),
-    ("design = 'sobol'\nsamples = 2\n[parameters]\nsupervision = [0, 1]\ntolerance = [0, 1]\n",
-     "too few for design 'sobol'"),
-])
+@pytest.mark.parametrize(
+    "text,needle",
+    [
+        ("[parameters]\nsupervison = [0.1]\n", "unknown parameter 'supervison'"),
+        ("[parameters]\nsupervision = [1.5]\n", "'supervision' = 1.5 is invalid"),
+        ("[parameters\n", "malformed TOML"),
+        (
+            "design = 'sobol'\nsamples = 2\n[parameters]\nsupervision = [0, 0.01]\ntolerance = [0, 1]\n",
+            "too few for design 'sobol'",
+        ),
+    ],
+)
 def test_cli_bad_spec(text: str, needle: str, tmp_path: Path, capsys) -> None:
     spec = tmp_spec(tmp_path, text, "bad.toml")
     code = main(["sweep", str(spec), "--out", str(tmp_path / "out")])
@@ -91,7 +119,9 @@ def test_cli_bad_spec(text: str, needle: str, tmp_path: Path, capsys) -> None:
     assert not (tmp_path / "out").exists()
 
 
-def test_cli_refuses_a_different_spec_in_a_sweep_dir(reference: Path, tmp_path: Path, capsys) -> None:
+def test_cli_refuses_a_different_spec_in_a_sweep_dir(
+    reference: Path, tmp_path: Path, capsys
+) -> None:
     spec = tmp_spec(tmp_path, TINY.replace("steps = 15", "steps = 16"))
     code = main(["sweep", str(spec), "--out", str(reference)])
     err = capsys.readouterr().err.strip()
@@ -105,9 +135,31 @@ def test_cli_dry_run_and_usage_errors(tmp_path: Path, capsys) -> None:
     assert not (tmp_path / "o").exists()
     assert main(["sweep", str(spec), "--out", str(tmp_path / "o"), "--workers", "0"]) == 2
     assert "--workers" in capsys.readouterr().err
-    assert main(["sweep", str(spec), "--out", "x", "--workers", "2", "--scheduler", "tcp://h:1"]) == 2
+    assert (
+        main(
+            [
+                "sweep",
+                str(spec),
+                "--out",
+                str(tmp_path / "x"),
+                "--workers",
+                "2",
+                "--scheduler",
+                "tcp://h:1",
+            ]
+        )
+        == 2
+    )
     assert "not allowed with argument" in capsys.readouterr().err
     assert main(["sweep", "--out", str(tmp_path / "nothing")]) == 2
     assert "SPEC is missing" in capsys.readouterr().err
     assert main(["analyze", str(tmp_path)]) == 2
     assert "not a sweep results directory" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("workers", [0, -1, 1.5, True], ids=repr)
+def test_run_sweep_refuses_bad_worker_counts(workers: object, tmp_path: Path) -> None:
+    # 0 used to mean "every core" silently, -1 failed with a misleading message.
+    with pytest.raises(SweepError, match=r"workers = .* is invalid: allowed is an integer >= 1"):
+        run_sweep(tiny_spec(), tmp_path / "s", workers=workers, progress=False, log=lambda s: None)
+    assert not (tmp_path / "s").exists()

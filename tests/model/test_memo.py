@@ -33,10 +33,10 @@ def test_parameters_written_between_months_take_effect_like_a_schedule() -> None
     """The dashboard writes to ``model.p`` between steps; the cached per-parameter
     quantities must be remade exactly as a scheduled change would make them."""
     scheduled = CadreModel(rng=4, agents=False,
-                           schedule=[(5, {"supervision": 0.9, "one_veto_targets": 12})])
+                           schedule=[(5, {"supervision": 0.009, "one_veto_targets": 12})])
     written = CadreModel(rng=4, agents=False)
     written.run(4)  # a change scheduled for month 5 is in force from the 5th step on
-    written.p.update(supervision=0.9, one_veto_targets=12)
+    written.p.update(supervision=0.009, one_veto_targets=12)
     scheduled.run(12)
     written.run(8)
     np.testing.assert_array_equal(written.history_array(), scheduled.history_array())

@@ -53,9 +53,9 @@ def test_unknown_parameter_suggests_close_name():
 
 
 def test_resolve_types_and_defaults():
-    full = resolve({"one_veto_targets": "7", "supervision": "0.25"})
+    full = resolve({"one_veto_targets": "7", "supervision": "0.0025"})
     assert full["one_veto_targets"] == 7 and isinstance(full["one_veto_targets"], int)
-    assert full["supervision"] == 0.25
+    assert full["supervision"] == 0.0025
     assert set(full) == set(DEFAULTS)
 
 

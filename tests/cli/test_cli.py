@@ -14,19 +14,32 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from model import cli
+from cadre_sim import cli, model_commands
+from experiments import compare
+from model.docgen import params_markdown
 from model.hierarchy import LEVELS, PRESETS, custom_spec
 from model.metrics import SURVEY_ANSWERS
 from model.params import LEVERS, SCHEMA
 from model.scenarios import SCENARIOS
+from tests.figures import assert_drawn
 
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 RUN_STEPS = 12
 
 
 def run_args() -> list[str]:
-    return ["run", "--scenario", "tightening_then_loosening", "--steps", str(RUN_STEPS),
-            "--seed", "7", "--set", "supervision=0.4", "--at", "6:tolerance=0.9,one_veto_targets=2"]
+    return [
+        "run",
+        "--scenario",
+        "tightening_then_loosening",
+        "--steps",
+        str(RUN_STEPS),
+        "--seed",
+        "7",
+        "--set",
+        "supervision=0.004",
+        "--at",
+        "6:tolerance=0.9,one_veto_targets=2",
+    ]
 
 
 def _main(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, str, str]:
@@ -55,6 +68,31 @@ def test_run_writes_timeseries(run_dir: tuple[Path, str]) -> None:
     assert shares.to_numpy() == pytest.approx(1.0)
 
 
+def test_run_prints_yearly_sanctions_and_removals_per_level(run_dir: tuple[Path, str]) -> None:
+    out, printed = run_dir
+    s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    header = next(line for line in printed.splitlines() if line.startswith("level"))
+    assert "sanctioned/yr" in header and "removed/yr" in header
+    # each level's row ends with its sanctions and removals per cadre-year from summary.json
+    ts = pd.read_csv(out / "timeseries.csv")
+    for lv in (*LEVELS, "all"):
+        row = next(line for line in printed.splitlines() if line.split()[:1] == [lv])
+        level = s["levels"][lv]
+        want = [
+            f"{100 * level[k]:.1f}%"
+            for k in ("sanctions_per_cadre_year", "removals_per_cadre_year")
+        ]
+        assert row.split()[-2:] == want, (lv, row)
+        # ... and they are the yearly rates of the sanctions the time series counts
+        window = ts[(ts.level == lv) & (ts.step > RUN_STEPS - round(0.2 * RUN_STEPS))]
+        per_month = (
+            window[["sanctions_mild", "sanctions_moderate", "sanctions_severe"]].sum(axis=1).mean()
+        )
+        assert level["sanctions_per_cadre_year"] == pytest.approx(
+            12 * per_month / window.n_cadres.iloc[0]
+        )
+
+
 def test_run_summary_has_required_keys_and_shares(run_dir: tuple[Path, str]) -> None:
     out, _ = run_dir
     s = json.loads((out / "summary.json").read_text(encoding="utf-8"))
@@ -69,13 +107,13 @@ def test_run_summary_has_required_keys_and_shares(run_dir: tuple[Path, str]) -> 
     assert set(s["survey"]) == set(SURVEY_ANSWERS)
     assert sum(s["survey"].values()) == pytest.approx(1.0)
     # --set and --at reached the model
-    assert s["params"]["supervision"] == 0.4
+    assert s["params"]["supervision"] == 0.004
     assert [6, {"tolerance": 0.9, "one_veto_targets": 2}] in s["schedule"]
 
 
-def test_run_plot_is_png_and_table_is_printed(run_dir: tuple[Path, str]) -> None:
+def test_run_plot_shows_the_shares_and_table_is_printed(run_dir: tuple[Path, str]) -> None:
     out, printed = run_dir
-    assert (out / "shares.png").read_bytes()[:8] == PNG_MAGIC
+    assert_drawn(out / "shares.png")
     for lv in (*LEVELS, "all", "survey"):
         assert lv in printed
     # atomic writes leave no temporary files behind
@@ -92,38 +130,28 @@ def test_same_seed_same_outputs(
 
 
 def test_run_custom_branching(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, _ = _main(capsys, ["run", "--branching", "1,2,1,2", "--steps", "2", "--out", str(tmp_path)])
+    code, _, _ = _main(
+        capsys, ["run", "--branching", "1,2,1,2", "--steps", "2", "--out", str(tmp_path)]
+    )
     assert code == 0
     s = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
     assert s["n_units"] == custom_spec((1, 2, 1, 2)).n_units
-
-
-def test_atomic_write_keeps_old_file_when_writer_fails(tmp_path: Path) -> None:
-    target = tmp_path / "x.csv"
-    target.write_text("old")
-
-    def broken(p: Path) -> None:
-        p.write_text("half")
-        raise KeyboardInterrupt  # a kill mid-write
-
-    with pytest.raises(KeyboardInterrupt):
-        cli._atomic_write(target, broken)
-    assert target.read_text() == "old"
-    assert [p.name for p in tmp_path.iterdir()] == ["x.csv"]
 
 
 # ------------------------------------------------------------ params/scenarios
 def test_params_markdown_is_the_odd_table(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _main(capsys, ["params", "--format", "markdown"])
     assert code == 0
-    assert out == cli.params_markdown() + "\n"
+    assert out == params_markdown() + "\n"
     lines = out.splitlines()
-    assert lines[0] == "| name | group | meaning | unit | range | default | source |"
+    assert lines[0] == "| name | group | meaning | unit | range | default | relayed | source |"
     rows = lines[2:]
     assert [r.split(" | ")[0].strip("| `") for r in rows] == list(SCHEMA)
     sup = SCHEMA["supervision"]
     assert f"{sup.en} / {sup.zh}" in rows[0]
-    assert all(r.count(" | ") == 6 for r in rows)  # no stray pipes inside cells
+    assert all(r.count(" | ") == 7 for r in rows)  # no stray pipes inside cells
+    relayed = {r.split(" | ")[0].strip("| `") for r in rows if r.split(" | ")[6] == "yes"}
+    assert relayed == {n for n, p in SCHEMA.items() if p.transmitted} and "supervision" in relayed
 
 
 def test_params_json_and_group_filter(capsys: pytest.CaptureFixture[str]) -> None:
@@ -152,21 +180,25 @@ def test_scenarios_list(capsys: pytest.CaptureFixture[str], lang: str) -> None:
 
 
 # -------------------------------------------------------------------- compare
-def test_compare_writes_tidy_csv_plot_and_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _main(capsys, ["compare", "--out", str(tmp_path), "--seed", "3",
-                                  "--replicates", "2", "--steps", "3"])
+def test_compare_writes_tidy_csv_plot_and_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = _main(
+        capsys,
+        ["compare", "--out", str(tmp_path), "--seed", "3", "--replicates", "2", "--steps", "3"],
+    )
     assert code == 0
     df = pd.read_csv(tmp_path / "compare.csv")
     assert list(df.columns[:6]) == ["scenario", "replicate", "seed", "step", "level", "n_cadres"]
-    assert set(df["scenario"]) == set(cli.HEADLINE)
-    seeds = cli.replicate_seeds(3, 2)
+    assert set(df["scenario"]) == set(compare.HEADLINE)
+    seeds = compare.replicate_seeds(3, 2)
     assert len(set(seeds)) == 2
     assert sorted(set(zip(df["replicate"], df["seed"], strict=True))) == list(enumerate(seeds))
-    assert len(df) == len(cli.HEADLINE) * 2 * 3 * (len(LEVELS) + 1)
-    assert (tmp_path / "compare.png").read_bytes()[:8] == PNG_MAGIC
+    assert len(df) == len(compare.HEADLINE) * 2 * 3 * (len(LEVELS) + 1)
+    assert_drawn(tmp_path / "compare.png")
     summary = json.loads((tmp_path / "compare_summary.json").read_text(encoding="utf-8"))
     assert summary["seeds"] == seeds
-    for name in cli.HEADLINE:
+    for name in compare.HEADLINE:
         band = summary["scenarios"][name]["levels"]["township"]["innovate"]
         assert band["min"] <= band["mean"] <= band["max"]
         assert name in out
@@ -179,10 +211,16 @@ def _range(name: str) -> str:
 
 BAD = [
     (["--set", "no_such_param=1"], ["no_such_param", "cadre-sim params"]),
-    (["--set", f"supervision={SCHEMA['supervision'].high + 1}"], ["supervision", _range("supervision")]),
+    (
+        ["--set", f"supervision={SCHEMA['supervision'].high + 1}"],
+        ["supervision", _range("supervision")],
+    ),
     (["--set", "supervision=nan"], ["supervision", "nan", _range("supervision")]),
     (["--set", "supervision=abc"], ["supervision", "abc", _range("supervision")]),
-    (["--set", "supervision_channels=2.5"], ["supervision_channels", "2.5", _range("supervision_channels")]),
+    (
+        ["--set", "supervision_channels=2.5"],
+        ["supervision_channels", "2.5", _range("supervision_channels")],
+    ),
     (["--set", "supervision"], ["--set", "NAME=VALUE"]),
     (["--steps", "0"], ["--steps", "'0'", ">= 1"]),
     (["--steps", "-3"], ["--steps", "'-3'", ">= 1"]),
@@ -217,23 +255,25 @@ def test_bad_run_input_is_one_line_exit_2(
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
-        (["compare", "--out", "x", "--replicates", "0"], ["--replicates", "'0'"]),
+        (["compare", "--out", "{tmp}/x", "--replicates", "0"], ["--replicates", "'0'"]),
         (["params", "--group", "nope"], ["--group", "nope", "levers"]),
         (["bogus"], ["bogus", "run"]),
         (["run"], ["--out"]),
     ],
 )
 def test_bad_other_input_is_one_line_exit_2(
-    capsys: pytest.CaptureFixture[str], argv: list[str], expected: list[str]
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: list[str], expected: list[str]
 ) -> None:
-    code, _, err = _main(capsys, argv)
+    code, _, err = _main(capsys, [a.format(tmp=tmp_path) for a in argv])
     assert code == 2
     assert err.startswith("error: ") and err.count("\n") == 1, err
     for text in expected:
         assert text in err
 
 
-def test_out_naming_a_file_is_a_user_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_out_naming_a_file_is_a_user_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     f = tmp_path / "file"
     f.write_text("")
     code, _, err = _main(capsys, ["run", "--steps", "1", "--out", str(f)])
@@ -249,7 +289,7 @@ def test_bugs_are_not_swallowed(monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(args: object) -> int:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(cli, "_scenarios", boom)
+    monkeypatch.setattr(model_commands, "_scenarios", boom)
     with pytest.raises(RuntimeError, match="a bug"):
         cli.main(["scenarios"])
 
@@ -285,23 +325,30 @@ def test_plugins_missing_present_and_broken(
 def _command() -> list[str]:
     # The installed console script when there is one (it is in a venv made by `make`).
     script = Path(sys.executable).with_name("cadre-sim")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "model.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "cadre_sim"]
 
 
 def test_real_process_error_has_no_traceback(tmp_path: Path) -> None:
-    r = subprocess.run([*_command(), "run", "--set", "supervision=abc", "--out", str(tmp_path)],
-                       capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        [*_command(), "run", "--set", "supervision=abc", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert r.returncode == 2
     assert "Traceback" not in r.stderr
     assert r.stderr.startswith("error: ") and r.stderr.count("\n") == 1
     assert "supervision" in r.stderr and _range("supervision") in r.stderr
 
 
-@pytest.mark.filterwarnings("ignore:'model.cli' found in sys.modules:RuntimeWarning")
-def test_python_dash_m_runs(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    # `python -m model.cli` in-process: one real subprocess above is enough for the budget.
-    monkeypatch.setattr(sys, "argv", ["cadre-sim", "params", "--format", "json", "--group", "levers"])
+def test_python_dash_m_runs(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `python -m cadre_sim` in-process: one real subprocess above is enough for the budget.
+    monkeypatch.setattr(
+        sys, "argv", ["cadre-sim", "params", "--format", "json", "--group", "levers"]
+    )
     with pytest.raises(SystemExit) as exit_info:
-        runpy.run_module("model.cli", run_name="__main__")
+        runpy.run_module("cadre_sim", run_name="__main__")
     assert exit_info.value.code == 0
     assert [row["name"] for row in json.loads(capsys.readouterr().out)] == list(LEVERS)

@@ -1,0 +1,106 @@
+"""The Python API refuses bad input in one readable line (a CadreSimError), and every write
+to the parameters in force is validated exactly as a scheduled change is."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from model import CadreModel
+from model.errors import CadreSimError
+from model.params import SCHEMA, ParamDict, ParamError
+
+
+@pytest.mark.parametrize("rng", [-1, "abc", 1.5, True, [3]], ids=repr)
+def test_bad_seeds_are_refused(rng: object) -> None:
+    with pytest.raises(CadreSimError, match=r"rng = .* is invalid: allowed is a seed"):
+        CadreModel(rng=rng, agents=False)
+
+
+def test_good_seeds_are_accepted() -> None:
+    assert CadreModel(rng=np.int64(3), agents=False).seed == 3
+    assert CadreModel(rng=None, agents=False).seed is None
+    CadreModel(rng=np.random.default_rng(1), agents=False)
+
+
+@pytest.mark.parametrize("branching", [5, (2, 3), (2, 3, 0, 5), (2.5, 3, 4, 5), "2345"], ids=repr)
+def test_bad_branching_is_refused(branching: object) -> None:
+    with pytest.raises(CadreSimError, match="branching = .*: need 4 integers >= 1"):
+        CadreModel(branching=branching, agents=False)
+
+
+def _int_param() -> str:
+    return next(n for n, p in SCHEMA.items() if p.kind == "int" and p.high - p.low >= 2)
+
+
+def _bad_values() -> list[tuple[str, object]]:
+    f = next(n for n, p in SCHEMA.items() if p.kind == "float")
+    i = _int_param()
+    return [
+        (f, math.nan),
+        (f, math.inf),
+        (f, SCHEMA[f].high + 1),
+        (f, SCHEMA[f].low - 1),
+        (f, "abc"),
+        (f, True),
+        (i, SCHEMA[i].low + 0.7),
+        ("no_such_parameter", 1),
+    ]
+
+
+@pytest.mark.parametrize(("name", "value"), _bad_values(), ids=repr)
+def test_a_write_is_refused_exactly_when_a_scheduled_change_is(name: str, value: object) -> None:
+    with pytest.raises(ParamError) as scheduled:
+        CadreModel(agents=False, schedule=[(1, {name: value})])
+    m = CadreModel(rng=1, agents=False).run(2)
+    before = dict(m.p)
+    with pytest.raises(ParamError) as written:
+        m.p[name] = value
+    assert str(written.value) == str(scheduled.value)
+    for write in (
+        lambda: m.p.update({name: value}),
+        lambda: m.p.update(**{name: value}),
+        lambda: m.p.__ior__({name: value}),
+    ):
+        with pytest.raises(ParamError):
+            write()
+    assert dict(m.p) == before  # nothing half-written
+    m.run(1)  # and the model goes on
+
+
+def test_a_write_takes_effect_like_a_scheduled_change() -> None:
+    i = _int_param()
+    value = float(SCHEMA[i].low + 1)  # an integral float is that integer
+    scheduled = CadreModel(rng=4, agents=False, schedule=[(4, {i: value})]).run(8)
+    written = CadreModel(rng=4, agents=False).run(3)
+    written.p[i] = value
+    assert written.p[i] == SCHEMA[i].low + 1 and isinstance(written.p[i], int)
+    written.run(5)
+    np.testing.assert_array_equal(written.history_array(), scheduled.history_array())
+
+
+def test_parameters_in_force_cannot_be_removed() -> None:
+    m = CadreModel(agents=False)
+    for remove in (
+        lambda: m.p.pop("supervision"),
+        lambda: m.p.__delitem__("supervision"),
+        m.p.popitem,
+        m.p.clear,
+    ):
+        with pytest.raises(ParamError, match="cannot be removed"):
+            remove()
+    assert set(m.p) == set(SCHEMA)
+    assert m.p.setdefault("supervision", 0.0) == m.params["supervision"]
+    with pytest.raises(ParamError):
+        m.p.setdefault("no_such_parameter", 1)
+
+
+def test_param_dict_validates_on_creation_and_copies_stay_validated() -> None:
+    with pytest.raises(ParamError):
+        ParamDict({"supervision": 2.0})
+    p = ParamDict({"supervision": 0.005})
+    q = p.copy()
+    with pytest.raises(ParamError):
+        q["supervision"] = -1
