@@ -50,16 +50,31 @@ def snap_value(name: str, value: float) -> float | int:
     return min(max(round(float(value), decimals), float(p.low)), float(p.high))
 
 
-# Mantissas of the values a fine-scale slider offers in each decade: 35 per decade, so
-# the scenarios' values (e.g. supervision 0.0015 and 0.0026) are positions of it.
-MANTISSAS = (*(1 + 0.1 * k for k in range(10)), *(2 + 0.2 * k for k in range(15)), *(5 + 0.5 * k for k in range(10)))
+# Mantissas of the values a fine-scale slider offers in each decade: 50 per decade, so
+# the scenarios' values (e.g. supervision 0.0015 and 0.0026, paperwork 0.25) are positions.
+MANTISSAS = (*(1 + 0.1 * k for k in range(40)), *(5 + 0.5 * k for k in range(10)))
 
 
+def used_values(name: str) -> list[float]:
+    """The default and every value a scenario (or its schedule) gives parameter ``name``."""
+    out = [float(SCHEMA[name].default)]
+    for sc in SCENARIOS.values():
+        out += [float(sc.params[name])] if name in sc.params else []
+        out += [float(ch[name]) for _, ch in sc.schedule if name in ch]
+    return out
+
+
+@functools.cache
 def fine_scale(name: str) -> bool:
-    """A real parameter whose default is under five linear steps from zero (a chance of a
-    few per mille in a range up to 1) gets a slider that is finer near zero."""
+    """A real parameter from zero whose default is under five linear steps (a chance of a
+    few per mille), or whose scenario values fall between the linear slider's positions,
+    gets a slider of values spaced evenly on a log scale, fine near zero."""
     p = SCHEMA[name]
-    return p.kind != "int" and 0 < float(p.default) < 5 * slider_step(name) and float(p.low) == 0.0
+    if p.kind == "int" or float(p.low) != 0.0 or float(p.default) <= 0:
+        return False
+    step = slider_step(name)
+    off_grid = any(abs(v / step - round(v / step)) > 1e-6 for v in used_values(name))
+    return float(p.default) < 5 * step or off_grid
 
 
 @functools.cache

@@ -249,7 +249,7 @@ def test_a_moved_lever_withholds_the_verdict() -> None:
     lesson.setup(sim)
     runs = spread_runs({"township": 22})
     sim.step(10)
-    sim.set_param("supervision", 1.0)
+    sim.set_param("supervision", 0.05)
     sim.step(lesson.remaining(sim))
     v = lesson.evaluate(sim, runs)
     assert v.key is None and v.withheld is not None and v.agrees is None

@@ -120,7 +120,7 @@ def test_bad_seed_is_one_line_error(bad) -> None:
 
 
 def test_bad_parameter_value_names_the_range() -> None:
-    with pytest.raises(CadreSimError, match=r"supervision.*\[0\.0, 1\.0\]"):
+    with pytest.raises(CadreSimError, match=r"supervision.*\[0\.0, 0\.05\]"):
         Simulation().set_param("supervision", 2)
 
 
@@ -250,7 +250,7 @@ def test_small_chances_have_sliders_fine_near_zero() -> None:
         assert all(b > a for a, b in zip(values, values[1:], strict=False))
         used = [sc.params[name] for sc in SCENARIOS.values() if name in sc.params]
         used += [ch[name] for sc in SCENARIOS.values() for _, ch in sc.schedule if name in ch]
-        for v in [SCHEMA[name].default, *used]:
+        for v in [SCHEMA[name].default, *used]:  # every value the scenarios use is a position
             assert values[slider_position(name, v)] == pytest.approx(v), (name, v)
         assert snap_value(name, values[3]) == values[3]
 
@@ -489,10 +489,10 @@ def test_the_game_has_a_goal_an_end_and_one_set_of_counters() -> None:
 
 @pytest.mark.parametrize("apply", [True, False])
 def test_the_players_choice_decides_stage_1_of_the_procedure(apply) -> None:
-    """With supervision high every failed innovation is noticed and (reform package: a
+    """With supervision at its highest most failed innovations are noticed and (reform package: a
     broad provision) covered; the player's choice, not the model's rule, decides whether
     the application is made."""
-    sim = Simulation(scenario="reform_package", seed=1, overrides={"supervision": 0.2})
+    sim = Simulation(scenario="reform_package", seed=1, overrides={"supervision": SCHEMA["supervision"].high})
     game = CadreGame(sim, township=0, length=36)
     procedures = []
     while not game.over and len(procedures) < 4:

@@ -126,7 +126,7 @@ def test_a_moved_lever_during_a_lesson_withholds_its_verdict(state: AppState) ->
     state.run_lesson()
     state.lesson_run().playing.set(False)
     state.sim.step(2)
-    state.sim.set_param("supervision", 1.0)
+    state.sim.set_param("supervision", 0.05)
     state.skip_to_end()
     run = state.lesson_run()
     wait_until(lambda: run.verdict.peek() is not None)
