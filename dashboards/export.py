@@ -39,13 +39,30 @@ from model.state import ACTIONS
 
 _MPL_LOCK = threading.Lock()
 FIGURES: tuple[str, ...] = ("tree", "shares", "funnel", "beliefs", "blame", "problems", "survey")
-CJK_HINTS = ("CJK", "Hei", "YaHei", "WenQuanYi", "Source Han", "PingFang", "Hiragino", "SimSun",
-             "Song", "Sarasa", "Droid Sans Fallback", "AR PL")
+CJK_HINTS = (
+    "CJK",
+    "Hei",
+    "YaHei",
+    "WenQuanYi",
+    "Source Han",
+    "PingFang",
+    "Hiragino",
+    "SimSun",
+    "Song",
+    "Sarasa",
+    "Droid Sans Fallback",
+    "AR PL",
+)
 # Region tags in a font family's name, best first for simplified Chinese: a pan-CJK
 # collection (Noto CJK) has one family per region, and the others draw some characters
 # in their Traditional, Hong Kong or Japanese forms.
-CJK_REGIONS = ((r"\b(sc|cn|gb|simplified)\b", 0), (r"\b(tc|tw|traditional)\b", 2), (r"\bhk\b", 3),
-               (r"\b(jp|japanese)\b", 4), (r"\b(kr|korean)\b", 5))
+CJK_REGIONS = (
+    (r"\b(sc|cn|gb|simplified)\b", 0),
+    (r"\b(tc|tw|traditional)\b", 2),
+    (r"\bhk\b", 3),
+    (r"\b(jp|japanese)\b", 4),
+    (r"\b(kr|korean)\b", 5),
+)
 FC_LIST = ("fc-list", ":lang=zh", "file")
 
 
@@ -64,7 +81,9 @@ def cjk_rank(name: str) -> tuple[int, int, str] | None:
 def system_cjk_files() -> list[str]:
     """Font files fontconfig says cover Chinese (empty without fontconfig)."""
     try:
-        out = subprocess.run(FC_LIST, capture_output=True, text=True, timeout=10, check=False).stdout
+        out = subprocess.run(
+            FC_LIST, capture_output=True, text=True, timeout=10, check=False
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         return []
     return sorted({line.split(":")[0].strip() for line in out.splitlines() if line.strip()})
@@ -161,20 +180,45 @@ def fig_tree(snap: Snapshot, lang: str) -> Figure:
             sh = np.nan_to_num(tr.below[j])
             top = bottom_y - 0.01
             for k in range(3):
-                ax.add_patch(Rectangle((tr.x[u] - 0.35 / n_leaves, top - bar * sh[k]), 0.7 / n_leaves,
-                                       bar * sh[k], color=COLOURS[k]))
+                ax.add_patch(
+                    Rectangle(
+                        (tr.x[u] - 0.35 / n_leaves, top - bar * sh[k]),
+                        0.7 / n_leaves,
+                        bar * sh[k],
+                        color=COLOURS[k],
+                    )
+                )
                 top -= bar * sh[k]
-        ax.text(-0.015, bottom_y - 0.04, i18n.level_name(N_LEVELS - 1, lang), ha="right", va="center", fontsize=9)
+        ax.text(
+            -0.015,
+            bottom_y - 0.04,
+            i18n.level_name(N_LEVELS - 1, lang),
+            ha="right",
+            va="center",
+            fontsize=9,
+        )
         bottom_y -= 0.08
     for lv in range(tr.depth + 1):
-        ax.text(-0.015, span * (1 - lv / depth), i18n.level_name(lv, lang), ha="right", va="center", fontsize=9)
+        ax.text(
+            -0.015,
+            span * (1 - lv / depth),
+            i18n.level_name(lv, lang),
+            ha="right",
+            va="center",
+            fontsize=9,
+        )
     ax.set_xlim(-0.09, 1.01)
     ax.set_ylim(bottom_y - 0.02, span + 0.03)
     ax.set_aspect("equal")
     ax.axis("off")
-    handles = [Rectangle((0, 0), 1, 1, color=c, label=i18n.action_name(k, lang)) for k, c in enumerate(COLOURS)]
+    handles = [
+        Rectangle((0, 0), 1, 1, color=c, label=i18n.action_name(k, lang))
+        for k, c in enumerate(COLOURS)
+    ]
     ax.legend(handles=handles, loc="upper right", frameon=False, fontsize=8, ncol=3)
-    ax.set_title(f"{_title(lang, 'tree_title')} — {i18n.t('month_n', lang, step=snap.step)}", fontsize=10)
+    ax.set_title(
+        f"{_title(lang, 'tree_title')} — {i18n.t('month_n', lang, step=snap.step)}", fontsize=10
+    )
     return fig
 
 
@@ -182,16 +226,32 @@ def fig_shares(snap: Snapshot, lang: str) -> Figure:
     fig = _figure(11, 5.2, lang)
     axes = fig.subplots(2, 3, sharex=True, sharey=True)
     steps = _steps(snap)
-    for ax, lv in zip(axes.flat, ["central", "province", "city", "county", "township", "all"], strict=True):
+    for ax, lv in zip(
+        axes.flat, ["central", "province", "city", "county", "township", "all"], strict=True
+    ):
         for k, a in enumerate(ACTIONS):
             if len(snap.hist):
-                ax.plot(steps, snap.hist[:, ROW[lv], COL[a]], color=COLOURS[k], lw=1.2,
-                        label=i18n.action_name(k, lang))
+                ax.plot(
+                    steps,
+                    snap.hist[:, ROW[lv], COL[a]],
+                    color=COLOURS[k],
+                    lw=1.2,
+                    label=i18n.action_name(k, lang),
+                )
         if len(snap.hist):
-            ax.plot(steps, snap.hist[:, ROW[lv], COL["adopted"]], color=ADOPTED_COLOUR, lw=0.9, ls="--",
-                    label=i18n.t("adopted_legend", lang))
+            ax.plot(
+                steps,
+                snap.hist[:, ROW[lv], COL["adopted"]],
+                color=ADOPTED_COLOUR,
+                lw=0.9,
+                ls="--",
+                label=i18n.t("adopted_legend", lang),
+            )
         _marks(ax, snap)
-        ax.set_title(i18n.t("all_levels", lang) if lv == "all" else i18n.level_name(ROW[lv], lang), fontsize=9)
+        ax.set_title(
+            i18n.t("all_levels", lang) if lv == "all" else i18n.level_name(ROW[lv], lang),
+            fontsize=9,
+        )
         ax.set_ylim(0, 1)
         ax.grid(alpha=0.3)
     for ax in axes[1]:
@@ -218,7 +278,9 @@ def fig_funnel(snap: Snapshot, lang: str) -> Figure:
         ax.text(v, yy, f" {v:.0f}{share}", va="center", fontsize=7)
     ax.set_xlim(0, max(f["cases"], 1) * 1.25)
     ax.set_title(_title(lang, "funnel_title"), fontsize=10)
-    ax.set_xlabel(i18n.t("eff_tolerance", lang, x=f"{100 * snap.effective_tolerance:.1f}%"), fontsize=8)
+    ax.set_xlabel(
+        i18n.t("eff_tolerance", lang, x=f"{100 * snap.effective_tolerance:.1f}%"), fontsize=8
+    )
     return fig
 
 
@@ -226,10 +288,24 @@ def fig_beliefs(snap: Snapshot, lang: str) -> Figure:
     fig = _figure(8, 3.8, lang)
     axes = fig.subplots(1, 2, sharey=True)
     bins = snap.belief_tol.shape[1]
-    panels = ((axes[0], "belief_tol", snap.belief_tol, snap.belief_tol_mean, snap.belief_tol_truth,
-               snap.belief_tol_top),
-              (axes[1], "belief_det", snap.belief_det, snap.belief_det_mean, snap.belief_det_truth,
-               snap.belief_det_top))
+    panels = (
+        (
+            axes[0],
+            "belief_tol",
+            snap.belief_tol,
+            snap.belief_tol_mean,
+            snap.belief_tol_truth,
+            snap.belief_tol_top,
+        ),
+        (
+            axes[1],
+            "belief_det",
+            snap.belief_det,
+            snap.belief_det_mean,
+            snap.belief_det_truth,
+            snap.belief_det_top,
+        ),
+    )
     for ax, key, dens, means, truth, top in panels:
         centres = (np.arange(bins) + 0.5) / bins * top
         for lv in range(N_LEVELS):
@@ -237,17 +313,32 @@ def fig_beliefs(snap: Snapshot, lang: str) -> Figure:
             d = dens[lv] / max(float(dens[lv].max()), 1e-9) * 0.9
             ax.fill_between(centres, base, base + d, color=LEVEL_COLOURS[lv], alpha=0.6)
             if math.isfinite(float(means[lv])):
-                ax.plot([means[lv]] * 2, [base, base + 0.9], color="black", lw=1.2,
-                        label=i18n.t("belief_mean_legend", lang) if lv == 0 else None)
+                ax.plot(
+                    [means[lv]] * 2,
+                    [base, base + 0.9],
+                    color="black",
+                    lw=1.2,
+                    label=i18n.t("belief_mean_legend", lang) if lv == 0 else None,
+                )
             if math.isfinite(float(truth[lv])):
-                ax.plot([truth[lv]], [base], marker="^", color=TRUTH_COLOUR, ms=6, ls="none",
-                        label=i18n.t("belief_truth_legend", lang) if lv == 0 else None)
+                ax.plot(
+                    [truth[lv]],
+                    [base],
+                    marker="^",
+                    color=TRUTH_COLOUR,
+                    ms=6,
+                    ls="none",
+                    label=i18n.t("belief_truth_legend", lang) if lv == 0 else None,
+                )
         ax.set_xlim(0, top)
         ax.xaxis.set_major_formatter(lambda v, _: f"{100 * v:g}%")
         ax.set_title(i18n.t(key, lang), fontsize=9)
     axes[1].legend(fontsize=7, frameon=False, loc="upper right")
-    axes[0].set_yticks(np.arange(N_LEVELS) + 0.4, [i18n.level_name(lv, lang) for lv in range(N_LEVELS)][::-1],
-                       fontsize=8)
+    axes[0].set_yticks(
+        np.arange(N_LEVELS) + 0.4,
+        [i18n.level_name(lv, lang) for lv in range(N_LEVELS)][::-1],
+        fontsize=8,
+    )
     fig.suptitle(_title(lang, "beliefs_title"), fontsize=10)
     return fig
 
@@ -256,12 +347,19 @@ def fig_problems(snap: Snapshot, lang: str) -> Figure:
     fig = _figure(6.4, 5, lang)
     axes = fig.subplots(2, 1, sharex=True)
     steps = _steps(snap)
-    for ax, col, key in ((axes[0], "problems_per_cadre", "problems_per_cadre"),
-                         (axes[1], "escalations", "escalations")):
+    for ax, col, key in (
+        (axes[0], "problems_per_cadre", "problems_per_cadre"),
+        (axes[1], "escalations", "escalations"),
+    ):
         for lv in range(N_LEVELS):
             if len(snap.hist):
-                ax.plot(steps, snap.hist[:, lv, COL[col]], color=LEVEL_COLOURS[lv], lw=1.2,
-                        label=i18n.level_name(lv, lang))
+                ax.plot(
+                    steps,
+                    snap.hist[:, lv, COL[col]],
+                    color=LEVEL_COLOURS[lv],
+                    lw=1.2,
+                    label=i18n.level_name(lv, lang),
+                )
         _marks(ax, snap)
         ax.set_title(i18n.t(key, lang), fontsize=9)
         ax.grid(alpha=0.3)
@@ -278,9 +376,16 @@ def fig_blame(snap: Snapshot, lang: str) -> Figure:
     steps = _steps(snap)
     for lv in range(N_LEVELS):
         if len(snap.hist):
-            axes[0].plot(steps, snap.hist[:, lv, COL["perceived_targets"]], color=LEVEL_COLOURS[lv], lw=1.2,
-                         label=i18n.level_name(lv, lang))
-            axes[0].plot(steps, snap.hist[:, lv, COL["targets"]], color=LEVEL_COLOURS[lv], lw=0.9, ls="--")
+            axes[0].plot(
+                steps,
+                snap.hist[:, lv, COL["perceived_targets"]],
+                color=LEVEL_COLOURS[lv],
+                lw=1.2,
+                label=i18n.level_name(lv, lang),
+            )
+            axes[0].plot(
+                steps, snap.hist[:, lv, COL["targets"]], color=LEVEL_COLOURS[lv], lw=0.9, ls="--"
+            )
             axes[1].plot(steps, yearly_sanctions(snap.hist, lv), color=LEVEL_COLOURS[lv], lw=1.2)
     for ax, key in ((axes[0], "targets_panel"), (axes[1], "sanctions_panel")):
         _marks(ax, snap)
@@ -288,7 +393,13 @@ def fig_blame(snap: Snapshot, lang: str) -> Figure:
         ax.grid(alpha=0.3)
     axes[1].yaxis.set_major_formatter(lambda v, _: f"{100 * v:.0f}%")
     if len(snap.hist):
-        axes[0].legend(fontsize=7, frameon=False, ncol=5, title=i18n.t("targets_dashed", lang), title_fontsize=7)
+        axes[0].legend(
+            fontsize=7,
+            frameon=False,
+            ncol=5,
+            title=i18n.t("targets_dashed", lang),
+            title_fontsize=7,
+        )
     axes[1].set_xlabel(i18n.t("month", lang))
     fig.suptitle(_title(lang, "blame_title"), fontsize=10)
     return fig
@@ -300,7 +411,9 @@ def fig_survey(snap: Snapshot, lang: str) -> Figure:
     x = np.arange(len(SURVEY_ANSWERS))
     model_vals = [snap.survey.get(a, float("nan")) for a in SURVEY_ANSWERS]
     seed_vals = [SURVEY_TARGET[a] for a in SURVEY_ANSWERS]
-    ax.bar(x - 0.2, np.nan_to_num(model_vals), 0.4, color="#264653", label=i18n.t("survey_model", lang))
+    ax.bar(
+        x - 0.2, np.nan_to_num(model_vals), 0.4, color="#264653", label=i18n.t("survey_model", lang)
+    )
     ax.bar(x + 0.2, seed_vals, 0.4, color=SEED_COLOUR, label=i18n.t("survey_seed", lang))
     for xx, v in zip(x, model_vals, strict=True):
         if math.isfinite(v):
@@ -314,8 +427,15 @@ def fig_survey(snap: Snapshot, lang: str) -> Figure:
     return fig
 
 
-DRAW = {"tree": fig_tree, "shares": fig_shares, "funnel": fig_funnel, "beliefs": fig_beliefs,
-        "blame": fig_blame, "problems": fig_problems, "survey": fig_survey}
+DRAW = {
+    "tree": fig_tree,
+    "shares": fig_shares,
+    "funnel": fig_funnel,
+    "beliefs": fig_beliefs,
+    "blame": fig_blame,
+    "problems": fig_problems,
+    "survey": fig_survey,
+}
 
 
 def figure_png(name: str, snap: Snapshot, lang: str) -> bytes:

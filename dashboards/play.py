@@ -1,4 +1,4 @@
-""""Play as a cadre": the user makes one township cadre's choice each month.
+""" "Play as a cadre": the user makes one township cadre's choice each month.
 
 The choice goes to the model through its ``forced_actions`` hook (cadre index →
 action code, applied right after the model samples everyone's choices, cleared after
@@ -48,13 +48,20 @@ DEFAULT_LENGTH = 24
 POINTS = {"promotion": 5.0, "sanction": (1.0, 2.0, 5.0)}
 # The kind of error of each case kind that the tolerance provision can cover
 # (``Odds.eligible``); inaction is never covered.
-REACH_OF_KIND = {"commission": "innovation", "veto": "routine", "retro_innov": "retro", "retro_routine": "retro"}
+REACH_OF_KIND = {
+    "commission": "innovation",
+    "veto": "routine",
+    "retro_innov": "retro",
+    "retro_routine": "retro",
+}
 
 
 def check_action(action: int) -> int:
     if isinstance(action, bool) or action not in (INNOVATE, ROUTINE, AVOID):
-        raise CadreSimError(f"action = {action!r} is invalid: allowed are 0 ({ACTIONS[0]}), "
-                            f"1 ({ACTIONS[1]}), 2 ({ACTIONS[2]})")
+        raise CadreSimError(
+            f"action = {action!r} is invalid: allowed are 0 ({ACTIONS[0]}), "
+            f"1 ({ACTIONS[1]}), 2 ({ACTIONS[2]})"
+        )
     return int(action)
 
 
@@ -73,9 +80,9 @@ class Case:
     shifted: bool = False
     territorial: bool = False
     tolerated: bool = False
-    severity: int | None = None     # the sanction's severity (0-2), None when tolerated
+    severity: int | None = None  # the sanction's severity (0-2), None when tolerated
     stages: tuple[bool, ...] | None = None
-    covered: bool | None = None     # it entered the procedure (None: unknown)
+    covered: bool | None = None  # it entered the procedure (None: unknown)
 
     @property
     def coupon(self) -> bool:
@@ -88,15 +95,15 @@ class Turn:
 
     month: int
     choice: int
-    record: int | None             # REC_* code of the act, None if none
-    form: int                      # avoidance form, -1 if none
-    cases: list[Case]              # every case the player carried this month
-    left: str | None               # promoted / removed / retired
-    solved: float                  # problems solved in the player's township this month
+    record: int | None  # REC_* code of the act, None if none
+    form: int  # avoidance form, -1 if none
+    cases: list[Case]  # every case the player carried this month
+    left: str | None  # promoted / removed / retired
+    solved: float  # problems solved in the player's township this month
     problems_left: float
-    points: float                  # the player's points this month
-    applied: bool                  # the player chose to apply for tolerance if a case is covered
-    odds: Odds | None = None       # the odds the player saw before choosing
+    points: float  # the player's points this month
+    applied: bool  # the player chose to apply for tolerance if a case is covered
+    odds: Odds | None = None  # the odds the player saw before choosing
     lookback: int = 0
     # procedures of covered cases the model's fields do not tie to one of the cases
     procedures: list[tuple[bool, ...]] = field(default_factory=list)
@@ -123,12 +130,21 @@ def player_cases(ev, cadre: int, choice: int) -> tuple[list[Case], list[tuple[bo
     cases of coverable kinds, and those cases alike (one case, or cases of one kind and
     outcome). Otherwise the procedures are returned untied."""
     cadre_of, kinds = np.asarray(ev.case_cadre), np.asarray(ev.case_kind)
-    tolerated, shifted = np.asarray(ev.tolerated, dtype=bool), np.asarray(ev.case_shifted, dtype=bool)
+    tolerated, shifted = (
+        np.asarray(ev.tolerated, dtype=bool),
+        np.asarray(ev.case_shifted, dtype=bool),
+    )
     not_tol = np.flatnonzero(~tolerated)
-    if len(not_tol) != len(ev.sanction_idx) or not np.array_equal(cadre_of[not_tol], ev.sanction_idx):
-        raise CadreSimError("the model's sanctions are not aligned with its cases that were not tolerated")
+    if len(not_tol) != len(ev.sanction_idx) or not np.array_equal(
+        cadre_of[not_tol], ev.sanction_idx
+    ):
+        raise CadreSimError(
+            "the model's sanctions are not aligned with its cases that were not tolerated"
+        )
     severity = dict(zip(not_tol.tolist(), np.asarray(ev.sanction_severity).tolist(), strict=True))
-    own_miss = int(choice == ROUTINE and bool(ev.detected[cadre]))  # its own missed target, if noticed
+    own_miss = int(
+        choice == ROUTINE and bool(ev.detected[cadre])
+    )  # its own missed target, if noticed
     cases = []
     for row in np.flatnonzero(cadre_of == cadre).tolist():
         kind, pushed = CASE_KINDS[int(kinds[row])], bool(shifted[row])
@@ -136,7 +152,10 @@ def player_cases(ev, cadre: int, choice: int) -> tuple[list[Case], list[tuple[bo
         if kind == "veto" and not pushed and own_miss:
             own_miss = 0
         cases.append(Case(kind, pushed, territorial, bool(tolerated[row]), severity.get(row)))
-    procedures = [tuple(bool(x) for x in ev.stages[r]) for r in np.flatnonzero(np.asarray(ev.case_idx) == cadre)]
+    procedures = [
+        tuple(bool(x) for x in ev.stages[r])
+        for r in np.flatnonzero(np.asarray(ev.case_idx) == cadre)
+    ]
     for case in cases:
         if case.kind not in REACH_OF_KIND:
             case.covered = False  # inaction is never covered
@@ -171,14 +190,25 @@ class Ledger:
         success = np.asarray(ev.success, dtype=float)
         routine = (s.action == ROUTINE).astype(float)
         sev = np.zeros((n, 3))
-        np.add.at(sev, (np.asarray(ev.sanction_idx, dtype=np.int64), np.asarray(ev.sanction_severity, dtype=np.int64)), 1)
+        np.add.at(
+            sev,
+            (
+                np.asarray(ev.sanction_idx, dtype=np.int64),
+                np.asarray(ev.sanction_severity, dtype=np.int64),
+            ),
+            1,
+        )
         promoted = np.zeros(n)
         promoted[np.asarray(ev.promoted, dtype=np.int64)] = 1
         removed = np.zeros(n)
         removed[np.asarray(ev.removed, dtype=np.int64)] = 1
         self.actions[np.arange(n), s.action.astype(np.int64)] += 1
-        pts = (yields[0] * success + yields[1] * routine + POINTS["promotion"] * promoted
-               - sev @ np.asarray(POINTS["sanction"]))
+        pts = (
+            yields[0] * success
+            + yields[1] * routine
+            + POINTS["promotion"] * promoted
+            - sev @ np.asarray(POINTS["sanction"])
+        )
         self.successes += success
         self.routine += routine
         self.sanctions += sev
@@ -188,10 +218,16 @@ class Ledger:
         return pts
 
     def row(self, i: int) -> dict[str, float]:
-        return {"points": float(self.points[i]), "successes": float(self.successes[i]),
-                "sanctions": float(self.sanctions[i].sum()), "mild": float(self.sanctions[i, 0]),
-                "moderate": float(self.sanctions[i, 1]), "severe": float(self.sanctions[i, 2]),
-                "promotions": float(self.promotions[i]), "removals": float(self.removals[i])}
+        return {
+            "points": float(self.points[i]),
+            "successes": float(self.successes[i]),
+            "sanctions": float(self.sanctions[i].sum()),
+            "mild": float(self.sanctions[i, 0]),
+            "moderate": float(self.sanctions[i, 1]),
+            "severe": float(self.sanctions[i, 2]),
+            "promotions": float(self.promotions[i]),
+            "removals": float(self.removals[i]),
+        }
 
     def mean(self, idx: np.ndarray) -> dict[str, float]:
         if len(idx) == 0:
@@ -203,18 +239,25 @@ class Ledger:
 class CadreGame:
     """One player's post in a township of the session's model."""
 
-    def __init__(self, sim: Simulation, township: int = 0, leader: bool = False,
-                 length: int = DEFAULT_LENGTH) -> None:
+    def __init__(
+        self, sim: Simulation, township: int = 0, leader: bool = False, length: int = DEFAULT_LENGTH
+    ) -> None:
         h = sim.model.hierarchy
         towns = h.units_at(TOWNSHIP)
         if not 0 <= township < len(towns):
             raise CadreSimError(f"township = {township} is invalid: allowed is 0..{len(towns) - 1}")
         if isinstance(length, bool) or not isinstance(length, (int, np.integer)) or length < 1:
-            raise CadreSimError(f"length = {length!r} is invalid: allowed is an integer >= 1 (months)")
+            raise CadreSimError(
+                f"length = {length!r} is invalid: allowed is an integer >= 1 (months)"
+            )
         self.sim = sim
         self.township = int(township)
         self.unit = int(towns[township])
-        rank = 0 if leader or h.n_cadres[self.unit] <= h.n_leaders[self.unit] else int(h.n_leaders[self.unit])
+        rank = (
+            0
+            if leader or h.n_cadres[self.unit] <= h.n_leaders[self.unit]
+            else int(h.n_leaders[self.unit])
+        )
         self.cadre = int(h.cadre_start[self.unit] + rank)
         self.leader = bool(sim.model.state.leader[self.cadre])
         self.length = int(length)
@@ -225,8 +268,9 @@ class CadreGame:
         self.ledger = Ledger(s.n)
         self.solved = np.zeros(h.n_units)  # problems solved per unit over the game
         # the posts the player is compared with: township posts of the same role
-        self.peers = np.flatnonzero((s.level == TOWNSHIP) & (s.leader == self.leader)
-                                    & (np.arange(s.n) != self.cadre))
+        self.peers = np.flatnonzero(
+            (s.level == TOWNSHIP) & (s.leader == self.leader) & (np.arange(s.n) != self.cadre)
+        )
 
     @property
     def over(self) -> bool:
@@ -251,9 +295,13 @@ class CadreGame:
             m.forced_applications[self.cadre] = bool(apply)
             sim.step(1)
             if int(m.state.action[self.cadre]) != action:
-                raise CadreSimError(f"the model ignored its 'forced_actions' hook: cadre {self.cadre} did "
-                                    f"{ACTIONS[int(m.state.action[self.cadre])]}, not {ACTIONS[action]}")
-            pts = self.ledger.add_month(m, (float(m.p["innovation_yield"]), float(m.p["routine_solve"])))
+                raise CadreSimError(
+                    f"the model ignored its 'forced_actions' hook: cadre {self.cadre} did "
+                    f"{ACTIONS[int(m.state.action[self.cadre])]}, not {ACTIONS[action]}"
+                )
+            pts = self.ledger.add_month(
+                m, (float(m.p["innovation_yield"]), float(m.p["routine_solve"]))
+            )
             self.solved += m.last_events.unit_counts["solved"]
             turn = self._read(m, action, float(pts[self.cadre]), bool(apply), odds)
         self.turns.append(turn)
@@ -272,12 +320,29 @@ class CadreGame:
         else:
             rec = REC_ROUTINE if action == ROUTINE else REC_AVOID if action == AVOID else None
         cases, procedures = player_cases(ev, c, action)
-        left = ("promoted" if c in ev.promoted else "removed" if c in ev.removed
-                else "retired" if c in ev.retired else None)
+        left = (
+            "promoted"
+            if c in ev.promoted
+            else "removed"
+            if c in ev.removed
+            else "retired"
+            if c in ev.retired
+            else None
+        )
         return Turn(
-            month=int(m.steps), choice=action, record=rec, form=int(s.form[c]), cases=cases, left=left,
-            solved=float(ev.unit_counts["solved"][u]), problems_left=float(m.problems[u]), points=points,
-            applied=applied, odds=odds, lookback=int(m.p["lookback"]), procedures=procedures,
+            month=int(m.steps),
+            choice=action,
+            record=rec,
+            form=int(s.form[c]),
+            cases=cases,
+            left=left,
+            solved=float(ev.unit_counts["solved"][u]),
+            problems_left=float(m.problems[u]),
+            points=points,
+            applied=applied,
+            odds=odds,
+            lookback=int(m.p["lookback"]),
+            procedures=procedures,
             township_shares=shares,
         )
 

@@ -73,7 +73,9 @@ class Simulation:
         self.scenario = get_scenario(scenario).name
         self.preset = check_preset(preset)
         self.seed = check_seed(seed)
-        self.overrides: dict[str, Any] = {n: spec(n).validate(v) for n, v in (overrides or {}).items()}
+        self.overrides: dict[str, Any] = {
+            n: spec(n).validate(v) for n, v in (overrides or {}).items()
+        }
         self.extra_schedule: tuple = validate_schedule(schedule)
         self.live_changes: list[tuple[int, dict[str, Any]]] = []
         self.model: CadreModel = self._build()
@@ -84,8 +86,12 @@ class Simulation:
         self.run_overrides = dict(self.overrides)
         # Mesa agent views are not needed: the dashboard reads the state arrays.
         return CadreModel(
-            scenario=self.scenario, preset=self.preset, rng=self.seed,
-            schedule=self.extra_schedule, agents=False, **self.overrides,
+            scenario=self.scenario,
+            preset=self.preset,
+            rng=self.seed,
+            schedule=self.extra_schedule,
+            agents=False,
+            **self.overrides,
         )
 
     def reset(self) -> None:
@@ -106,8 +112,11 @@ class Simulation:
         new_scenario = get_scenario(scenario).name if scenario is not None else self.scenario
         new_preset = check_preset(preset) if preset is not None else self.preset
         new_seed = check_seed(seed) if seed is not None else self.seed
-        new_over = ({n: spec(n).validate(v) for n, v in overrides.items()}
-                    if overrides is not None else self.overrides)
+        new_over = (
+            {n: spec(n).validate(v) for n, v in overrides.items()}
+            if overrides is not None
+            else self.overrides
+        )
         new_schedule = validate_schedule(schedule) if schedule is not None else self.extra_schedule
         with self.lock:
             self.scenario, self.preset, self.seed = new_scenario, new_preset, new_seed
@@ -180,8 +189,14 @@ class Simulation:
 
     def command(self) -> str:
         """A ``cadre-sim run`` line that replays this run (``--out`` left to the user)."""
-        parts = ["cadre-sim run", f"--scenario {self.scenario}", f"--preset {self.preset}",
-                 f"--seed {self.seed}", f"--steps {max(self.steps, 1)}", "--out OUT"]
+        parts = [
+            "cadre-sim run",
+            f"--scenario {self.scenario}",
+            f"--preset {self.preset}",
+            f"--seed {self.seed}",
+            f"--steps {max(self.steps, 1)}",
+            "--out OUT",
+        ]
         parts += [f"--set {n}={v}" for n, v in sorted(self.run_overrides.items())]
         for at, ch in (*self.extra_schedule, *self.live_changes):
             parts.append(f"--at {at}:" + ",".join(f"{n}={v}" for n, v in ch.items()))
@@ -208,25 +223,29 @@ class Simulation:
 
         with self.lock:
             s, h = self.model.state, self.model.hierarchy
-            df = pd.DataFrame({
-                "cadre": np.arange(s.n),
-                "unit": s.unit,
-                "unit_name": [h.unit_name(int(u)) for u in s.unit] if s.n <= 5000 else s.unit,
-                "level": np.asarray(LEVELS)[s.level],
-                "leader": s.leader,
-                "action": np.asarray(ACTIONS)[s.action],
-                "avoid_form": np.where(s.form >= 0, np.asarray(FORMS)[np.maximum(s.form, 0)], ""),
-                "believed_tolerance": s.belief_tol,
-                "believed_detection": s.belief_detect,
-                "believed_omission": s.belief_omit,
-                "believed_retro": s.belief_retro,
-                "believed_severity": s.belief_sev,
-                "perceived_targets": self.model.perceived_targets[s.unit],
-                "unit_adopted_latest": self.model.transmission.adopted[s.unit] == self.model.transmission.latest,
-                "free_attention": s.free_attention,
-                "sanctions": s.sanctions,
-                "tolerated": s.tolerated,
-                "tenure": s.tenure,
-            })
+            df = pd.DataFrame(
+                {
+                    "cadre": np.arange(s.n),
+                    "unit": s.unit,
+                    "unit_name": [h.unit_name(int(u)) for u in s.unit] if s.n <= 5000 else s.unit,
+                    "level": np.asarray(LEVELS)[s.level],
+                    "leader": s.leader,
+                    "action": np.asarray(ACTIONS)[s.action],
+                    "avoid_form": np.where(
+                        s.form >= 0, np.asarray(FORMS)[np.maximum(s.form, 0)], ""
+                    ),
+                    "believed_tolerance": s.belief_tol,
+                    "believed_detection": s.belief_detect,
+                    "believed_omission": s.belief_omit,
+                    "believed_retro": s.belief_retro,
+                    "believed_severity": s.belief_sev,
+                    "perceived_targets": self.model.perceived_targets[s.unit],
+                    "unit_adopted_latest": self.model.transmission.adopted[s.unit]
+                    == self.model.transmission.latest,
+                    "free_attention": s.free_attention,
+                    "sanctions": s.sanctions,
+                    "tolerated": s.tolerated,
+                    "tenure": s.tenure,
+                }
+            )
         return df.to_csv(index=False)
-

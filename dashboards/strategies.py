@@ -41,9 +41,13 @@ def expected_points(odds: Odds, innovation_yield: float, routine_solve: float) -
     cost = np.asarray(POINTS["sanction"])
     c_fail, c_veto, c_omit = (float(SEVERITY[k] @ cost) for k in ("commission", "veto", "omission"))
     tol = odds.tolerated_if_apply
-    innovate = (odds.success * innovation_yield
-                - (1 - odds.success) * odds.detect * (1 - odds.eligible["innovation"] * tol) * c_fail)
-    routine = routine_solve - odds.irregular * odds.detect * (1 - odds.eligible["routine"] * tol) * c_veto
+    innovate = (
+        odds.success * innovation_yield
+        - (1 - odds.success) * odds.detect * (1 - odds.eligible["innovation"] * tol) * c_fail
+    )
+    routine = (
+        routine_solve - odds.irregular * odds.detect * (1 - odds.eligible["routine"] * tol) * c_veto
+    )
     avoid = -odds.omission * c_omit
     return np.array([innovate, routine, avoid])
 
@@ -64,8 +68,14 @@ STRATEGIES: dict[str, Callable[[CadreGame], int]] = {
 }
 
 
-def play(scenario: str, strategy: str, seed: int, months: int = DEFAULT_LENGTH, leader: bool = False,
-         preset: str = "classroom") -> dict[str, float]:
+def play(
+    scenario: str,
+    strategy: str,
+    seed: int,
+    months: int = DEFAULT_LENGTH,
+    leader: bool = False,
+    preset: str = "classroom",
+) -> dict[str, float]:
     """One whole game; the player's record next to the peers' mean."""
     sim = Simulation(scenario=scenario, preset=preset, seed=seed)
     game = CadreGame(sim, township=0, leader=leader, length=months)
@@ -75,24 +85,39 @@ def play(scenario: str, strategy: str, seed: int, months: int = DEFAULT_LENGTH, 
     mine, peers = game.record(), game.peers_mean()
     rank, n = game.rank()
     mix = game.choice_shares()[0]
-    return {"points": mine["points"], "successes": mine["successes"], "sanctions": mine["sanctions"],
-            "removals": mine["removals"], "promotions": mine["promotions"], "peers_points": peers["points"],
-            "peers_sanctions": peers["sanctions"],
-            "beat_peers": float(mine["points"] > peers["points"]), "rank_share": (rank - 1) / max(n - 1, 1),
-            "innovate_share": float(mix[INNOVATE])}
+    return {
+        "points": mine["points"],
+        "successes": mine["successes"],
+        "sanctions": mine["sanctions"],
+        "removals": mine["removals"],
+        "promotions": mine["promotions"],
+        "peers_points": peers["points"],
+        "peers_sanctions": peers["sanctions"],
+        "beat_peers": float(mine["points"] > peers["points"]),
+        "rank_share": (rank - 1) / max(n - 1, 1),
+        "innovate_share": float(mix[INNOVATE]),
+    }
 
 
-def table(scenarios: Sequence[str] = tuple(SCENARIOS), strategies: Sequence[str] = tuple(STRATEGIES),
-          seeds: Sequence[int] = SEEDS, months: int = DEFAULT_LENGTH,
-          roles: Sequence[bool] = (False, True)) -> pd.DataFrame:
+def table(
+    scenarios: Sequence[str] = tuple(SCENARIOS),
+    strategies: Sequence[str] = tuple(STRATEGIES),
+    seeds: Sequence[int] = SEEDS,
+    months: int = DEFAULT_LENGTH,
+    roles: Sequence[bool] = (False, True),
+) -> pd.DataFrame:
     """Mean over ``seeds`` of each strategy's game, per scenario and role."""
     rows = []
     for scenario in scenarios:
         for leader in roles:
             for strategy in strategies:
                 games = pd.DataFrame([play(scenario, strategy, s, months, leader) for s in seeds])
-                row = {"scenario": scenario, "role": "leader" if leader else "staff", "strategy": strategy,
-                       "games": len(games)}
+                row = {
+                    "scenario": scenario,
+                    "role": "leader" if leader else "staff",
+                    "strategy": strategy,
+                    "games": len(games),
+                }
                 row.update(games.mean().to_dict())
                 rows.append(row)
     return pd.DataFrame(rows)
@@ -116,13 +141,20 @@ def markdown(df: pd.DataFrame, seeds: Sequence[int], months: int) -> str:
         lines.append(
             f"| {r.scenario} | {r.role} | {r.strategy} | {r.points:.1f} | {r.peers_points:.1f} | "
             f"{100 * r.beat_peers:.0f} % | {r.rank_share:.2f} | {r.successes:.1f} | {r.sanctions:.1f} | "
-            f"{r.peers_sanctions:.2f} | {r.removals:.1f} | {r.promotions:.2f} |")
-    late = [n for n in dict.fromkeys(df["scenario"]) if SCENARIOS[n].schedule
-            and min(at for at, _ in SCENARIOS[n].schedule) > months]
+            f"{r.peers_sanctions:.2f} | {r.removals:.1f} | {r.promotions:.2f} |"
+        )
+    late = [
+        n
+        for n in dict.fromkeys(df["scenario"])
+        if SCENARIOS[n].schedule and min(at for at, _ in SCENARIOS[n].schedule) > months
+    ]
     for name in late:
         first = min(at for at, _ in SCENARIOS[name].schedule)
-        lines += ["", f"`{name}` changes its levers first at month {first}, after a {months}-month game: "
-                      "the game plays its starting regime."]
+        lines += [
+            "",
+            f"`{name}` changes its levers first at month {first}, after a {months}-month game: "
+            "the game plays its starting regime.",
+        ]
     return "\n".join(lines)
 
 
@@ -137,9 +169,15 @@ def write_into(path: Path, text: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seeds", type=int, default=len(SEEDS), help="seeds 0..N-1 (default %(default)s)")
-    ap.add_argument("--months", type=int, default=DEFAULT_LENGTH, help="game length (default %(default)s)")
-    ap.add_argument("--write", type=Path, default=None, help="replace the marked block of this file")
+    ap.add_argument(
+        "--seeds", type=int, default=len(SEEDS), help="seeds 0..N-1 (default %(default)s)"
+    )
+    ap.add_argument(
+        "--months", type=int, default=DEFAULT_LENGTH, help="game length (default %(default)s)"
+    )
+    ap.add_argument(
+        "--write", type=Path, default=None, help="replace the marked block of this file"
+    )
     args = ap.parse_args(argv)
     seeds = tuple(range(args.seeds))
     text = markdown(table(seeds=seeds, months=args.months), seeds, args.months)

@@ -111,7 +111,9 @@ def classify(est: Estimate, bands: Sequence[Band]) -> tuple[str | None, list[str
 
 def direction(est: Estimate, band: float) -> str:
     """'rise', 'fall' or 'same' (whole interval inside ±band), or 'unclear'."""
-    key, _ = classify(est, (Band("fall", -INF, -band), Band("same", -band, band), Band("rise", band, INF)))
+    key, _ = classify(
+        est, (Band("fall", -INF, -band), Band("same", -band, band), Band("rise", band, INF))
+    )
     return key or "unclear"
 
 
@@ -142,14 +144,14 @@ class Runs:
         first, last = max(int(first), 1), min(int(last), self.months)
         if last < first or column not in COL:
             return np.full(self.k, np.nan)
-        return np.nanmean(self.hist[:, first - 1:last, ROW[level], COL[column]], axis=1)
+        return np.nanmean(self.hist[:, first - 1 : last, ROW[level], COL[column]], axis=1)
 
     def total(self, level: str, column: str, first: int = 1, last: int | None = None) -> np.ndarray:
         """Per run, the sum of a count column over months ``first``..``last``."""
         last = self.months if last is None else min(last, self.months)
         if column not in COL:
             return np.full(self.k, np.nan)
-        return self.hist[:, max(first, 1) - 1:last, ROW[level], COL[column]].sum(axis=1)
+        return self.hist[:, max(first, 1) - 1 : last, ROW[level], COL[column]].sum(axis=1)
 
     def mean_curve(self, level: str, column: str) -> np.ndarray:
         """The mean over runs of a column, month by month."""
@@ -166,8 +168,11 @@ class Runs:
         return ", ".join(map(str, s))
 
 
-def runs_of(histories: Sequence[np.ndarray], surveys: Sequence[dict[str, float]] | None = None,
-            seeds: Sequence[int] | None = None) -> Runs:
+def runs_of(
+    histories: Sequence[np.ndarray],
+    surveys: Sequence[dict[str, float]] | None = None,
+    seeds: Sequence[int] | None = None,
+) -> Runs:
     """Runs from a list of (months, levels + all, columns) histories of equal length."""
     hist = np.stack([np.asarray(h, dtype=float) for h in histories])
     n = len(histories)
@@ -191,7 +196,7 @@ class Verdict:
     touched: list[str] = field(default_factory=list)
     agrees: bool | None = None
     withheld: Text | None = None
-    run_key: tuple = ()           # (model identity, month) of the run it describes
+    run_key: tuple = ()  # (model identity, month) of the run it describes
 
     def describes(self, run_key: tuple) -> bool:
         return self.run_key == run_key
@@ -206,7 +211,9 @@ T_INTERVAL = Text("its 95 % t-interval", "95% t 区间")
 BOOTSTRAP_INTERVAL = Text("its 95 % bootstrap interval over runs", "各次运行的 95% 自助法区间")
 
 
-def rule_text(k: int, seeds: str, statistic: Text, bands: Text, interval: Text = T_INTERVAL) -> Text:
+def rule_text(
+    k: int, seeds: str, statistic: Text, bands: Text, interval: Text = T_INTERVAL
+) -> Text:
     return Text(
         f"Verdict rule: the mean over {k} runs of this set-up (seeds {seeds}) of {statistic.en}, with "
         f"{interval.en}; a class is named only when the whole interval lies inside it ({bands.en}).",
@@ -221,7 +228,9 @@ def settled_text(key: str | None, touched: list[str], label: Callable[[str], Tex
         return Text(f"Verdict: {label(key).en}.", f"结论：{label(key).zh}。")
     names = [label(k) for k in touched]
     return Text(
-        "Verdict: the runs cannot tell — the interval spans " + " and ".join(f"“{n.en}”" for n in names) + ".",
+        "Verdict: the runs cannot tell — the interval spans "
+        + " and ".join(f"“{n.en}”" for n in names)
+        + ".",
         "结论：这些运行无法判定——区间同时跨越了" + "和".join(f"“{n.zh}”" for n in names) + "。",
     )
 

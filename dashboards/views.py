@@ -80,11 +80,11 @@ class TreeData:
     y: np.ndarray
     level: np.ndarray
     parent: np.ndarray
-    shares: np.ndarray          # (n_drawn, 3), NaN before the first month
+    shares: np.ndarray  # (n_drawn, 3), NaN before the first month
     depth: int
-    below: np.ndarray | None    # (n_leaves, 3) township shares summed per drawn leaf
+    below: np.ndarray | None  # (n_leaves, 3) township shares summed per drawn leaf
     below_counts: np.ndarray | None  # townships under each drawn leaf
-    leaves: np.ndarray          # indices of drawn leaves
+    leaves: np.ndarray  # indices of drawn leaves
     number: np.ndarray | None = None  # each drawn unit's number among its siblings (from 1)
 
 
@@ -95,11 +95,11 @@ class Snapshot:
     preset: str
     n_units: int
     n_cadres: int
-    hist: np.ndarray            # (steps, levels + all, VALUE_COLUMNS)
+    hist: np.ndarray  # (steps, levels + all, VALUE_COLUMNS)
     change_points: list[int]
     tree: TreeData
-    belief_tol: np.ndarray      # (levels, bins) densities over [0, belief_tol_top]
-    belief_det: np.ndarray      # ... over [0, belief_det_top]
+    belief_tol: np.ndarray  # (levels, bins) densities over [0, belief_tol_top]
+    belief_det: np.ndarray  # ... over [0, belief_det_top]
     belief_tol_mean: np.ndarray  # (levels,)
     belief_det_mean: np.ndarray
     survey: dict[str, float]
@@ -139,8 +139,18 @@ def tree_data(model: CadreModel) -> TreeData:
         np.add.at(agg, anc, counts[bottom])
         below = _shares(agg[leaves])
         below_counts = np.bincount(anc, minlength=n)[leaves]
-    return TreeData(x, y, h.level[:n].astype(int), h.parent[:n], shares, depth, below,
-                    below_counts, leaves, sibling_number(h)[:n])
+    return TreeData(
+        x,
+        y,
+        h.level[:n].astype(int),
+        h.parent[:n],
+        shares,
+        depth,
+        below,
+        below_counts,
+        leaves,
+        sibling_number(h)[:n],
+    )
 
 
 def sibling_number(h: Hierarchy) -> np.ndarray:
@@ -161,7 +171,9 @@ def place_path(h: Hierarchy, u: int) -> list[tuple[int, int]]:
     return path[::-1]
 
 
-def belief_hist(values: np.ndarray, levels: np.ndarray, bins: int = BELIEF_BINS, top: float = 1.0) -> np.ndarray:
+def belief_hist(
+    values: np.ndarray, levels: np.ndarray, bins: int = BELIEF_BINS, top: float = 1.0
+) -> np.ndarray:
     """Per level, the share of its cadres in each of ``bins`` equal bins of [0, ``top``]
     (values above ``top`` count in the last bin)."""
     b = np.clip((np.nan_to_num(values, nan=0.0) / top * bins).astype(int), 0, bins - 1)
@@ -184,8 +196,10 @@ BELIEF_TOPS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
 def belief_top(values: np.ndarray, truth: np.ndarray) -> float:
     """The smallest axis end of :data:`BELIEF_TOPS` that holds 95 % of the beliefs and
     every level's truth."""
-    high = max(float(np.quantile(np.nan_to_num(values), 0.95)) if len(values) else 0.0,
-               float(np.nanmax(truth)) if np.isfinite(truth).any() else 0.0)
+    high = max(
+        float(np.quantile(np.nan_to_num(values), 0.95)) if len(values) else 0.0,
+        float(np.nanmax(truth)) if np.isfinite(truth).any() else 0.0,
+    )
     return next((t for t in BELIEF_TOPS if high <= t), 1.0)
 
 
@@ -193,7 +207,7 @@ def snapshot(model: CadreModel, change_points: list[int] | None = None) -> Snaps
     """Copy what the views need; call with the session lock held."""
     s = model.state
     lv = s.level.astype(np.int64)
-    truth = model.regime.truth.take(s.unit, axis=1)   # (beliefs, cadres): each post's truth
+    truth = model.regime.truth.take(s.unit, axis=1)  # (beliefs, cadres): each post's truth
     det_truth = _level_mean(truth[BELIEFS.index("detect")], lv)
     tol_truth = _level_mean(truth[BELIEFS.index("tol")], lv)
     det_top = belief_top(s.belief_detect, det_truth)
@@ -243,7 +257,11 @@ def unit_detail(model: CadreModel, u: int, months: int = 12, max_children: int =
     if not 0 <= u < h.n_units:
         raise ValueError(f"unit = {u}: allowed is 0..{h.n_units - 1}")
     idx = h.cadres_of(u)
-    rec = s.recent(min(months, HISTORY_LEN))[:, idx][::-1] if s.hist_pos >= 0 else np.zeros((0, len(idx)))
+    rec = (
+        s.recent(min(months, HISTORY_LEN))[:, idx][::-1]
+        if s.hist_pos >= 0
+        else np.zeros((0, len(idx)))
+    )
     shown = min(months, int(model.steps))
     rec = rec[-shown:] if shown > 0 else rec[:0]
     cadres = [
@@ -265,5 +283,14 @@ def unit_detail(model: CadreModel, u: int, months: int = 12, max_children: int =
     counts = model.unit_counts if model.unit_counts is not None else np.zeros((h.n_units, 3))
     kids = h.children(u)[:max_children]
     children = [(int(c), int(c - h.child_start[u] + 1), _shares(counts[[c]])[0]) for c in kids]
-    return UnitDetail(int(u), int(h.level[u]), index_in_level(h, u), int(h.parent[u]),
-                      int(h.n_cadres[u]), float(model.problems[u]), children, cadres, place_path(h, u))
+    return UnitDetail(
+        int(u),
+        int(h.level[u]),
+        index_in_level(h, u),
+        int(h.parent[u]),
+        int(h.n_cadres[u]),
+        float(model.problems[u]),
+        children,
+        cadres,
+        place_path(h, u),
+    )

@@ -85,8 +85,8 @@ def slider_values(name: str) -> tuple[float, ...]:
     high = float(p.high)
     k = math.floor(math.log10(float(p.default))) - 1
     out = [float(p.low)]
-    while 10.0 ** k < high:
-        out += [round(m * 10.0 ** k, 12) for m in MANTISSAS if m * 10.0 ** k < high]
+    while 10.0**k < high:
+        out += [round(m * 10.0**k, 12) for m in MANTISSAS if m * 10.0**k < high]
         k += 1
     return (*out, high)
 
@@ -122,25 +122,59 @@ def ParamControl(state: AppState, name: str) -> None:
 
     with solara.Column(gap="0px", classes=["param-control", f"param-{name}"]):
         with solara.Row(justify="space-between", style={"align-items": "baseline"}):
-            solara.Text(i18n.param_label(name, lang), style={"font-weight": "600", "font-size": "13px"})
-            solara.Text(f"{fmt_value(name, value)} {i18n.unit_text(name, lang, value)}",
-                        style={"font-size": "12px", "color": "#333"}, classes=["param-value"])
+            solara.Text(
+                i18n.param_label(name, lang), style={"font-weight": "600", "font-size": "13px"}
+            )
+            solara.Text(
+                f"{fmt_value(name, value)} {i18n.unit_text(name, lang, value)}",
+                style={"font-size": "12px", "color": "#333"},
+                classes=["param-value"],
+            )
         if p.kind == "int":
-            solara.SliderInt("", value=int(value), min=int(p.low), max=int(p.high), step=1,
-                             on_value=on_value, thumb_label=True, disabled=locked)
-        elif fine_scale(name):  # positions stand for values finer near zero; the label reads the value
+            solara.SliderInt(
+                "",
+                value=int(value),
+                min=int(p.low),
+                max=int(p.high),
+                step=1,
+                on_value=on_value,
+                thumb_label=True,
+                disabled=locked,
+            )
+        elif fine_scale(
+            name
+        ):  # positions stand for values finer near zero; the label reads the value
             values = slider_values(name)
-            solara.SliderInt("", value=slider_position(name, float(value)), min=0, max=len(values) - 1, step=1,
-                             on_value=lambda i: on_value(values[int(i)]), thumb_label=False, disabled=locked)
+            solara.SliderInt(
+                "",
+                value=slider_position(name, float(value)),
+                min=0,
+                max=len(values) - 1,
+                step=1,
+                on_value=lambda i: on_value(values[int(i)]),
+                thumb_label=False,
+                disabled=locked,
+            )
         else:
-            solara.SliderFloat("", value=float(value), min=float(p.low), max=float(p.high),
-                               step=slider_step(name), on_value=on_value, thumb_label=True, disabled=locked)
+            solara.SliderFloat(
+                "",
+                value=float(value),
+                min=float(p.low),
+                max=float(p.high),
+                step=slider_step(name),
+                on_value=on_value,
+                thumb_label=True,
+                disabled=locked,
+            )
         src = i18n.param_source(name, lang)
-        RichText(state, f"<details class='param-help'><summary>{i18n.t('what_it_means', lang)}</summary>"
-                        f"<div>{texts.link_codes(i18n.param_help(name, lang))}</div>"
-                        f"<div style='color:#888; font-size:10px'>"
-                        f"{texts.link_codes(i18n.t('range', lang, low=p.low, high=p.high))} · "
-                        f"{i18n.t('source', lang)}{i18n.colon(lang)}{texts.link_codes(src)}</div></details>")
+        RichText(
+            state,
+            f"<details class='param-help'><summary>{i18n.t('what_it_means', lang)}</summary>"
+            f"<div>{texts.link_codes(i18n.param_help(name, lang))}</div>"
+            f"<div style='color:#888; font-size:10px'>"
+            f"{texts.link_codes(i18n.t('range', lang, low=p.low, high=p.high))} · "
+            f"{i18n.t('source', lang)}{i18n.colon(lang)}{texts.link_codes(src)}</div></details>",
+        )
 
 
 @solara.component
@@ -152,14 +186,31 @@ def RunControls(state: AppState) -> None:
     playing = run.playing.value
     can_play = state.can_play()
     with solara.Row(gap="6px", classes=["run-buttons"]):
-        solara.Button(i18n.t("reset", lang), icon_name="mdi-restart", on_click=state.reset,
-                      color="primary", outlined=True, classes=["btn-reset"])
-        solara.Button(i18n.t("step", lang), icon_name="mdi-debug-step-over", on_click=state.step,
-                      disabled=playing or not can_play, color="primary", outlined=True, classes=["btn-step"])
-        solara.Button(i18n.t("pause" if playing else "play", lang),
-                      icon_name="mdi-pause" if playing else "mdi-play",
-                      on_click=state.toggle_play, disabled=not (can_play or playing),
-                      color="primary", classes=["btn-play"])
+        solara.Button(
+            i18n.t("reset", lang),
+            icon_name="mdi-restart",
+            on_click=state.reset,
+            color="primary",
+            outlined=True,
+            classes=["btn-reset"],
+        )
+        solara.Button(
+            i18n.t("step", lang),
+            icon_name="mdi-debug-step-over",
+            on_click=state.step,
+            disabled=playing or not can_play,
+            color="primary",
+            outlined=True,
+            classes=["btn-step"],
+        )
+        solara.Button(
+            i18n.t("pause" if playing else "play", lang),
+            icon_name="mdi-pause" if playing else "mdi-play",
+            on_click=state.toggle_play,
+            disabled=not (can_play or playing),
+            color="primary",
+            classes=["btn-play"],
+        )
     SpeedControl(state)
 
 
@@ -170,20 +221,47 @@ def SpeedControl(state: AppState) -> None:
     speed = state.speed.value
     fastest = speed == 0
     label = i18n.t("speed_max_long", lang) if fastest else i18n.t("speed_value", lang, v=speed)
-    with solara.Row(style={"align-items": "center", "gap": "4px", "margin-top": "4px"}, classes=["speed-control"]):
-        solara.Text(f"{i18n.t('speed', lang)}{i18n.colon(lang)}{label}",
-                    style={"font-size": "12px", "flex": "1"}, classes=["speed-label"])
+    with solara.Row(
+        style={"align-items": "center", "gap": "4px", "margin-top": "4px"},
+        classes=["speed-control"],
+    ):
+        solara.Text(
+            f"{i18n.t('speed', lang)}{i18n.colon(lang)}{label}",
+            style={"font-size": "12px", "flex": "1"},
+            classes=["speed-label"],
+        )
         with solara.Div(classes=["speed-max"]):
-            solara.v.Checkbox(label=i18n.t("speed_max", lang), v_model=fastest, hide_details=True,
-                              density="compact", on_v_model=lambda v: state.speed.set(0 if v else 10))
+            solara.v.Checkbox(
+                label=i18n.t("speed_max", lang),
+                v_model=fastest,
+                hide_details=True,
+                density="compact",
+                on_v_model=lambda v: state.speed.set(0 if v else 10),
+            )
     with solara.Row(style={"align-items": "center", "gap": "6px"}):
         with solara.Div(classes=["speed-slider"], style={"flex": "1"}):
-            solara.SliderInt("", value=speed if speed > 0 else SPEED_MAX, min=1, max=SPEED_MAX, step=1,
-                             on_value=state.speed.set, disabled=fastest)
-        solara.v.Select(v_model=state.render_every.value, on_v_model=lambda v: state.render_every.set(int(v)),
-                        items=[{"title": i18n.t("render_every_n", lang, n=k), "value": k} for k in (1, 2, 5, 10)],
-                        dense=True, hide_details=True, density="compact", variant="plain",
-                        style_="max-width: 150px; font-size: 12px", class_="select-render-every")
+            solara.SliderInt(
+                "",
+                value=speed if speed > 0 else SPEED_MAX,
+                min=1,
+                max=SPEED_MAX,
+                step=1,
+                on_value=state.speed.set,
+                disabled=fastest,
+            )
+        solara.v.Select(
+            v_model=state.render_every.value,
+            on_v_model=lambda v: state.render_every.set(int(v)),
+            items=[
+                {"title": i18n.t("render_every_n", lang, n=k), "value": k} for k in (1, 2, 5, 10)
+            ],
+            dense=True,
+            hide_details=True,
+            density="compact",
+            variant="plain",
+            style_="max-width: 150px; font-size: 12px",
+            class_="select-render-every",
+        )
 
 
 @solara.component
@@ -195,9 +273,11 @@ def Monitors(state: AppState) -> None:
     frame = state.tick.value
     del frame
     lang = state.lang.value
-    el = solara.widgets.HTML.element(tag="div", unsafe_innerHTML=views_markup("monitors", state, state.snapshot(),
-                                                                              lang),
-                                     attributes={"class": "monitors-box"})
+    el = solara.widgets.HTML.element(
+        tag="div",
+        unsafe_innerHTML=views_markup("monitors", state, state.snapshot(), lang),
+        attributes={"class": "monitors-box"},
+    )
     use_live(state, "monitors", el)
 
 
@@ -212,7 +292,9 @@ def LeversCard(state: AppState) -> None:
         for p in dict(by_group())["levers"]:
             ParamControl(state, p.name)
         Monitors(state)
-        solara.Text(i18n.t("applies_next_month", lang), style={"font-size": "11px", "color": "#666"})
+        solara.Text(
+            i18n.t("applies_next_month", lang), style={"font-size": "11px", "color": "#666"}
+        )
 
 
 @solara.component
@@ -220,11 +302,19 @@ def LockNote(state: AppState) -> None:
     lang = state.lang.value
     run = state.lesson_run()
     unlocked = run.unlocked.value
-    Notice(i18n.t("unlocked_note" if unlocked else "locked_note", lang), "warning" if unlocked else "info",
-           classes=["lock-note"])
+    Notice(
+        i18n.t("unlocked_note" if unlocked else "locked_note", lang),
+        "warning" if unlocked else "info",
+        classes=["lock-note"],
+    )
     with solara.Div(classes=["unlock-lesson"]):
-        solara.v.Checkbox(label=i18n.t("unlock", lang), v_model=unlocked, on_v_model=state.unlock,
-                          hide_details=True, density="compact")
+        solara.v.Checkbox(
+            label=i18n.t("unlock", lang),
+            v_model=unlocked,
+            on_v_model=state.unlock,
+            hide_details=True,
+            density="compact",
+        )
 
 
 @solara.component
@@ -251,28 +341,53 @@ def SettingControls(state: AppState) -> None:
     with solara.Card(i18n.t("setting", lang), classes=["setting-card"], margin=0):
         Confirm(state)
         solara.v.Select(
-            label=i18n.t("scenario", lang), v_model=sim.scenario,
+            label=i18n.t("scenario", lang),
+            v_model=sim.scenario,
             items=[{"title": i18n.scenario_title(n, lang), "value": n} for n in SCENARIOS],
-            on_v_model=lambda v: v != sim.scenario and choose("scenario", scenario=v), dense=True,
-            hide_details=True, class_="select-scenario", disabled=locked,
+            on_v_model=lambda v: v != sim.scenario and choose("scenario", scenario=v),
+            dense=True,
+            hide_details=True,
+            class_="select-scenario",
+            disabled=locked,
         )
-        solara.Text(i18n.scenario_text(sim.scenario, lang), style={"font-size": "11px", "color": "#555"})
+        solara.Text(
+            i18n.scenario_text(sim.scenario, lang), style={"font-size": "11px", "color": "#555"}
+        )
         solara.v.Select(
-            label=i18n.t("preset", lang), v_model=sim.preset,
+            label=i18n.t("preset", lang),
+            v_model=sim.preset,
             items=[{"title": i18n.preset_label(n, lang), "value": n} for n in LIVE_PRESETS],
-            on_v_model=lambda v: v != sim.preset and choose("preset", preset=v), dense=True, hide_details=True,
-            class_="select-preset", disabled=setting_locked,
+            on_v_model=lambda v: v != sim.preset and choose("preset", preset=v),
+            dense=True,
+            hide_details=True,
+            class_="select-preset",
+            disabled=setting_locked,
         )
         with solara.Row(style={"align-items": "flex-start"}, classes=["seed-row"]):
             with solara.Column(gap="0px", style={"flex": "1"}):
-                solara.InputText(i18n.t("seed", lang), value=seed_text, on_value=set_seed_text,
-                                 continuous_update=True, classes=["input-seed"], disabled=setting_locked)
+                solara.InputText(
+                    i18n.t("seed", lang),
+                    value=seed_text,
+                    on_value=set_seed_text,
+                    continuous_update=True,
+                    classes=["input-seed"],
+                    disabled=setting_locked,
+                )
                 err = state.seed_error.value
                 if err:
-                    solara.Text(i18n.t("seed_invalid", lang, seed=seed_text.strip(), max=f"{MAX_SEED:,}"),
-                                classes=["seed-error"], style={"color": "#b71c1c", "font-size": "12px"})
-            solara.Button(i18n.t("apply_seed", lang), on_click=lambda: state.set_seed(seed_text.strip()),
-                          small=True, outlined=True, classes=["btn-seed"], disabled=setting_locked)
+                    solara.Text(
+                        i18n.t("seed_invalid", lang, seed=seed_text.strip(), max=f"{MAX_SEED:,}"),
+                        classes=["seed-error"],
+                        style={"color": "#b71c1c", "font-size": "12px"},
+                    )
+            solara.Button(
+                i18n.t("apply_seed", lang),
+                on_click=lambda: state.set_seed(seed_text.strip()),
+                small=True,
+                outlined=True,
+                classes=["btn-seed"],
+                disabled=setting_locked,
+            )
 
 
 @solara.component
@@ -283,15 +398,34 @@ def Confirm(state: AppState, kinds: tuple[str, ...] = ("scenario", "preset", "se
     if pending is None or pending[0] not in kinds:
         return
     what, month, _ = pending
-    with solara.Div(classes=["confirm-discard"], style={"background": "#fff8e1", "padding": "6px 8px",
-                                                        "border-left": "4px solid #8d6e00", "margin-bottom": "6px"}):
-        solara.Text(i18n.t("confirm_discard", lang, what=i18n.t(f"what_{what}", lang), month=month),
-                    style={"font-size": "12px", "display": "block"})
+    with solara.Div(
+        classes=["confirm-discard"],
+        style={
+            "background": "#fff8e1",
+            "padding": "6px 8px",
+            "border-left": "4px solid #8d6e00",
+            "margin-bottom": "6px",
+        },
+    ):
+        solara.Text(
+            i18n.t("confirm_discard", lang, what=i18n.t(f"what_{what}", lang), month=month),
+            style={"font-size": "12px", "display": "block"},
+        )
         with solara.Row(gap="6px"):
-            solara.Button(i18n.t("confirm_yes", lang), small=True, color="primary",
-                          on_click=lambda: state.confirmed(True), classes=["btn-confirm-yes"])
-            solara.Button(i18n.t("confirm_no", lang), small=True, outlined=True,
-                          on_click=lambda: state.confirmed(False), classes=["btn-confirm-no"])
+            solara.Button(
+                i18n.t("confirm_yes", lang),
+                small=True,
+                color="primary",
+                on_click=lambda: state.confirmed(True),
+                classes=["btn-confirm-yes"],
+            )
+            solara.Button(
+                i18n.t("confirm_no", lang),
+                small=True,
+                outlined=True,
+                on_click=lambda: state.confirmed(False),
+                classes=["btn-confirm-no"],
+            )
 
 
 @solara.component
@@ -302,8 +436,13 @@ def ParameterPanels(state: AppState) -> None:
     # Panels start collapsed and build their sliders only once opened: ~50 sliders would
     # otherwise slow every language switch.
     opened, set_opened = solara.use_state(cast(list, []))
-    with solara.v.ExpansionPanels(multiple=True, accordion=True, v_model=opened,
-                                  on_v_model=lambda v: set_opened(list(v or [])), class_="param-groups"):
+    with solara.v.ExpansionPanels(
+        multiple=True,
+        accordion=True,
+        v_model=opened,
+        on_v_model=lambda v: set_opened(list(v or [])),
+        class_="param-groups",
+    ):
         for i, (group, names) in enumerate(groups):
             with solara.v.ExpansionPanel(class_=f"group-{group}"):
                 with solara.v.ExpansionPanelTitle():
@@ -313,6 +452,10 @@ def ParameterPanels(state: AppState) -> None:
                         for n in names:
                             ParamControl(state, n)
     if not state.controls_locked():
-        solara.Button(i18n.t("back_to_scenario", lang), small=True, text=True,
-                      on_click=lambda: state.guard(lambda: state.sim.configure(overrides={}), controls=True),
-                      classes=["btn-back-to-scenario"])
+        solara.Button(
+            i18n.t("back_to_scenario", lang),
+            small=True,
+            text=True,
+            on_click=lambda: state.guard(lambda: state.sim.configure(overrides={}), controls=True),
+            classes=["btn-back-to-scenario"],
+        )

@@ -15,8 +15,11 @@ from dashboards.components.rich import Clickable, Notice
 
 
 @solara.component_vue("frame_ack.vue", vuetify=False)
-def FrameAck(tick: int, event_ack: Callable[[int], None] | None = None,
-             event_received: Callable[[int], None] | None = None) -> None:
+def FrameAck(
+    tick: int,
+    event_ack: Callable[[int], None] | None = None,
+    event_received: Callable[[int], None] | None = None,
+) -> None:
     """Reports each frame back to the server when it arrives and when it is painted; the
     play loop paces itself on the paints, or on arrivals when the page paints nothing."""
 
@@ -41,8 +44,10 @@ def Status(state: AppState, frame: int) -> None:
     lang = state.lang.value
     _ = state.playing.value  # the rate is shown while playing
     el = solara.widgets.HTML.element(
-        tag="div", unsafe_innerHTML=status_markup(state, state.snapshot(), lang),
-        attributes={"class": "status-line", "style": "font-weight: 600"})
+        tag="div",
+        unsafe_innerHTML=status_markup(state, state.snapshot(), lang),
+        attributes={"class": "status-line", "style": "font-weight: 600"},
+    )
     use_live(state, "status", el)
     if state.error.value:
         Notice(i18n.t("error", lang, msg=state.error.value), "error", classes=["page-error"])
@@ -64,15 +69,20 @@ def Views(state: AppState, frame: int) -> None:
             Chart(state, "shares", frame)
         with solara.Div(classes=["grid-2"]):
             for kind in ("funnel", "survey", "beliefs", "blame", "problems"):
-                with _card(i18n.t(f"{kind}_title", lang), i18n.t(f"{kind}_help", lang), f"card-{kind}"):
+                with _card(
+                    i18n.t(f"{kind}_title", lang), i18n.t(f"{kind}_help", lang), f"card-{kind}"
+                ):
                     Chart(state, kind, frame)
 
 
 @solara.component
 def Chart(state: AppState, kind: str, frame: int) -> None:
     snap = state.snapshot()
-    el = solara.widgets.HTML.element(tag="div", unsafe_innerHTML=svg.CHARTS[kind](snap, state.lang.value),
-                                     attributes={"class": f"svg-{kind}"})
+    el = solara.widgets.HTML.element(
+        tag="div",
+        unsafe_innerHTML=svg.CHARTS[kind](snap, state.lang.value),
+        attributes={"class": f"svg-{kind}"},
+    )
     use_live(state, kind, el)
 
 
@@ -88,10 +98,14 @@ def TreeView(state: AppState, frame: int) -> None:
             state.selected.value = int(u)
 
     if snap.tree.depth < 4:
-        solara.Text(i18n.t("tree_coarse", lang, level=i18n.level_name(snap.tree.depth, lang)),
-                    style={"font-size": "12px", "color": "#666"})
+        solara.Text(
+            i18n.t("tree_coarse", lang, level=i18n.level_name(snap.tree.depth, lang)),
+            style={"font-size": "12px", "color": "#666"},
+        )
     sel = selected if selected is not None and selected < len(snap.tree.x) else None
-    el = Clickable(html=svg.tree_svg(snap.tree, lang, sel), kind="cadre-clickable-svg", event_unit_click=select)
+    el = Clickable(
+        html=svg.tree_svg(snap.tree, lang, sel), kind="cadre-clickable-svg", event_unit_click=select
+    )
     use_live(state, "tree", el)
 
 
@@ -115,14 +129,22 @@ def UnitDetails(state: AppState, frame: int) -> None:
         solara.Text(i18n.t("unit_none", lang), style={"color": "#666"})
         return
     name = i18n.place_name(detail.path, lang, full=True)
-    solara.Text(i18n.t("unit_summary", lang, name=name, n=detail.n_cadres, p=detail.problems),
-                classes=["unit-name"], style={"font-weight": "600"})
+    solara.Text(
+        i18n.t("unit_summary", lang, name=name, n=detail.n_cadres, p=detail.problems),
+        classes=["unit-name"],
+        style={"font-weight": "600"},
+    )
     solara.HTML(unsafe_innerHTML=svg.unit_html(detail, lang), classes=["unit-table"])
     with solara.Row(style={"flex-wrap": "wrap", "gap": "4px", "margin-top": "6px"}):
         if detail.parent >= 0:
             pname = i18n.place_name(detail.path[:-1], lang, full=True)
-            solara.Button(i18n.t("superior", lang, name=pname), small=True, text=True,
-                          on_click=lambda: state.selected.set(detail.parent), classes=["btn-superior"])
+            solara.Button(
+                i18n.t("superior", lang, name=pname),
+                small=True,
+                text=True,
+                on_click=lambda: state.selected.set(detail.parent),
+                classes=["btn-superior"],
+            )
     if detail.children:
         solara.Text(i18n.t("subordinates", lang), style={"font-size": "12px", "color": "#555"})
         with solara.Row(style={"flex-wrap": "wrap", "gap": "4px"}):
@@ -130,18 +152,32 @@ def UnitDetails(state: AppState, frame: int) -> None:
                 label = i18n.place_part(detail.level + 1, k, lang)
                 if np.isfinite(shares).all():
                     label += f" · {svg.pct(shares[2])} " + i18n.action_name(2, lang)
-                solara.Button(label, small=True, outlined=True,
-                              on_click=lambda u=u: state.selected.set(u), classes=["child-unit"])
+                solara.Button(
+                    label,
+                    small=True,
+                    outlined=True,
+                    on_click=lambda u=u: state.selected.set(u),
+                    classes=["child-unit"],
+                )
 
 
 @solara.component_vue("download.vue", vuetify=False)
-def DownloadVue(label: str, filename: str, mime: str, kind: str, payload: str, counter: int,
-                event_request: Callable[[], None] | None = None) -> None:
+def DownloadVue(
+    label: str,
+    filename: str,
+    mime: str,
+    kind: str,
+    payload: str,
+    counter: int,
+    event_request: Callable[[], None] | None = None,
+) -> None:
     """A button that saves what the server sends back as a file (from a local blob)."""
 
 
 @solara.component
-def Download(label: str, filename: str, mime: str, make: Callable[[], bytes | str], cls: str = "") -> None:
+def Download(
+    label: str, filename: str, mime: str, make: Callable[[], bytes | str], cls: str = ""
+) -> None:
     """Download button; the file is made only when clicked.
 
     ``solara.FileDownload`` renders nothing under ipyvuetify 3, hence this one."""
@@ -152,8 +188,15 @@ def Download(label: str, filename: str, mime: str, make: Callable[[], bytes | st
         raw = data.encode("utf-8") if isinstance(data, str) else data
         set_sent((base64.b64encode(raw).decode("ascii"), sent[1] + 1))
 
-    DownloadVue(label=label, filename=filename, mime=mime, kind=cls, payload=sent[0], counter=sent[1],
-                event_request=request)
+    DownloadVue(
+        label=label,
+        filename=filename,
+        mime=mime,
+        kind=cls,
+        payload=sent[0],
+        counter=sent[1],
+        event_request=request,
+    )
 
 
 @solara.component
@@ -175,25 +218,56 @@ def ExportPanel(state: AppState) -> None:
         def run() -> str:
             with sim.lock:
                 return fn()
+
         return run
 
     with solara.Card(i18n.t("export", lang), classes=["export-card"]):
         solara.v.Select(
-            v_model=figure, on_v_model=set_figure, dense=True, hide_details=True,
-            items=[{"title": i18n.t(f"{name}_title", lang), "value": name} for name in export.FIGURES],
+            v_model=figure,
+            on_v_model=set_figure,
+            dense=True,
+            hide_details=True,
+            items=[
+                {"title": i18n.t(f"{name}_title", lang), "value": name} for name in export.FIGURES
+            ],
             class_="select-figure",
         )
         with solara.Div(classes=["export-buttons"]):
-            Download(i18n.t("png", lang), f"{figure}_{stem()}.png", "image/png",
-                     lambda: export.figure_png(figure, snap(), lang), "dl-png")
-            Download(i18n.t("all_figures_png", lang), f"figures_{stem()}.zip", "application/zip",
-                     lambda: export.all_figures_zip(snap(), lang), "dl-zip")
-            Download(i18n.t("history_csv", lang), f"timeseries_{stem()}.csv", "text/csv",
-                     with_lock(sim.history_csv), "dl-history")
-            Download(i18n.t("cadres_csv", lang), f"cadres_{stem()}.csv", "text/csv",
-                     with_lock(sim.cadres_csv), "dl-cadres")
-            Download(i18n.t("settings_json", lang), f"settings_{stem()}.json", "application/json",
-                     with_lock(sim.settings_json), "dl-settings")
+            Download(
+                i18n.t("png", lang),
+                f"{figure}_{stem()}.png",
+                "image/png",
+                lambda: export.figure_png(figure, snap(), lang),
+                "dl-png",
+            )
+            Download(
+                i18n.t("all_figures_png", lang),
+                f"figures_{stem()}.zip",
+                "application/zip",
+                lambda: export.all_figures_zip(snap(), lang),
+                "dl-zip",
+            )
+            Download(
+                i18n.t("history_csv", lang),
+                f"timeseries_{stem()}.csv",
+                "text/csv",
+                with_lock(sim.history_csv),
+                "dl-history",
+            )
+            Download(
+                i18n.t("cadres_csv", lang),
+                f"cadres_{stem()}.csv",
+                "text/csv",
+                with_lock(sim.cadres_csv),
+                "dl-cadres",
+            )
+            Download(
+                i18n.t("settings_json", lang),
+                f"settings_{stem()}.json",
+                "application/json",
+                with_lock(sim.settings_json),
+                "dl-settings",
+            )
         if lang == "zh" and export.export_lang(lang) != "zh":
             solara.Text(i18n.t("font_note", lang), style={"font-size": "11px", "color": "#a05"})
         CommandLine(state)
@@ -204,5 +278,9 @@ def CommandLine(state: AppState) -> None:
     _ = state.playing.value or state.tick.value
     lang = state.lang.value
     solara.Text(i18n.t("reproduce", lang), style={"font-size": "11px", "margin-top": "6px"})
-    solara.HTML(tag="div", unsafe_innerHTML=f"<code>{escape(state.sim.command())}</code>",
-                style="font-size:10px; word-break:break-all", classes=["command-line"])
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML=f"<code>{escape(state.sim.command())}</code>",
+        style="font-size:10px; word-break:break-all",
+        classes=["command-line"],
+    )

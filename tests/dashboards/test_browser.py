@@ -33,7 +33,10 @@ class Recorder:
         self.failed: list[str] = []
         self.errors: list[str] = []
         page.on("request", lambda r: self.urls.append(r.url))
-        page.on("response", lambda r: self.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        page.on(
+            "response",
+            lambda r: self.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+        )
         page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: self.errors.append(str(e)))
 
@@ -115,7 +118,8 @@ def month(page) -> int:
 def wait_month(page, n: int) -> None:
     page.wait_for_function(
         "n => { const e = document.querySelector('.month-counter'); return e && +e.textContent === n; }",
-        arg=n)
+        arg=n,
+    )
 
 
 def step(page, times: int = 1) -> None:
@@ -127,7 +131,9 @@ def step(page, times: int = 1) -> None:
 
 def changed(page, selector: str, before: str, message: str) -> None:
     try:
-        page.wait_for_function("([s, b]) => document.querySelector(s).innerHTML !== b", arg=[selector, before])
+        page.wait_for_function(
+            "([s, b]) => document.querySelector(s).innerHTML !== b", arg=[selector, before]
+        )
     except Exception:
         pytest.fail(message)
 
@@ -158,7 +164,9 @@ def set_lever(page, name: str, key: str) -> str:
     # the label is redrawn from the server's value, so this waits for the round trip
     page.wait_for_function(
         "([n, v]) => { const e = document.querySelector('.param-' + n + ' .param-value');"
-        " return e && parseFloat(e.textContent) === v; }", arg=[name, float(want)])
+        " return e && parseFloat(e.textContent) === v; }",
+        arg=[name, float(want)],
+    )
     return page.locator(f".param-{name} .param-value").text_content()
 
 
@@ -177,7 +185,9 @@ def test_offline_explore_lever_step_tree(browser, server, shot) -> None:
     changed(page, ".cadre-clickable-svg", tree0, "the tree did not change after stepping")
     changed(page, ".svg-shares", shares0, "the time series did not change")
     # the readouts next to the levers show what each level does now
-    page.wait_for_function("() => /%/.test(document.querySelector('.monitors .monitor-4 .mon-innovate').textContent)")
+    page.wait_for_function(
+        "() => /%/.test(document.querySelector('.monitors .monitor-4 .mon-innovate').textContent)"
+    )
     # a lever moved during the run is applied from next month and marked in the charts
     set_lever(page, "tolerance", "End")
     step(page)
@@ -186,8 +196,10 @@ def test_offline_explore_lever_step_tree(browser, server, shot) -> None:
     # clicking a township shows its cadres, named by their place in the tree
     page.locator(".cadre-clickable-svg g.unit").last.click()
     page.locator(".card-unit .unit-table table").wait_for()
-    assert re.search(r"Township \d+ of County \d+ of City \d+ of Province \d+",
-                     page.locator(".card-unit .unit-name").inner_text())
+    assert re.search(
+        r"Township \d+ of County \d+ of City \d+ of Province \d+",
+        page.locator(".card-unit .unit-name").inner_text(),
+    )
     assert page.locator(".card-unit .unit-table tbody tr").count() >= 1
     # the grey cell of the 12-month ribbon is explained in its legend
     assert i18n.t("rec_none", "en") in page.locator(".card-unit").inner_text()
@@ -203,10 +215,14 @@ def test_explore_shows_the_regime_travelling(browser, server, shot) -> None:
     page, rec = open_page(browser, server)
     hide_start(page)
     choose(page, "select-scenario", i18n.scenario_title("tightening_then_loosening", "en"))
-    page.locator(".status-line", has_text=i18n.scenario_title("tightening_then_loosening", "en")).wait_for()
+    page.locator(
+        ".status-line", has_text=i18n.scenario_title("tightening_then_loosening", "en")
+    ).wait_for()
     page.locator(".speed-max input").check()
     play(page)
-    page.wait_for_function("() => +document.querySelector('.month-counter').textContent >= 130", timeout=120_000)
+    page.wait_for_function(
+        "() => +document.querySelector('.month-counter').textContent >= 130", timeout=120_000
+    )
     pause(page)
     assert i18n.t("adopted_legend", "en") in page.locator(".svg-shares").inner_html()
     assert page.locator(".svg-beliefs path.belief-truth").count() == 10
@@ -235,13 +251,28 @@ def test_language_switch_covers_the_page(browser, server, shot) -> None:
     page.locator(".card-problems", has_text=i18n.t("problems_title", "zh")).wait_for()
     page.locator(".card-tree", has_text=i18n.t("tree_title", "zh")).wait_for()
     body = page.locator("body").inner_text()
-    for text in (i18n.group_title("levers", "zh"), *(SCHEMA[n].label_zh for n in LEVERS),
-                 i18n.t("tree_title", "zh"), i18n.t("funnel_title", "zh"), i18n.t("survey_title", "zh"),
-                 i18n.scenario_title("tightened_accountability", "zh")):
+    for text in (
+        i18n.group_title("levers", "zh"),
+        *(SCHEMA[n].label_zh for n in LEVERS),
+        i18n.t("tree_title", "zh"),
+        i18n.t("funnel_title", "zh"),
+        i18n.t("survey_title", "zh"),
+        i18n.scenario_title("tightened_accountability", "zh"),
+    ):
         assert text in body, f"missing Chinese label {text!r}"
     # no English label of the page is left (the command line for reproduction is code)
-    for key in ("run_controls", "reset", "speed", "scenario", "tree_title", "shares_title", "export"):
-        assert i18n.t(key, "en") not in body, f"English label {i18n.t(key, 'en')!r} left after switching"
+    for key in (
+        "run_controls",
+        "reset",
+        "speed",
+        "scenario",
+        "tree_title",
+        "shares_title",
+        "export",
+    ):
+        assert i18n.t(key, "en") not in body, (
+            f"English label {i18n.t(key, 'en')!r} left after switching"
+        )
     # chart legends and axes are drawn in Chinese as well
     assert i18n.action_name(2, "zh") in page.locator(".svg-shares").inner_html()
     shot(page, "chinese", doc=True)
@@ -510,8 +541,10 @@ def test_layout_at_projector_sizes(browser, server) -> None:
     assert before >= 560, f"charts squeezed to {before:.0f} px at 1024 wide"
     page.locator(".btn-sidebar").click()
     page.locator(".cadre-side.closed").wait_for(state="attached")
-    page.wait_for_function("w => document.querySelector('.svg-shares').getBoundingClientRect().width > w + 200",
-                           arg=before)
+    page.wait_for_function(
+        "w => document.querySelector('.svg-shares').getBoundingClientRect().width > w + 200",
+        arg=before,
+    )
     page.locator(".btn-sidebar").click()
     page.locator(".cadre-side:not(.closed)").wait_for()
     page.close()
@@ -521,7 +554,7 @@ def test_layout_at_projector_sizes(browser, server) -> None:
         .map(t => { const b = t.getBoundingClientRect(); return [b.left, b.right, b.top, b.bottom]; })""")
     assert len(boxes) >= 2
     for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
+        for b in boxes[i + 1 :]:
             overlap = a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
             assert not overlap, f"belief chart titles overlap: {a} {b}"
     page.close()
@@ -555,8 +588,10 @@ def test_loading_screen_is_bilingual_without_badge(browser, server) -> None:
     body = page.locator("body").inner_text()
     assert "Solara" not in body, "Solara's badge is shown"
     # nothing is fixed over the bottom-right corner of the page
-    corner = page.evaluate("() => { const e = document.elementFromPoint(innerWidth - 40, innerHeight - 30);"
-                           " return e ? e.textContent.slice(0, 200) : ''; }")
+    corner = page.evaluate(
+        "() => { const e = document.elementFromPoint(innerWidth - 40, innerHeight - 30);"
+        " return e ? e.textContent.slice(0, 200) : ''; }"
+    )
     assert "Solara" not in corner
     rec.check()
     page.close()
@@ -592,7 +627,9 @@ def test_play_rate_classroom_and_province(browser, server, shot) -> None:
     assert r > 3, f"classroom play ran at {r:.1f} months/s"
 
     choose(page, "select-preset", i18n.t("preset_province", "en"), confirm=True)
-    page.locator(".status-line", has_text=re.compile(r"[0-9],[0-9]{3} units")).wait_for(timeout=60_000)
+    page.locator(".status-line", has_text=re.compile(r"[0-9],[0-9]{3} units")).wait_for(
+        timeout=60_000
+    )
     t = time.perf_counter()
     step(page)
     print(f"province: one step drawn in {time.perf_counter() - t:.2f} s")

@@ -21,7 +21,9 @@ from dashboards.views import COL, ROW
 from model.hierarchy import LEVELS
 
 
-def fake_runs(months: int, k: int = 10, noise: float = 0.002, seed: int = 0, **series) -> verdicts.Runs:
+def fake_runs(
+    months: int, k: int = 10, noise: float = 0.002, seed: int = 0, **series
+) -> verdicts.Runs:
     """K histories of ``months`` months. ``series`` maps "level__column" (or "column" for
     the township) to a function of the month (1-based array) giving the value."""
     rng = np.random.default_rng(seed)
@@ -54,13 +56,17 @@ def test_classify_names_a_class_only_when_the_interval_is_inside_it() -> None:
     assert verdicts.estimate([np.nan, np.nan]).n == 0
 
 
-@pytest.mark.parametrize("before, after, key", [(0.40, 0.10, "fall"), (0.20, 0.21, "same"), (0.10, 0.40, "rise")])
+@pytest.mark.parametrize(
+    "before, after, key", [(0.40, 0.10, "fall"), (0.20, 0.21, "same"), (0.10, 0.40, "rise")]
+)
 def test_change_lessons_name_the_measured_direction(before, after, key) -> None:
     runs = fake_runs(84, innovate=step_at(36, before, after), free_attention=step_at(36, 0.3, 0.3))
     v = judge("one_veto_targets", runs)
     assert v.key == key
     option = get("one_veto_targets").option(key)
-    assert f"Verdict: {option.en}." in v.happened("en") and f"结论：{option.zh}。" in v.happened("zh")
+    assert f"Verdict: {option.en}." in v.happened("en") and f"结论：{option.zh}。" in v.happened(
+        "zh"
+    )
     assert f"{100 * before:.1f}%" in v.happened("en") and f"{100 * after:.1f}%" in v.happened("en")
 
 
@@ -81,32 +87,45 @@ def test_spread_across_levels_is_reported_only_where_measured() -> None:
     # half of the counties adopt at month 44, half of the townships at month 52
     series["county__adopted"] = lambda t: np.where((t >= 36) & (t < 44), 0.0, 1.0)
     series["township__adopted"] = lambda t: np.where((t >= 36) & (t < 52), 0.0, 1.0)
-    v = judge("one_veto_targets", fake_runs(84, innovate=step_at(36, 0.4, 0.1), noise=0.0005, **series))
+    v = judge(
+        "one_veto_targets", fake_runs(84, innovate=step_at(36, 0.4, 0.1), noise=0.0005, **series)
+    )
     said = texts(v)
     assert "at 2 of 5 levels (county, township)" in said
     assert "clearly most at the township level" in said
-    assert "half of each level's units had adopted it after" in said and "county 8, township 16" in said
+    assert (
+        "half of each level's units had adopted it after" in said
+        and "county 8, township 16" in said
+    )
     # township reached half its rise first (3-month centred average: months 40 and 50)
     assert said.index("township 4") < said.index("county 14")
     none = texts(judge("one_veto_targets", fake_runs(84, innovate=step_at(36, 0.4, 0.1))))
     assert "did not rise measurably at any level" in none and "made half of its rise" not in none
 
 
-def spread_runs(lags: dict[str, int], at: int = 40, months: int = 120, noise: float = 0.01,
-                **extra) -> verdicts.Runs:
+def spread_runs(
+    lags: dict[str, int], at: int = 40, months: int = 120, noise: float = 0.01, **extra
+) -> verdicts.Runs:
     """Blame avoidance of each level steps up ``lags[level]`` months after ``at``."""
     series = {f"{lv}__avoid": step_at(at + lags.get(lv, 0), 0.05, 0.3) for lv in LEVELS}
     return fake_runs(months, noise=noise, **series, **extra)
 
 
-@pytest.mark.parametrize("lags, key", [({"province": 2, "city": 8, "county": 14, "township": 22}, "top_down"),
-                                       ({"province": 1, "township": 2}, "together"),
-                                       ({"province": 20, "township": 2}, "bottom_up")])
+@pytest.mark.parametrize(
+    "lags, key",
+    [
+        ({"province": 2, "city": 8, "county": 14, "township": 22}, "top_down"),
+        ({"province": 1, "township": 2}, "together"),
+        ({"province": 20, "township": 2}, "bottom_up"),
+    ],
+)
 def test_spread_lesson_judges_the_order_of_the_levels(lags, key) -> None:
     v = judge("tightening_spreads", spread_runs(lags))
     assert v.key == key, v.happened("en")
     option = get("tightening_spreads").option(key)
-    assert f"Verdict: {option.en}." in v.happened("en") and f"结论：{option.zh}。" in v.happened("zh")
+    assert f"Verdict: {option.en}." in v.happened("en") and f"结论：{option.zh}。" in v.happened(
+        "zh"
+    )
     assert f"made half of its rise {lags['township']} months" in v.happened("en")
     assert (key in get("tightening_spreads").source_keys) == (key == "top_down")
 
@@ -120,32 +139,64 @@ def test_spread_lesson_cannot_tell_when_runs_disagree() -> None:
 
 
 def test_spread_lesson_explains_with_beliefs_truth_and_blame() -> None:
-    runs = spread_runs({"township": 22}, belief_detection=step_at(50, 0.015, 0.05),
-                       true_detection=step_at(45, 0.015, 0.05), township__sanctions_mild=lambda t: 1.0,
-                       township__n_cadres=lambda t: 120.0, province__n_cadres=lambda t: 16.0)
+    runs = spread_runs(
+        {"township": 22},
+        belief_detection=step_at(50, 0.015, 0.05),
+        true_detection=step_at(45, 0.015, 0.05),
+        township__sanctions_mild=lambda t: 1.0,
+        township__n_cadres=lambda t: 120.0,
+        province__n_cadres=lambda t: 16.0,
+    )
     said = texts(judge("tightening_spreads", runs))
-    assert "believed chance that a misstep of theirs becomes their case (a month) rose (1.5% → 5.2%" in said
+    assert (
+        "believed chance that a misstep of theirs becomes their case (a month) rose (1.5% → 5.2%"
+        in said
+    )
     assert "true chance that a township misstep is noticed (a month) rose" in said
     assert "township 10.0%" in said  # 1 sanction a month among 120 cadres: 10 % a year
-    flat = texts(judge("tightening_spreads", spread_runs({"township": 22}, noise=0.001, belief_detection=lambda t: 0.02)))
+    flat = texts(
+        judge(
+            "tightening_spreads",
+            spread_runs({"township": 22}, noise=0.001, belief_detection=lambda t: 0.02),
+        )
+    )
     assert "did not change measurably" in flat and "did not come through" in flat
 
 
-@pytest.mark.parametrize("inn, avo, key", [(0.5, 0.1, "innovate"), (0.3, 0.28, "even"), (0.1, 0.5, "avoid")])
+@pytest.mark.parametrize(
+    "inn, avo, key", [(0.5, 0.1, "innovate"), (0.3, 0.28, "even"), (0.1, 0.5, "avoid")]
+)
 def test_trial_and_error_verdicts(inn, avo, key) -> None:
-    v = judge("trial_and_error", fake_runs(60, innovate=lambda t: inn, avoid=lambda t: avo,
-                                           innovations=lambda t: 10, successes=lambda t: 4))
+    v = judge(
+        "trial_and_error",
+        fake_runs(
+            60,
+            innovate=lambda t: inn,
+            avoid=lambda t: avo,
+            innovations=lambda t: 10,
+            successes=lambda t: 4,
+        ),
+    )
     assert v.key == key and get("trial_and_error").option(key).en in v.happened("en")
     assert "40.0% of township innovations succeeded" in texts(v)
 
 
 def test_trial_and_error_says_what_trying_cost() -> None:
-    cheap = fake_runs(60, all__failures=lambda t: 100.0, all__sanctions_mild=lambda t: 2.0, noise=0.0)
-    assert "at most 2.0 in 100 failures ended in a sanction" in texts(judge("trial_and_error", cheap))
+    cheap = fake_runs(
+        60, all__failures=lambda t: 100.0, all__sanctions_mild=lambda t: 2.0, noise=0.0
+    )
+    assert "at most 2.0 in 100 failures ended in a sanction" in texts(
+        judge("trial_and_error", cheap)
+    )
     assert "Trying cost little." in texts(judge("trial_and_error", cheap))
     # sanctions for inaction are not a cost of trying
-    risky = fake_runs(60, all__failures=lambda t: 10.0, all__sanctions_mild=lambda t: 9.0,
-                      all__sanctions_omission=lambda t: 1.0, noise=0.0)
+    risky = fake_runs(
+        60,
+        all__failures=lambda t: 10.0,
+        all__sanctions_mild=lambda t: 9.0,
+        all__sanctions_omission=lambda t: 1.0,
+        noise=0.0,
+    )
     assert "80.0 sanctions for acts" in texts(judge("trial_and_error", risky))
     assert "Trying was risky." in texts(judge("trial_and_error", risky))
 
@@ -155,23 +206,38 @@ def ramp(t, t0: int, months: int, a: float, b: float):
     return a + (b - a) * np.clip((t - t0) / months, 0.0, 1.0)
 
 
-def retro_runs(pre: float, tight: float, late: float, fall: int = 16, rise: int = 16, **extra) -> verdicts.Runs:
+def retro_runs(
+    pre: float, tight: float, late: float, fall: int = 16, rise: int = 16, **extra
+) -> verdicts.Runs:
     """Township innovation falls from ``pre`` to ``tight`` over ``fall`` months after month
     30, and climbs to ``late`` over ``rise`` months after month 90."""
+
     def innovate(t):
         return np.where(t < 90, ramp(t, 30, fall, pre, tight), ramp(t, 90, rise, tight, late))
+
     return fake_runs(160, innovate=innovate, **extra)
 
 
-@pytest.mark.parametrize("fall, rise, late, key", [(40, 10, 0.40, "faster"), (20, 20, 0.40, "as_fast"),
-                                                   (10, 40, 0.40, "slower"), (10, 10, 0.11, "none")])
+@pytest.mark.parametrize(
+    "fall, rise, late, key",
+    [
+        (40, 10, 0.40, "faster"),
+        (20, 20, 0.40, "as_fast"),
+        (10, 40, 0.40, "slower"),
+        (10, 10, 0.11, "none"),
+    ],
+)
 def test_retroactive_lesson_compares_the_recovery_with_the_fall(fall, rise, late, key) -> None:
     v = judge("retroactive_accountability", retro_runs(0.40, 0.10, late, fall, rise))
     assert v.key == key, v.happened("en")
     assert get("retroactive_accountability").option(key).en in v.happened("en")
-    if key != "none":  # half of a straight fall or climb is reached half-way (± the 3-month average)
-        said = re.search(r"half of its fall (\d+) months after month 30 and half of its recovery (\d+) months",
-                         v.happened("en"))
+    if (
+        key != "none"
+    ):  # half of a straight fall or climb is reached half-way (± the 3-month average)
+        said = re.search(
+            r"half of its fall (\d+) months after month 30 and half of its recovery (\d+) months",
+            v.happened("en"),
+        )
         assert abs(int(said[1]) - fall / 2) <= 1 and abs(int(said[2]) - rise / 2) <= 1, said[0]
 
 
@@ -182,26 +248,50 @@ def test_retroactive_lesson_without_a_drop_says_so() -> None:
 
 
 def test_retroactive_why_reports_the_relay_and_how_beliefs_faded() -> None:
-    adopted = {f"{lv}__adopted": (lambda t: np.where(((t >= 30) & (t < 52)) | ((t >= 90) & (t < 112)), 0.0, 1.0))
-               for lv in LEVELS[1:]}
+    adopted = {
+        f"{lv}__adopted": (
+            lambda t: np.where(((t >= 30) & (t < 52)) | ((t >= 90) & (t < 112)), 0.0, 1.0)
+        )
+        for lv in LEVELS[1:]
+    }
+
     def belief(t):
         return np.where(t < 90, ramp(t, 30, 20, 0.0003, 0.003), ramp(t, 90, 60, 0.003, 0.0003))
-    said = texts(judge("retroactive_accountability", retro_runs(0.4, 0.1, 0.4, 10, 40, belief_retro=belief,
-                                                              noise=0.00001, **adopted)))
-    assert "adopted the review 22 months after month 30 and its lift 22 months after month 90" in said
+
+    said = texts(
+        judge(
+            "retroactive_accountability",
+            retro_runs(0.4, 0.1, 0.4, 10, 40, belief_retro=belief, noise=0.00001, **adopted),
+        )
+    )
+    assert (
+        "adopted the review 22 months after month 30 and its lift 22 months after month 90" in said
+    )
     assert "the slower recovery lies with the cadres, not with the relay" in said
-    assert re.search(r"half of its rise 1[01] months after month 30 and half of its fall 3[01] months after month 90",
-                     said)
+    assert re.search(
+        r"half of its rise 1[01] months after month 30 and half of its fall 3[01] months after month 90",
+        said,
+    )
     assert "Bad news was learnt faster than good" in said and "faded by the end" in said
-    flat = texts(judge("retroactive_accountability", retro_runs(0.4, 0.1, 0.3, belief_retro=lambda t: 0.001)))
+    flat = texts(
+        judge("retroactive_accountability", retro_runs(0.4, 0.1, 0.3, belief_retro=lambda t: 0.001))
+    )
     assert "hardly rose" in flat
 
 
 @pytest.mark.parametrize("share, key", [(0.02, "few"), (0.3, "some"), (0.8, "most")])
 def test_tolerance_on_paper_verdicts(share, key) -> None:
-    runs = fake_runs(108, all__cases=lambda t: 10.0, all__applied=lambda t: 5.0, all__accepted=lambda t: 4.0,
-                     all__consulted=lambda t: 3.0, all__approved=lambda t: 2.0 + 8 * share,
-                     all__recognised=lambda t: 10 * share, all__cases_all=lambda t: 20.0, noise=0.0)
+    runs = fake_runs(
+        108,
+        all__cases=lambda t: 10.0,
+        all__applied=lambda t: 5.0,
+        all__accepted=lambda t: 4.0,
+        all__consulted=lambda t: 3.0,
+        all__approved=lambda t: 2.0 + 8 * share,
+        all__recognised=lambda t: 10 * share,
+        all__cases_all=lambda t: 20.0,
+        noise=0.0,
+    )
     v = judge("tolerance_on_paper", runs)
     assert v.key == key
     assert "stage “applied”" in texts(v)  # 5 of 10 lost at application: the largest loss
@@ -209,20 +299,30 @@ def test_tolerance_on_paper_verdicts(share, key) -> None:
 
 
 def test_tolerance_lesson_reports_what_the_same_text_did_once_the_procedure_worked() -> None:
-    runs = fake_runs(108, all__cases=lambda t: 10.0, all__applied=lambda t: 5.0,
-                     all__recognised=lambda t: np.where(t < 60, 0.2, 4.0),
-                     belief_tolerance=step_at(60, 0.02, 0.3), innovate=lambda t: 0.09)
+    runs = fake_runs(
+        108,
+        all__cases=lambda t: 10.0,
+        all__applied=lambda t: 5.0,
+        all__recognised=lambda t: np.where(t < 60, 0.2, 4.0),
+        belief_tolerance=step_at(60, 0.02, 0.3),
+        innovate=lambda t: 0.09,
+    )
     v = judge("tolerance_on_paper", runs)
     assert v.key == "few"  # before month 48: 2 % tolerated
     said = texts(v)
     assert "From month 48 the standards were made clear" in said
     assert "tolerated and recognised rose (2.0% → 40.0%" in said
-    assert "believed chance of being tolerated rose" in said and "Township innovation did not change" in said
+    assert (
+        "believed chance of being tolerated rose" in said
+        and "Township innovation did not change" in said
+    )
 
 
 @pytest.mark.parametrize("gain, key", [(0.01, "hardly"), (0.06, "little"), (0.2, "clearly")])
 def test_reform_verdicts_and_beliefs(gain, key) -> None:
-    runs = fake_runs(108, innovate=step_at(48, 0.05, 0.05 + gain), belief_tolerance=step_at(48, 0.25, 0.24))
+    runs = fake_runs(
+        108, innovate=step_at(48, 0.05, 0.05 + gain), belief_tolerance=step_at(48, 0.25, 0.24)
+    )
     v = judge("reform_package", runs)
     assert v.key == key
     said = texts(v)
@@ -235,7 +335,9 @@ def test_reform_verdicts_and_beliefs(gain, key) -> None:
 
 def test_every_verdict_has_both_languages() -> None:
     for lesson in LESSONS:
-        runs = fake_runs(lesson.steps, innovate=lambda t: 0.3, avoid=lambda t: 0.2, all__cases=lambda t: 5.0)
+        runs = fake_runs(
+            lesson.steps, innovate=lambda t: 0.3, avoid=lambda t: 0.2, all__cases=lambda t: 5.0
+        )
         v = lesson.judge(runs, runs.hist[0], {})
         for lang in ("en", "zh"):
             assert v.rule(lang) and v.happened(lang) and v.this_run(lang)

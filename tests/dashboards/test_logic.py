@@ -33,7 +33,9 @@ def test_every_label_has_both_languages() -> None:
         assert fields[0] == fields[1], key
     for name in SCHEMA:
         # every unit of the schema is translated (the fallback shows English)
-        assert i18n.unit_text(name, "zh") != SCHEMA[name].unit or not re.search("[a-z]", SCHEMA[name].unit), name
+        assert i18n.unit_text(name, "zh") != SCHEMA[name].unit or not re.search(
+            "[a-z]", SCHEMA[name].unit
+        ), name
 
 
 def test_bad_language_is_one_line_error() -> None:
@@ -135,13 +137,17 @@ def test_every_figure_exports_as_png_and_data_as_csv() -> None:
     snap = views.snapshot(sim.model, sim.change_points())
     for name in export.FIGURES:
         for lang in i18n.LANGS:
-            assert_drawn(export.figure_png(name, snap, lang), f"{name} ({lang})", FIGURE_HUES.get(name, 2))
+            assert_drawn(
+                export.figure_png(name, snap, lang), f"{name} ({lang})", FIGURE_HUES.get(name, 2)
+            )
     df = pd.read_csv(io.StringIO(sim.history_csv()))
     assert len(df) == 24 * 6 and set(df["scenario"]) == {sim.scenario}
     cadres = pd.read_csv(io.StringIO(sim.cadres_csv()))
     assert len(cadres) == sim.model.n_cadres
     assert np.allclose(cadres["believed_tolerance"], sim.model.state.belief_tol, atol=1e-6)
-    assert np.allclose(cadres["believed_retro"], sim.model.state.belief_retro, atol=1e-6)  # all five beliefs
+    assert np.allclose(
+        cadres["believed_retro"], sim.model.state.belief_retro, atol=1e-6
+    )  # all five beliefs
     assert cadres["unit_adopted_latest"].all()  # no change of regime in this run
     with pytest.raises(ValueError, match="figure"):
         export.figure_png("nope", snap, "en")
@@ -163,12 +169,26 @@ def test_blank_figure_fails_the_png_check() -> None:
 
 
 def test_cjk_font_ranks_simplified_chinese_first() -> None:
-    names = ["DejaVu Sans", "Noto Sans CJK JP", "Noto Sans CJK HK", "Noto Serif CJK SC", "Noto Sans CJK TC",
-             "Noto Sans Mono CJK SC", "WenQuanYi Zen Hei", "Noto Sans CJK SC", "Noto Sans CJK KR"]
+    names = [
+        "DejaVu Sans",
+        "Noto Sans CJK JP",
+        "Noto Sans CJK HK",
+        "Noto Serif CJK SC",
+        "Noto Sans CJK TC",
+        "Noto Sans Mono CJK SC",
+        "WenQuanYi Zen Hei",
+        "Noto Sans CJK SC",
+        "Noto Sans CJK KR",
+    ]
     ranked = [r[2] for r in sorted(r for r in map(export.cjk_rank, names) if r is not None)]
     assert ranked[:3] == ["Noto Sans CJK SC", "Noto Serif CJK SC", "Noto Sans Mono CJK SC"]
     assert ranked[3] == "WenQuanYi Zen Hei"  # no region tag: before TC, HK, JP, KR
-    assert ranked[4:] == ["Noto Sans CJK TC", "Noto Sans CJK HK", "Noto Sans CJK JP", "Noto Sans CJK KR"]
+    assert ranked[4:] == [
+        "Noto Sans CJK TC",
+        "Noto Sans CJK HK",
+        "Noto Sans CJK JP",
+        "Noto Sans CJK KR",
+    ]
     assert export.cjk_rank("DejaVu Sans") is None
 
 
@@ -208,12 +228,18 @@ def test_explore_views_show_how_a_regime_travels() -> None:
     adopted = snap.hist[-1, :5, views.COL["adopted"]]
     assert adopted[0] == 1.0 and adopted[-1] < 1.0  # the centre has it, the townships not all
     shares = svg.shares_svg(snap, "en")
-    assert shares.count('stroke-dasharray="5,3" points=') == 6 and i18n.t("adopted_legend", "en") in shares
+    assert (
+        shares.count('stroke-dasharray="5,3" points=') == 6
+        and i18n.t("adopted_legend", "en") in shares
+    )
     # detection beliefs are a few per cent: the axis is stretched to show them, and each
     # level's truth is marked next to its mean belief
     assert snap.belief_det_top <= 0.2 and np.isfinite(snap.belief_det_truth).all()
     beliefs = svg.beliefs_svg(snap, "zh")
-    assert beliefs.count('class="belief-truth"') == 10 and i18n.t("belief_truth_legend", "zh") in beliefs
+    assert (
+        beliefs.count('class="belief-truth"') == 10
+        and i18n.t("belief_truth_legend", "zh") in beliefs
+    )
     truth = sim.model.regime.truth[0, sim.model.state.unit]
     township = sim.model.state.level == 4
     assert snap.belief_det_truth[4] == pytest.approx(truth[township].mean())
@@ -228,7 +254,11 @@ def test_yearly_sanctions_per_cadre() -> None:
     hist[:, 4, views.COL["sanctions_mild"]] = 1.0
     hist[12:, 4, views.COL["sanctions_severe"]] = 1.0
     rate = svg.yearly_sanctions(hist, 4)
-    assert rate[0] == pytest.approx(0.1) and rate[11] == pytest.approx(0.1) and rate[-1] == pytest.approx(0.2)
+    assert (
+        rate[0] == pytest.approx(0.1)
+        and rate[11] == pytest.approx(0.1)
+        and rate[-1] == pytest.approx(0.2)
+    )
     assert len(svg.yearly_sanctions(hist[:0], 4)) == 0
 
 
@@ -243,7 +273,9 @@ def test_small_chances_have_sliders_fine_near_zero() -> None:
         snap_value,
     )
 
-    assert fine_scale("supervision") and fine_scale("retroactive_risk") and not fine_scale("tolerance")
+    assert (
+        fine_scale("supervision") and fine_scale("retroactive_risk") and not fine_scale("tolerance")
+    )
     for name in (n for n in SCHEMA if fine_scale(n)):
         values = slider_values(name)
         assert values[0] == SCHEMA[name].low and values[-1] == SCHEMA[name].high
@@ -311,14 +343,21 @@ def test_every_parameter_at_both_ends_in_every_scenario(scenario) -> None:
 
 
 # ------------------------------------------------------------------- copy
-CJK_ASCII_PUNCT = re.compile(r"[\u4e00-\u9fff\u3001\u3002\uff09][:;,?!]|[\u4e00-\u9fff]\.(?!\d)|[:;,]\s*[\u4e00-\u9fff]")
+CJK_ASCII_PUNCT = re.compile(
+    r"[\u4e00-\u9fff\u3001\u3002\uff09][:;,?!]|[\u4e00-\u9fff]\.(?!\d)|[:;,]\s*[\u4e00-\u9fff]"
+)
 
 
 def test_chinese_text_uses_full_width_punctuation() -> None:
     texts = [v["zh"] for v in i18n.STRINGS.values()]
     for lesson in LESSONS:
-        texts += [lesson.claim("zh"), lesson.question("zh"), lesson.source_claim("zh"), lesson.look("zh"),
-                  *(o.zh for o in lesson.options)]
+        texts += [
+            lesson.claim("zh"),
+            lesson.question("zh"),
+            lesson.source_claim("zh"),
+            lesson.look("zh"),
+            *(o.zh for o in lesson.options),
+        ]
     texts += [i18n.lead(k, "zh") for k in ("why", "look_at", "sources", "you_record")]
     bad = [t for t in texts if CJK_ASCII_PUNCT.search(t)]
     assert bad == [], bad[:3]
@@ -328,17 +367,28 @@ def test_chinese_text_uses_full_width_punctuation() -> None:
 def test_one_of_a_unit_is_singular() -> None:
     assert i18n.unit_text("one_veto_targets", "en", 1) == "target"
     assert i18n.unit_text("one_veto_targets", "en", 2) == "targets"
-    assert i18n.plural(1, "problem", "problems") == "1 problem" and i18n.plural(3, "problem", "problems") == "3 problems"
+    assert (
+        i18n.plural(1, "problem", "problems") == "1 problem"
+        and i18n.plural(3, "problem", "problems") == "3 problems"
+    )
 
 
 def test_help_texts_name_parameters_by_label_and_sources_are_translated() -> None:
     for name in SCHEMA:
         for lang in i18n.LANGS:
             text = i18n.param_help(name, lang)
-            assert "`" not in text and not any(re.search(rf"\b{n}\b", text) for n in SCHEMA if "_" in n), name
-        if re.search(r"[A-Za-z]{4,}", re.sub(r"S00\d-\d+[a-z]?|Tversky|Kahneman|McFadden|Bush|Mosteller",
-                                             "", SCHEMA[name].source)):
-            assert i18n.param_source(name, "zh") != SCHEMA[name].source, f"{name}: source stays English"
+            assert "`" not in text and not any(
+                re.search(rf"\b{n}\b", text) for n in SCHEMA if "_" in n
+            ), name
+        if re.search(
+            r"[A-Za-z]{4,}",
+            re.sub(
+                r"S00\d-\d+[a-z]?|Tversky|Kahneman|McFadden|Bush|Mosteller", "", SCHEMA[name].source
+            ),
+        ):
+            assert i18n.param_source(name, "zh") != SCHEMA[name].source, (
+                f"{name}: source stays English"
+            )
 
 
 def test_units_are_named_by_their_place_in_the_tree() -> None:
@@ -346,7 +396,9 @@ def test_units_are_named_by_their_place_in_the_tree() -> None:
     sim.step(1)
     names = svg.tree_names(views.tree_data(sim.model), "en")
     assert names[0] == "the Centre" and names[1] == "Province 1"
-    assert re.fullmatch(r"County \d+ of City \d+", names[-30]) and re.fullmatch(r"Township \d+ of County \d+", names[-1])
+    assert re.fullmatch(r"County \d+ of City \d+", names[-30]) and re.fullmatch(
+        r"Township \d+ of County \d+", names[-1]
+    )
     h = sim.model.hierarchy
     assert i18n.place_name(views.place_path(h, h.n_units - 1), "zh", full=True).startswith("第2省")
     assert not any("-" in n for n in names)
@@ -395,8 +447,20 @@ def _odds():
 def _turn(**kw):
     from dashboards.play import Turn
 
-    base = dict(month=3, choice=ROUTINE, record=None, form=-1, cases=[], left=None, solved=1.0, problems_left=2.0,
-                points=0.06, applied=True, odds=_odds(), lookback=12)
+    base = dict(
+        month=3,
+        choice=ROUTINE,
+        record=None,
+        form=-1,
+        cases=[],
+        left=None,
+        solved=1.0,
+        problems_left=2.0,
+        points=0.06,
+        applied=True,
+        odds=_odds(),
+        lookback=12,
+    )
     base.update(kw)
     return Turn(**base)
 
@@ -411,19 +475,51 @@ def test_a_turn_says_what_was_noticed_by_whom_and_why_it_was_sanctioned() -> Non
     assert f"notice a miss with {100 * turn.odds.detect:.1f}% a month" in said
     assert "for the missed one-veto target" in said and "no promotion for 24 months" in said
     assert "you are removed" in said and "solved 1 problem this month" in said  # singular
-    said = " ".join(turn_sentences(_turn(choice=INNOVATE, record=1, cases=[
-        Case("commission", stages=(True, True, False, False, False), covered=True, severity=1),
-        Case("retro_routine", covered=False, severity=0)]), "en"))
+    said = " ".join(
+        turn_sentences(
+            _turn(
+                choice=INNOVATE,
+                record=1,
+                cases=[
+                    Case(
+                        "commission",
+                        stages=(True, True, False, False, False),
+                        covered=True,
+                        severity=1,
+                    ),
+                    Case("retro_routine", covered=False, severity=0),
+                ],
+            ),
+            "en",
+        )
+    )
     assert "noticed your failed innovation" in said and "last 12 months" in said
     assert "applied ✓ → accepted ✓ → consultation passed ✗" in said
-    assert "for the failed innovation; no promotion for 12 months" in said and "for the past routine act" in said
+    assert (
+        "for the failed innovation; no promotion for 12 months" in said
+        and "for the past routine act" in said
+    )
     assert "did not cover it (it covers such a case with" in said
-    said = " ".join(turn_sentences(_turn(cases=[Case("veto", shifted=True, severity=0),
-                                                Case("veto", territorial=True, tolerated=True, covered=True,
-                                                     stages=(True,) * 5)]), "en"))
+    said = " ".join(
+        turn_sentences(
+            _turn(
+                cases=[
+                    Case("veto", shifted=True, severity=0),
+                    Case(
+                        "veto", territorial=True, tolerated=True, covered=True, stages=(True,) * 5
+                    ),
+                ]
+            ),
+            "en",
+        )
+    )
     assert "pushed down onto you (背锅)" in said and "for the case pushed down onto you" in said
     assert "territorial case (属地式问责)" in said and "tolerated and recognised above" in said
-    zh = " ".join(turn_sentences(_turn(choice=AVOID, cases=[Case("omission", covered=False, severity=0)]), "zh"))
+    zh = " ".join(
+        turn_sentences(
+            _turn(choice=AVOID, cases=[Case("omission", covered=False, severity=0)]), "zh"
+        )
+    )
     assert "不作为" in zh and "从不在容错之列" in zh
     assert "no case, no sanction" in " ".join(turn_sentences(_turn(), "en"))
 
@@ -432,10 +528,21 @@ def _events(**kw):
     """A month's events for one cadre (0) and others, in the model's per-case fields."""
     from types import SimpleNamespace
 
-    base = dict(case_cadre=[], case_kind=[], case_shifted=[], tolerated=[], case_idx=[], stages=np.zeros((0, 5), bool),
-                sanction_idx=[], sanction_severity=[], detected=np.zeros(3, bool))
+    base = dict(
+        case_cadre=[],
+        case_kind=[],
+        case_shifted=[],
+        tolerated=[],
+        case_idx=[],
+        stages=np.zeros((0, 5), bool),
+        sanction_idx=[],
+        sanction_severity=[],
+        detected=np.zeros(3, bool),
+    )
     base.update(kw)
-    ev = {k: (np.asarray(v) if k != "stages" else np.asarray(v, dtype=bool)) for k, v in base.items()}
+    ev = {
+        k: (np.asarray(v) if k != "stages" else np.asarray(v, dtype=bool)) for k, v in base.items()
+    }
     return SimpleNamespace(**ev)
 
 
@@ -445,29 +552,63 @@ def test_player_cases_are_read_from_the_model_fields() -> None:
 
     # the player (0) missed a target (noticed), carries a territorial case and one pushed down from above;
     # cadre 1's commission case is not the player's
-    ev = _events(case_cadre=[0, 1, 0, 0], case_kind=[VETO, COMMISSION, VETO, VETO],
-                 case_shifted=[False, False, False, True], tolerated=[False, False, False, False],
-                 sanction_idx=[0, 1, 0, 0], sanction_severity=[1, 0, 2, 0], detected=[True, True, False])
+    ev = _events(
+        case_cadre=[0, 1, 0, 0],
+        case_kind=[VETO, COMMISSION, VETO, VETO],
+        case_shifted=[False, False, False, True],
+        tolerated=[False, False, False, False],
+        sanction_idx=[0, 1, 0, 0],
+        sanction_severity=[1, 0, 2, 0],
+        detected=[True, True, False],
+    )
     cases, untied = player_cases(ev, 0, ROUTINE)
     assert [(c.kind, c.shifted, c.territorial, c.severity) for c in cases] == [
-        ("veto", False, False, 1), ("veto", False, True, 2), ("veto", True, False, 0)]
+        ("veto", False, False, 1),
+        ("veto", False, True, 2),
+        ("veto", True, False, 0),
+    ]
     assert untied == [] and all(c.covered is False for c in cases)  # no procedure this month
     # one covered failed innovation: its stages are its own; inaction is never covered
-    ev = _events(case_cadre=[0, 0], case_kind=[COMMISSION, OMISSION], case_shifted=[False, False],
-                 tolerated=[True, False], case_idx=[0], stages=[[True] * 5], sanction_idx=[0], sanction_severity=[0])
+    ev = _events(
+        case_cadre=[0, 0],
+        case_kind=[COMMISSION, OMISSION],
+        case_shifted=[False, False],
+        tolerated=[True, False],
+        case_idx=[0],
+        stages=[[True] * 5],
+        sanction_idx=[0],
+        sanction_severity=[0],
+    )
     cases, untied = player_cases(ev, 0, INNOVATE)
     assert cases[0].stages == (True,) * 5 and cases[0].tolerated and cases[0].severity is None
     assert cases[1].kind == "omission" and cases[1].covered is False and cases[1].severity == 0
     # two covered cases of different kinds: the events do not say which procedure is whose
-    ev = _events(case_cadre=[0, 0], case_kind=[COMMISSION, RETRO_INNOV], case_shifted=[False, False],
-                 tolerated=[False, False], case_idx=[0, 0], stages=[[True, False, False, False, False], [False] * 5],
-                 sanction_idx=[0, 0], sanction_severity=[0, 0])
+    ev = _events(
+        case_cadre=[0, 0],
+        case_kind=[COMMISSION, RETRO_INNOV],
+        case_shifted=[False, False],
+        tolerated=[False, False],
+        case_idx=[0, 0],
+        stages=[[True, False, False, False, False], [False] * 5],
+        sanction_idx=[0, 0],
+        sanction_severity=[0, 0],
+    )
     cases, untied = player_cases(ev, 0, INNOVATE)
     assert all(c.stages is None and c.covered is None for c in cases) and len(untied) == 2
     # sanctions that do not line up with the untolerated cases are an error, not a guess
     with pytest.raises(CadreSimError, match="aligned"):
-        player_cases(_events(case_cadre=[0], case_kind=[VETO], case_shifted=[False], tolerated=[False],
-                             sanction_idx=[], sanction_severity=[]), 0, ROUTINE)
+        player_cases(
+            _events(
+                case_cadre=[0],
+                case_kind=[VETO],
+                case_shifted=[False],
+                tolerated=[False],
+                sanction_idx=[],
+                sanction_severity=[],
+            ),
+            0,
+            ROUTINE,
+        )
 
 
 def test_the_game_has_a_goal_an_end_and_one_set_of_counters() -> None:
@@ -492,7 +633,9 @@ def test_the_players_choice_decides_stage_1_of_the_procedure(apply) -> None:
     """With supervision at its highest most failed innovations are noticed and (reform package: a
     broad provision) covered; the player's choice, not the model's rule, decides whether
     the application is made."""
-    sim = Simulation(scenario="reform_package", seed=1, overrides={"supervision": SCHEMA["supervision"].high})
+    sim = Simulation(
+        scenario="reform_package", seed=1, overrides={"supervision": SCHEMA["supervision"].high}
+    )
     game = CadreGame(sim, township=0, length=36)
     procedures = []
     while not game.over and len(procedures) < 4:
@@ -523,10 +666,15 @@ def test_the_odds_shown_are_the_model_rules() -> None:
 def test_strategy_harness_measures_every_strategy(tmp_path) -> None:
     from dashboards import strategies
 
-    df = strategies.table(scenarios=["flexible_experimentation"], seeds=[0], months=4, roles=[False])
+    df = strategies.table(
+        scenarios=["flexible_experimentation"], seeds=[0], months=4, roles=[False]
+    )
     assert list(df["strategy"]) == list(strategies.STRATEGIES)
     by = df.set_index("strategy")
-    assert by.loc["always innovate", "innovate_share"] == 1 and by.loc["always avoid", "innovate_share"] == 0
+    assert (
+        by.loc["always innovate", "innovate_share"] == 1
+        and by.loc["always avoid", "innovate_share"] == 0
+    )
     assert np.isfinite(df[["points", "peers_points", "rank_share"]].to_numpy()).all()
     doc = tmp_path / "doc.md"
     doc.write_text(f"before\n{strategies.BEGIN}\nold\n{strategies.END}\nafter\n", encoding="utf-8")

@@ -87,7 +87,9 @@ def test_a_lesson_left_mid_run_resumes(state: AppState) -> None:
     state.set_mode("lessons")
     state.choose_lesson(1)
     run = state.lesson_run()
-    assert run.sim.scenario == LESSONS[1].scenario  # the sidebar shows the lesson's set-up from the start
+    assert (
+        run.sim.scenario == LESSONS[1].scenario
+    )  # the sidebar shows the lesson's set-up from the start
     state.to_predict()
     state.set_prediction("fall")
     state.run_lesson()
@@ -96,7 +98,9 @@ def test_a_lesson_left_mid_run_resumes(state: AppState) -> None:
     state.set_mode("explore")
     state.set_mode("lessons")
     state.choose_lesson(1)
-    assert state.lesson_run() is run and run.sim.steps >= 2 and run.stage.peek() in ("run", "explain")
+    assert (
+        state.lesson_run() is run and run.sim.steps >= 2 and run.stage.peek() in ("run", "explain")
+    )
 
 
 def test_reset_after_a_lesson_leaves_no_explanation(state: AppState) -> None:
@@ -138,7 +142,11 @@ def test_a_new_setting_asks_before_discarding_the_run(state: AppState) -> None:
     state.ask("scenario", lambda: state.configure(scenario="reform_package"))
     assert state.confirm.peek() is not None and state.sim.steps == 4
     state.confirmed(False)
-    assert state.confirm.peek() is None and state.sim.steps == 4 and state.sim.scenario != "reform_package"
+    assert (
+        state.confirm.peek() is None
+        and state.sim.steps == 4
+        and state.sim.scenario != "reform_package"
+    )
     state.ask("scenario", lambda: state.configure(scenario="reform_package"))
     state.confirmed(True)
     assert state.sim.steps == 0 and state.sim.scenario == "reform_package"
