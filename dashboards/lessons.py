@@ -5,8 +5,11 @@ switch part-way through), states the claim with its passage IDs from
 ``docs/sources.md``, asks the student to predict, runs, and then judges what happened.
 
 The judgement never rests on the one run on the screen: :mod:`dashboards.replicates`
-runs the same set-up with K seeds, and the verdict is the class of the mean over those
-runs, named only when its 95 % interval lies inside the class (:mod:`dashboards.verdicts`).
+runs the same set-up with K seeds, and the verdict is the class of a statistic over those
+runs, named only when its 95 % interval lies inside the class (:mod:`dashboards.verdicts`):
+a mean with its t-interval, or — for the lessons on when a change spreads and recovers —
+how many months the runs' mean curve takes to make half of its move (the rule of the
+pre-registered findings 9 and 10), with a bootstrap interval over runs.
 Every sentence of "what happened" and "why" is generated from measured numbers; the
 sources' argument is shown beside them, marked as agreeing with the runs or not. A run
 that no longer follows the lesson (a lever moved, the run played on) gets no verdict.

@@ -16,9 +16,6 @@ from dataclasses import dataclass, fields
 
 from model.hierarchy import N_LEVELS
 
-# The kinds of error the tolerance provision can cover (keys of ``Odds.eligible``).
-REACH_KINDS: tuple[str, ...] = ("innovation", "routine", "retro")
-
 
 @dataclass(frozen=True)
 class Odds:
