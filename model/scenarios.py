@@ -40,7 +40,7 @@ _FLEXIBLE = {
 # far weaker than the sources' "text rich" one: docs/findings.md), so these stay as they
 # are: assumptions, in the ODD's words, read from seed 003's picture of clarity and
 # publicity rather than fitted.
-_SURVEY_FIT = {"standards_clarity": 0.18, "tolerance_publicity": 0.07, "tolerance": 0.3}
+_TOLERANCE_AS_SURVEYED = {"standards_clarity": 0.18, "tolerance_publicity": 0.07, "tolerance": 0.3}
 # After 2012: overlapping channels at every level, hard and multiplying targets,
 # retroactive review, heavy paperwork, blame pushed down (S000-04b–11, S000-17, S000-25);
 # grassroots staff and funds did not grow (S000-09), so resources stay at the baseline.
@@ -60,7 +60,7 @@ _TIGHTENED = {
     "sanction_publicity": 0.6,
     "absorption_rate": 0.3,
     "sanction_scale": 12.0,
-    **_SURVEY_FIT,
+    **_TOLERANCE_AS_SURVEYED,
 }
 # Tolerance texts exist, but levels disagree and standards are unclear (S003-07–10).
 _ON_PAPER = {
@@ -134,7 +134,7 @@ SCENARIOS: dict[str, Scenario] = {
             "各级通过多个渠道监督下级、一票否决指标层层加码、秋后算账、文牍繁重、责任层层下移，"
             "而基层的人财物并未增加：干部不再创新的制度情境。",
             _TIGHTENED,
-            sources="S000-04 to S000-13, S000-17, S000-25; calibrated to S003-06",
+            sources="S000-04 to S000-13, S000-17, S000-25; tolerance procedure read from S003-06 to S003-10 (assumption)",
         ),
         Scenario(
             "tolerance_on_paper",
