@@ -40,9 +40,14 @@ def machine() -> dict[str, Any]:
         mem = None
     return {
         "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "python": platform.python_version(), "numpy": numpy.__version__, "mesa": mesa.__version__,
-        "platform": platform.platform(), "cpu": _cpu_model(), "cpu_count": os.cpu_count(),
-        "memory_bytes": mem, "load_average_at_start": list(os.getloadavg()),
+        "python": platform.python_version(),
+        "numpy": numpy.__version__,
+        "mesa": mesa.__version__,
+        "platform": platform.platform(),
+        "cpu": _cpu_model(),
+        "cpu_count": os.cpu_count(),
+        "memory_bytes": mem,
+        "load_average_at_start": list(os.getloadavg()),
     }
 
 
@@ -66,15 +71,21 @@ def run_sweep(quick: bool) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true",
-                    help="reduced run (< 1 min): fewer steps, no national scale")
+    ap.add_argument(
+        "--quick", action="store_true", help="reduced run (< 1 min): fewer steps, no national scale"
+    )
     ap.add_argument("--only", choices=("model", "sweep"), help="run only one group of benchmarks")
-    ap.add_argument("--scales", help="comma-separated model scales to run (default: all), "
-                    "e.g. classroom,10k")
+    ap.add_argument(
+        "--scales", help="comma-separated model scales to run (default: all), e.g. classroom,10k"
+    )
     ap.add_argument("--out", type=Path, default=RESULTS, help=f"JSON output (default {RESULTS})")
     ap.add_argument("--strict", action="store_true", help="exit 1 if any target FAILs")
-    ap.add_argument("--markdown", type=Path, metavar="JSON",
-                    help="print the model figures of an earlier run as Markdown and exit")
+    ap.add_argument(
+        "--markdown",
+        type=Path,
+        metavar="JSON",
+        help="print the model figures of an earlier run as Markdown and exit",
+    )
     args = ap.parse_args(argv)
 
     from benchmarks import bench_model
@@ -83,7 +94,10 @@ def main(argv: list[str] | None = None) -> int:
         try:
             data = json.loads(args.markdown.read_text())["model"]
         except (OSError, ValueError, KeyError) as exc:
-            print(f"error: --markdown {args.markdown}: no model results readable ({exc})", file=sys.stderr)
+            print(
+                f"error: --markdown {args.markdown}: no model results readable ({exc})",
+                file=sys.stderr,
+            )
             return 2
         print(bench_model.markdown(data))
         return 0
@@ -93,12 +107,17 @@ def main(argv: list[str] | None = None) -> int:
     known = [s.name for s in bench_model.SCALES]
     for name in scales or []:
         if name not in known:
-            print(f"error: --scales '{name}' is unknown: allowed are {', '.join(known)}", file=sys.stderr)
+            print(
+                f"error: --scales '{name}' is unknown: allowed are {', '.join(known)}",
+                file=sys.stderr,
+            )
             return 2
 
     info = machine()
-    print(f"benchmarks on {info['cpu']} ({info['cpu_count']} cores), python {info['python']}, "
-          f"mesa {info['mesa']}, numpy {info['numpy']}{' [quick]' if args.quick else ''}")
+    print(
+        f"benchmarks on {info['cpu']} ({info['cpu_count']} cores), python {info['python']}, "
+        f"mesa {info['mesa']}, numpy {info['numpy']}{' [quick]' if args.quick else ''}"
+    )
     results: dict[str, Any] = {"machine": info, "quick": args.quick}
     try:
         if args.only in (None, "model"):

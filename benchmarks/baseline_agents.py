@@ -131,13 +131,21 @@ DROPPABLE: dict[str, str] = {
 N_BELIEFS = len(BELIEFS)
 DETECT, OMIT, RETRO, SEV, TOL = range(N_BELIEFS)
 # Which column of the provision's reach covers each kind of case (inaction: none).
-REACH_COLUMN = {COMMISSION: ELIGIBLE_INNOVATION, VETO: ELIGIBLE_ROUTINE,
-                RETRO_INNOV: ELIGIBLE_RETRO, RETRO_ROUTINE: ELIGIBLE_RETRO}
+REACH_COLUMN = {
+    COMMISSION: ELIGIBLE_INNOVATION,
+    VETO: ELIGIBLE_ROUTINE,
+    RETRO_INNOV: ELIGIBLE_RETRO,
+    RETRO_ROUTINE: ELIGIBLE_RETRO,
+}
 # Upper bounds of MILD and MODERATE per kind of case.
-SEVERITY_BOUNDS = {kind: (float(SEVERITY[severity_of_kind(kind)][0]),
-                          float(SEVERITY[severity_of_kind(kind)][:2].sum()))
-                   for kind in (COMMISSION, VETO, RETRO_INNOV, RETRO_ROUTINE, OMISSION)}
-OPEN_INNOVATION = (REC_FAILED, REC_SUCCEEDED)   # innovations on record, not yet judged
+SEVERITY_BOUNDS = {
+    kind: (
+        float(SEVERITY[severity_of_kind(kind)][0]),
+        float(SEVERITY[severity_of_kind(kind)][:2].sum()),
+    )
+    for kind in (COMMISSION, VETO, RETRO_INNOV, RETRO_ROUTINE, OMISSION)
+}
+OPEN_INNOVATION = (REC_FAILED, REC_SUCCEEDED)  # innovations on record, not yet judged
 SUCCEEDED = (REC_SUCCEEDED, REC_SUCCEEDED | JUDGED)
 REPORTED_COUNTS = ("sanctions", "cases", "cases_shifted", "retro_cases")
 
@@ -171,14 +179,19 @@ class Case:
 
     __slots__ = ("carrier", "kind", "shifted", "tolerated", "author", "order")
 
-    def __init__(self, carrier: CadreAgentBaseline, kind: int, order: tuple = (),
-                 author: CadreAgentBaseline | None = None) -> None:
+    def __init__(
+        self,
+        carrier: CadreAgentBaseline,
+        kind: int,
+        order: tuple = (),
+        author: CadreAgentBaseline | None = None,
+    ) -> None:
         self.carrier = carrier
         self.kind = kind
         self.shifted = False
         self.tolerated = False
-        self.author = author     # the cadre whose misstep it is (detected missteps only)
-        self.order = order       # position among the month's cases of its source
+        self.author = author  # the cadre whose misstep it is (detected missteps only)
+        self.order = order  # position among the month's cases of its source
 
 
 class Unit:
@@ -196,8 +209,8 @@ class Unit:
         self.perceived_targets = 0.0
         self.alert = [1.0] * N_BELIEFS
         self.problems = 0.0
-        self.inbox = 0.0               # load passed down to the unit last month
-        self.own_escalations = 0.0     # problems that arose in it and escalated last month
+        self.inbox = 0.0  # load passed down to the unit last month
+        self.own_escalations = 0.0  # problems that arose in it and escalated last month
         self.last_counts: list[int] | None = None
         self.seen: list[float] | None = None
         self.reset_tallies()
@@ -224,7 +237,7 @@ class Unit:
     def reset_tallies(self) -> None:
         self.counts = [0, 0, 0]
         self.successes = 0
-        self.routine_failure = 0.0     # sum of the routine cadres' failure per target
+        self.routine_failure = 0.0  # sum of the routine cadres' failure per target
         self.pass_downs = 0
         self.missteps = 0
         self.own_cases = 0
@@ -241,17 +254,35 @@ class Unit:
 
     def own_evidence(self) -> list[float]:
         """(hits, trials) of each belief in the unit's own cases this month."""
-        return [self.own_cases, self.missteps, self.omitted, self.avoided, self.retro_found,
-                self.open_innov, self.sanctioned * self.severity, self.sanctioned,
-                self.tolerated, self.eligible_cases]
+        return [
+            self.own_cases,
+            self.missteps,
+            self.omitted,
+            self.avoided,
+            self.retro_found,
+            self.open_innov,
+            self.sanctioned * self.severity,
+            self.sanctioned,
+            self.tolerated,
+            self.eligible_cases,
+        ]
 
     def circulated(self) -> list[float]:
         """(hits, trials) of each belief that the unit's peers see of it: its missteps,
         inaction and review record, its circulated sanctions and the tolerance cases
         whose outcome was made known."""
-        return [self.own_cases, self.missteps, self.omitted, self.avoided, self.retro_found,
-                self.open_innov, self.pub_sanctions * self.severity, self.pub_sanctions,
-                self.pub_tolerated, self.known]
+        return [
+            self.own_cases,
+            self.missteps,
+            self.omitted,
+            self.avoided,
+            self.retro_found,
+            self.open_innov,
+            self.pub_sanctions * self.severity,
+            self.pub_sanctions,
+            self.pub_tolerated,
+            self.known,
+        ]
 
 
 class CadreAgentBaseline(mesa.Agent):
@@ -260,7 +291,7 @@ class CadreAgentBaseline(mesa.Agent):
     def __init__(self, model: BaselineModel, unit: Unit, index: int, leader: bool) -> None:
         super().__init__(model)
         self.unit = unit
-        self.index = index          # the post (the vectorised model's cadre index)
+        self.index = index  # the post (the vectorised model's cadre index)
         self.level = unit.level
         self.leader = leader
         self.action = ROUTINE
@@ -300,8 +331,9 @@ class CadreAgentBaseline(mesa.Agent):
         c, r, u, b = m.month, m.random, self.unit, self.belief
         # 1. pressure and attention
         duty = c.leader_duty if self.leader else 1.0
-        demand = ((c.routine_load + u.paperwork + c.veto_attention * u.perceived_targets) * duty
-                  + u.inbox / u.n_cadres)
+        demand = (
+            c.routine_load + u.paperwork + c.veto_attention * u.perceived_targets
+        ) * duty + u.inbox / u.n_cadres
         free = max(c.budget - demand, 0.0)
         overload = max(demand - c.budget, 0.0) / c.budget
         load = demand / c.budget
@@ -320,12 +352,19 @@ class CadreAgentBaseline(mesa.Agent):
         retro_tol = 1.0 - e_retro * bt
         x_innov = 1.0 - (1.0 - br) ** c.lookback
         x_routine = 1.0 - (1.0 - br * ROUTINE_RETRO_RATIO) ** c.lookback
-        u_innov = (prob_weight(p_success, g) * c.v_gain + self.intrinsic**a - loss * (
-            c.v_commission * prob_weight(fail * bd * (1.0 - e_innov * bt), g)
-            + c.v_retro * prob_weight(x_innov * (1.0 - fail * bd) * retro_tol, g)))
+        u_innov = (
+            prob_weight(p_success, g) * c.v_gain
+            + self.intrinsic**a
+            - loss
+            * (
+                c.v_commission * prob_weight(fail * bd * (1.0 - e_innov * bt), g)
+                + c.v_retro * prob_weight(x_innov * (1.0 - fail * bd) * retro_tol, g)
+            )
+        )
         u_routine = c.v_credit - loss * (
             c.v_veto * prob_weight(p_miss * bd * (1.0 - e_routine * bt), g)
-            + c.v_retro * prob_weight(x_routine * (1.0 - p_miss * bd) * retro_tol, g))
+            + c.v_retro * prob_weight(x_routine * (1.0 - p_miss * bd) * retro_tol, g)
+        )
         u_avoid = (c.avoid_relief * load) ** a - loss * c.v_omission * prob_weight(bo, g)
         top = max(u_innov, u_routine, u_avoid)
         e0 = math.exp(c.rationality * (u_innov - top))
@@ -340,11 +379,14 @@ class CadreAgentBaseline(mesa.Agent):
         u.counts[action] += 1
         self.form = NO_FORM
         if action == AVOID:
-            weights = FORM_WEIGHTS["innovative_task" if r.random() < c.innovative_task_share
-                                   else "routine_task"]
+            weights = FORM_WEIGHTS[
+                "innovative_task" if r.random() < c.innovative_task_share else "routine_task"
+            ]
             w_pass = weights[PASS_DOWN] if u.children else 0.0
             x = r.random() * (w_pass + weights[SHARE] + weights[STALL])
-            self.form = PASS_DOWN if x < w_pass else (SHARE if x < w_pass + weights[SHARE] else STALL)
+            self.form = (
+                PASS_DOWN if x < w_pass else (SHARE if x < w_pass + weights[SHARE] else STALL)
+            )
             if self.form == PASS_DOWN:
                 u.pass_downs += 1
 
@@ -366,7 +408,7 @@ class CadreAgentBaseline(mesa.Agent):
             u.missteps += 1
             if r.random() < u.detect:
                 self.record[pos] |= JUDGED
-                self.own_case = True   # unless it is pushed down
+                self.own_case = True  # unless it is pushed down
                 m.detected.append(Case(self, COMMISSION if failed else VETO, (self.index,), self))
         self.omitted = False
         if action == AVOID:
@@ -413,7 +455,7 @@ class CadreAgentBaseline(mesa.Agent):
         self.blocked = max(self.blocked, 1) - 1
         self.sanctioned = False
         self.severe = False
-        self.tol_outcome = None       # outcome of the last eligible case this month
+        self.tol_outcome = None  # outcome of the last eligible case this month
         if not self.cases:
             return
         for case in self.cases:
@@ -533,7 +575,9 @@ class BaselineModel(mesa.Model):
         index = 0
         for u in self.units:
             for k in range(u.n_cadres):
-                u.members.append(CadreAgentBaseline(self, u, index, leader=k < int(h.n_leaders[u.index])))
+                u.members.append(
+                    CadreAgentBaseline(self, u, index, leader=k < int(h.n_leaders[u.index]))
+                )
                 index += 1
         for u in reversed(self.units):  # children first
             for child in u.children:
@@ -564,8 +608,9 @@ class BaselineModel(mesa.Model):
         h = self.hierarchy
         share = share_form_chance(self.p, h.n_children > 0)
         r = regime.build(self.transmission.values(), self.p, h, self._levels, share)
-        plain = regime.UnitRegime(**{name: getattr(r, name).tolist()
-                                     for name in regime.UnitRegime.__dataclass_fields__})
+        plain = regime.UnitRegime(
+            **{name: getattr(r, name).tolist() for name in regime.UnitRegime.__dataclass_fields__}
+        )
         for u in self.units:
             u.adopt(plain, u.index)
         self._regime_key = key
@@ -611,10 +656,20 @@ class BaselineModel(mesa.Model):
         c.loss_aversion = p["loss_aversion"]
         c.rationality = p["rationality"]
         c.imitation = p["imitation"]
-        for name in ("leader_duty", "routine_load", "veto_attention", "innovation_attention",
-                     "veto_failure_rate", "avoid_relief", "innovative_task_share",
-                     "share_dilution", "high_profile_share", "promotion_rate", "turnover_rate",
-                     "lookback"):
+        for name in (
+            "leader_duty",
+            "routine_load",
+            "veto_attention",
+            "innovation_attention",
+            "veto_failure_rate",
+            "avoid_relief",
+            "innovative_task_share",
+            "share_dilution",
+            "high_profile_share",
+            "promotion_rate",
+            "turnover_rate",
+            "lookback",
+        ):
             setattr(c, name, p[name])
         c.budget = p["attention_budget"] * p["resources"]
         c.success_cap = min(p["innovation_success"] * p["resources"], 1.0)
@@ -643,8 +698,9 @@ class BaselineModel(mesa.Model):
         peers = {}  # per parent: the shares among its children
         for u in self.units:
             if u.children:
-                peers[u.index] = shares([sum(c.last_counts[k] for c in u.children)
-                                         for k in range(3)])
+                peers[u.index] = shares(
+                    [sum(c.last_counts[k] for c in u.children) for k in range(3)]
+                )
         for u in self.units:
             peer = peers[u.parent.index] if u.parent is not None else shares(u.last_counts)
             sup = shares((u.parent or u).last_counts)
@@ -653,7 +709,7 @@ class BaselineModel(mesa.Model):
     # ------------------------------------------------------------------------ a month
     def step(self) -> None:
         t = self.steps
-        self._regime(t)                                  # 0
+        self._regime(t)  # 0
         self.hist_pos = (self.hist_pos + 1) % HISTORY_LEN
         self._prepare_month()
         self._imitation_signals()
@@ -666,17 +722,17 @@ class BaselineModel(mesa.Model):
         self.detected: list[Case] = []
         self.retro: list[Case] = []
         self.omissions: list[Case] = []
-        self.agents.shuffle_do("act")                    # 1-4 per cadre
-        cases = self._cases()                            # 4 territorial, push-down
+        self.agents.shuffle_do("act")  # 1-4 per cadre
+        cases = self._cases()  # 4 territorial, push-down
         for agent in self.agents:
             agent.cases = []
         for case in cases:
             case.carrier.cases.append(case)
-        self.agents.do("settle")                         # 5 (and 6's publicity)
-        self._learn()                                    # 6
-        self._problems()                                 # 7
+        self.agents.do("settle")  # 5 (and 6's publicity)
+        self._learn()  # 6
+        self._problems()  # 7
         self._renew()
-        self._collect(cases)                             # 8
+        self._collect(cases)  # 8
 
     def _cases(self) -> list[Case]:
         """4. Territorial cases, then blame pushed down; every case of the month in the
@@ -723,8 +779,9 @@ class BaselineModel(mesa.Model):
         group_sum = {}  # per parent: the sum over its children
         for u in self.units:
             if u.children:
-                group_sum[u.index] = [sum(seen[c.index][k] for c in u.children)
-                                      for k in range(2 * N_BELIEFS)]
+                group_sum[u.index] = [
+                    sum(seen[c.index][k] for c in u.children) for k in range(2 * N_BELIEFS)
+                ]
         for u in self.units:
             own, mine = u.own_evidence(), seen[u.index]
             total = group_sum[u.parent.index] if u.parent is not None else mine
@@ -747,12 +804,19 @@ class BaselineModel(mesa.Model):
         """7. Inflow at the grassroots, absorption, solving, passing down, escalation."""
         p, r = self.p, self.random
         for u in self.units:
-            u.absorbed = 0 if u.parent is None else r.binomialvariate(u.successes, p["absorption_rate"])
+            u.absorbed = (
+                0 if u.parent is None else r.binomialvariate(u.successes, p["absorption_rate"])
+            )
         for u in self.units:
-            inflow = 0.0 if u.children else float(self.rng.poisson(p["problem_inflow"] * u.n_cadres))
+            inflow = (
+                0.0 if u.children else float(self.rng.poisson(p["problem_inflow"] * u.n_cadres))
+            )
             siblings = sum(s.absorbed for s in u.parent.children) - u.absorbed if u.parent else 0
-            solved = (r.binomialvariate(u.counts[ROUTINE], p["routine_solve"])
-                      + p["innovation_yield"] * u.successes + siblings)
+            solved = (
+                r.binomialvariate(u.counts[ROUTINE], p["routine_solve"])
+                + p["innovation_yield"] * u.successes
+                + siblings
+            )
             u.problems = max(u.problems + inflow - solved, 0.0)
         # each pass-down carries one whole problem while the unit has one, and adds
         # load to a random subordinate unit next month

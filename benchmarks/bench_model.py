@@ -38,15 +38,22 @@ class Scale:
     model_kwargs: dict[str, Any]
     warmup: int
     steps: int
-    quick_warmup: int | None   # None: skipped in --quick
+    quick_warmup: int | None  # None: skipped in --quick
     quick_steps: int | None
     note: str = ""
 
 
 SCALES: tuple[Scale, ...] = (
     Scale("classroom", {"preset": "classroom"}, 5, 100, 3, 20),
-    Scale("10k", {"branching": BRANCHING_10K}, 5, 50, 3, 20,
-          note=f"custom uniform tree branching={BRANCHING_10K}, classroom staffing"),
+    Scale(
+        "10k",
+        {"branching": BRANCHING_10K},
+        5,
+        50,
+        3,
+        20,
+        note=f"custom uniform tree branching={BRANCHING_10K}, classroom staffing",
+    ),
     Scale("province", {"preset": "province"}, 5, 30, 2, 10),
     Scale("national", {"preset": "national"}, 2, 10, None, None),
 )
@@ -63,9 +70,9 @@ PAIRED_VECTORISED_STEPS = 5
 @dataclass(frozen=True)
 class Target:
     name: str
-    metric: str       # key in the flat metrics dict
+    metric: str  # key in the flat metrics dict
     limit: float
-    op: str           # "<=" or ">="
+    op: str  # "<=" or ">="
     unit: str
 
 
@@ -83,11 +90,11 @@ TARGETS: tuple[Target, ...] = (
 class ChildSpec:
     """What one subprocess measures."""
 
-    kind: str                      # "model" (vectorised CadreModel) or "baseline"
+    kind: str  # "model" (vectorised CadreModel) or "baseline"
     model_kwargs: dict[str, Any] = field(default_factory=dict)
     agents: bool = True
     warmup: int = 0
-    steps: int = 0                 # 0: build only
+    steps: int = 0  # 0: build only
     seed: int = SEED
 
 
@@ -109,8 +116,12 @@ def _timing(times: list[float], cpu: list[float], n: int) -> dict[str, float]:
         return {}
     med = statistics.median(times)
     return {
-        "step_median_s": med, "step_mean_s": statistics.fmean(times), "step_min_s": min(times),
-        "step_max_s": max(times), "steps_per_s": 1.0 / med, "ns_per_cadre_step": med / n * 1e9,
+        "step_median_s": med,
+        "step_mean_s": statistics.fmean(times),
+        "step_min_s": min(times),
+        "step_max_s": max(times),
+        "steps_per_s": 1.0 / med,
+        "ns_per_cadre_step": med / n * 1e9,
         # CPU time is less inflated than wall time when other jobs share the cores.
         "step_cpu_median_s": statistics.median(cpu),
     }
@@ -156,12 +167,19 @@ def measure(spec: ChildSpec) -> dict[str, Any]:
             _step_timed(ref, ref_times, ref_cpu)
     n = int(m.n_cadres)
     out: dict[str, Any] = {
-        "kind": spec.kind, "agents": spec.agents, "model_kwargs": spec.model_kwargs,
-        "seed": spec.seed, "n_cadres": n,
+        "kind": spec.kind,
+        "agents": spec.agents,
+        "model_kwargs": spec.model_kwargs,
+        "seed": spec.seed,
+        "n_cadres": n,
         "n_units": len(m.units) if spec.kind == "baseline" else int(m.n_units),
-        "n_mesa_agents": len(m.agents), "build_s": build_s, "warmup_steps": spec.warmup,
-        "timed_steps": spec.steps, "peak_rss_bytes": _peak_rss_bytes(),
-        "rss_after_imports_bytes": rss_before, "peak_rss_after_build_bytes": rss_built,
+        "n_mesa_agents": len(m.agents),
+        "build_s": build_s,
+        "warmup_steps": spec.warmup,
+        "timed_steps": spec.steps,
+        "peak_rss_bytes": _peak_rss_bytes(),
+        "rss_after_imports_bytes": rss_before,
+        "peak_rss_after_build_bytes": rss_built,
         **_timing(times, cpu, n),
     }
     if ref is not None and times:
@@ -176,7 +194,10 @@ def measure(spec: ChildSpec) -> dict[str, Any]:
 def run_child(spec: ChildSpec, timeout: float = 1800.0) -> dict[str, Any]:
     """Measure ``spec`` in a fresh interpreter and return its JSON result."""
     cmd = [sys.executable, "-m", "benchmarks.bench_model", "--child", json.dumps(asdict(spec))]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+    }
     proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout)
     if proc.returncode != 0:
         tail = proc.stderr.strip().splitlines()[-1:] or ["(no stderr)"]
@@ -213,8 +234,10 @@ def evaluate_targets(flat: dict[str, float]) -> list[dict[str, Any]]:
 
 
 def _print_table(scales: dict[str, dict], baseline: dict | None) -> None:
-    head = (f"{'scale':<13}{'cadres':>10}{'units':>8}{'build s':>9}{'step ms':>10}{'min ms':>9}"
-            f"{'cpu ms':>9}{'ns/cadre':>10}{'steps/s':>9}{'peak RSS':>11}")
+    head = (
+        f"{'scale':<13}{'cadres':>10}{'units':>8}{'build s':>9}{'step ms':>10}{'min ms':>9}"
+        f"{'cpu ms':>9}{'ns/cadre':>10}{'steps/s':>9}{'peak RSS':>11}"
+    )
     print(head)
     print("-" * len(head))
     rows = list(scales.items()) + ([(f"baseline@{BASELINE_SCALE}", baseline)] if baseline else [])
@@ -223,13 +246,17 @@ def _print_table(scales: dict[str, dict], baseline: dict | None) -> None:
             print(f"{name:<13}  {r['error']}")
             continue
         if "step_median_s" in r:
-            timing = (f"{r['step_median_s'] * 1e3:10.2f}{r['step_min_s'] * 1e3:9.2f}"
-                      f"{r['step_cpu_median_s'] * 1e3:9.2f}{r['ns_per_cadre_step']:10.0f}"
-                      f"{r['steps_per_s']:9.1f}")
+            timing = (
+                f"{r['step_median_s'] * 1e3:10.2f}{r['step_min_s'] * 1e3:9.2f}"
+                f"{r['step_cpu_median_s'] * 1e3:9.2f}{r['ns_per_cadre_step']:10.0f}"
+                f"{r['steps_per_s']:9.1f}"
+            )
         else:
             timing = f"{'-':>10}{'-':>9}{'-':>9}{'-':>10}{'-':>9}"
-        print(f"{name:<13}{r['n_cadres']:>10,}{r['n_units']:>8,}{r['build_s']:9.2f}{timing}"
-              f"{_fmt_bytes(r['peak_rss_bytes']):>11}")
+        print(
+            f"{name:<13}{r['n_cadres']:>10,}{r['n_units']:>8,}{r['build_s']:9.2f}{timing}"
+            f"{_fmt_bytes(r['peak_rss_bytes']):>11}"
+        )
 
 
 def _fmt_limit(t: dict[str, Any]) -> str:
@@ -250,12 +277,16 @@ def _fmt_value(t: dict[str, Any]) -> str:
     return f"{_fmt_measured(t)} (limit {_fmt_limit(t)})"
 
 
-def run(quick: bool = False, only_scales: list[str] | None = None, verbose: bool = True) -> dict[str, Any]:
+def run(
+    quick: bool = False, only_scales: list[str] | None = None, verbose: bool = True
+) -> dict[str, Any]:
     """Measure every scale (and the per-agent baseline) and check the targets."""
     known = [s.name for s in SCALES]
     for name in only_scales or []:
         if name not in known:
-            raise CadreSimError(f"benchmark scale '{name}' is unknown: allowed are {', '.join(known)}")
+            raise CadreSimError(
+                f"benchmark scale '{name}' is unknown: allowed are {', '.join(known)}"
+            )
     scales: dict[str, dict] = {}
     skipped: dict[str, str] = {}
     for sc in SCALES:
@@ -274,8 +305,11 @@ def run(quick: bool = False, only_scales: list[str] | None = None, verbose: bool
             # Sweeps build without agent views; a few steps show whether the million
             # Mesa agents (GC, registries) slow the step itself.
             if verbose:
-                print(f"  measuring national with agents=False (1 warm-up + "
-                      f"{NO_AGENTS_STEPS} timed steps) ...", flush=True)
+                print(
+                    f"  measuring national with agents=False (1 warm-up + "
+                    f"{NO_AGENTS_STEPS} timed steps) ...",
+                    flush=True,
+                )
             light = run_child(ChildSpec("model", sc.model_kwargs, False, 1, NO_AGENTS_STEPS))
             res["build_no_agents_s"] = light.get("build_s")
             res["step_median_no_agents_s"] = light.get("step_median_s")
@@ -288,8 +322,11 @@ def run(quick: bool = False, only_scales: list[str] | None = None, verbose: bool
         base_sc = next(s for s in SCALES if s.name == BASELINE_SCALE)
         warm, steps = BASELINE_QUICK if quick else (BASELINE_WARMUP, BASELINE_STEPS)
         if verbose:
-            print(f"  measuring per-agent Mesa baseline at {BASELINE_SCALE} "
-                  f"({warm} warm-up + {steps} timed steps) ...", flush=True)
+            print(
+                f"  measuring per-agent Mesa baseline at {BASELINE_SCALE} "
+                f"({warm} warm-up + {steps} timed steps) ...",
+                flush=True,
+            )
         baseline = run_child(ChildSpec("baseline", base_sc.model_kwargs, True, warm, steps))
         speedup, speedup_cpu = baseline.get("speedup"), baseline.get("speedup_cpu")
 
@@ -299,23 +336,33 @@ def run(quick: bool = False, only_scales: list[str] | None = None, verbose: bool
         _print_table(scales, baseline)
         nat = scales.get("national", {})
         if nat.get("build_no_agents_s") is not None:
-            print(f"national with agents=False: build {nat['build_no_agents_s']:.2f} s, "
-                  f"median step {nat['step_median_no_agents_s'] * 1e3:.0f} ms, "
-                  f"peak RSS {_fmt_bytes(nat['peak_rss_no_agents_bytes'])}")
+            print(
+                f"national with agents=False: build {nat['build_no_agents_s']:.2f} s, "
+                f"median step {nat['step_median_no_agents_s'] * 1e3:.0f} ms, "
+                f"peak RSS {_fmt_bytes(nat['peak_rss_no_agents_bytes'])}"
+            )
         if speedup is not None:
             vec = baseline["vectorised_interleaved"]
-            print(f"speed-up at {BASELINE_SCALE}, interleaved in one process: {speedup:.1f}x wall, "
-                  f"{speedup_cpu:.1f}x CPU time (per-agent Mesa {baseline['step_median_s'] * 1e3:.0f} "
-                  f"ms/step vs vectorised {vec['step_median_s'] * 1e3:.1f} ms/step)")
+            print(
+                f"speed-up at {BASELINE_SCALE}, interleaved in one process: {speedup:.1f}x wall, "
+                f"{speedup_cpu:.1f}x CPU time (per-agent Mesa {baseline['step_median_s'] * 1e3:.0f} "
+                f"ms/step vs vectorised {vec['step_median_s'] * 1e3:.1f} ms/step)"
+            )
         for name, why in skipped.items():
             print(f"{name}: {why}")
         print()
         for t in targets:
             print(f"{t['status']:<5} {t['name']}: {_fmt_value(t)}")
     return {
-        "quick": quick, "seed": SEED, "scenario": DEFAULT_SCENARIO,
-        "scales": scales, "skipped": skipped, "baseline": baseline,
-        "speedup_10k": speedup, "speedup_10k_cpu": speedup_cpu, "targets": targets,
+        "quick": quick,
+        "seed": SEED,
+        "scenario": DEFAULT_SCENARIO,
+        "scales": scales,
+        "skipped": skipped,
+        "baseline": baseline,
+        "speedup_10k": speedup,
+        "speedup_10k_cpu": speedup_cpu,
+        "targets": targets,
     }
 
 
@@ -341,15 +388,21 @@ def markdown(results: dict[str, Any]) -> str:
         )
     nat = results["scales"].get("national", {})
     if nat.get("build_no_agents_s") is not None:
-        lines += ["", f"National with `agents=False`: build {nat['build_no_agents_s']:.2f} s, median "
-                  f"step {nat['step_median_no_agents_s'] * 1e3:.0f} ms, peak RSS "
-                  f"{nat['peak_rss_no_agents_bytes'] / 2**20:,.0f} MiB."]
+        lines += [
+            "",
+            f"National with `agents=False`: build {nat['build_no_agents_s']:.2f} s, median "
+            f"step {nat['step_median_no_agents_s'] * 1e3:.0f} ms, peak RSS "
+            f"{nat['peak_rss_no_agents_bytes'] / 2**20:,.0f} MiB.",
+        ]
     if results.get("speedup_10k") is not None:
         vec = results["baseline"]["vectorised_interleaved"]
-        lines += ["", f"Speed-up at {BASELINE_SCALE} (interleaved in one process): "
-                  f"{results['speedup_10k']:.1f}x wall-clock, {results['speedup_10k_cpu']:.1f}x CPU time "
-                  f"({results['baseline']['step_median_s'] * 1e3:.0f} ms vs "
-                  f"{vec['step_median_s'] * 1e3:.1f} ms per step)."]
+        lines += [
+            "",
+            f"Speed-up at {BASELINE_SCALE} (interleaved in one process): "
+            f"{results['speedup_10k']:.1f}x wall-clock, {results['speedup_10k_cpu']:.1f}x CPU time "
+            f"({results['baseline']['step_median_s'] * 1e3:.0f} ms vs "
+            f"{vec['step_median_s'] * 1e3:.1f} ms per step).",
+        ]
     lines += ["", "| target | measured | status |", "|---|---|---|"]
     for t in results["targets"]:
         lines.append(f"| {t['name']} {_fmt_limit(t)} | {_fmt_measured(t)} | {t['status']} |")

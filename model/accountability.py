@@ -73,8 +73,9 @@ def expected_severity(kind: str) -> float:
     return float(SEVERITY[kind] @ SEVERITY_WEIGHT)
 
 
-def detection_by_unit(intensity: np.ndarray, channels: np.ndarray, h: Hierarchy,
-                      levels: Sequence[np.ndarray]) -> np.ndarray:
+def detection_by_unit(
+    intensity: np.ndarray, channels: np.ndarray, h: Hierarchy, levels: Sequence[np.ndarray]
+) -> np.ndarray:
     """Chance that an act in each unit is detected by at least one channel of its own
     level or of a level above it.
 
@@ -89,8 +90,9 @@ def detection_by_unit(intensity: np.ndarray, channels: np.ndarray, h: Hierarchy,
     return -np.expm1(log_miss)
 
 
-def announced_detection(intensity: np.ndarray, channels: np.ndarray,
-                        watching_levels: np.ndarray) -> np.ndarray:
+def announced_detection(
+    intensity: np.ndarray, channels: np.ndarray, watching_levels: np.ndarray
+) -> np.ndarray:
     """The detection a unit's regime announces: every watching level running it."""
     return at_least_once(intensity, channels * watching_levels)
 
@@ -115,8 +117,9 @@ def exposure(monthly: np.ndarray | float, months: int) -> np.ndarray:
     return at_least_once(monthly, months)
 
 
-def retro_review(records: np.ndarray, d_innov: np.ndarray, d_routine: np.ndarray,
-                 u: np.ndarray) -> np.ndarray:
+def retro_review(
+    records: np.ndarray, d_innov: np.ndarray, d_routine: np.ndarray, u: np.ndarray
+) -> np.ndarray:
     """Acts found irregular in the reviewed records: bool (months, k).
 
     ``records`` (months, k) are record codes of the look-back window of k reviewed
@@ -124,7 +127,7 @@ def retro_review(records: np.ndarray, d_innov: np.ndarray, d_routine: np.ndarray
     routine act is judged irregular under today's standards; ``u`` uniforms (months, k).
     Judged acts (the JUDGED bit) and inaction leave nothing to judge ("不做不错").
     """
-    innov = (records == REC_FAILED) | (records == REC_SUCCEEDED)   # open: no JUDGED bit
+    innov = (records == REC_FAILED) | (records == REC_SUCCEEDED)  # open: no JUDGED bit
     routine = records == REC_ROUTINE
     return (innov & (u < d_innov)) | (routine & (u < d_routine))
 
@@ -134,14 +137,15 @@ def mark_judged(history: np.ndarray, rows: np.ndarray, cadres: np.ndarray) -> No
     history[rows, cadres] |= JUDGED
 
 
-def scapegoats(h: Hierarchy, units: np.ndarray, u_level: np.ndarray,
-               u_cadre: np.ndarray) -> np.ndarray:
+def scapegoats(
+    h: Hierarchy, units: np.ndarray, u_level: np.ndarray, u_cadre: np.ndarray
+) -> np.ndarray:
     """For cases pushed down from ``units``: a cadre chosen uniformly among all the
     cadres below each unit (most of them at the grassroots), who carries the case."""
     start, count = h.descendants
     count = count[units]
     cum = count.cumsum(axis=1)
-    level = (u_level[:, None] * cum[:, -1:] >= cum).sum(axis=1)   # level by its cadres
+    level = (u_level[:, None] * cum[:, -1:] >= cum).sum(axis=1)  # level by its cadres
     rows = np.arange(len(units))
     return start[units, level] + (u_cadre * count[rows, level]).astype(np.int64)
 

@@ -83,10 +83,16 @@ class CadreAgent(mesa.Agent):
 
     def as_dict(self) -> dict:
         return {
-            "id": self.unique_id, "index": self.index, "unit": self.unit, "level": self.level,
-            "leader": self.is_leader, "action": self.action, "avoid_form": self.avoid_form,
+            "id": self.unique_id,
+            "index": self.index,
+            "unit": self.unit,
+            "level": self.level,
+            "leader": self.is_leader,
+            "action": self.action,
+            "avoid_form": self.avoid_form,
             "believed_tolerance": self.believed_tolerance,
             "believed_detection": self.believed_detection,
-            "free_attention": self.free_attention, "sanctions": self.sanctions,
+            "free_attention": self.free_attention,
+            "sanctions": self.sanctions,
             "tenure": self.tenure,
         }

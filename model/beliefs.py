@@ -66,8 +66,14 @@ def settled(truth: np.ndarray, unit: np.ndarray, rng: np.random.Generator) -> np
     return scatter(truth.take(unit, axis=1), rng)
 
 
-def socialise(beliefs: np.ndarray, cadre_start: np.ndarray, n_cadres: np.ndarray,
-              unit: np.ndarray, newcomers: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def socialise(
+    beliefs: np.ndarray,
+    cadre_start: np.ndarray,
+    n_cadres: np.ndarray,
+    unit: np.ndarray,
+    newcomers: np.ndarray,
+    rng: np.random.Generator,
+) -> np.ndarray:
     """Beliefs of ``newcomers``: scattered around the mean belief of their unit's cadres
     as the post changed hands (its cadres are contiguous from ``cadre_start``).
 
@@ -77,8 +83,9 @@ def socialise(beliefs: np.ndarray, cadre_start: np.ndarray, n_cadres: np.ndarray
     return scatter(mean.take(unit[newcomers], axis=1), rng)
 
 
-def announce(beliefs: np.ndarray, announced: np.ndarray, credibility: float,
-             negativity_bias: float) -> np.ndarray:
+def announce(
+    beliefs: np.ndarray, announced: np.ndarray, credibility: float, negativity_bias: float
+) -> np.ndarray:
     """Beliefs (5, k) after a document announcing ``announced`` (5, k) arrives."""
     up = announced > beliefs
     bad = np.where(BAD_WHEN_HIGHER[:, None], up, ~up)
@@ -86,8 +93,9 @@ def announce(beliefs: np.ndarray, announced: np.ndarray, credibility: float,
     return (beliefs + step * (announced - beliefs)).astype(REAL)
 
 
-def learn(belief: np.ndarray, rate: np.ndarray, has: np.ndarray,
-          step: np.ndarray | float) -> np.ndarray:
+def learn(
+    belief: np.ndarray, rate: np.ndarray, has: np.ndarray, step: np.ndarray | float
+) -> np.ndarray:
     """One belief (k,) a ``step`` towards the observed ``rate`` where there is evidence
     (``has``); elsewhere unchanged. The step does not depend on the direction of the
     news, so in a steady regime the belief is unbiased."""
@@ -95,8 +103,9 @@ def learn(belief: np.ndarray, rate: np.ndarray, has: np.ndarray,
     return belief + step * (rate.astype(REAL) - belief)
 
 
-def alertness(old_truth: np.ndarray, new_truth: np.ndarray, alert: np.ndarray,
-              negativity_bias: float) -> np.ndarray:
+def alertness(
+    old_truth: np.ndarray, new_truth: np.ndarray, alert: np.ndarray, negativity_bias: float
+) -> np.ndarray:
     """Alertness (5, k) of units whose regime changed from ``old_truth`` to ``new_truth``:
     ``negativity_bias`` for a belief the change makes worse, its inverse for one it makes
     better, unchanged where it does not move the truth."""
@@ -112,8 +121,13 @@ def calm(alert: np.ndarray, learning_rate: float) -> np.ndarray:
     return np.power(alert, 1.0 - learning_rate)
 
 
-def observed(hits: np.ndarray, trials: np.ndarray, peer_hits: np.ndarray,
-             peer_trials: np.ndarray, peer_weight: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+def observed(
+    hits: np.ndarray,
+    trials: np.ndarray,
+    peer_hits: np.ndarray,
+    peer_trials: np.ndarray,
+    peer_weight: np.ndarray | float,
+) -> tuple[np.ndarray, np.ndarray]:
     """Rate a unit's cadres observe (own unit's cases plus peers' circulated ones) and
     whether there was any evidence, per unit."""
     num = hits + peer_weight * peer_hits
@@ -122,8 +136,9 @@ def observed(hits: np.ndarray, trials: np.ndarray, peer_hits: np.ndarray,
     return np.where(has, num / np.where(has, den, 1.0), 0.0), has
 
 
-def unlearn_targets(perceived: np.ndarray, real: np.ndarray, unpunished: np.ndarray,
-                    learning_rate: float) -> np.ndarray:
+def unlearn_targets(
+    perceived: np.ndarray, real: np.ndarray, unpunished: np.ndarray, learning_rate: float
+) -> np.ndarray:
     """Perceived binding targets after ``unpunished`` misses of freed targets were seen:
     each moves the excess over the real targets a step ``learning_rate`` down."""
     excess = np.maximum(perceived - real, 0.0)

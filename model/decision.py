@@ -47,8 +47,13 @@ def prob_weight(p: np.ndarray | float, gamma: float) -> np.ndarray:
     return pg / (pg + (np.float32(1.0) - p) ** g) ** (np.float32(1.0) / g)
 
 
-def targets_in_force(targets: np.ndarray, vague: np.ndarray, detect: np.ndarray,
-                     amplification: np.ndarray, level: np.ndarray) -> np.ndarray:
+def targets_in_force(
+    targets: np.ndarray,
+    vague: np.ndarray,
+    detect: np.ndarray,
+    amplification: np.ndarray,
+    level: np.ndarray,
+) -> np.ndarray:
     """Binding one-veto targets at each unit.
 
     Each vague requirement becomes an invisible one-veto target with the chance that
@@ -59,16 +64,18 @@ def targets_in_force(targets: np.ndarray, vague: np.ndarray, detect: np.ndarray,
     return (targets + vague * detect) * (1.0 + amplification) ** level
 
 
-def standing_demand(p: dict, paperwork: np.ndarray, perceived_targets: np.ndarray,
-                    leader: np.ndarray) -> np.ndarray:
+def standing_demand(
+    p: dict, paperwork: np.ndarray, perceived_targets: np.ndarray, leader: np.ndarray
+) -> np.ndarray:
     """Attention a post demands before any passed-down load: (routine + paperwork +
     attention per target x the targets the unit treats as binding) x leader duty."""
     duty = np.where(leader, p["leader_duty"], 1.0)
     return (p["routine_load"] + paperwork + p["veto_attention"] * perceived_targets) * duty
 
 
-def attention(p: dict, standing: np.ndarray,
-              passed_down_load: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def attention(
+    p: dict, standing: np.ndarray, passed_down_load: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Free attention, overload ratio and load (demand / budget): the ``standing_demand``
     plus this cadre's share of the load passed down from above last month, against the
     budget."""
@@ -101,16 +108,19 @@ def share_form_chance(p: dict, can_pass_down: np.ndarray) -> np.ndarray:
     """Chance that an avoider shares responsibility (the form that can shed a case),
     for avoiders who can or cannot pass work down."""
     out = np.zeros(len(can_pass_down))
-    for task, weight in (("innovative_task", p["innovative_task_share"]),
-                         ("routine_task", 1.0 - p["innovative_task_share"])):
+    for task, weight in (
+        ("innovative_task", p["innovative_task_share"]),
+        ("routine_task", 1.0 - p["innovative_task_share"]),
+    ):
         w = FORM_WEIGHTS[task]
         total = w[SHARE] + w[STALL] + np.where(can_pass_down, w[PASS_DOWN], 0.0)
         out += weight * w[SHARE] / total
     return out
 
 
-def situation_terms(p: dict, p_success: np.ndarray, p_miss: np.ndarray,
-                    eligible: np.ndarray, load: np.ndarray) -> np.ndarray:
+def situation_terms(
+    p: dict, p_success: np.ndarray, p_miss: np.ndarray, eligible: np.ndarray, load: np.ndarray
+) -> np.ndarray:
     """The parts of the utilities that depend only on the situation, shape (7, S):
     weighted gain of innovating, chance an innovation fails, chance of missing a target
     the unit treats as binding, the provision's reach (innovation, routine, retro), and
@@ -119,17 +129,20 @@ def situation_terms(p: dict, p_success: np.ndarray, p_miss: np.ndarray,
     S000-11, S000-21c)."""
     a, g = p["value_curvature"], p["probability_weighting"]
     gain_innov = p["promotion_value"] + p["recognition_value"] + p["problem_value"]
-    return np.concatenate([
-        (prob_weight(p_success, g) * np.float32(gain_innov**a))[None],
-        (1.0 - np.asarray(p_success, dtype=np.float32))[None],
-        np.asarray(p_miss, dtype=np.float32)[None],
-        np.asarray(eligible, dtype=np.float32).T,
-        ((p["avoid_relief"] * np.asarray(load, dtype=np.float32)) ** np.float32(a))[None],
-    ])
+    return np.concatenate(
+        [
+            (prob_weight(p_success, g) * np.float32(gain_innov**a))[None],
+            (1.0 - np.asarray(p_success, dtype=np.float32))[None],
+            np.asarray(p_miss, dtype=np.float32)[None],
+            np.asarray(eligible, dtype=np.float32).T,
+            ((p["avoid_relief"] * np.asarray(load, dtype=np.float32)) ** np.float32(a))[None],
+        ]
+    )
 
 
-def cadre_utilities(p: dict, terms: np.ndarray, beliefs: np.ndarray, intrinsic: np.ndarray,
-                    situation: np.ndarray) -> np.ndarray:
+def cadre_utilities(
+    p: dict, terms: np.ndarray, beliefs: np.ndarray, intrinsic: np.ndarray, situation: np.ndarray
+) -> np.ndarray:
     """Prospect-theory utilities (3, n) of innovate, routine, avoid.
 
     ``beliefs`` (5, n) in ``model.state.BELIEFS`` order: b_d (a misstep becomes one's
@@ -155,7 +168,7 @@ def cadre_utilities(p: dict, terms: np.ndarray, beliefs: np.ndarray, intrinsic: 
     bd, bo, br, bs, bt = beliefs
     f32 = np.float32
     loss_unit = lam * np.power(bs, f32(a))  # λ v(b_s), the common factor of every loss
-    open_innov = 1.0 - t[FAIL] * bd                        # not a case when it happened
+    open_innov = 1.0 - t[FAIL] * bd  # not a case when it happened
     open_routine = 1.0 - t[MISS] * bd
     retro_tol = 1.0 - t[ELIG_RETRO] * bt
     with np.errstate(divide="ignore"):  # a belief of 1: log1p(-1) = -inf, exposure 1
@@ -163,12 +176,19 @@ def cadre_utilities(p: dict, terms: np.ndarray, beliefs: np.ndarray, intrinsic: 
         x_routine = -np.expm1(f32(lookback) * np.log1p(-br * f32(ROUTINE_RETRO_RATIO)))
 
     u = np.empty((3, len(bd)), dtype=np.float32)
-    u[INNOVATE] = t[GAIN] + intrinsic**f32(a) - loss_unit * (
-        sev["commission"] * prob_weight(t[FAIL] * bd * (1.0 - t[ELIG_INNOV] * bt), g)
-        + sev["retro"] * prob_weight(x_innov * open_innov * retro_tol, g))
+    u[INNOVATE] = (
+        t[GAIN]
+        + intrinsic ** f32(a)
+        - loss_unit
+        * (
+            sev["commission"] * prob_weight(t[FAIL] * bd * (1.0 - t[ELIG_INNOV] * bt), g)
+            + sev["retro"] * prob_weight(x_innov * open_innov * retro_tol, g)
+        )
+    )
     u[ROUTINE] = credit - loss_unit * (
         sev["veto"] * prob_weight(t[MISS] * bd * (1.0 - t[ELIG_ROUTINE] * bt), g)
-        + sev["retro"] * prob_weight(x_routine * open_routine * retro_tol, g))
+        + sev["retro"] * prob_weight(x_routine * open_routine * retro_tol, g)
+    )
     u[AVOID] = t[RELIEF] - loss_unit * sev["omission"] * prob_weight(bo, g)
     return u
 
@@ -177,17 +197,27 @@ def cadre_utilities(p: dict, terms: np.ndarray, beliefs: np.ndarray, intrinsic: 
 def _utility_constants(a: float, routine_credit: float) -> tuple:
     """v(E_k) per kind of case (the expected weight of its sanction, in units of the
     believed weight of a moderate one), and v(credit)."""
-    sev = {k: np.float32(expected_severity(k) ** a)
-           for k in ("commission", "veto", "retro", "omission")}
+    sev = {
+        k: np.float32(expected_severity(k) ** a)
+        for k in ("commission", "veto", "retro", "omission")
+    }
     return sev, np.float32(routine_credit**a)
 
 
 CHUNK = 1 << 16  # cadres per chunk: the chunk's temporaries stay in the CPU's cache
 
 
-def choose(p: dict, terms: np.ndarray, beliefs: np.ndarray, intrinsic: np.ndarray,
-           situation: np.ndarray, unit: np.ndarray, observed: np.ndarray | None,
-           u: np.ndarray, pool: Executor | None = None) -> np.ndarray:
+def choose(
+    p: dict,
+    terms: np.ndarray,
+    beliefs: np.ndarray,
+    intrinsic: np.ndarray,
+    situation: np.ndarray,
+    unit: np.ndarray,
+    observed: np.ndarray | None,
+    u: np.ndarray,
+    pool: Executor | None = None,
+) -> np.ndarray:
     """Every cadre's action: utilities, logit, imitation of what it saw, one draw.
 
     ``terms`` are ``situation_terms`` per situation, ``beliefs`` (5, N), ``observed`` the
@@ -241,8 +271,13 @@ def sample(probs: np.ndarray, u: np.ndarray) -> np.ndarray:
     return (u > c0).astype(np.int8) + (u > c0 + probs[1]).astype(np.int8)
 
 
-def avoidance_forms(n: int, avoid_idx: np.ndarray, innovative_task: np.ndarray,
-                    can_pass_down: np.ndarray, u: np.ndarray) -> np.ndarray:
+def avoidance_forms(
+    n: int,
+    avoid_idx: np.ndarray,
+    innovative_task: np.ndarray,
+    can_pass_down: np.ndarray,
+    u: np.ndarray,
+) -> np.ndarray:
     """Form of avoidance for ``n`` cadres: NO_FORM except for the avoiders ``avoid_idx``.
 
     ``innovative_task``, ``can_pass_down`` and ``u`` are given per avoider. The task at
@@ -252,15 +287,18 @@ def avoidance_forms(n: int, avoid_idx: np.ndarray, innovative_task: np.ndarray,
     form = np.full(n, NO_FORM, dtype=np.int8)
     kind = 2 * np.asarray(innovative_task, dtype=np.intp) + np.asarray(can_pass_down, dtype=bool)
     x = u * _FORM_TOTAL.take(kind)
-    form[avoid_idx] = (x >= _FORM_PASS.take(kind)).astype(np.int8) + (x >= _FORM_PASS_SHARE.take(kind))
+    form[avoid_idx] = (x >= _FORM_PASS.take(kind)).astype(np.int8) + (
+        x >= _FORM_PASS_SHARE.take(kind)
+    )
     return form
 
 
 def _form_bounds() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per kind of avoider (2 x innovative task + can pass down): the weight of passing
     down, of passing down or sharing, and the total."""
-    w = np.array([FORM_WEIGHTS[task] for task in ("routine_task", "innovative_task")
-                  for _ in (False, True)])
+    w = np.array(
+        [FORM_WEIGHTS[task] for task in ("routine_task", "innovative_task") for _ in (False, True)]
+    )
     w_pass = w[:, PASS_DOWN] * np.array([False, True, False, True])
     return w_pass, w_pass + w[:, SHARE], w_pass + w[:, SHARE] + w[:, STALL]
 

@@ -77,10 +77,8 @@ def scenarios_markdown() -> str:
     return "\n".join(lines)
 
 
-def constants_markdown() -> str:
-    from model.model import PROMOTION_MERIT_CAP  # mesa and pandas: only when the ODD is made
-
-    rows = [
+def _accountability_constants() -> list[tuple[str, Any, str, str]]:
+    return [
         (
             "sanction weights (mild, moderate, severe) × `sanction_scale`",
             accountability.SEVERITY_WEIGHT.tolist(),
@@ -115,6 +113,13 @@ def constants_markdown() -> str:
             "model/accountability.py",
             "S000-06b (assumption)",
         ),
+    ]
+
+
+def _other_constants() -> list[tuple[str, Any, str, str]]:
+    from model.model import PROMOTION_MERIT_CAP  # mesa and pandas: only when the ODD is made
+
+    return [
         *[
             (
                 f"avoidance-form weights for a {k.replace('_', ' ')} (pass down, share, stall)",
@@ -169,6 +174,10 @@ def constants_markdown() -> str:
             "S003-06",
         ),
     ]
+
+
+def constants_markdown() -> str:
+    rows = _accountability_constants() + _other_constants()
     lines = ["| constant | value | defined in | source |", "|---|---|---|---|"]
     lines += [f"| {name} | {value} | `{where}` | {src} |" for name, value, where, src in rows]
     return "\n".join(lines)

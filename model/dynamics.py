@@ -26,8 +26,9 @@ def absorbed_diffusion(absorbed: np.ndarray, h: Hierarchy) -> np.ndarray:
     return group_sum(absorbed.astype(float), h.group) - absorbed
 
 
-def escalate(stock: np.ndarray, h: Hierarchy, threshold_per_cadre: float,
-             rate: float) -> tuple[np.ndarray, np.ndarray]:
+def escalate(
+    stock: np.ndarray, h: Hierarchy, threshold_per_cadre: float, rate: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Move ``rate`` of each unit's stock above its threshold to its superior.
 
     Returns (new stock, problems escalated out of each unit). The flow is the expected

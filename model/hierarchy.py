@@ -57,21 +57,29 @@ class HierarchySpec:
 
     @property
     def n_cadres(self) -> int:
-        return sum(c * (a + b) for c, a, b in zip(self.counts, self.leaders, self.staff, strict=True))
+        return sum(
+            c * (a + b) for c, a, b in zip(self.counts, self.leaders, self.staff, strict=True)
+        )
 
 
 PRESETS: dict[str, HierarchySpec] = {
     "classroom": HierarchySpec(
-        counts=(1, 2, 4, 8, 24), leaders=(2, 2, 1, 1, 1), staff=(4, 3, 4, 4, 4),
+        counts=(1, 2, 4, 8, 24),
+        leaders=(2, 2, 1, 1, 1),
+        staff=(4, 3, 4, 4, 4),
         description="39 units, 196 cadres: small enough to draw in class",
     ),
     "province": HierarchySpec(
-        counts=(1, 1, 13, 100, 1300), leaders=(10, 10, 8, 6, 4), staff=(90, 70, 52, 34, 20),
+        counts=(1, 1, 13, 100, 1300),
+        leaders=(10, 10, 8, 6, 4),
+        staff=(90, 70, 52, 34, 20),
         irregular=True,
         description="one province: 13 cities, ~100 counties, ~1,300 townships",
     ),
     "national": HierarchySpec(
-        counts=(1, 31, 333, 2840, 38600), leaders=(10, 10, 8, 6, 4), staff=(90, 70, 52, 34, 20),
+        counts=(1, 31, 333, 2840, 38600),
+        leaders=(10, 10, 8, 6, 4),
+        staff=(90, 70, 52, 34, 20),
         irregular=True,
         description="real counts: 31 provinces, 333 prefectures, 2,840 counties, 38,600 townships",
     ),
@@ -85,7 +93,8 @@ def custom_spec(branching: tuple[int, ...] | list[int], base: str = "classroom")
     except TypeError:  # branching=5
         values = ()
     if len(values) != N_LEVELS - 1 or not all(
-            isinstance(b, (int, np.integer)) and not isinstance(b, bool) and b >= 1 for b in values):
+        isinstance(b, (int, np.integer)) and not isinstance(b, bool) and b >= 1 for b in values
+    ):
         raise HierarchyError(
             f"branching = {branching!r}: need {N_LEVELS - 1} integers >= 1 "
             "(children per central, province, city and county unit)"
@@ -95,7 +104,9 @@ def custom_spec(branching: tuple[int, ...] | list[int], base: str = "classroom")
     for b in branching:
         counts.append(counts[-1] * int(b))
     ref = PRESETS[base]
-    return HierarchySpec(tuple(counts), ref.leaders, ref.staff, False, f"custom branching {tuple(branching)}")
+    return HierarchySpec(
+        tuple(counts), ref.leaders, ref.staff, False, f"custom branching {tuple(branching)}"
+    )
 
 
 def get_spec(preset: str | HierarchySpec) -> HierarchySpec:
@@ -109,7 +120,9 @@ def get_spec(preset: str | HierarchySpec) -> HierarchySpec:
     return PRESETS[preset]
 
 
-def _allocate(n_parents: int, n_children: int, irregular: bool, rng: np.random.Generator) -> np.ndarray:
+def _allocate(
+    n_parents: int, n_children: int, irregular: bool, rng: np.random.Generator
+) -> np.ndarray:
     """Children per parent, each >= 1, summing exactly to ``n_children``."""
     extra = n_children - n_parents
     if irregular:
@@ -127,13 +140,13 @@ class Hierarchy:
     """Array form of the unit tree; see module docstring."""
 
     spec: HierarchySpec
-    level: np.ndarray          # (U,) int8
-    parent: np.ndarray         # (U,) int64, -1 for the centre
-    child_start: np.ndarray    # (U,) first child index
-    n_children: np.ndarray     # (U,)
-    n_leaders: np.ndarray      # (U,)
-    n_cadres: np.ndarray       # (U,)
-    cadre_start: np.ndarray    # (U,) first cadre index
+    level: np.ndarray  # (U,) int8
+    parent: np.ndarray  # (U,) int64, -1 for the centre
+    child_start: np.ndarray  # (U,) first child index
+    n_children: np.ndarray  # (U,)
+    n_leaders: np.ndarray  # (U,)
+    n_cadres: np.ndarray  # (U,)
+    cadre_start: np.ndarray  # (U,) first cadre index
     # Sibling group id = parent; the centre, which has no siblings, gets its own id
     # (n_units) so that it is not counted among the provinces' peers.
     group: np.ndarray = field(init=False)
@@ -189,15 +202,20 @@ class Hierarchy:
         g = nx.Graph()
         for u in range(self.n_units):
             lv = int(self.level[u])
-            g.add_node(u, level=LEVELS[lv], level_index=lv, name=self.unit_name(u),
-                       n_cadres=int(self.n_cadres[u]))
+            g.add_node(
+                u,
+                level=LEVELS[lv],
+                level_index=lv,
+                name=self.unit_name(u),
+                n_cadres=int(self.n_cadres[u]),
+            )
         for u in range(1, self.n_units):
             g.add_edge(int(self.parent[u]), u, kind="tree")
         if peers:
             for u in range(self.n_units):
                 kids = self.children(u)
                 for i, a in enumerate(kids):
-                    for b in kids[i + 1:]:
+                    for b in kids[i + 1 :]:
                         g.add_edge(int(a), int(b), kind="peer")
         return g
 
@@ -223,7 +241,7 @@ def build(spec: HierarchySpec, rng: np.random.Generator) -> Hierarchy:
         n_children[p0:p1] = k
         starts = p1 + np.concatenate([[0], np.cumsum(k)[:-1]])
         child_start[p0:p1] = starts
-        parent[p1:offsets[lv + 2]] = np.repeat(np.arange(p0, p1), k)
+        parent[p1 : offsets[lv + 2]] = np.repeat(np.arange(p0, p1), k)
     n_leaders = np.asarray(spec.leaders, dtype=np.int64)[level]
     n_cadres = n_leaders + np.asarray(spec.staff, dtype=np.int64)[level]
     cadre_start = np.concatenate([[0], np.cumsum(n_cadres)[:-1]])

@@ -44,8 +44,9 @@ def group_sums(rows: np.ndarray, group: np.ndarray) -> np.ndarray:
     return group_totals(rows, group).take(group, axis=1)
 
 
-def observed_shares(unit_counts: np.ndarray, group: np.ndarray, parent: np.ndarray,
-                    peer_weight: float) -> np.ndarray:
+def observed_shares(
+    unit_counts: np.ndarray, group: np.ndarray, parent: np.ndarray, peer_weight: float
+) -> np.ndarray:
     """Action shares (U, 3) a unit's cadres saw last month among peers and superiors.
 
     Peers are all cadres of the sibling group (units with the same parent); the
@@ -59,8 +60,9 @@ def superiors(parent: np.ndarray) -> np.ndarray:
     return np.where(parent >= 0, parent, np.arange(len(parent)))
 
 
-def shares_seen(counts: np.ndarray, group: np.ndarray, superior: np.ndarray,
-                peer_weight: float) -> np.ndarray:
+def shares_seen(
+    counts: np.ndarray, group: np.ndarray, superior: np.ndarray, peer_weight: float
+) -> np.ndarray:
     """:func:`observed_shares` laid out (3, U), with the ``superiors`` computed beforehand.
 
     One row per action keeps every operation a long loop over units (a (U, 3) layout

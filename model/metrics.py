@@ -26,32 +26,76 @@ from model.state import (
     count_by,
 )
 
-SURVEY_MEMORY = 24   # months of cases a cadre can recall when asked
-SURVEY_MANY = 3      # known applications from which a cadre answers "yes, many"
+SURVEY_MEMORY = 24  # months of cases a cadre can recall when asked
+SURVEY_MANY = 3  # known applications from which a cadre answers "yes, many"
 SURVEY_ANSWERS: tuple[str, ...] = ("many", "few", "none", "dont_know")
 SURVEY_ANSWERS_ZH: tuple[str, ...] = ("有，很多", "有，较少", "没有", "不知道")
 # Seed 003 (S003-06): "Has your area or department applied the tolerance mechanism?"
-SURVEY_TARGET: dict[str, float] = {"many": 0.0595, "few": 0.1791, "none": 0.2595, "dont_know": 0.5019}
+SURVEY_TARGET: dict[str, float] = {
+    "many": 0.0595,
+    "few": 0.1791,
+    "none": 0.2595,
+    "dont_know": 0.5019,
+}
 
 SHARE_COLUMNS = ("innovate", "routine", "avoid", "pass_down", "share", "stall")
 # Per-cadre means: beliefs (model.state.BELIEFS), attention, and the regime in force at
 # each cadre's unit next to what the unit perceives (true detection, binding targets in
 # force and as perceived, the effective tolerance of an eligible case, adoption of the
 # centre's latest regime).
-MEAN_COLUMNS = ("belief_tolerance", "belief_detection", "belief_omission", "belief_retro",
-                "belief_severity", "free_attention", "overload",
-                "true_detection", "targets", "perceived_targets", "true_tolerance", "adopted")
+MEAN_COLUMNS = (
+    "belief_tolerance",
+    "belief_detection",
+    "belief_omission",
+    "belief_retro",
+    "belief_severity",
+    "free_attention",
+    "overload",
+    "true_detection",
+    "targets",
+    "perceived_targets",
+    "true_tolerance",
+    "adopted",
+)
 COUNT_COLUMNS = (
-    "innovations", "successes", "failures", "absorbed",
-    "cases", "applied", "accepted", "consulted", "approved", "recognised", "coupons",
-    "detections", "retro_cases", "cases_all", "cases_shifted",
-    "sanctions_mild", "sanctions_moderate", "sanctions_severe",
-    "sanctions_omission", "passed_down", "inflow", "solved", "escalations",
-    "promotions", "retirements", "removals",
+    "innovations",
+    "successes",
+    "failures",
+    "absorbed",
+    "cases",
+    "applied",
+    "accepted",
+    "consulted",
+    "approved",
+    "recognised",
+    "coupons",
+    "detections",
+    "retro_cases",
+    "cases_all",
+    "cases_shifted",
+    "sanctions_mild",
+    "sanctions_moderate",
+    "sanctions_severe",
+    "sanctions_omission",
+    "passed_down",
+    "inflow",
+    "solved",
+    "escalations",
+    "promotions",
+    "retirements",
+    "removals",
 )
 UNIT_COLUMNS = ("problems",)
-COLUMNS = ("step", "level", "n_cadres", *SHARE_COLUMNS, *MEAN_COLUMNS, *COUNT_COLUMNS,
-           *UNIT_COLUMNS, "problems_per_cadre")
+COLUMNS = (
+    "step",
+    "level",
+    "n_cadres",
+    *SHARE_COLUMNS,
+    *MEAN_COLUMNS,
+    *COUNT_COLUMNS,
+    *UNIT_COLUMNS,
+    "problems_per_cadre",
+)
 SANCTION_COLUMNS = ("sanctions_mild", "sanctions_moderate", "sanctions_severe")
 
 
@@ -62,23 +106,24 @@ class StepEvents:
     overload: np.ndarray
     success: np.ndarray
     failed: np.ndarray
-    detected: np.ndarray            # cadres with a current act detected (any kind)
-    retro_idx: np.ndarray           # cadres of each retroactive case
-    case_idx: np.ndarray            # cadres of the eligible cases that entered the procedure
-    stages: np.ndarray              # (eligible cases, 5) stages passed
-    sanction_idx: np.ndarray        # cadres of each sanction
-    sanction_severity: np.ndarray   # severity of each sanction
-    omission_sanction: np.ndarray   # bool per sanction: for inaction
-    case_cadre: np.ndarray          # every case: the cadre who carries it
-    case_kind: np.ndarray           # accountability.CASE_KINDS code per case
-    case_shifted: np.ndarray        # bool per case: pushed down from a superior unit
-    tolerated: np.ndarray           # bool per case
-    high_profile: np.ndarray        # bool per eligible case (aligned with case_idx)
-    unit_counts: dict[str, np.ndarray]  # per-unit counts: absorbed, passed_down, inflow, solved, escalations
+    detected: np.ndarray  # cadres with a current act detected (any kind)
+    retro_idx: np.ndarray  # cadres of each retroactive case
+    case_idx: np.ndarray  # cadres of the eligible cases that entered the procedure
+    stages: np.ndarray  # (eligible cases, 5) stages passed
+    sanction_idx: np.ndarray  # cadres of each sanction
+    sanction_severity: np.ndarray  # severity of each sanction
+    omission_sanction: np.ndarray  # bool per sanction: for inaction
+    case_cadre: np.ndarray  # every case: the cadre who carries it
+    case_kind: np.ndarray  # accountability.CASE_KINDS code per case
+    case_shifted: np.ndarray  # bool per case: pushed down from a superior unit
+    tolerated: np.ndarray  # bool per case
+    high_profile: np.ndarray  # bool per eligible case (aligned with case_idx)
+    unit_counts: dict[
+        str, np.ndarray
+    ]  # per-unit counts: absorbed, passed_down, inflow, solved, escalations
     promoted: np.ndarray
     retired: np.ndarray
     removed: np.ndarray
-
 
     @property
     def sanction_kind(self) -> np.ndarray:
@@ -143,46 +188,86 @@ def _tally_weights() -> np.ndarray:
     ``_cadre_tallies`` add to which reporter; one matrix product reads all of them."""
     action, form, success, failed, detected = np.indices((3, 4, 2, 2, 2)).reshape(5, -1)
     form -= 1  # back to form codes, NO_FORM = -1
-    return np.column_stack([action == INNOVATE, action == ROUTINE, action == AVOID,
-                            form == PASS_DOWN, form == SHARE, form == STALL,
-                            success, failed, detected]).astype(float)
+    return np.column_stack(
+        [
+            action == INNOVATE,
+            action == ROUTINE,
+            action == AVOID,
+            form == PASS_DOWN,
+            form == SHARE,
+            form == STALL,
+            success,
+            failed,
+            detected,
+        ]
+    ).astype(float)
 
 
 _TALLY_COLUMNS = (*ACTIONS, *FORMS, "successes", "failures", "detections")
 _TALLY_WEIGHTS = _tally_weights()
 # Per-cadre reals summed per level (stacked: one reduction), in the rows of
 # model.state.BELIEFS for the beliefs.
-_BELIEF_MEANS = ("belief_detection", "belief_omission", "belief_retro", "belief_severity",
-                 "belief_tolerance")
+_BELIEF_MEANS = (
+    "belief_detection",
+    "belief_omission",
+    "belief_retro",
+    "belief_severity",
+    "belief_tolerance",
+)
 _CADRE_MEANS = (*_BELIEF_MEANS, "free_attention")
 # Per-unit values weighted by each unit's cadres, summed per level.
 _UNIT_MEANS = ("true_detection", "targets", "perceived_targets", "true_tolerance", "adopted")
 # Per-unit values summed per level (stacked: one reduction).
 _UNIT_SUMS = ("n_cadres", "absorbed", "passed_down", "inflow", "solved", "escalations", "problems")
-_CASE_COUNTS = ("retro_cases", "cases_all", "cases_shifted", "promotions", "retirements",
-                "removals",
-                "cases", "applied", "accepted", "consulted", "approved", "recognised", "coupons",
-                "sanctions_mild", "sanctions_moderate", "sanctions_severe", "sanctions_omission")
+_CASE_COUNTS = (
+    "retro_cases",
+    "cases_all",
+    "cases_shifted",
+    "promotions",
+    "retirements",
+    "removals",
+    "cases",
+    "applied",
+    "accepted",
+    "consulted",
+    "approved",
+    "recognised",
+    "coupons",
+    "sanctions_mild",
+    "sanctions_moderate",
+    "sanctions_severe",
+    "sanctions_omission",
+)
 
 
 def _column_span(names: tuple[str, ...]) -> slice:
     """The slice of VALUE_COLUMNS holding ``names``: lets a group of columns be filled, or
     divided, in one operation. The names must be contiguous and in this order."""
     start = _COL[names[0]]
-    if VALUE_COLUMNS[start:start + len(names)] != names:
+    if VALUE_COLUMNS[start : start + len(names)] != names:
         raise AssertionError(f"columns {names} are not contiguous in VALUE_COLUMNS")
     return slice(start, start + len(names))
 
 
 _PER_CADRE = _column_span(SHARE_COLUMNS + MEAN_COLUMNS)
 # Positions in VALUE_COLUMNS of each group of reporters ``step_matrix`` fills at once.
-_COLUMN_INDEX = {cols: np.array([_COL[c] for c in cols])
-                 for cols in (_TALLY_COLUMNS, ("innovations",), _CADRE_MEANS, ("overload",),
-                              _CASE_COUNTS, _UNIT_SUMS, _UNIT_MEANS)}
+_COLUMN_INDEX = {
+    cols: np.array([_COL[c] for c in cols])
+    for cols in (
+        _TALLY_COLUMNS,
+        ("innovations",),
+        _CADRE_MEANS,
+        ("overload",),
+        _CASE_COUNTS,
+        _UNIT_SUMS,
+        _UNIT_MEANS,
+    )
+}
 
 
-def step_matrix(h: Hierarchy, s: CadreState, ev: StepEvents, problems: np.ndarray,
-                units: UnitState) -> np.ndarray:
+def step_matrix(
+    h: Hierarchy, s: CadreState, ev: StepEvents, problems: np.ndarray, units: UnitState
+) -> np.ndarray:
     """One step's reporters: array (levels + ``all``, VALUE_COLUMNS)."""
     lv = s.level
     by_cadre = _segment_sum(lv)
@@ -201,17 +286,45 @@ def step_matrix(h: Hierarchy, s: CadreState, ev: StepEvents, problems: np.ndarra
     put(("overload",), by_cadre(ev.overload)[:, None])
     # Cadres of every kind of case, counted per level in one bincount.
     st, sev = ev.stages, ev.sanction_severity
-    put(_CASE_COUNTS, count_by(
-        lv, N_LEVELS, ev.retro_idx, ev.case_cadre, ev.case_cadre[ev.case_shifted],
-        ev.promoted, ev.retired, ev.removed, ev.case_idx, *(ev.case_idx[st[:, j]] for j in range(5)),  # cases, then each stage
-        ev.case_idx[st[:, 3] & ~st[:, 4]],  # coupons: approved, not recognised
-        *(ev.sanction_idx[sev == k] for k in range(3)),  # mild, moderate, severe
-        ev.sanction_idx[ev.omission_sanction]).T)
+    put(
+        _CASE_COUNTS,
+        count_by(
+            lv,
+            N_LEVELS,
+            ev.retro_idx,
+            ev.case_cadre,
+            ev.case_cadre[ev.case_shifted],
+            ev.promoted,
+            ev.retired,
+            ev.removed,
+            ev.case_idx,
+            *(ev.case_idx[st[:, j]] for j in range(5)),  # cases, then each stage
+            ev.case_idx[st[:, 3] & ~st[:, 4]],  # coupons: approved, not recognised
+            *(ev.sanction_idx[sev == k] for k in range(3)),  # mild, moderate, severe
+            ev.sanction_idx[ev.omission_sanction],
+        ).T,
+    )
     uc = ev.unit_counts
-    put(_UNIT_SUMS, by_unit(np.concatenate([h.n_cadres, *(uc[c] for c in _UNIT_SUMS[1:-1]), problems])
-                            .reshape(len(_UNIT_SUMS), -1)).T)
-    weighted = np.stack([units.detect, units.targets, units.perceived_targets,
-                         units.tolerance_truth, units.adopted.astype(float)]) * h.n_cadres
+    put(
+        _UNIT_SUMS,
+        by_unit(
+            np.concatenate([h.n_cadres, *(uc[c] for c in _UNIT_SUMS[1:-1]), problems]).reshape(
+                len(_UNIT_SUMS), -1
+            )
+        ).T,
+    )
+    weighted = (
+        np.stack(
+            [
+                units.detect,
+                units.targets,
+                units.perceived_targets,
+                units.tolerance_truth,
+                units.adopted.astype(float),
+            ]
+        )
+        * h.n_cadres
+    )
     put(_UNIT_MEANS, by_unit(weighted).T)
 
     np.sum(m, axis=0, out=out[N_LEVELS])
@@ -232,8 +345,9 @@ def matrix_rows(step: int, mat: np.ndarray) -> list[dict]:
     return rows
 
 
-def survey(h: Hierarchy, s: CadreState, applied_log: np.ndarray, public_tol_log: np.ndarray,
-           now: int) -> dict[str, float]:
+def survey(
+    h: Hierarchy, s: CadreState, applied_log: np.ndarray, public_tol_log: np.ndarray, now: int
+) -> dict[str, float]:
     """Seed 003's question, answered by every cadre from what it could know (S003-06).
 
     Over the last ``SURVEY_MEMORY`` months (the rows of the logs), a leader knows every
@@ -253,8 +367,7 @@ def survey(h: Hierarchy, s: CadreState, applied_log: np.ndarray, public_tol_log:
     own_known = pub_seen[s.unit] + (recent(s.last_applied) & (s.last_public != s.last_applied))
     known = np.where(s.leader, leader_known, own_known)
     would_know = s.leader | recent(s.last_case)
-    answer = np.where(known >= SURVEY_MANY, 0, np.where(known >= 1, 1,
-                      np.where(would_know, 2, 3)))
+    answer = np.where(known >= SURVEY_MANY, 0, np.where(known >= 1, 1, np.where(would_know, 2, 3)))
     shares = np.bincount(answer, minlength=4) / max(s.n, 1)
     return {a: float(x) for a, x in zip(SURVEY_ANSWERS, shares, strict=True)}
 
@@ -263,12 +376,23 @@ def total_variation(a: dict[str, float], b: dict[str, float]) -> float:
     return 0.5 * sum(abs(a[k] - b[k]) for k in SURVEY_ANSWERS)
 
 
-FINAL_KEYS = (*SHARE_COLUMNS, "belief_tolerance", "belief_detection", "free_attention",
-              "problems_per_cadre")
+FINAL_KEYS = (
+    *SHARE_COLUMNS,
+    "belief_tolerance",
+    "belief_detection",
+    "free_attention",
+    "problems_per_cadre",
+)
 # Rates per cadre-year over the final window (12 x monthly counts / cadres), and the
 # mix of sanction severities (compare accountability.FOUR_FORMS_2021).
-RATE_KEYS = ("sanctions_per_cadre_year", "removals_per_cadre_year", "cases_shifted_per_cadre_year",
-             "share_mild", "share_moderate", "share_severe")
+RATE_KEYS = (
+    "sanctions_per_cadre_year",
+    "removals_per_cadre_year",
+    "cases_shifted_per_cadre_year",
+    "share_mild",
+    "share_moderate",
+    "share_severe",
+)
 
 
 def rates(mean: np.ndarray) -> np.ndarray:
@@ -277,8 +401,14 @@ def rates(mean: np.ndarray) -> np.ndarray:
     sev = mean[:, [_COL[c] for c in SANCTION_COLUMNS]]
     total = sev.sum(axis=1)
     mix = sev / np.where(total > 0, total, np.nan)[:, None]
-    return np.column_stack([12 * total / n, 12 * mean[:, _COL["removals"]] / n,
-                            12 * mean[:, _COL["cases_shifted"]] / n, mix])
+    return np.column_stack(
+        [
+            12 * total / n,
+            12 * mean[:, _COL["removals"]] / n,
+            12 * mean[:, _COL["cases_shifted"]] / n,
+            mix,
+        ]
+    )
 
 
 def final_window_levels(mats: np.ndarray, fraction: float = 0.2) -> dict[str, dict[str, float]]:
@@ -292,6 +422,10 @@ def final_window_levels(mats: np.ndarray, fraction: float = 0.2) -> dict[str, di
     k = max(1, int(round(len(mats) * fraction)))
     mean = mats[-k:].mean(axis=0)
     yearly = rates(mean)
-    return {name: {**{c: float(mean[i, _COL[c]]) for c in FINAL_KEYS},
-                   **{c: float(yearly[i, j]) for j, c in enumerate(RATE_KEYS)}}
-            for i, name in enumerate(ROW_LEVELS)}
+    return {
+        name: {
+            **{c: float(mean[i, _COL[c]]) for c in FINAL_KEYS},
+            **{c: float(yearly[i, j]) for j, c in enumerate(RATE_KEYS)},
+        }
+        for i, name in enumerate(ROW_LEVELS)
+    }

@@ -57,12 +57,29 @@ from model.transmission import Transmission
 
 PROMOTION_MERIT_CAP = 12  # successes in the last year that can raise the promotion chance
 # Which column of the provision's reach (tolerance.eligibility) covers each kind of case.
-_REACH_OF_KIND = np.array([tol_rules.ELIGIBLE_INNOVATION, tol_rules.ELIGIBLE_ROUTINE,
-                           tol_rules.ELIGIBLE_RETRO, tol_rules.ELIGIBLE_RETRO, 0])
+_REACH_OF_KIND = np.array(
+    [
+        tol_rules.ELIGIBLE_INNOVATION,
+        tol_rules.ELIGIBLE_ROUTINE,
+        tol_rules.ELIGIBLE_RETRO,
+        tol_rules.ELIGIBLE_RETRO,
+        0,
+    ]
+)
 
 # Columns the Mesa DataCollector reports per level (the full set is in ``history()``).
-REPORTED = ("innovate", "routine", "avoid", "belief_tolerance", "belief_detection",
-            "free_attention", "problems", "escalations", "recognised", "cases")
+REPORTED = (
+    "innovate",
+    "routine",
+    "avoid",
+    "belief_tolerance",
+    "belief_detection",
+    "free_attention",
+    "problems",
+    "escalations",
+    "recognised",
+    "cases",
+)
 
 
 def _latest(model: CadreModel, row: int, col: int) -> float:
@@ -99,15 +116,20 @@ class _MatrixCollector(mesa.DataCollector):
     """
 
     def __init__(self, cells: dict[str, tuple[int, int]]) -> None:
-        super().__init__(model_reporters={name: partial(_latest, row=r, col=c)
-                                          for name, (r, c) in cells.items()})
+        super().__init__(
+            model_reporters={name: partial(_latest, row=r, col=c) for name, (r, c) in cells.items()}
+        )
         self._cells = tuple(cells)
         self._rows = np.array([r for r, _ in cells.values()])
         self._cols = np.array([c for _, c in cells.values()])
 
     def collect(self, model: CadreModel) -> None:
-        if (not model._mats or tuple(self.model_reporters) != self._cells
-                or self.agent_reporters or self.agenttype_reporters):
+        if (
+            not model._mats
+            or tuple(self.model_reporters) != self._cells
+            or self.agent_reporters
+            or self.agenttype_reporters
+        ):
             super().collect(model)
             return
         self._collection_steps.append(model.time)
@@ -123,41 +145,41 @@ class Month:
 
     t: int
     # 0. regime
-    adopted: np.ndarray = None           # units that adopted a new version this month
+    adopted: np.ndarray = None  # units that adopted a new version this month
     # 1. pressure (per situation: unit x leader)
     overload: np.ndarray = None
-    load: np.ndarray = None              # demand / budget
+    load: np.ndarray = None  # demand / budget
     p_success: np.ndarray = None
     fail_per_target: np.ndarray = None
-    p_miss: np.ndarray = None            # chance of missing a target treated as binding
-    p_miss_real: np.ndarray = None       # ... a target really in force
+    p_miss: np.ndarray = None  # chance of missing a target treated as binding
+    p_miss_real: np.ndarray = None  # ... a target really in force
     # 2. decision
     avoid_idx: np.ndarray = None
     # 3. outcomes
     success_idx: np.ndarray = None
-    fail_idx: np.ndarray = None          # every failed innovation
-    miss_idx: np.ndarray = None          # routine work that missed a binding target
+    fail_idx: np.ndarray = None  # every failed innovation
+    miss_idx: np.ndarray = None  # routine work that missed a binding target
     # 4. accountability
-    misstep_idx: np.ndarray = None       # failed innovations and misses, cadre order
-    misstep_failed: np.ndarray = None    # per misstep: a failed innovation (else a miss)
+    misstep_idx: np.ndarray = None  # failed innovations and misses, cadre order
+    misstep_failed: np.ndarray = None  # per misstep: a failed innovation (else a miss)
     misstep_detected: np.ndarray = None  # per misstep
     misstep_own_case: np.ndarray = None  # per misstep: it became its author's case
-    omit_idx: np.ndarray = None          # avoiders with an omission case
-    open_innov: np.ndarray = None        # (U,) open innovations on record before review
-    retro_found: np.ndarray = None       # (U,) innovations review caught that stayed cases
-    case_cadre: np.ndarray = None        # every case: the cadre who carries it
-    case_kind: np.ndarray = None         # accountability.COMMISSION ... OMISSION
-    case_shifted: np.ndarray = None      # pushed down from a superior unit
+    omit_idx: np.ndarray = None  # avoiders with an omission case
+    open_innov: np.ndarray = None  # (U,) open innovations on record before review
+    retro_found: np.ndarray = None  # (U,) innovations review caught that stayed cases
+    case_cadre: np.ndarray = None  # every case: the cadre who carries it
+    case_kind: np.ndarray = None  # accountability.COMMISSION ... OMISSION
+    case_shifted: np.ndarray = None  # pushed down from a superior unit
     # 5. tolerance and sanctions
-    eligible: np.ndarray = None          # per case: under the provision's reach
-    stages: np.ndarray = None            # (eligible cases, 5) stages passed
-    high_profile: np.ndarray = None      # per eligible case: decided above
-    tolerated: np.ndarray = None         # per case
-    sanction_sev: np.ndarray = None      # per not-tolerated case
+    eligible: np.ndarray = None  # per case: under the provision's reach
+    stages: np.ndarray = None  # (eligible cases, 5) stages passed
+    high_profile: np.ndarray = None  # per eligible case: decided above
+    tolerated: np.ndarray = None  # per case
+    sanction_sev: np.ndarray = None  # per not-tolerated case
     # 6. learning
     publicised_sanction: np.ndarray = None  # per not-tolerated case: circulated
-    outcome_known: np.ndarray = None     # per eligible case: its outcome made known to peers
-    publicised: np.ndarray = None        # cadres whose tolerated case was made known
+    outcome_known: np.ndarray = None  # per eligible case: its outcome made known to peers
+    publicised: np.ndarray = None  # cadres whose tolerated case was made known
     # 7. dynamics
     unit_counts: dict[str, np.ndarray] = None
     promoted: np.ndarray = None
@@ -204,10 +226,14 @@ class CadreModel(mesa.Model):
         self.seed = int(rng) if isinstance(rng, (int, np.integer)) else None
         self.scenario_name = scenario
         self.params: dict[str, Any] = ParamDict(initial)  # as the run started
-        self.p: dict[str, Any] = ParamDict(initial)       # issued by the centre now (validated)
-        self.schedule = tuple(sorted(validate_schedule(sc.schedule) + own_schedule, key=lambda e: e[0]))
+        self.p: dict[str, Any] = ParamDict(initial)  # issued by the centre now (validated)
+        self.schedule = tuple(
+            sorted(validate_schedule(sc.schedule) + own_schedule, key=lambda e: e[0])
+        )
         spec = custom_spec(branching) if branching is not None else get_spec(preset)
-        self.preset = "custom" if branching is not None else (preset if isinstance(preset, str) else "custom")
+        self.preset = (
+            "custom" if branching is not None else (preset if isinstance(preset, str) else "custom")
+        )
 
         self.hierarchy = h = build(spec, self.rng)
         self.state = s = init_state(h, self.p, self.rng)
@@ -227,8 +253,8 @@ class CadreModel(mesa.Model):
         self.alert = np.ones((len(BELIEFS), U))  # how much each unit heeds cases (beliefs)
         s.belief[:] = beliefs.settled(self.regime.truth, s.unit, self.rng)
         self.problems = np.zeros(U)
-        self.inbox = np.zeros(U)                 # load passed down to each unit last month
-        self._own_escalations = np.zeros(U)      # problems that arose in a unit and escalated
+        self.inbox = np.zeros(U)  # load passed down to each unit last month
+        self._own_escalations = np.zeros(U)  # problems that arose in a unit and escalated
         self._grassroots_cadres = np.where(h.n_children == 0, h.n_cadres, 0)
         # (3, U) actions per unit last month, for imitation; ``unit_counts`` is its (U, 3) view
         self._action_counts: np.ndarray | None = None
@@ -236,7 +262,7 @@ class CadreModel(mesa.Model):
         self.public_tol_log = np.zeros((HISTORY_LEN, U), dtype=np.int32)
         # Open (not yet judged) innovations per ring row and unit: review's exposure.
         self._open_innov_log = np.zeros((HISTORY_LEN, U), dtype=np.int64)
-        self._mats: list[np.ndarray] = []   # per step: (levels + all, VALUE_COLUMNS)
+        self._mats: list[np.ndarray] = []  # per step: (levels + all, VALUE_COLUMNS)
         # cadre index -> action code imposed on the next step only (then cleared), and
         # cadre index -> whether it applies for tolerance if a case of its own is eligible
         self.forced_actions: dict[int, int] = {}
@@ -244,10 +270,13 @@ class CadreModel(mesa.Model):
         self._root_units = self._levels[0]
         self.last_events: metrics.StepEvents | None = None  # set by each step
 
-        self.datacollector = _MatrixCollector({
-            f"{lv}_{c}": (i, metrics.VALUE_COLUMNS.index(c))
-            for i, lv in enumerate(metrics.ROW_LEVELS) for c in REPORTED
-        })
+        self.datacollector = _MatrixCollector(
+            {
+                f"{lv}_{c}": (i, metrics.VALUE_COLUMNS.index(c))
+                for i, lv in enumerate(metrics.ROW_LEVELS)
+                for c in REPORTED
+            }
+        )
         if agents:
             for i in range(s.n):
                 CadreAgent(self, i)
@@ -282,15 +311,15 @@ class CadreModel(mesa.Model):
     def step(self) -> None:
         """One month, in the order of docs/ODD.md §1.3 (each stage documents its rule)."""
         month = Month(t=self.steps)
-        self._regime(month)              # 0. regime: schedule, issue, relay, documents
-        self._pressure(month)            # 1. pressure and attention
-        self._decide(month)              # 2. decision
-        self._outcomes(month)            # 3. outcomes
-        self._hold_accountable(month)    # 4. accountability
+        self._regime(month)  # 0. regime: schedule, issue, relay, documents
+        self._pressure(month)  # 1. pressure and attention
+        self._decide(month)  # 2. decision
+        self._outcomes(month)  # 3. outcomes
+        self._hold_accountable(month)  # 4. accountability
         self._tolerate_and_sanction(month)  # 5. tolerance procedure and sanctions
-        self._learn(month)               # 6. learning
-        self._dynamics(month)            # 7. problems, absorption, careers
-        self._observe(month)             # 8. observation
+        self._learn(month)  # 6. learning
+        self._dynamics(month)  # 7. problems, absorption, careers
+        self._observe(month)  # 8. observation
 
     def _regime(self, month: Month) -> None:
         """0. Changes due this month are issued by the centre, which adopts them at once;
@@ -309,8 +338,9 @@ class CadreModel(mesa.Model):
             self._adoptions += 1
         self._current_regime()
         if self.regime.truth is not old_truth:  # the risks in force moved somewhere
-            self.alert = beliefs.alertness(old_truth, self.regime.truth, self.alert,
-                                           p["negativity_bias"])
+            self.alert = beliefs.alertness(
+                old_truth, self.regime.truth, self.alert, p["negativity_bias"]
+            )
         if len(month.adopted):
             self._documents(month.adopted)
         if p["perfect_information"]:
@@ -323,8 +353,9 @@ class CadreModel(mesa.Model):
         p, s, r = self.p, self.state, self.regime
         cadres = _mask(self.n_units, units)[s.unit].nonzero()[0]
         ann = r.announced.take(s.unit[cadres], axis=1)
-        s.belief[:, cadres] = beliefs.announce(s.belief[:, cadres], ann,
-                                               p["document_credibility"], p["negativity_bias"])
+        s.belief[:, cadres] = beliefs.announce(
+            s.belief[:, cadres], ann, p["document_credibility"], p["negativity_bias"]
+        )
         fewer = units[r.targets[units] < self.perceived_targets[units]]
         credit = p["document_credibility"] / p["negativity_bias"]
         self.perceived_targets[fewer] += credit * (r.targets[fewer] - self.perceived_targets[fewer])
@@ -340,14 +371,17 @@ class CadreModel(mesa.Model):
             self.perceived_targets = r.targets.copy()
         else:
             np.maximum(self.perceived_targets, r.targets, out=self.perceived_targets)
-        standing = decision.standing_demand(p, r.paperwork.take(su),
-                                            self.perceived_targets.take(su), self._sit_leader)
-        free, month.overload, month.load = decision.attention(p, standing,
-                                                              (self.inbox / h.n_cadres).take(su))
+        standing = decision.standing_demand(
+            p, r.paperwork.take(su), self.perceived_targets.take(su), self._sit_leader
+        )
+        free, month.overload, month.load = decision.attention(
+            p, standing, (self.inbox / h.n_cadres).take(su)
+        )
         month.p_success = decision.success_probability(p, free)
         month.fail_per_target = decision.target_failure(p, self._sit_leader, month.overload)
-        month.p_miss = decision.miss_probability(month.fail_per_target,
-                                                 self.perceived_targets.take(su))
+        month.p_miss = decision.miss_probability(
+            month.fail_per_target, self.perceived_targets.take(su)
+        )
         month.p_miss_real = decision.miss_probability(month.fail_per_target, r.targets.take(su))
         self.state.free_attention = free.astype(np.float32)[self._situation]
 
@@ -356,15 +390,29 @@ class CadreModel(mesa.Model):
         peers and superiors did last month, draws an action; avoiders pick a form."""
         p, s, h, rng = self.p, self.state, self.hierarchy, self.rng
         N = s.n
-        terms = decision.situation_terms(p, month.p_success, month.p_miss,
-                                         self.regime.eligible.take(self._sit_unit, axis=0),
-                                         month.load)
+        terms = decision.situation_terms(
+            p,
+            month.p_success,
+            month.p_miss,
+            self.regime.eligible.take(self._sit_unit, axis=0),
+            month.load,
+        )
         seen = None
         if self._action_counts is not None:
-            seen = learning.shares_seen(self._action_counts, h.group, self._superior,
-                                        p["peer_weight"]).astype(np.float32)
-        s.action = decision.choose(p, terms, s.belief, s.intrinsic, self._situation, s.unit,
-                                   seen, rng.random(N, dtype=np.float32), threads.pool_for(N))
+            seen = learning.shares_seen(
+                self._action_counts, h.group, self._superior, p["peer_weight"]
+            ).astype(np.float32)
+        s.action = decision.choose(
+            p,
+            terms,
+            s.belief,
+            s.intrinsic,
+            self._situation,
+            s.unit,
+            seen,
+            rng.random(N, dtype=np.float32),
+            threads.pool_for(N),
+        )
         if self.forced_actions:  # a user playing one cadre (dashboard "play as a cadre")
             idx = np.fromiter(self.forced_actions.keys(), dtype=np.int64)
             s.action[idx] = np.fromiter(self.forced_actions.values(), dtype=np.int8)
@@ -374,8 +422,12 @@ class CadreModel(mesa.Model):
         month.avoid_idx = (s.action == AVOID).nonzero()[0]
         k = len(month.avoid_idx)
         s.form = decision.avoidance_forms(
-            N, month.avoid_idx, rng.random(k) < p["innovative_task_share"],
-            self._can_pass_down[month.avoid_idx], rng.random(k))
+            N,
+            month.avoid_idx,
+            rng.random(k) < p["innovative_task_share"],
+            self._can_pass_down[month.avoid_idx],
+            rng.random(k),
+        )
 
     def _outcomes(self, month: Month) -> None:
         """3. Innovations succeed or fail; routine work may miss a binding target. The
@@ -386,7 +438,8 @@ class CadreModel(mesa.Model):
         works = rng.random(len(innov_idx)) < month.p_success[sit[innov_idx]]
         month.success_idx, month.fail_idx = innov_idx[works], innov_idx[~works]
         month.miss_idx = routine_idx[
-            rng.random(len(routine_idx)) < month.p_miss_real[sit[routine_idx]]]
+            rng.random(len(routine_idx)) < month.p_miss_real[sit[routine_idx]]
+        ]
         # perf: record codes equal action codes (model.state), so the record is the action
         # with successes overwritten: one copy instead of nested selects over N.
         s.hist_pos = (s.hist_pos + 1) % HISTORY_LEN
@@ -408,17 +461,19 @@ class CadreModel(mesa.Model):
         cadre = np.concatenate([detected, retro_cadre, territorial])
         pushed = self.rng.random(len(cadre)) < self.regime.shift[s.unit[cadre]]
         # What review teaches a unit: its open innovations caught that stayed its case.
-        kept = retro_cadre[(retro_kind == RETRO_INNOV)
-                           & ~pushed[len(detected):len(detected) + len(retro_cadre)]]
+        kept = retro_cadre[
+            (retro_kind == RETRO_INNOV) & ~pushed[len(detected) : len(detected) + len(retro_cadre)]
+        ]
         month.retro_found = np.bincount(s.unit[kept], minlength=self.n_units)
         retro_kind = np.concatenate([retro_kind, np.full(len(territorial), VETO)])
         cadre[pushed] = self._push_down(cadre[pushed])
         own_case = np.ones(len(month.misstep_idx), dtype=bool)
-        own_case[month.misstep_detected.nonzero()[0][pushed[:len(detected)]]] = False
+        own_case[month.misstep_detected.nonzero()[0][pushed[: len(detected)]]] = False
         month.misstep_own_case = month.misstep_detected & own_case
         month.case_cadre = np.concatenate([cadre, month.omit_idx])
-        month.case_kind = np.concatenate([mis_kind, retro_kind,
-                                          np.full(len(month.omit_idx), OMISSION)]).astype(np.int8)
+        month.case_kind = np.concatenate(
+            [mis_kind, retro_kind, np.full(len(month.omit_idx), OMISSION)]
+        ).astype(np.int8)
         month.case_shifted = np.concatenate([pushed, np.zeros(len(month.omit_idx), dtype=bool)])
 
     def _territorial_cases(self) -> np.ndarray:
@@ -455,8 +510,9 @@ class CadreModel(mesa.Model):
         """Cases pushed down from ``cadres``' units land on a cadre below: blame flows to
         the grassroots."""
         k = len(cadres)
-        return accountability.scapegoats(self.hierarchy, self.state.unit[cadres],
-                                         self.rng.random(k), self.rng.random(k))
+        return accountability.scapegoats(
+            self.hierarchy, self.state.unit[cadres], self.rng.random(k), self.rng.random(k)
+        )
 
     def _notice_omissions(self, month: Month) -> None:
         """Inaction is noticed with the visibility of omission; sharing responsibility
@@ -476,8 +532,9 @@ class CadreModel(mesa.Model):
         reviewed = (rng.random(s.n, dtype=np.float32) < r.review[s.unit]).nonzero()[0]
         records = _rows_cols(s.history, rows, reviewed)
         ru = s.unit[reviewed]
-        found = accountability.retro_review(records, r.judge_innov[ru], r.judge_routine[ru],
-                                            rng.random(records.shape))
+        found = accountability.retro_review(
+            records, r.judge_innov[ru], r.judge_routine[ru], rng.random(records.shape)
+        )
         row, col = found.nonzero()
         innov = (records[row, col] == REC_FAILED) | (records[row, col] == REC_SUCCEEDED)
         cadre = reviewed[col]
@@ -497,14 +554,19 @@ class CadreModel(mesa.Model):
         el = month.eligible.nonzero()[0]
         high_profile = (rng.random(len(el)) < p["high_profile_share"]).astype(np.intp)
         month.high_profile = high_profile.astype(bool)
-        month.stages = tol_rules.run_procedure(r.stages[unit[el], high_profile],
-                                               r.tolerance[unit[el]], s.belief_tol[cadre[el]],
-                                               rng.random((len(el), 5)), self._applications(cadre[el]))
+        month.stages = tol_rules.run_procedure(
+            r.stages[unit[el], high_profile],
+            r.tolerance[unit[el]],
+            s.belief_tol[cadre[el]],
+            rng.random((len(el), 5)),
+            self._applications(cadre[el]),
+        )
         month.tolerated = np.zeros(len(cadre), dtype=bool)
         month.tolerated[el] = month.stages[:, 4]
         sanctioned = month.sanctioned
-        month.sanction_sev = accountability.draw_severities(kind[~month.tolerated],
-                                                            rng.random(len(sanctioned)))
+        month.sanction_sev = accountability.draw_severities(
+            kind[~month.tolerated], rng.random(len(sanctioned))
+        )
         np.add.at(s.sanctions, sanctioned, np.int32(1))
         np.add.at(s.tolerated, cadre[month.tolerated], np.int32(1))
         # perf: blocked >= 0, so max(b, 1) - 1 counts down to 0 in place
@@ -528,8 +590,9 @@ class CadreModel(mesa.Model):
         whose misses went unpunished; imitation's counts of last month's actions."""
         p, s, h, r, rng = self.p, self.state, self.hierarchy, self.regime, self.rng
         sanctioned = month.sanctioned
-        month.publicised_sanction = (rng.random(len(sanctioned))
-                                     < r.sanction_publicity[s.unit[sanctioned]])
+        month.publicised_sanction = (
+            rng.random(len(sanctioned)) < r.sanction_publicity[s.unit[sanctioned]]
+        )
         # The outcome of an eligible case (tolerated or not) is made known to peer units
         # with the unit's tolerance publicity: rare by default (S003-07c).
         el_cadre = month.eligible_cadre
@@ -539,7 +602,8 @@ class CadreModel(mesa.Model):
         if not p["perfect_information"]:
             self._update_beliefs(month)
             self.perceived_targets = beliefs.unlearn_targets(
-                self.perceived_targets, r.targets, unpunished, p["learning_rate"])
+                self.perceived_targets, r.targets, unpunished, p["learning_rate"]
+            )
         self.public_tol_log[s.hist_pos] = np.bincount(s.unit[month.publicised], minlength=h.n_units)
         # perf: (3, U) layout, the one imitation reads next month.
         key = np.multiply(s.action, h.n_units, dtype=np.intp)
@@ -572,13 +636,28 @@ class CadreModel(mesa.Model):
         elig = month.eligible
         mis = month.misstep_idx
         own_rows = count_by(
-            s.unit, h.n_units, mis[month.misstep_own_case], mis, cadre[kind == OMISSION],
-            month.avoid_idx, sanctioned, cadre[elig & month.tolerated], cadre[elig])
+            s.unit,
+            h.n_units,
+            mis[month.misstep_own_case],
+            mis,
+            cadre[kind == OMISSION],
+            month.avoid_idx,
+            sanctioned,
+            cadre[elig & month.tolerated],
+            cadre[elig],
+        )
         known = month.eligible_cadre[month.outcome_known]
-        pub_rows = count_by(s.unit, h.n_units, sanctioned[month.publicised_sanction],
-                            month.publicised, known)
-        rows = np.concatenate([own_rows[:4], [month.retro_found, month.open_innov],
-                               pub_rows[:1] * r.severity[None], pub_rows])
+        pub_rows = count_by(
+            s.unit, h.n_units, sanctioned[month.publicised_sanction], month.publicised, known
+        )
+        rows = np.concatenate(
+            [
+                own_rows[:4],
+                [month.retro_found, month.open_innov],
+                pub_rows[:1] * r.severity[None],
+                pub_rows,
+            ]
+        )
         peer = learning.group_sums(rows, h.group) - rows
         (own_case, missteps, omitted, avoided, sanct, tol_n, elig_n) = own_rows
         w_circ = learning.PUBLIC_WEIGHT * r.sanction_publicity
@@ -593,16 +672,23 @@ class CadreModel(mesa.Model):
         unit = s.unit
         step = p["learning_rate"] * self.alert  # (5, U)
         for row, (rate, has) in enumerate(evidence):
-            s.belief[row] = beliefs.learn(s.belief[row], rate.take(unit), has.take(unit),
-                                          step[row].take(unit))
+            s.belief[row] = beliefs.learn(
+                s.belief[row], rate.take(unit), has.take(unit), step[row].take(unit)
+            )
         # Own experience: a second step towards one's own outcome.
-        outcomes = [(mis, month.misstep_own_case),
-                    (month.avoid_idx, _mask(s.n, month.omit_idx)[month.avoid_idx]),
-                    (sanctioned, r.severity[unit[sanctioned]]),
-                    (cadre[elig], month.tolerated[elig])]
+        outcomes = [
+            (mis, month.misstep_own_case),
+            (month.avoid_idx, _mask(s.n, month.omit_idx)[month.avoid_idx]),
+            (sanctioned, r.severity[unit[sanctioned]]),
+            (cadre[elig], month.tolerated[elig]),
+        ]
         for row, (who, value) in zip((0, 1, 3, 4), outcomes, strict=True):
-            s.belief[row, who] = beliefs.learn(s.belief[row, who], np.asarray(value, dtype=float),
-                                               np.ones(len(who), dtype=bool), step[row, unit[who]])
+            s.belief[row, who] = beliefs.learn(
+                s.belief[row, who],
+                np.asarray(value, dtype=float),
+                np.ones(len(who), dtype=bool),
+                step[row, unit[who]],
+            )
 
     def _dynamics(self, month: Month) -> None:
         """7. Problems arrive, are solved, passed down and escalate; successful
@@ -613,8 +699,9 @@ class CadreModel(mesa.Model):
         month.unit_counts = self._problems(month.success_idx, self.unit_counts, pd_idx)
         # Case dates before renewal: a newcomer inherits none of its predecessor's.
         el_cadre = month.eligible_cadre
-        self.applied_log[s.hist_pos] = np.bincount(s.unit[el_cadre], month.stages[:, 0],
-                                                   minlength=self.n_units).astype(np.int32)
+        self.applied_log[s.hist_pos] = np.bincount(
+            s.unit[el_cadre], month.stages[:, 0], minlength=self.n_units
+        ).astype(np.int32)
         s.last_case[month.case_cadre] = month.t
         s.last_applied[el_cadre[month.stages[:, 0]]] = month.t
         s.last_public[month.publicised] = month.t
@@ -628,22 +715,32 @@ class CadreModel(mesa.Model):
         detected[month.omit_idx] = True
         not_tol = ~month.tolerated
         ev = metrics.StepEvents(
-            overload=month.overload[self._situation], success=_mask(N, month.success_idx),
-            failed=_mask(N, month.fail_idx), detected=detected,
-            retro_idx=month.case_cadre[(month.case_kind == RETRO_INNOV)
-                                       | (month.case_kind == RETRO_ROUTINE)],
-            case_idx=month.eligible_cadre, stages=month.stages,
-            sanction_idx=month.sanctioned, sanction_severity=month.sanction_sev,
+            overload=month.overload[self._situation],
+            success=_mask(N, month.success_idx),
+            failed=_mask(N, month.fail_idx),
+            detected=detected,
+            retro_idx=month.case_cadre[
+                (month.case_kind == RETRO_INNOV) | (month.case_kind == RETRO_ROUTINE)
+            ],
+            case_idx=month.eligible_cadre,
+            stages=month.stages,
+            sanction_idx=month.sanctioned,
+            sanction_severity=month.sanction_sev,
             omission_sanction=month.case_kind[not_tol] == OMISSION,
-            case_cadre=month.case_cadre, case_kind=month.case_kind,
-            case_shifted=month.case_shifted, tolerated=month.tolerated,
+            case_cadre=month.case_cadre,
+            case_kind=month.case_kind,
+            case_shifted=month.case_shifted,
+            tolerated=month.tolerated,
             high_profile=month.high_profile,
-            unit_counts=month.unit_counts, promoted=month.promoted, retired=month.retired,
+            unit_counts=month.unit_counts,
+            promoted=month.promoted,
+            retired=month.retired,
             removed=month.removed,
         )
         self.last_events = ev  # what happened this month, for callers who follow one cadre
-        self._mats.append(metrics.step_matrix(self.hierarchy, s, ev, self.problems,
-                                              self.unit_state()))
+        self._mats.append(
+            metrics.step_matrix(self.hierarchy, s, ev, self.problems, self.unit_state())
+        )
         self.datacollector.collect(self)
 
     def cadre_odds(self, cadre: int) -> dict[str, Any]:
@@ -667,21 +764,30 @@ class CadreModel(mesa.Model):
         hp = p["high_profile_share"]
         return {
             "budget": float(p["attention_budget"] * p["resources"]),
-            "routine": float(p["routine_load"] * duty), "paperwork": float(r.paperwork[unit] * duty),
-            "targets": perceived, "per_target": float(p["veto_attention"] * duty), "duty": duty,
-            "passed_down": inbox, "free": float(free[0]), "needed": float(p["innovation_attention"]),
+            "routine": float(p["routine_load"] * duty),
+            "paperwork": float(r.paperwork[unit] * duty),
+            "targets": perceived,
+            "per_target": float(p["veto_attention"] * duty),
+            "duty": duty,
+            "passed_down": inbox,
+            "free": float(free[0]),
+            "needed": float(p["innovation_attention"]),
             "full_success": float(min(p["innovation_success"] * p["resources"], 1.0)),
             "success": float(decision.success_probability(p, free)[0]),
             "irregular": float(decision.miss_probability(per_target, perceived)[0]),
             "channels": int(self.transmission.value("supervision_channels")[unit]),
-            "detect": float(r.detect[unit]), "omission": float(r.truth[1, unit]),
-            "retro": float(r.review[unit]), "lookback": int(p["lookback"]),
+            "detect": float(r.detect[unit]),
+            "omission": float(r.truth[1, unit]),
+            "retro": float(r.review[unit]),
+            "lookback": int(p["lookback"]),
             "tolerated_if_apply": float((1 - hp) * through[0] + hp * through[1]),
-            "apply_passes": float(stages[0]), "stage_chances": tuple(float(x) for x in stages),
+            "apply_passes": float(stages[0]),
+            "stage_chances": tuple(float(x) for x in stages),
             "believed_detect": float(s.belief_detect[c]),
             "believed_tolerance": float(s.belief_tol[c]),
-            "eligible": dict(zip(("innovation", "routine", "retro"),
-                                 r.eligible[unit].tolist(), strict=True)),
+            "eligible": dict(
+                zip(("innovation", "routine", "retro"), r.eligible[unit].tolist(), strict=True)
+            ),
             "shift": float(r.shift[unit]),
         }
 
@@ -689,9 +795,12 @@ class CadreModel(mesa.Model):
         """Per-unit quantities the reporters average: regime in force and perception."""
         r = self.regime
         return metrics.UnitState(
-            detect=r.detect, targets=r.targets, perceived_targets=self.perceived_targets,
+            detect=r.detect,
+            targets=r.targets,
+            perceived_targets=self.perceived_targets,
             tolerance_truth=r.truth[4],
-            adopted=self.transmission.adopted == self.transmission.latest)
+            adopted=self.transmission.adopted == self.transmission.latest,
+        )
 
     def _problems(self, success_idx, unit_counts, pd_idx) -> dict[str, np.ndarray]:
         p, s, h, rng = self.p, self.state, self.hierarchy, self.rng
@@ -702,7 +811,11 @@ class CadreModel(mesa.Model):
         absorbed = _binomial(rng, succ_u.astype(np.int64), p["absorption_rate"]).astype(float)
         absorbed[self._root_units] = 0.0  # the centre has no one above to absorb its pilots
         solved_routine = rng.binomial(unit_counts[:, ROUTINE].astype(np.int64), p["routine_solve"])
-        solved = solved_routine + p["innovation_yield"] * succ_u + dynamics.absorbed_diffusion(absorbed, h)
+        solved = (
+            solved_routine
+            + p["innovation_yield"] * succ_u
+            + dynamics.absorbed_diffusion(absorbed, h)
+        )
         before = self.problems + inflow
         self.problems = np.maximum(before - solved, 0.0)
         solved = before - self.problems
@@ -719,12 +832,18 @@ class CadreModel(mesa.Model):
         self.inbox = p["pass_down_load"] * np.bincount(child, minlength=U)
 
         self.problems, escalated = dynamics.escalate(
-            self.problems, h, p["escalation_threshold"], p["escalation_rate"])
+            self.problems, h, p["escalation_threshold"], p["escalation_rate"]
+        )
         # What escalated out of a unit beyond what it received from below arose in it.
         received = np.bincount(np.maximum(h.parent, 0), escalated, minlength=U)
         self._own_escalations = np.maximum(escalated - received, 0.0)
-        return {"absorbed": absorbed, "passed_down": np.bincount(pd_unit, minlength=U).astype(float),
-                "inflow": inflow, "solved": solved, "escalations": escalated}
+        return {
+            "absorbed": absorbed,
+            "passed_down": np.bincount(pd_unit, minlength=U).astype(float),
+            "inflow": inflow,
+            "solved": solved,
+            "escalations": escalated,
+        }
 
     def _renew(self, severe_idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Promotion, retirement and removal; newcomers take the vacated posts."""
@@ -753,8 +872,9 @@ class CadreModel(mesa.Model):
         replace_cadres(s, new, p, rng)
         if len(new):
             h = self.hierarchy
-            s.belief[:, new] = beliefs.socialise(s.belief, h.cadre_start, h.n_cadres, s.unit,
-                                                 new, rng)
+            s.belief[:, new] = beliefs.socialise(
+                s.belief, h.cadre_start, h.n_cadres, s.unit, new, rng
+            )
         return promoted, retiring.nonzero()[0], np.unique(severe_idx)
 
     # ----------------------------------------------------------------- outputs
@@ -790,8 +910,13 @@ class CadreModel(mesa.Model):
         """Shares of many / few / none / dont_know (seed 003's question)."""
         # before the first month nothing has been logged
         rows = self.state.recent_rows(metrics.SURVEY_MEMORY if self.state.hist_pos >= 0 else 0)
-        return metrics.survey(self.hierarchy, self.state, self.applied_log[rows],
-                              self.public_tol_log[rows], self.steps)
+        return metrics.survey(
+            self.hierarchy,
+            self.state,
+            self.applied_log[rows],
+            self.public_tol_log[rows],
+            self.steps,
+        )
 
     def effective_tolerance(self) -> float:
         """Chance that an eligible good-faith case ends tolerated and recognised, for a

@@ -27,32 +27,37 @@ from model.transmission import COLUMN
 class UnitRegime:
     """Per-unit arrays (U,) of the regime in force, and the truth of every belief."""
 
-    detect: np.ndarray            # chance a misstep is detected (all watching levels)
-    detect_omission: np.ndarray   # chance a month of inaction is detected
-    shift: np.ndarray             # chance a case is pushed down (0 without subordinates)
-    targets: np.ndarray           # binding one-veto targets in force
-    review: np.ndarray            # chance per month a cadre's record is reviewed
-    judge_innov: np.ndarray       # chance a reviewed open innovation is found irregular
-    judge_routine: np.ndarray     # ... a reviewed open routine act
-    retro_innov: np.ndarray       # monthly chance review catches an open innovation (before
-                                  # it may be pushed down)
-    severity: np.ndarray          # sanction_scale in force
+    detect: np.ndarray  # chance a misstep is detected (all watching levels)
+    detect_omission: np.ndarray  # chance a month of inaction is detected
+    shift: np.ndarray  # chance a case is pushed down (0 without subordinates)
+    targets: np.ndarray  # binding one-veto targets in force
+    review: np.ndarray  # chance per month a cadre's record is reviewed
+    judge_innov: np.ndarray  # chance a reviewed open innovation is found irregular
+    judge_routine: np.ndarray  # ... a reviewed open routine act
+    retro_innov: np.ndarray  # monthly chance review catches an open innovation (before
+    # it may be pushed down)
+    severity: np.ndarray  # sanction_scale in force
     paperwork: np.ndarray
-    tolerance: np.ndarray         # the provision's reach and strength (τ)
-    eligible: np.ndarray          # (U, 3) eligibility of innovation / routine / retro cases
-    stages: np.ndarray            # (U, 2, 5) stage factors (tolerance.stage_factors)
+    tolerance: np.ndarray  # the provision's reach and strength (τ)
+    eligible: np.ndarray  # (U, 3) eligibility of innovation / routine / retro cases
+    stages: np.ndarray  # (U, 2, 5) stage factors (tolerance.stage_factors)
     sanction_publicity: np.ndarray
     tolerance_publicity: np.ndarray
-    truth: np.ndarray             # (len(BELIEFS), U) true value of each belief
-    announced: np.ndarray         # (len(BELIEFS), U) what the unit's documents announce
+    truth: np.ndarray  # (len(BELIEFS), U) true value of each belief
+    announced: np.ndarray  # (len(BELIEFS), U) what the unit's documents announce
 
 
 def _col(values: np.ndarray, name: str) -> np.ndarray:
     return values[:, COLUMN[name]]
 
 
-def build(values: np.ndarray, p: Mapping[str, float], h: Hierarchy,
-          levels: list[np.ndarray], share_form: np.ndarray) -> UnitRegime:
+def build(
+    values: np.ndarray,
+    p: Mapping[str, float],
+    h: Hierarchy,
+    levels: list[np.ndarray],
+    share_form: np.ndarray,
+) -> UnitRegime:
     """The regime in force, from the (U, K) transmitted ``values`` each unit adopted.
 
     ``share_form`` (U,) is the chance an avoider of the unit shares responsibility (its
@@ -65,9 +70,13 @@ def build(values: np.ndarray, p: Mapping[str, float], h: Hierarchy,
     # Every level below a unit is one more to push a case onto (责任层层下移): it keeps a
     # case with (1 - blame_shift) per level beneath it; the grassroots keep them all.
     shift = accountability.at_least_once(_col(values, "blame_shift"), levels_below(h))
-    targets = decision.targets_in_force(_col(values, "one_veto_targets"),
-                                        _col(values, "vague_requirements"), detect,
-                                        _col(values, "amplification"), h.level)
+    targets = decision.targets_in_force(
+        _col(values, "one_veto_targets"),
+        _col(values, "vague_requirements"),
+        detect,
+        _col(values, "amplification"),
+        h.level,
+    )
     # Retroactive review is done from above too: inspection tours of every level at and
     # above the unit re-read its records (上级秋后算账, S000-06).
     r = _col(values, "retroactive_risk")
@@ -75,33 +84,68 @@ def build(values: np.ndarray, p: Mapping[str, float], h: Hierarchy,
     judge_innov, judge_routine = accountability.judging(_col(values, "standard_drift"))
     r_innov = review * judge_innov
     tol = _col(values, "tolerance")
-    stages = tolerance.stage_factors(tol, _col(values, "standards_clarity"),
-                                     _col(values, "discipline_stance"),
-                                     _col(values, "inter_level_consensus"),
-                                     p["public_tolerance"])
+    stages = tolerance.stage_factors(
+        tol,
+        _col(values, "standards_clarity"),
+        _col(values, "discipline_stance"),
+        _col(values, "inter_level_consensus"),
+        p["public_tolerance"],
+    )
     severity = _col(values, "sanction_scale")
     omission_case = 1.0 - share_form * p["share_dilution"]
     tol_truth = tolerance.effective_tolerance(stages, tol, p["high_profile_share"])
     # Beliefs are about one's own cases: what is pushed down is not one's own.
-    truth = np.stack([detect * (1.0 - shift), detect_om * omission_case, r_innov * (1.0 - shift),
-                      severity, tol_truth])
+    truth = np.stack(
+        [
+            detect * (1.0 - shift),
+            detect_om * omission_case,
+            r_innov * (1.0 - shift),
+            severity,
+            tol_truth,
+        ]
+    )
+    announced = _announced(values, h, shift, omission_case, judge_innov)
+    return UnitRegime(
+        detect=detect,
+        detect_omission=detect_om,
+        shift=shift,
+        targets=targets,
+        review=review,
+        judge_innov=judge_innov,
+        judge_routine=judge_routine,
+        retro_innov=r_innov,
+        severity=severity,
+        paperwork=_col(values, "paperwork_load"),
+        tolerance=tol,
+        eligible=tolerance.eligibility(tol),
+        stages=stages,
+        sanction_publicity=_col(values, "sanction_publicity"),
+        tolerance_publicity=_col(values, "tolerance_publicity"),
+        truth=truth.astype(np.float32),
+        announced=announced.astype(np.float32),
+    )
+
+
+def _announced(
+    values: np.ndarray,
+    h: Hierarchy,
+    shift: np.ndarray,
+    omission_case: np.ndarray,
+    judge_innov: np.ndarray,
+) -> np.ndarray:
     # A document describes the regime as if every level watching the unit ran it; what
     # the tolerance text promises is its strength, not the record of the procedure.
+    s, ch = _col(values, "supervision"), _col(values, "supervision_channels")
+    vis, r = _col(values, "omission_visibility"), _col(values, "retroactive_risk")
     watching = h.level.astype(float) + 1.0
-    announced = np.stack([
-        accountability.announced_detection(s, ch, watching) * (1.0 - shift),
-        accountability.announced_detection(s * vis, ch, watching) * omission_case,
-        accountability.announced_detection(r, 1.0, watching) * judge_innov * (1.0 - shift),
-        severity, tol])
-    return UnitRegime(
-        detect=detect, detect_omission=detect_om, shift=shift, targets=targets,
-        review=review, judge_innov=judge_innov, judge_routine=judge_routine,
-        retro_innov=r_innov, severity=severity,
-        paperwork=_col(values, "paperwork_load"), tolerance=tol,
-        eligible=tolerance.eligibility(tol),
-        stages=stages, sanction_publicity=_col(values, "sanction_publicity"),
-        tolerance_publicity=_col(values, "tolerance_publicity"),
-        truth=truth.astype(np.float32), announced=announced.astype(np.float32),
+    return np.stack(
+        [
+            accountability.announced_detection(s, ch, watching) * (1.0 - shift),
+            accountability.announced_detection(s * vis, ch, watching) * omission_case,
+            accountability.announced_detection(r, 1.0, watching) * judge_innov * (1.0 - shift),
+            _col(values, "sanction_scale"),
+            _col(values, "tolerance"),
+        ]
     )
 
 

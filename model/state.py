@@ -21,8 +21,11 @@ FORMS_ZH: tuple[str, ...] = ("向下推", "分担责任", "拒绝拖延")
 # first three record codes must equal the action codes.
 REC_NONE, REC_FAILED, REC_ROUTINE, REC_AVOID, REC_SUCCEEDED = -1, INNOVATE, ROUTINE, AVOID, 3
 RECORDS: dict[int, str] = {
-    REC_NONE: "-", REC_FAILED: "innovate (failed)", REC_ROUTINE: "routine",
-    REC_AVOID: "avoid", REC_SUCCEEDED: "innovate (succeeded)",
+    REC_NONE: "-",
+    REC_FAILED: "innovate (failed)",
+    REC_ROUTINE: "routine",
+    REC_AVOID: "avoid",
+    REC_SUCCEEDED: "innovate (succeeded)",
 }
 # An act that has been the subject of a case (detected when it happened, or caught by a
 # retroactive review) carries this bit: it is never judged again. REC_NONE (-1) has every
@@ -42,27 +45,27 @@ BELIEFS: tuple[str, ...] = ("detect", "omit", "retro", "severity", "tol")
 
 @dataclass
 class CadreState:
-    unit: np.ndarray          # (N,) int64 unit index
-    level: np.ndarray         # (N,) int8
-    leader: np.ndarray        # (N,) bool
-    intrinsic: np.ndarray     # (N,) intrinsic motivation (utility units)
+    unit: np.ndarray  # (N,) int64 unit index
+    level: np.ndarray  # (N,) int8
+    leader: np.ndarray  # (N,) bool
+    intrinsic: np.ndarray  # (N,) intrinsic motivation (utility units)
     # (len(BELIEFS), N) beliefs (model.beliefs), one row per name in BELIEFS: the chance
     # that a misstep becomes one's case, that a month of inaction does, that review
     # catches an open innovation in a month (and it stays one's case); the weight of a moderate sanction (utility
     # units); the chance that an eligible case is tolerated. Rows are also named below.
     belief: np.ndarray
-    action: np.ndarray        # (N,) int8, this month's choice
-    form: np.ndarray          # (N,) int8, avoidance form or NO_FORM
+    action: np.ndarray  # (N,) int8, this month's choice
+    form: np.ndarray  # (N,) int8, avoidance form or NO_FORM
     free_attention: np.ndarray  # (N,) after targets and paperwork
-    blocked: np.ndarray       # (N,) int16 months left without promotion (after a sanction)
-    tenure: np.ndarray        # (N,) int32 months in post
-    sanctions: np.ndarray     # (N,) int32 sanctions received in post
-    tolerated: np.ndarray     # (N,) int32 own cases tolerated in post
-    last_case: np.ndarray     # (N,) int32 month an own good-faith case was last taken up
+    blocked: np.ndarray  # (N,) int16 months left without promotion (after a sanction)
+    tenure: np.ndarray  # (N,) int32 months in post
+    sanctions: np.ndarray  # (N,) int32 sanctions received in post
+    tolerated: np.ndarray  # (N,) int32 own cases tolerated in post
+    last_case: np.ndarray  # (N,) int32 month an own good-faith case was last taken up
     last_applied: np.ndarray  # (N,) int32 month the cadre last applied for tolerance
-    last_public: np.ndarray   # (N,) int32 month an own tolerated case was last publicised
-    history: np.ndarray       # (HISTORY_LEN, N) int8 ring of record codes
-    hist_pos: int = -1        # row of the latest month in ``history``
+    last_public: np.ndarray  # (N,) int32 month an own tolerated case was last publicised
+    history: np.ndarray  # (HISTORY_LEN, N) int8 ring of record codes
+    hist_pos: int = -1  # row of the latest month in ``history``
 
     @property
     def n(self) -> int:

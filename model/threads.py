@@ -25,8 +25,12 @@ def n_threads() -> int:
     """Threads to use: ``$CADRE_SIM_THREADS`` if set, else the CPUs this process may use."""
     text = os.environ.get(ENV)
     if text is None:
-        return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                   else os.cpu_count() or 1)
+        return max(
+            1,
+            len(os.sched_getaffinity(0))
+            if hasattr(os, "sched_getaffinity")
+            else os.cpu_count() or 1,
+        )
     try:
         value = int(text)
     except ValueError:

@@ -35,7 +35,14 @@ from __future__ import annotations
 import numpy as np
 
 STAGES: tuple[str, ...] = ("cases", "applied", "accepted", "consulted", "approved", "recognised")
-STAGES_ZH: tuple[str, ...] = ("被问责案例", "提出申请", "受理", "调查会商通过", "审议认定", "上级认可")
+STAGES_ZH: tuple[str, ...] = (
+    "被问责案例",
+    "提出申请",
+    "受理",
+    "调查会商通过",
+    "审议认定",
+    "上级认可",
+)
 ORGANISATION_APPROVAL = 0.9  # the organisation department leans to incentive (S003-10)
 # A cadre who thinks the procedure never works still applies sometimes (its superiors or
 # the organisation department may apply for it, S003-05).
@@ -51,13 +58,19 @@ def eligibility(tol: np.ndarray) -> np.ndarray:
     return np.stack([np.minimum(2.0 * tol, 1.0), broad, broad], axis=-1)
 
 
-def stage_factors(tol: np.ndarray, clarity: np.ndarray, discipline: np.ndarray,
-                  consensus: np.ndarray, public: float) -> np.ndarray:
+def stage_factors(
+    tol: np.ndarray,
+    clarity: np.ndarray,
+    discipline: np.ndarray,
+    consensus: np.ndarray,
+    public: float,
+) -> np.ndarray:
     """(U, 2, 5) pass probability of each stage for an ordinary (row 0) and a
     high-profile (row 1) case. Column 0 holds stage 1's chance that the cadre knows its
     error qualifies; whether it then applies depends on its belief (``application``)."""
-    tol, clarity, discipline, consensus = (np.asarray(x, dtype=float)
-                                           for x in (tol, clarity, discipline, consensus))
+    tol, clarity, discipline, consensus = (
+        np.asarray(x, dtype=float) for x in (tol, clarity, discipline, consensus)
+    )
 
     def bound(x: np.ndarray | float) -> np.ndarray:  # a stage the text can oblige
         return tol + (1.0 - tol) * x
@@ -66,8 +79,9 @@ def stage_factors(tol: np.ndarray, clarity: np.ndarray, discipline: np.ndarray,
     out[..., :, 0] = (0.4 + 0.6 * clarity)[..., None]
     out[..., 0, 1] = bound(0.7 + 0.3 * public)
     out[..., 1, 1] = public * (0.5 + 0.5 * tol)
-    out[..., :, 2] = (discipline * clarity * (0.5 + 0.5 * tol)
-                      + (1.0 - discipline) * ORGANISATION_APPROVAL)[..., None]
+    out[..., :, 2] = (
+        discipline * clarity * (0.5 + 0.5 * tol) + (1.0 - discipline) * ORGANISATION_APPROVAL
+    )[..., None]
     committee = (0.5 + 0.5 * clarity) * bound(0.5)
     out[..., 0, 3] = committee
     out[..., 1, 3] = committee * consensus
@@ -83,8 +97,12 @@ def application(tol: np.ndarray, belief: np.ndarray) -> np.ndarray:
     return tol + (1.0 - tol) * apply_own
 
 
-def effective_tolerance(factors: np.ndarray, tol: np.ndarray, high_profile_share: float,
-                        belief: np.ndarray | float | None = None) -> np.ndarray:
+def effective_tolerance(
+    factors: np.ndarray,
+    tol: np.ndarray,
+    high_profile_share: float,
+    belief: np.ndarray | float | None = None,
+) -> np.ndarray:
     """Chance that an eligible case ends tolerated and recognised, per unit.
 
     At a given belief of the applicant, or (``belief`` None) at the belief that equals
@@ -96,13 +114,18 @@ def effective_tolerance(factors: np.ndarray, tol: np.ndarray, high_profile_share
     if belief is not None:
         return reach * application(tol, belief)
     tol = np.asarray(tol, dtype=float)
-    alpha = tol + (1.0 - tol) * APPLY_FLOOR          # application at belief 0 ...
-    beta = (1.0 - tol) * (1.0 - APPLY_FLOOR)         # ... and its slope in the belief
+    alpha = tol + (1.0 - tol) * APPLY_FLOOR  # application at belief 0 ...
+    beta = (1.0 - tol) * (1.0 - APPLY_FLOOR)  # ... and its slope in the belief
     return alpha * reach / (1.0 - beta * reach)
 
 
-def run_procedure(factors: np.ndarray, tol: np.ndarray, belief: np.ndarray,
-                  u: np.ndarray, applies: np.ndarray | None = None) -> np.ndarray:
+def run_procedure(
+    factors: np.ndarray,
+    tol: np.ndarray,
+    belief: np.ndarray,
+    u: np.ndarray,
+    applies: np.ndarray | None = None,
+) -> np.ndarray:
     """Stages passed per case: bool (k, 5); row i is True up to where case i dropped out.
 
     ``factors`` (k, 5) are each case's ``stage_factors`` row (its unit, high-profile or

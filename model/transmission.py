@@ -40,8 +40,8 @@ class Transmission:
         self._h = h
         self.table = np.array([[float(p[n]) for n in TRANSMITTED]])  # (versions, K)
         self.loosening = np.zeros(1, dtype=bool)  # per version: it lowers the watch
-        self.adopted = np.zeros(h.n_units, dtype=np.int32)          # version per unit
-        self.adopted_at = np.zeros(h.n_units, dtype=np.int32)       # month of adoption
+        self.adopted = np.zeros(h.n_units, dtype=np.int32)  # version per unit
+        self.adopted_at = np.zeros(h.n_units, dtype=np.int32)  # month of adoption
         self._levels = [np.flatnonzero(h.level == lv) for lv in range(N_LEVELS)]
 
     @property
@@ -63,8 +63,9 @@ class Transmission:
         self.adopted_at[roots] = t
         return True
 
-    def relay(self, relay_delay: float, negativity_bias: float, t: int,
-              rng: np.random.Generator) -> np.ndarray:
+    def relay(
+        self, relay_delay: float, negativity_bias: float, t: int, rng: np.random.Generator
+    ) -> np.ndarray:
         """Units below the centre adopt their superior's version; returns the units that
         adopted this month. Draws one uniform per lagging unit, level by level."""
         parent = self._h.parent
@@ -77,8 +78,9 @@ class Transmission:
             cand = units[lag]
             if len(cand) == 0:
                 continue
-            delay = relay_delay * np.where(self.loosening[self.adopted[parent[cand]]],
-                                           negativity_bias, 1.0)
+            delay = relay_delay * np.where(
+                self.loosening[self.adopted[parent[cand]]], negativity_bias, 1.0
+            )
             q = np.where(delay > 0, 1.0 / np.maximum(delay, 1.0), 1.0)
             take = cand[rng.random(len(cand)) < q]
             self.adopted[take] = self.adopted[parent[take]]

@@ -58,39 +58,67 @@ SCENARIOS = {
     "flexible": {"scenario": "flexible_experimentation"},
     "tightened": {"scenario": "tightened_accountability"},
     "relayed": {
-        "scenario": "flexible_experimentation", "relay_delay": 2.0,
+        "scenario": "flexible_experimentation",
+        "relay_delay": 2.0,
         "schedule": [
-            (3, {"supervision": 0.0026, "supervision_channels": 4, "one_veto_targets": 8,
-                 "vague_requirements": 5.0, "retroactive_risk": 0.015, "blame_shift": 0.3,
-                 "tolerance": 0.3, "sanction_scale": 12.0}),
-            (24, {"supervision": 0.0015, "supervision_channels": 3, "one_veto_targets": 2,
-                  "vague_requirements": 1.0, "retroactive_risk": 0.005, "blame_shift": 0.1,
-                  "tolerance": 0.85}),
+            (
+                3,
+                {
+                    "supervision": 0.0026,
+                    "supervision_channels": 4,
+                    "one_veto_targets": 8,
+                    "vague_requirements": 5.0,
+                    "retroactive_risk": 0.015,
+                    "blame_shift": 0.3,
+                    "tolerance": 0.3,
+                    "sanction_scale": 12.0,
+                },
+            ),
+            (
+                24,
+                {
+                    "supervision": 0.0015,
+                    "supervision_channels": 3,
+                    "one_veto_targets": 2,
+                    "vague_requirements": 1.0,
+                    "retroactive_risk": 0.005,
+                    "blame_shift": 0.1,
+                    "tolerance": 0.85,
+                },
+            ),
         ],
     },
 }
 # Columns of both models' per-level reporters (baseline name: the vectorised model's).
 SHARES_AND_BELIEFS = {
-    "innovate": ("innovate",), "avoid": ("avoid",),
-    "belief_detect": ("belief_detection",), "belief_omit": ("belief_omission",),
-    "belief_retro": ("belief_retro",), "belief_severity": ("belief_severity",),
+    "innovate": ("innovate",),
+    "avoid": ("avoid",),
+    "belief_detect": ("belief_detection",),
+    "belief_omit": ("belief_omission",),
+    "belief_retro": ("belief_retro",),
+    "belief_severity": ("belief_severity",),
     "belief_tol": ("belief_tolerance",),
 }
 PER_CADRE_YEAR = {
     "sanctions": ("sanctions_mild", "sanctions_moderate", "sanctions_severe"),
-    "cases_shifted": ("cases_shifted",), "retro_cases": ("retro_cases",),
+    "cases_shifted": ("cases_shifted",),
+    "retro_cases": ("retro_cases",),
 }
 COLUMNS = (*SHARES_AND_BELIEFS, *PER_CADRE_YEAR)
 # What is compared: (level, column) means, and two ratios of sanctions.
 COMPARED = (
     [(lv, c) for lv in ROW_LEVELS for c in ("innovate", "avoid", "belief_detect", "belief_tol")]
-    + [("all", c) for c in ("belief_omit", "belief_retro", "belief_severity",
-                            "cases_shifted", "retro_cases")]
+    + [
+        ("all", c)
+        for c in ("belief_omit", "belief_retro", "belief_severity", "cases_shifted", "retro_cases")
+    ]
     + [(lv, "sanctions") for lv in ("province", "city", "county", "township", "all")]
 )
 RATIOS = {  # name: (numerator, denominator), both (level, column)
-    "township / province sanctions per cadre-year": (("township", "sanctions"),
-                                                     ("province", "sanctions")),
+    "township / province sanctions per cadre-year": (
+        ("township", "sanctions"),
+        ("province", "sanctions"),
+    ),
     "township share of sanctions": (("township", "sanction_count"), ("all", "sanction_count")),
 }
 
@@ -110,7 +138,9 @@ def _vec_replicate(kwargs: dict, seed: int) -> dict[tuple[str, str], float]:
     return out
 
 
-def _base_replicate(kwargs: dict, seed: int, drop: tuple[str, ...] = ()) -> dict[tuple[str, str], float]:
+def _base_replicate(
+    kwargs: dict, seed: int, drop: tuple[str, ...] = ()
+) -> dict[tuple[str, str], float]:
     m = BaselineModel(rng=seed, drop=drop, **kwargs).run(T)
     assert len(m.rows) == T * len(ROW_LEVELS)
     out = {}
@@ -146,7 +176,9 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> tuple[float, float]:
     return r, (c[0, 0] - 2 * r * c[0, 1] + r**2 * c[1, 1]) / md**2 / len(num)
 
 
-def compare(base: dict, vec: dict, skip: tuple[str, ...] = ()) -> list[tuple[str, float, float, float]]:
+def compare(
+    base: dict, vec: dict, skip: tuple[str, ...] = ()
+) -> list[tuple[str, float, float, float]]:
     """Every comparison as (what, baseline, vectorised, z); z is Welch's statistic."""
     out = []
     for key in COMPARED:
@@ -166,8 +198,11 @@ def compare(base: dict, vec: dict, skip: tuple[str, ...] = ()) -> list[tuple[str
 
 def _failures(rows: list[tuple[str, float, float, float]]) -> list[str]:
     # NaN (a ratio with no sanction in the denominator) counts as a failure too.
-    return [f"{what}: baseline {b:.4g} vs vectorised {v:.4g} (z = {z:+.1f})"
-            for what, b, v, z in rows if not abs(z) <= Z_MAX]
+    return [
+        f"{what}: baseline {b:.4g} vs vectorised {v:.4g} (z = {z:+.1f})"
+        for what, b, v, z in rows
+        if not abs(z) <= Z_MAX
+    ]
 
 
 @pytest.mark.timeout(120)
@@ -179,7 +214,9 @@ def test_baseline_is_statistically_equivalent_to_the_model(scenario: str) -> Non
 
 
 @pytest.mark.timeout(120)
-@pytest.mark.parametrize(("scenario", "rule"), [("tightened", "push_down"), ("relayed", "documents")])
+@pytest.mark.parametrize(
+    ("scenario", "rule"), [("tightened", "push_down"), ("relayed", "documents")]
+)
 def test_a_baseline_that_drops_a_rule_is_detected(scenario: str, rule: str) -> None:
     vec = _replicates("vectorised", scenario)
     broken = _replicates("baseline", scenario, (rule,))
@@ -219,11 +256,15 @@ def test_deterministic_from_seed() -> None:
 def test_scalar_probability_weight_matches_vectorised() -> None:
     for p in (0.0, 1e-4, 0.01, 0.3, 0.99, 1.0):
         for g in (0.5, 0.69, 1.0):
-            assert prob_weight(p, g) == pytest.approx(float(vec_prob_weight(p, g)), rel=1e-5, abs=1e-7)
+            assert prob_weight(p, g) == pytest.approx(
+                float(vec_prob_weight(p, g)), rel=1e-5, abs=1e-7
+            )
 
 
 def test_paired_measurement_times_both_models_on_one_world() -> None:
-    paired = bench_model.measure(bench_model.ChildSpec("baseline", {"preset": "classroom"}, True, 1, 2))
+    paired = bench_model.measure(
+        bench_model.ChildSpec("baseline", {"preset": "classroom"}, True, 1, 2)
+    )
     assert paired["kind"] == "baseline" and paired["timed_steps"] == 2
     assert paired["n_cadres"] == paired["n_mesa_agents"] == CadreModel(rng=1, agents=False).n_cadres
     vec = paired["vectorised_interleaved"]

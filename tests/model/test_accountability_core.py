@@ -21,7 +21,7 @@ QUIET = {"turnover_rate": 0.0, "promotion_rate": 0.0}  # keep every cadre and re
 def test_newcomers_carry_no_case_dates_of_their_predecessor():
     m = CadreModel("tightened_accountability", rng=1, agents=False, **TEN_K).run(60)
     s = m.state
-    joined = m.steps - s.tenure          # the month each cadre took its post
+    joined = m.steps - s.tenure  # the month each cadre took its post
     assert (s.last_case != NEVER).any() and (s.tenure < 59).any()
     for dates in (s.last_case, s.last_applied, s.last_public):
         had = dates != NEVER
@@ -32,11 +32,23 @@ def test_acts_judged_when_they_happened_are_not_judged_again():
     # Month 1: every cadre innovates and fails; supervision catches some of the failures.
     # From month 2 on, review reads every record and judges every open innovation
     # irregular: it must catch exactly the failures that were not caught at the time.
-    m = CadreModel("tightened_accountability", rng=2, agents=False, supervision=0.05,
-                   supervision_channels=10, innovation_success=0.0, veto_failure_rate=0.0,
-                   blame_shift=0.0, retroactive_risk=0.0, standard_drift=0.5, relay_delay=0.0,
-                   problem_inflow=0.0, lookback=36, **QUIET,
-                   schedule=[(2, {"retroactive_risk": 0.2})])
+    m = CadreModel(
+        "tightened_accountability",
+        rng=2,
+        agents=False,
+        supervision=0.05,
+        supervision_channels=10,
+        innovation_success=0.0,
+        veto_failure_rate=0.0,
+        blame_shift=0.0,
+        retroactive_risk=0.0,
+        standard_drift=0.5,
+        relay_delay=0.0,
+        problem_inflow=0.0,
+        lookback=36,
+        **QUIET,
+        schedule=[(2, {"retroactive_risk": 0.2})],
+    )
     m.forced_actions = dict.fromkeys(range(m.n_cadres), INNOVATE)
     m.step()
     undetected = m.n_cadres - int(m.last_events.detected.sum())
@@ -52,8 +64,18 @@ def test_acts_judged_when_they_happened_are_not_judged_again():
 def _forced_innovation_then_routine(months: int, **kw) -> tuple[CadreModel, int]:
     """Every cadre innovates (and succeeds, so no case at the time) in month 1, then
     works routinely without missing targets; returns the model and retro innovation cases."""
-    m = CadreModel("tightened_accountability", rng=3, agents=False, innovation_success=1.0,
-                   resources=3.0, veto_failure_rate=0.0, relay_delay=0.0, **QUIET, **TEN_K, **kw)
+    m = CadreModel(
+        "tightened_accountability",
+        rng=3,
+        agents=False,
+        innovation_success=1.0,
+        resources=3.0,
+        veto_failure_rate=0.0,
+        relay_delay=0.0,
+        **QUIET,
+        **TEN_K,
+        **kw,
+    )
     caught = 0
     for month in range(months + 1):
         m.forced_actions = dict.fromkeys(range(m.n_cadres), INNOVATE if month == 0 else ROUTINE)
@@ -75,8 +97,15 @@ def test_what_cadres_weigh_for_retroactive_review_is_what_the_simulation_does():
 
 
 def test_what_cadres_weigh_for_inaction_is_what_the_simulation_does():
-    m = CadreModel("tightened_accountability", rng=4, agents=False, omission_visibility=1.0,
-                   supervision=0.02, **QUIET, **TEN_K)
+    m = CadreModel(
+        "tightened_accountability",
+        rng=4,
+        agents=False,
+        omission_visibility=1.0,
+        supervision=0.02,
+        **QUIET,
+        **TEN_K,
+    )
     cases = months = 0
     for _ in range(24):
         m.forced_actions = dict.fromkeys(range(m.n_cadres), 2)
@@ -89,8 +118,9 @@ def test_what_cadres_weigh_for_inaction_is_what_the_simulation_does():
 
 @pytest.mark.parametrize("negativity_bias", [1.0, 3.0])
 def test_beliefs_settle_at_the_truth_in_a_steady_regime(negativity_bias):
-    m = CadreModel("tightened_accountability", rng=5, agents=False, negativity_bias=negativity_bias,
-                   **TEN_K).run(150)
+    m = CadreModel(
+        "tightened_accountability", rng=5, agents=False, negativity_bias=negativity_bias, **TEN_K
+    ).run(150)
     h = m.history()
     last = h[(h.level == "all") & (h.step > 90)].mean(numeric_only=True)
     # a misstep becomes one's case with the truth of the post; averaged over cadres
@@ -103,9 +133,17 @@ def test_retroactive_cases_do_not_teach_detection_of_current_missteps():
     # no missteps at all (every innovation succeeds, no target is missed): review
     # catches past innovations, but that is evidence of review, not of detection
     kw = dict(innovation_success=1.0, resources=3.0, veto_failure_rate=0.0, **TEN_K)
-    lo = CadreModel("tightened_accountability", rng=6, agents=False, retroactive_risk=0.0, **kw).run(60)
-    hi = CadreModel("tightened_accountability", rng=6, agents=False, retroactive_risk=0.2,
-                    standard_drift=0.5, **kw).run(60)
+    lo = CadreModel(
+        "tightened_accountability", rng=6, agents=False, retroactive_risk=0.0, **kw
+    ).run(60)
+    hi = CadreModel(
+        "tightened_accountability",
+        rng=6,
+        agents=False,
+        retroactive_risk=0.2,
+        standard_drift=0.5,
+        **kw,
+    ).run(60)
     assert hi.history()["retro_cases"].sum() > 100
     assert hi.state.belief_detect.mean() == pytest.approx(lo.state.belief_detect.mean(), rel=0.05)
 
@@ -113,10 +151,21 @@ def test_retroactive_cases_do_not_teach_detection_of_current_missteps():
 def test_the_longest_look_back_reaches_36_months():
     # Innovations of month 1 only; review starts in month 37, when they are 36 months
     # back: with a 36-month look-back they are still on record and are judged.
-    m = CadreModel("tightened_accountability", rng=7, agents=False, lookback=36, relay_delay=0.0,
-                   innovation_success=1.0, resources=3.0, veto_failure_rate=0.0,
-                   problem_inflow=0.0, retroactive_risk=0.0, standard_drift=0.5, **QUIET,
-                   schedule=[(37, {"retroactive_risk": 0.2})])
+    m = CadreModel(
+        "tightened_accountability",
+        rng=7,
+        agents=False,
+        lookback=36,
+        relay_delay=0.0,
+        innovation_success=1.0,
+        resources=3.0,
+        veto_failure_rate=0.0,
+        problem_inflow=0.0,
+        retroactive_risk=0.0,
+        standard_drift=0.5,
+        **QUIET,
+        schedule=[(37, {"retroactive_risk": 0.2})],
+    )
     for month in range(1, 38):
         m.forced_actions = dict.fromkeys(range(m.n_cadres), INNOVATE if month == 1 else ROUTINE)
         m.step()
@@ -127,18 +176,34 @@ def test_the_longest_look_back_reaches_36_months():
 
 
 def test_promotion_chance_is_right_at_high_promotion_rates():
-    m = CadreModel("tightened_accountability", rng=8, agents=False, promotion_rate=0.1,
-                   innovation_success=0.0, supervision=0.0, retroactive_risk=0.0,
-                   omission_visibility=0.0, **TEN_K)
+    m = CadreModel(
+        "tightened_accountability",
+        rng=8,
+        agents=False,
+        promotion_rate=0.1,
+        innovation_success=0.0,
+        supervision=0.0,
+        retroactive_risk=0.0,
+        omission_visibility=0.0,
+        **TEN_K,
+    )
     h = m.run(12).history()
     rate = h[h.level == "all"]["promotions"].sum() / (12 * m.n_cadres)
     assert rate == pytest.approx(0.1, abs=0.005)  # not 1.3 / 13, nor capped by thinning
 
 
 def test_unit_learns_tolerance_from_peers_only_through_made_known_outcomes():
-    m = CadreModel("tightened_accountability", rng=9, agents=False, tolerance_publicity=0.0,
-                   sanction_publicity=1.0, tolerance=0.9, standards_clarity=0.9,
-                   inter_level_consensus=0.9, **TEN_K)
+    m = CadreModel(
+        "tightened_accountability",
+        rng=9,
+        agents=False,
+        tolerance_publicity=0.0,
+        sanction_publicity=1.0,
+        tolerance=0.9,
+        standards_clarity=0.9,
+        inter_level_consensus=0.9,
+        **TEN_K,
+    )
     m.run(24)
     s = m.state
     moved_without_cases = 0
@@ -156,8 +221,16 @@ def test_unit_learns_tolerance_from_peers_only_through_made_known_outcomes():
 def test_a_unit_learns_from_its_own_omission_cases():
     # nothing circulates from peers (sanction publicity 0): only the unit's own omission
     # cases can teach its cadres, who start believing inaction is never noticed
-    m = CadreModel("tightened_accountability", rng=10, agents=False, omission_visibility=1.0,
-                   supervision=0.02, sanction_publicity=0.0, **QUIET, **TEN_K)
+    m = CadreModel(
+        "tightened_accountability",
+        rng=10,
+        agents=False,
+        omission_visibility=1.0,
+        supervision=0.02,
+        sanction_publicity=0.0,
+        **QUIET,
+        **TEN_K,
+    )
     unit = int(np.flatnonzero(m.hierarchy.level == 4)[0])
     cadres = m.hierarchy.cadres_of(unit)
     m.state.belief_omit[cadres] = 0.0
@@ -183,8 +256,10 @@ WINDOW = 2 / 3
 
 @pytest.fixture(scope="module")
 def province_tightened():
-    return [CadreModel("tightened_accountability", preset="province", rng=seed,
-                       agents=False).run(120) for seed in (1, 2)]
+    return [
+        CadreModel("tightened_accountability", preset="province", rng=seed, agents=False).run(120)
+        for seed in (1, 2)
+    ]
 
 
 def test_lower_levels_carry_the_blame(province_tightened):
@@ -194,7 +269,7 @@ def test_lower_levels_carry_the_blame(province_tightened):
     mats = np.concatenate([m.history_array()[-k:] for m in province_tightened])
     rate = metrics.rates(mats.mean(axis=0))[:, 0]
     per_level = [rate[metrics.ROW_LEVELS.index(lv)] for lv in LEVELS[1:]]
-    assert per_level == sorted(per_level), per_level   # rises from province to township
+    assert per_level == sorted(per_level), per_level  # rises from province to township
     assert per_level[-1] >= 2 * per_level[0]
 
 

@@ -31,8 +31,14 @@ def test_is_a_mesa_model_with_inspectable_agents():
 
 
 def test_mesa_batch_run_works_unmodified():
-    out = mesa.batch_run(CadreModel, parameters={"supervision": [0.001, 0.006], "agents": False},
-                         rng=[1, 2], max_steps=5, number_processes=1, display_progress=False)
+    out = mesa.batch_run(
+        CadreModel,
+        parameters={"supervision": [0.001, 0.006], "agents": False},
+        rng=[1, 2],
+        max_steps=5,
+        number_processes=1,
+        display_progress=False,
+    )
     df = pd.DataFrame(out)
     assert len(df) == 4
     assert {"township_innovate", "all_avoid", "supervision"} <= set(df.columns)
@@ -75,7 +81,10 @@ def test_schedule_changes_levers_at_the_given_step():
     assert m.p["supervision"] == m.params["supervision"]
     m.step()
     assert m.p["supervision"] == 0.009 and m.params["supervision"] != 0.009
-    assert parse_change("40:supervision=0.009,tolerance=0.2") == (40, {"supervision": 0.009, "tolerance": 0.2})
+    assert parse_change("40:supervision=0.009,tolerance=0.2") == (
+        40,
+        {"supervision": 0.009, "tolerance": 0.2},
+    )
     with pytest.raises(ParamError, match="schedule step"):
         CadreModel(schedule=[(0, {"supervision": 0.005})])
     with pytest.raises(ParamError, match="supervision"):
@@ -89,7 +98,7 @@ def test_scenario_tightening_then_loosening_switches_regimes():
     flexible = dict(m.p)
     m.step()
     assert m.p["supervision"] > flexible["supervision"]
-    assert {k: m.p[k] for k in change} == dict(change)          # the whole change is in force
+    assert {k: m.p[k] for k in change} == dict(change)  # the whole change is in force
     assert any(flexible[k] != v for k, v in change.items())
 
 
@@ -154,9 +163,16 @@ def test_a_played_cadre_decides_its_own_application_for_tolerance():
     # a cadre whose innovations always fail and are always detected, under a broad
     # provision: its eligible case goes to stage 1, which the player decides
     for applies in (True, False):
-        m = CadreModel("reform_package", rng=4, agents=False, innovation_success=0.0,
-                       supervision=0.05, supervision_channels=10,
-                       blame_shift=0.0, tolerance=1.0)
+        m = CadreModel(
+            "reform_package",
+            rng=4,
+            agents=False,
+            innovation_success=0.0,
+            supervision=0.05,
+            supervision_channels=10,
+            blame_shift=0.0,
+            tolerance=1.0,
+        )
         c = int(m.hierarchy.cadres_of(int(np.flatnonzero(m.hierarchy.level == 4)[0]))[1])
         seen = []
         for _ in range(6):

@@ -17,13 +17,15 @@ def test_generated_tables_are_up_to_date():
 
 def test_every_parameter_is_in_the_odd_table():
     text = (DOCS / "ODD.md").read_text(encoding="utf-8")
-    table = text[text.index("<!-- params:begin -->"):text.index("<!-- params:end -->")]
+    table = text[text.index("<!-- params:begin -->") : text.index("<!-- params:end -->")]
     for name in SCHEMA:
         assert f"| `{name}` |" in table
 
 
 def test_cited_passages_exist_in_sources():
-    ids = set(re.findall(r"\| (S00[03]-\d\d[a-z]?) \|", (DOCS / "sources.md").read_text(encoding="utf-8")))
+    ids = set(
+        re.findall(r"\| (S00[03]-\d\d[a-z]?) \|", (DOCS / "sources.md").read_text(encoding="utf-8"))
+    )
     assert len(ids) > 30
     cited = set()
     for p in SCHEMA.values():

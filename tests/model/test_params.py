@@ -34,9 +34,18 @@ def test_every_parameter_is_documented_and_default_in_range(p):
 
 @pytest.mark.parametrize(
     "name,value",
-    [("supervision", 1.5), ("supervision", -0.1), ("supervision", math.nan), ("supervision", "abc"),
-     ("supervision", True), ("one_veto_targets", 2.5), ("one_veto_targets", 31), ("tolerance", math.inf),
-     ("lookback", 0), ("tolerance", None)],
+    [
+        ("supervision", 1.5),
+        ("supervision", -0.1),
+        ("supervision", math.nan),
+        ("supervision", "abc"),
+        ("supervision", True),
+        ("one_veto_targets", 2.5),
+        ("one_veto_targets", 31),
+        ("tolerance", math.inf),
+        ("lookback", 0),
+        ("tolerance", None),
+    ],
 )
 def test_bad_values_name_parameter_value_and_range(name, value):
     with pytest.raises(ParamError) as e:

@@ -59,17 +59,24 @@ def test_every_level_at_and_above_a_unit_watches_it(classroom):
 
 def test_targets_amplify_down_the_levels_and_vague_requirements_inflate_with_detection():
     level = np.arange(5)
-    t = decision.targets_in_force(np.full(5, 4.0), np.full(5, 2.0), np.full(5, 0.5),
-                                  np.full(5, 0.1), level)
+    t = decision.targets_in_force(
+        np.full(5, 4.0), np.full(5, 2.0), np.full(5, 0.5), np.full(5, 0.1), level
+    )
     assert t[0] == pytest.approx(5.0) and t[4] == pytest.approx(5.0 * 1.1**4)
     # no supervision: vague requirements stay vague
-    t0 = decision.targets_in_force(np.full(5, 4.0), np.full(5, 2.0), np.zeros(5), np.zeros(5), level)
+    t0 = decision.targets_in_force(
+        np.full(5, 4.0), np.full(5, 2.0), np.zeros(5), np.zeros(5), level
+    )
     assert t0 == pytest.approx(np.full(5, 4.0))
 
 
 def test_attention_budget_is_consumed_and_leaders_carry_more():
-    p = P(routine_load=0.3, veto_attention=0.05, leader_duty=2.0, attention_budget=1.0, resources=1.0)
-    standing = decision.standing_demand(p, np.full(2, 0.2), np.full(2, 4.0), np.array([False, True]))
+    p = P(
+        routine_load=0.3, veto_attention=0.05, leader_duty=2.0, attention_budget=1.0, resources=1.0
+    )
+    standing = decision.standing_demand(
+        p, np.full(2, 0.2), np.full(2, 4.0), np.array([False, True])
+    )
     free, over, load = decision.attention(p, standing, np.zeros(2))
     assert free[0] == pytest.approx(1.0 - 0.7) and over[0] == 0 and load[0] == pytest.approx(0.7)
     assert free[1] == 0.0 and over[1] == pytest.approx(0.4) and load[1] == pytest.approx(1.4)
@@ -85,8 +92,11 @@ def test_missing_at_least_one_of_several_targets():
     q = decision.miss_probability(np.array([0.1, 0.1, 0.0]), np.array([1.0, 2.0, 10.0]))
     assert q.tolist() == pytest.approx([0.1, 0.19, 0.0])
     # overload raises the failure rate of every target; leaders fail more
-    f = decision.target_failure(P(veto_failure_rate=0.01, leader_duty=2.0),
-                                np.array([False, True, False]), np.array([0.0, 0.0, 0.5]))
+    f = decision.target_failure(
+        P(veto_failure_rate=0.01, leader_duty=2.0),
+        np.array([False, True, False]),
+        np.array([0.0, 0.0, 0.5]),
+    )
     assert f.tolist() == pytest.approx([0.01, 0.02, 0.015])
 
 
@@ -95,8 +105,9 @@ def test_share_form_chance_is_the_frequency_avoidance_forms_draw():
     n = 200_000
     p = P(innovative_task_share=0.3)
     for can in (False, True):
-        f = decision.avoidance_forms(n, np.arange(n), rng.random(n) < 0.3, np.full(n, can),
-                                     rng.random(n))
+        f = decision.avoidance_forms(
+            n, np.arange(n), rng.random(n) < 0.3, np.full(n, can), rng.random(n)
+        )
         want = decision.share_form_chance(p, np.array([can]))[0]
         assert np.mean(f == SHARE) == pytest.approx(want, abs=0.005)
 
@@ -104,39 +115,56 @@ def test_share_form_chance_is_the_frequency_avoidance_forms_draw():
 def _utilities(p, **b):
     """Utilities of one cadre per column, from belief rows and one common situation."""
     n = len(next(iter(b.values())))
-    bel = np.array([b.get(k, np.full(n, v)) for k, v in
-                    (("detect", 0.05), ("omit", 0.002), ("retro", 0.002), ("severity", 12.0),
-                     ("tol", 0.1))], dtype=np.float32)
-    terms = decision.situation_terms(p, np.array([0.3]), np.array([0.05]),
-                                     np.array([[1.0, 0.5, 0.5]]), np.array([0.8]))
+    bel = np.array(
+        [
+            b.get(k, np.full(n, v))
+            for k, v in (
+                ("detect", 0.05),
+                ("omit", 0.002),
+                ("retro", 0.002),
+                ("severity", 12.0),
+                ("tol", 0.1),
+            )
+        ],
+        dtype=np.float32,
+    )
+    terms = decision.situation_terms(
+        p, np.array([0.3]), np.array([0.05]), np.array([[1.0, 0.5, 0.5]]), np.array([0.8])
+    )
     return decision.cadre_utilities(p, terms, bel, np.full(n, 0.5, np.float32), np.zeros(n, int))
 
 
 def test_utilities_respond_to_beliefs_in_the_expected_direction():
     p = P()
     u = _utilities(p, detect=np.array([0.01, 0.2, 0.2]), tol=np.array([0.1, 0.1, 0.9]))
-    assert u[INNOVATE, 1] < u[INNOVATE, 0]          # more believed detection: worse
-    assert u[INNOVATE, 2] > u[INNOVATE, 1]          # more believed tolerance: better
-    assert u[ROUTINE, 1] < u[ROUTINE, 0]            # a missed target is detected too
-    assert u[AVOID, 0] == u[AVOID, 1]               # inaction is judged by its own belief
+    assert u[INNOVATE, 1] < u[INNOVATE, 0]  # more believed detection: worse
+    assert u[INNOVATE, 2] > u[INNOVATE, 1]  # more believed tolerance: better
+    assert u[ROUTINE, 1] < u[ROUTINE, 0]  # a missed target is detected too
+    assert u[AVOID, 0] == u[AVOID, 1]  # inaction is judged by its own belief
     u = _utilities(p, omit=np.array([0.0, 0.05]))
     assert u[AVOID, 1] < u[AVOID, 0] and u[INNOVATE, 1] == u[INNOVATE, 0]
     u = _utilities(p, retro=np.array([0.0, 0.05]))
     assert u[INNOVATE, 1] < u[INNOVATE, 0] and u[ROUTINE, 1] < u[ROUTINE, 0]
-    assert u[INNOVATE, 0] - u[INNOVATE, 1] > u[ROUTINE, 0] - u[ROUTINE, 1]  # innovations more exposed
+    assert (
+        u[INNOVATE, 0] - u[INNOVATE, 1] > u[ROUTINE, 0] - u[ROUTINE, 1]
+    )  # innovations more exposed
     u = _utilities(p, severity=np.array([5.0, 30.0]))
     assert np.all(u[:, 1] < u[:, 0])
 
 
 def test_loss_aversion_makes_risky_options_worse_and_load_makes_avoiding_attractive():
-    lo, hi = _utilities(P(loss_aversion=1.0), detect=np.array([0.2])), _utilities(
-        P(loss_aversion=4.0), detect=np.array([0.2]))
+    lo, hi = (
+        _utilities(P(loss_aversion=1.0), detect=np.array([0.2])),
+        _utilities(P(loss_aversion=4.0), detect=np.array([0.2])),
+    )
     assert hi[INNOVATE, 0] < lo[INNOVATE, 0]
     p = P()
-    light = decision.situation_terms(p, np.array([0.3]), np.array([0.05]), np.ones((1, 3)),
-                                     np.array([0.4]))
-    heavy = decision.situation_terms(p, np.array([0.3]), np.array([0.05]), np.ones((1, 3)),
-                                     np.array([1.2]))
+    light = decision.situation_terms(
+        p, np.array([0.3]), np.array([0.05]), np.ones((1, 3)), np.array([0.4])
+    )
+    heavy = decision.situation_terms(
+        p, np.array([0.3]), np.array([0.05]), np.ones((1, 3)), np.array([1.2])
+    )
     assert heavy[decision.RELIEF, 0] > light[decision.RELIEF, 0]
 
 
@@ -175,18 +203,23 @@ def test_avoidance_forms_depend_on_task_and_townships_cannot_pass_down():
     assert not np.any(f[~can] == PASS_DOWN)
     stall_innov = np.mean(f[innov_task & can] == 2)
     stall_routine = np.mean(f[~innov_task & can] == 2)
-    assert stall_innov == pytest.approx(0.5, abs=0.02) and stall_routine == pytest.approx(0.2, abs=0.02)
+    assert stall_innov == pytest.approx(0.5, abs=0.02) and stall_routine == pytest.approx(
+        0.2, abs=0.02
+    )
 
 
 def test_retro_review_judges_open_acts_not_inaction_nor_judged_acts():
-    records = np.array([[REC_FAILED, REC_AVOID, REC_ROUTINE, REC_SUCCEEDED | JUDGED, REC_SUCCEEDED]])
+    records = np.array(
+        [[REC_FAILED, REC_AVOID, REC_ROUTINE, REC_SUCCEEDED | JUDGED, REC_SUCCEEDED]]
+    )
     found = retro_review(records, np.ones(5), np.ones(5), np.zeros((1, 5)))
     assert found[0].tolist() == [True, False, True, False, True]
     found = retro_review(records, np.zeros(5), np.zeros(5), np.zeros((1, 5)))
     assert not found.any()
     # each open act is judged on its own draw: 2 of 4 open acts below their chance
-    found = retro_review(records, np.full(5, 0.5), np.full(5, 0.5),
-                         np.array([[0.4, 0.0, 0.6, 0.0, 0.49]]))
+    found = retro_review(
+        records, np.full(5, 0.5), np.full(5, 0.5), np.array([[0.4, 0.0, 0.6, 0.0, 0.49]])
+    )
     assert found[0].tolist() == [True, False, False, False, True]
 
 
@@ -217,8 +250,9 @@ def test_provision_reach_covers_innovation_first_then_routine_and_retro_errors()
 
 
 def _stages(tol, clarity, consensus, discipline, public):
-    return tolerance.stage_factors(np.array([tol]), np.array([clarity]), np.array([discipline]),
-                                   np.array([consensus]), public)
+    return tolerance.stage_factors(
+        np.array([tol]), np.array([clarity]), np.array([discipline]), np.array([consensus]), public
+    )
 
 
 def test_text_rich_practice_poor_and_a_working_procedure():
@@ -228,8 +262,8 @@ def test_text_rich_practice_poor_and_a_working_procedure():
     e_paper = tolerance.effective_tolerance(paper, np.array([0.9]), 0.1)[0]
     e_working = tolerance.effective_tolerance(working, np.array([0.9]), 0.1)[0]
     e_weak = tolerance.effective_tolerance(weak, np.array([0.1]), 0.1)[0]
-    assert e_paper < 0.1 * e_working        # the text cannot make up for the other stages
-    assert e_working > 2 * e_weak           # where they work, the provision's strength does
+    assert e_paper < 0.1 * e_working  # the text cannot make up for the other stages
+    assert e_working > 2 * e_weak  # where they work, the provision's strength does
     assert e_working > 0.4
     # high-profile cases face the public at acceptance
     assert working[0, 1, 1] < working[0, 0, 1]
@@ -240,17 +274,19 @@ def test_effective_tolerance_is_the_fixed_point_of_what_the_procedure_does():
     factors = _stages(0.6, 0.7, 0.7, 0.5, 0.5)
     b = tolerance.effective_tolerance(factors, np.array([0.6]), 0.0)[0]
     n = 200_000
-    st = tolerance.run_procedure(np.repeat(factors[:, 0], n, axis=0), np.full(n, 0.6),
-                                 np.full(n, b), rng.random((n, 5)))
-    assert st[:, 4].mean() == pytest.approx(b, abs=0.005)   # believing b, b is what happens
+    st = tolerance.run_procedure(
+        np.repeat(factors[:, 0], n, axis=0), np.full(n, 0.6), np.full(n, b), rng.random((n, 5))
+    )
+    assert st[:, 4].mean() == pytest.approx(b, abs=0.005)  # believing b, b is what happens
 
 
 def test_procedure_is_monotone_funnel_and_counts_coupons():
     rng = np.random.default_rng(3)
     factors = _stages(1.0, 1.0, 0.3, 0.0, 1.0)[:, 0]
     n = 20_000
-    st = tolerance.run_procedure(np.repeat(factors, n, axis=0), np.ones(n), np.ones(n),
-                                 rng.random((n, 5)))
+    st = tolerance.run_procedure(
+        np.repeat(factors, n, axis=0), np.ones(n), np.ones(n), rng.random((n, 5))
+    )
     counts = st.sum(axis=0)
     assert np.all(np.diff(counts) <= 0)
     coupons = (st[:, 3] & ~st[:, 4]).mean() / st[:, 3].mean()
@@ -265,15 +301,16 @@ def test_learning_is_symmetric_so_a_steady_belief_is_unbiased():
         rate = rng.binomial(5, q, n) / 5
         b = beliefs.learn(b, rate, np.ones(n, bool), 0.1)
     assert b.mean() == pytest.approx(q, abs=0.005)
-    new = beliefs.learn(np.array([0.5, 0.5], np.float32), np.array([1.0, 0.0]),
-                        np.array([True, False]), 0.1)
+    new = beliefs.learn(
+        np.array([0.5, 0.5], np.float32), np.array([1.0, 0.0]), np.array([True, False]), 0.1
+    )
     assert new.tolist() == pytest.approx([0.55, 0.5])  # no evidence, no change
 
 
 def test_documents_are_believed_more_when_they_bring_bad_news():
     b = np.full((5, 1), 0.5, dtype=np.float32)
     b[3] = 10.0
-    worse = np.array([[0.9], [0.9], [0.9], [20.0], [0.1]])   # every belief worse
+    worse = np.array([[0.9], [0.9], [0.9], [20.0], [0.1]])  # every belief worse
     better = np.array([[0.1], [0.1], [0.1], [5.0], [0.9]])
     after_bad = beliefs.announce(b, worse, 0.5, 2.0)
     after_good = beliefs.announce(b, better, 0.5, 2.0)
@@ -300,8 +337,13 @@ def test_freed_targets_are_unlearnt_only_from_unpunished_misses():
 
 
 def test_observed_rate_pools_own_unit_and_weighted_peers():
-    rate, has = beliefs.observed(np.array([1.0, 0.0, 0.0]), np.array([2.0, 0.0, 0.0]),
-                                 np.array([0.0, 3.0, 0.0]), np.array([10.0, 6.0, 0.0]), 0.5)
+    rate, has = beliefs.observed(
+        np.array([1.0, 0.0, 0.0]),
+        np.array([2.0, 0.0, 0.0]),
+        np.array([0.0, 3.0, 0.0]),
+        np.array([10.0, 6.0, 0.0]),
+        0.5,
+    )
     assert rate.tolist() == pytest.approx([1 / 7, 0.5, 0.0]) and has.tolist() == [True, True, False]
 
 
@@ -321,7 +363,7 @@ def test_escalation_moves_any_excess_upward_and_conserves_problems(classroom):
     h = classroom
     stock = np.zeros(h.n_units)
     t = np.flatnonzero(h.level == 4)[0]
-    stock[t] = h.n_cadres[t] + 3.0       # an excess of 3: escalates, although under 5
+    stock[t] = h.n_cadres[t] + 3.0  # an excess of 3: escalates, although under 5
     new, out = dynamics.escalate(stock, h, threshold_per_cadre=1.0, rate=0.5)
     assert out[t] == pytest.approx(1.5)
     assert new[h.parent[t]] == pytest.approx(1.5)

@@ -18,9 +18,19 @@ TREE = (5, 6, 6, 10)
 def _final(scenario, seed0, **kw):
     rows = []
     for r in range(R):
-        lv = CadreModel(scenario=scenario, rng=seed0 + r, agents=False, branching=TREE,
-                        **kw).run(STEPS).summary()["levels"]
-        rows.append((lv["all"]["innovate"], lv["all"]["avoid"], lv["township"]["innovate"], lv["township"]["avoid"]))
+        lv = (
+            CadreModel(scenario=scenario, rng=seed0 + r, agents=False, branching=TREE, **kw)
+            .run(STEPS)
+            .summary()["levels"]
+        )
+        rows.append(
+            (
+                lv["all"]["innovate"],
+                lv["all"]["avoid"],
+                lv["township"]["innovate"],
+                lv["township"]["avoid"],
+            )
+        )
     return np.array(rows)
 
 
@@ -44,7 +54,9 @@ def _diff(lo, hi):
         ("flexible_experimentation", "retroactive_risk", 0.0, 0.05, True),
     ],
 )
-def test_pressure_levers_cut_innovation_and_raise_avoidance(scenario, lever, low, high, avoid_must_rise):
+def test_pressure_levers_cut_innovation_and_raise_avoidance(
+    scenario, lever, low, high, avoid_must_rise
+):
     d, se = _diff(_final(scenario, 100, **{lever: low}), _final(scenario, 100, **{lever: high}))
     innov_all, avoid_all, innov_twn, avoid_twn = range(4)
     assert d[innov_all] < -max(3 * se[innov_all], 0.01)
@@ -57,6 +69,8 @@ def test_pressure_levers_cut_innovation_and_raise_avoidance(scenario, lever, low
 
 
 def test_tolerance_raises_innovation_where_the_procedure_works():
-    d, se = _diff(_final("reform_package", 200, tolerance=0.05), _final("reform_package", 200, tolerance=1.0))
+    d, se = _diff(
+        _final("reform_package", 200, tolerance=0.05), _final("reform_package", 200, tolerance=1.0)
+    )
     assert d[0] > max(3 * se[0], 0.02)
     assert d[2] > 0

@@ -26,9 +26,13 @@ def test_step_calls_one_stage_per_odd_stage_in_the_odd_order():
     odd = (MODEL_DIR.parent / "docs" / "ODD.md").read_text()
     overview = odd.split("### 1.3")[1].split("## 2.")[0]
     # The stages the ODD numbers 0, 1, 2 ... in its process overview.
-    numbered = [line.split(".")[0].strip() for line in overview.splitlines()
-                if line[:1].isdigit() and ". **" in line]
+    numbered = [
+        line.split(".")[0].strip()
+        for line in overview.splitlines()
+        if line[:1].isdigit() and ". **" in line
+    ]
     src = inspect.getsource(CadreModel.step)
-    calls = [line.split("#")[1].strip() for line in src.splitlines()
-             if "self._" in line and "#" in line]
+    calls = [
+        line.split("#")[1].strip() for line in src.splitlines() if "self._" in line and "#" in line
+    ]
     assert [c.split(".")[0] for c in calls] == numbered

@@ -25,7 +25,10 @@ def world():
     cadres = np.flatnonzero(s.unit == township)
     leader = int(cadres[s.leader[cadres]][0])
     ordinary = cadres[~s.leader[cadres]]
-    logs = (np.zeros((metrics.SURVEY_MEMORY, U), np.int32), np.zeros((metrics.SURVEY_MEMORY, U), np.int32))
+    logs = (
+        np.zeros((metrics.SURVEY_MEMORY, U), np.int32),
+        np.zeros((metrics.SURVEY_MEMORY, U), np.int32),
+    )
     return h, s, township, peers, leader, ordinary, logs
 
 
@@ -35,17 +38,17 @@ def answers(h, s, logs) -> np.ndarray:
 
 
 def test_nobody_knows_anything_ordinary_cadres_dont_know(world) -> None:
-    h, s, *_ , logs = world
+    h, s, *_, logs = world
     counts = answers(h, s, logs)
-    assert counts[ANSWER["none"]] == s.leader.sum()      # leaders would have known
+    assert counts[ANSWER["none"]] == s.leader.sum()  # leaders would have known
     assert counts[ANSWER["dont_know"]] == (~s.leader).sum()
 
 
 def test_own_case_and_own_application(world) -> None:
     h, s, township, peers, leader, ordinary, logs = world
     base = answers(h, s, logs)
-    s.last_case[ordinary[0]] = NOW - 1                          # taken up, did not apply
-    s.last_case[ordinary[1]] = s.last_applied[ordinary[1]] = NOW - 2   # applied
+    s.last_case[ordinary[0]] = NOW - 1  # taken up, did not apply
+    s.last_case[ordinary[1]] = s.last_applied[ordinary[1]] = NOW - 2  # applied
     s.last_case[ordinary[2]] = NOW - metrics.SURVEY_MEMORY - 1  # forgotten
     got = answers(h, s, logs)
     assert got[ANSWER["none"]] - base[ANSWER["none"]] == 1
@@ -66,7 +69,9 @@ def test_leaders_know_their_units_applications_ordinary_cadres_do_not(world) -> 
 def test_publicised_cases_reach_the_unit_and_its_peers(world) -> None:
     h, s, township, peers, leader, ordinary, logs = world
     applied, public = logs
-    applied[0, peers[0]] = public[0, peers[0]] = metrics.SURVEY_MANY  # tolerated cases were applied for
+    applied[0, peers[0]] = public[0, peers[0]] = (
+        metrics.SURVEY_MANY
+    )  # tolerated cases were applied for
     got = answers(h, s, logs)
     group = np.isin(s.unit, np.r_[township, peers])
     # the whole sibling group hears of them (the unit's leaders count each once)
@@ -79,7 +84,7 @@ def test_own_publicised_case_counts_once(world) -> None:
     one more publicised case in its unit it knows of two ("few"), not three ("many")."""
     h, s, township, peers, leader, ordinary, logs = world
     applied, public = logs
-    applied[2, township] = public[2, township] = 2     # its own case and one other
+    applied[2, township] = public[2, township] = 2  # its own case and one other
     me, other = ordinary[0], ordinary[1]
     s.last_case[me] = s.last_applied[me] = s.last_public[me] = NOW - 2
     # another cadre applied for a case that was not publicised: it knows of three

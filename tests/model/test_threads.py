@@ -12,9 +12,10 @@ from model.errors import CadreSimError
 def _run(monkeypatch: pytest.MonkeyPatch, n_threads: int, chunk: int) -> np.ndarray:
     monkeypatch.setenv(threads.ENV, str(n_threads))
     monkeypatch.setattr(threads, "MIN_CADRES", 0)  # thread even a small model
-    monkeypatch.setattr(decision, "CHUNK", chunk)   # many chunks, so threads interleave
-    m = CadreModel(scenario="tightening_then_loosening", branching=(3, 3, 4, 5), rng=11,
-                   agents=False)
+    monkeypatch.setattr(decision, "CHUNK", chunk)  # many chunks, so threads interleave
+    m = CadreModel(
+        scenario="tightening_then_loosening", branching=(3, 3, 4, 5), rng=11, agents=False
+    )
     m.run(30)
     return m.history_array()
 

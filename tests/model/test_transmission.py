@@ -62,13 +62,18 @@ def test_untransmitted_parameters_do_not_make_a_new_version():
 
 
 def test_the_regime_in_force_differs_by_unit_while_a_change_travels():
-    m = CadreModel("flexible_experimentation", rng=2, agents=False, relay_delay=6.0,
-                   schedule=[(2, {"supervision": 0.01, "supervision_channels": 4})])
+    m = CadreModel(
+        "flexible_experimentation",
+        rng=2,
+        agents=False,
+        relay_delay=6.0,
+        schedule=[(2, {"supervision": 0.01, "supervision_channels": 4})],
+    )
     m.run(3)
     h = m.hierarchy
     sup = m.transmission.value("supervision")
     assert sup[h.level == 0] == pytest.approx(0.01)
-    assert np.all(sup[h.level == 4] < 0.01)           # the townships have not adopted yet
+    assert np.all(sup[h.level == 4] < 0.01)  # the townships have not adopted yet
     # ... but the centre's channels already watch them
     before = CadreModel("flexible_experimentation", rng=2, agents=False).run(3).regime.detect
     assert np.all(m.regime.detect[h.level == 4] > before[h.level == 4])
@@ -84,8 +89,12 @@ def _half_rise_lags(switches: dict, seeds=(1, 2)) -> np.ndarray:
     from model.metrics import VALUE_COLUMNS
 
     col = VALUE_COLUMNS.index("avoid")
-    runs = [CadreModel("tightening_then_loosening", preset="province", rng=s, agents=False,
-                       **switches).run(120).history_array()[:, :len(LEVELS), col] for s in seeds]
+    runs = [
+        CadreModel("tightening_then_loosening", preset="province", rng=s, agents=False, **switches)
+        .run(120)
+        .history_array()[:, : len(LEVELS), col]
+        for s in seeds
+    ]
     return half_lags(np.mean(runs, axis=0), 40, 120, rising=True)
 
 
