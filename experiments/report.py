@@ -10,6 +10,7 @@ import base64
 import html
 import io
 import re
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -415,7 +416,9 @@ def fig_recovery(r: Result) -> plt.Figure:
             ("innovation_half_recovery", "innovation: half of the recovery"),
         )
     ):
-        ax.barh(y + (k - 1) * 0.27, town[col], 0.27, label=label)
+        bars = ax.barh(y + (k - 1) * 0.27, town[col], 0.27, label=label)
+        # A lag of 0 draws no bar: say so, or the arm reads as missing.
+        ax.bar_label(bars, [f"{v:.0f}" if v == 0 else "" for v in town[col]], fontsize=7)
     ax.set_yticks(y, arms, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel("township lag [months]")
@@ -436,7 +439,8 @@ def fig_tolerance_lever(r: Result) -> plt.Figure:
         m, lo, hi = _ci(d.township_innovate)
         ax.bar(i, m, color=f"C{i}")
         ax.errorbar(i, m, yerr=[[m - lo], [hi - m]], fmt="none", ecolor="k", capsize=4)
-        labels.append(setting.replace("_", " ") + ("" if pd.isna(tol) else f"\ntolerance {tol}"))
+        name = textwrap.fill(setting.replace("_", " "), 16)
+        labels.append(name + ("" if pd.isna(tol) else f"\ntolerance {tol}"))
     ax.set_xticks(range(len(labels)), labels, fontsize=8)
     ax.set_ylabel("township innovation share")
     ax.grid(axis="y", alpha=0.3)
