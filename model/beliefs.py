@@ -120,6 +120,23 @@ def learn(
     return belief + step * (rate.astype(REAL, copy=False) - belief)
 
 
+def learn_units(
+    beliefs: np.ndarray, rate: np.ndarray, has: np.ndarray, step: np.ndarray, n_cadres: np.ndarray
+) -> None:
+    """:func:`learn` of every cadre's beliefs (k, N), in place, from its unit's evidence:
+    ``rate``, ``has`` and ``step`` per unit (k, U); each unit's cadres are contiguous,
+    ``n_cadres`` of them.
+
+    perf: the step is settled per unit and the rows are spread to the cadres in one
+    ``repeat`` each; the same numbers as :func:`learn` on each row of per-cadre arrays.
+    """
+    step = np.where(has, np.minimum(step, REAL(1.0)), REAL(0.0)).astype(REAL, copy=False)
+    move = rate.astype(REAL).repeat(n_cadres, axis=1)
+    move -= beliefs
+    move *= step.repeat(n_cadres, axis=1)
+    beliefs += move
+
+
 def alertness(
     old_truth: np.ndarray, new_truth: np.ndarray, alert: np.ndarray, negativity_bias: float
 ) -> np.ndarray:
