@@ -62,12 +62,13 @@ def scatter(mean: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     probabilities ~ Beta(κ m, κ (1 − m)), severity ~ Gamma with the same mean."""
     mean = np.asarray(mean, dtype=float)
     out = np.empty(mean.shape, dtype=REAL)
+    # perf: np.minimum(np.maximum()) is np.clip's arithmetic without its Python wrapper.
+    chance = np.minimum(np.maximum(mean, 1e-6), 1 - 1e-6)
     for row, name in enumerate(BELIEFS):
-        m = mean[row]
         if name == "severity":
-            out[row] = rng.gamma(SEVERITY_SHAPE, np.maximum(m, 1e-9) / SEVERITY_SHAPE)
+            out[row] = rng.gamma(SEVERITY_SHAPE, np.maximum(mean[row], 1e-9) / SEVERITY_SHAPE)
         else:
-            m = np.clip(m, 1e-6, 1 - 1e-6)
+            m = chance[row]
             out[row] = rng.beta(m * BELIEF_CONCENTRATION, (1 - m) * BELIEF_CONCENTRATION)
     return out
 
@@ -89,9 +90,15 @@ def socialise(
     as the post changed hands (its cadres are contiguous from ``cadre_start``).
 
     perf: one ``reduceat`` over the contiguous cadres of the units that have newcomers
-    (a few per cent of units in a month), gathered into one array.
+    (a few per cent of units in a month), gathered into one array. ``newcomers`` are
+    sorted, so are their units: their distinct values are found without ``np.unique``.
     """
-    units, pos = np.unique(unit[newcomers], return_inverse=True)
+    their_unit = unit[newcomers]
+    first = np.empty(len(their_unit), dtype=bool)
+    first[:1] = True
+    np.not_equal(their_unit[1:], their_unit[:-1], out=first[1:])
+    units = their_unit[first]
+    pos = first.cumsum() - 1  # index in ``units`` of each newcomer's unit
     sizes = n_cadres[units]
     offsets = np.cumsum(sizes) - sizes
     members = np.repeat(cadre_start[units] - offsets, sizes) + np.arange(sizes.sum())
