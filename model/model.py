@@ -385,7 +385,7 @@ class CadreModel(mesa.Model):
             month.fail_per_target, self.perceived_targets.take(su)
         )
         month.p_miss_real = decision.miss_probability(month.fail_per_target, r.targets.take(su))
-        self.state.free_attention = free.astype(np.float32)[self._situation]
+        self.state.free_attention = free.astype(np.float32).take(self._situation)
 
     def _decide(self, month: Month) -> None:
         """2. Every cadre weighs innovate / routine / avoid on its beliefs, mixes in what
@@ -531,8 +531,8 @@ class CadreModel(mesa.Model):
         marked judged. Returns the cadre and kind of every act caught."""
         s, r, rng = self.state, self.regime, self.rng
         rows = (s.hist_pos - 1 - np.arange(self.p["lookback"])) % HISTORY_LEN
-        month.open_innov = self._open_innov_log[rows].sum(axis=0)
-        reviewed = (rng.random(s.n, dtype=np.float32) < r.review[s.unit]).nonzero()[0]
+        month.open_innov = self._open_innov_log.take(rows, axis=0).sum(axis=0)
+        reviewed = (rng.random(s.n, dtype=np.float32) < r.review.take(s.unit)).nonzero()[0]
         records = _rows_cols(s.history, rows, reviewed)
         ru = s.unit[reviewed]
         found = accountability.retro_review(
@@ -715,7 +715,7 @@ class CadreModel(mesa.Model):
         detected[month.omit_idx] = True
         not_tol = ~month.tolerated
         ev = metrics.StepEvents(
-            overload=month.overload[self._situation],
+            overload=month.overload.take(self._situation),
             success=_mask(N, month.success_idx),
             failed=_mask(N, month.fail_idx),
             detected=detected,
