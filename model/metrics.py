@@ -205,8 +205,8 @@ def _tally_weights() -> np.ndarray:
 
 _TALLY_COLUMNS = (*ACTIONS, *FORMS, "successes", "failures", "detections")
 _TALLY_WEIGHTS = _tally_weights()
-# Per-cadre reals summed per level (stacked: one reduction), in the rows of
-# model.state.BELIEFS for the beliefs.
+# Beliefs summed per level (one reduction of the (5, N) beliefs), in the rows of
+# model.state.BELIEFS.
 _BELIEF_MEANS = (
     "belief_detection",
     "belief_omission",
@@ -214,7 +214,6 @@ _BELIEF_MEANS = (
     "belief_severity",
     "belief_tolerance",
 )
-_CADRE_MEANS = (*_BELIEF_MEANS, "free_attention")
 # Per-unit values weighted by each unit's cadres, summed per level.
 _UNIT_MEANS = ("true_detection", "targets", "perceived_targets", "true_tolerance", "adopted")
 # Per-unit values summed per level (stacked: one reduction).
@@ -256,7 +255,8 @@ _COLUMN_INDEX = {
     for cols in (
         _TALLY_COLUMNS,
         ("innovations",),
-        _CADRE_MEANS,
+        _BELIEF_MEANS,
+        ("free_attention",),
         ("overload",),
         _CASE_COUNTS,
         _UNIT_SUMS,
@@ -282,7 +282,8 @@ def step_matrix(
     tally = _cadre_tallies(s, ev).reshape(N_LEVELS, -1)
     put(_TALLY_COLUMNS, tally @ _TALLY_WEIGHTS)
     put(("innovations",), m[:, _COL["innovate"], None])
-    put(_CADRE_MEANS, by_cadre(np.concatenate([s.belief, s.free_attention[None]])).T)
+    put(_BELIEF_MEANS, by_cadre(s.belief).T)
+    put(("free_attention",), by_cadre(s.free_attention)[:, None])
     put(("overload",), by_cadre(ev.overload)[:, None])
     # Cadres of every kind of case, counted per level in one bincount.
     st, sev = ev.stages, ev.sanction_severity

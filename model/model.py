@@ -67,6 +67,8 @@ _REACH_OF_KIND = np.array(
     ]
 )
 
+# Beliefs (model.state.BELIEFS order) whose peer evidence is circulated sanctions.
+_CIRCULATED_SANCTIONS = np.array([True, True, True, False, False])
 # Columns the Mesa DataCollector reports per level (the full set is in ``history()``).
 REPORTED = (
     "innovate",
@@ -383,7 +385,7 @@ class CadreModel(mesa.Model):
             month.fail_per_target, self.perceived_targets.take(su)
         )
         month.p_miss_real = decision.miss_probability(month.fail_per_target, r.targets.take(su))
-        self.state.free_attention = free.astype(np.float32)[self._situation]
+        self.state.free_attention = free.astype(np.float32).take(self._situation)
 
     def _decide(self, month: Month) -> None:
         """2. Every cadre weighs innovate / routine / avoid on its beliefs, mixes in what
@@ -529,8 +531,8 @@ class CadreModel(mesa.Model):
         marked judged. Returns the cadre and kind of every act caught."""
         s, r, rng = self.state, self.regime, self.rng
         rows = (s.hist_pos - 1 - np.arange(self.p["lookback"])) % HISTORY_LEN
-        month.open_innov = self._open_innov_log[rows].sum(axis=0)
-        reviewed = (rng.random(s.n, dtype=np.float32) < r.review[s.unit]).nonzero()[0]
+        month.open_innov = self._open_innov_log.take(rows, axis=0).sum(axis=0)
+        reviewed = (rng.random(s.n, dtype=np.float32) < r.review.take(s.unit)).nonzero()[0]
         records = _rows_cols(s.history, rows, reviewed)
         ru = s.unit[reviewed]
         found = accountability.retro_review(
@@ -630,7 +632,11 @@ class CadreModel(mesa.Model):
 
     def _update_beliefs(self, month: Month) -> None:
         """Every belief a step towards the rate its evidence shows (model.beliefs): own
-        unit's cases, peers' circulated cases (weight ``PUBLIC_WEIGHT``), own outcome."""
+        unit's cases, peers' circulated cases (weight ``PUBLIC_WEIGHT``), own outcome.
+
+        perf: the five beliefs' evidence is one (5, U) array, and one ``learn_units``
+        moves all beliefs (was five ``observed`` and five ``learn`` with their spreads).
+        """
         p, s, h, r = self.p, self.state, self.hierarchy, self.regime
         cadre, kind = month.case_cadre, month.case_kind
         sanctioned = month.sanctioned
@@ -651,35 +657,24 @@ class CadreModel(mesa.Model):
         pub_rows = count_by(
             s.unit, h.n_units, sanctioned[month.publicised_sanction], month.publicised, known
         )
-        rows = np.concatenate(
-            [
-                own_rows[:4],
-                [month.retro_found, month.open_innov],
-                pub_rows[:1] * r.severity[None],
-                pub_rows,
-            ]
+        # Hits and trials of each belief's evidence, interleaved: (10, U), own and peers'.
+        sanct = own_rows[4]
+        own = np.concatenate(
+            [own_rows[:4], [month.retro_found, month.open_innov, sanct * r.severity], own_rows[4:]]
         )
-        peer = learning.group_sums(rows, h.group) - rows
-        (own_case, missteps, omitted, avoided, sanct, tol_n, elig_n) = own_rows
-        w_circ = learning.PUBLIC_WEIGHT * r.sanction_publicity
-        W = learning.PUBLIC_WEIGHT
-        evidence = [
-            beliefs.observed(own_case, missteps, peer[0], peer[1], w_circ),
-            beliefs.observed(omitted, avoided, peer[2], peer[3], w_circ),
-            beliefs.observed(month.retro_found, month.open_innov, peer[4], peer[5], w_circ),
-            beliefs.observed(sanct * r.severity, sanct, peer[6], peer[7], W),
-            beliefs.observed(tol_n, elig_n, peer[8], peer[9], W),
-        ]
+        shown = np.concatenate([own[:6], pub_rows[:1] * r.severity[None], pub_rows])
+        peer = learning.group_sums(shown, h.group) - shown  # what each unit's peers showed
+        # Circulated sanctions weigh with the unit's sanction publicity (detection,
+        # omission, review), the rest with PUBLIC_WEIGHT.
+        weight = np.where(
+            _CIRCULATED_SANCTIONS[:, None],
+            learning.PUBLIC_WEIGHT * r.sanction_publicity,
+            learning.PUBLIC_WEIGHT,
+        )
+        rate, has = beliefs.observed(own[0::2], own[1::2], peer[0::2], peer[1::2], weight)
         unit = s.unit
-        # perf: cast per unit before spreading to cadres (the same values as casting after)
         step = np.minimum(p["learning_rate"] * self.alert, 1.0).astype(np.float32)  # (5, U)
-        for row, (rate, has) in enumerate(evidence):
-            s.belief[row] = beliefs.learn(
-                s.belief[row],
-                rate.astype(np.float32).take(unit),
-                has.take(unit),
-                step[row].take(unit),
-            )
+        beliefs.learn_units(s.belief, rate, has, step, h.n_cadres)
         # Own experience: a second step towards one's own outcome.
         outcomes = [
             (mis, month.misstep_own_case),
@@ -720,7 +715,7 @@ class CadreModel(mesa.Model):
         detected[month.omit_idx] = True
         not_tol = ~month.tolerated
         ev = metrics.StepEvents(
-            overload=month.overload[self._situation],
+            overload=month.overload.take(self._situation),
             success=_mask(N, month.success_idx),
             failed=_mask(N, month.fail_idx),
             detected=detected,

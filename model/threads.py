@@ -41,10 +41,16 @@ def n_threads() -> int:
 
 
 def pool_for(n_cadres: int) -> ThreadPoolExecutor | None:
-    """A shared thread pool for a model of ``n_cadres``, or None to run in this thread."""
+    """A shared thread pool for a model of ``n_cadres``, or None to run in this thread.
+
+    perf: a small model returns before reading the environment and the CPU affinity (a
+    system call), which it did every month.
+    """
     global _pool, _pool_key
+    if n_cadres < MIN_CADRES:
+        return None
     threads = n_threads()
-    if threads < 2 or n_cadres < MIN_CADRES:
+    if threads < 2:
         return None
     key = (os.getpid(), threads)
     if _pool is None or _pool_key != key:
