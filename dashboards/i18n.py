@@ -451,14 +451,17 @@ STRINGS: dict[str, dict[str, str]] = {
     "to_game": {"en": "Now play as a cadre", "zh": "接下来：扮演一名干部"},
     # ---------------------------------------------------------------- game
     "game_goal": {
-        "en": "Goal: after {months} months, have more points than the average township {role} "
-        "of this run. Points: the problems you solve ({success} for a successful innovation, "
-        "{routine} for a month of routine work), +{promotion} for a promotion, −{mild}, −{moderate} "
-        "or −{severe} for a mild, moderate or severe sanction (a severe one removes you from "
-        "the post).",
-        "zh": "目标：{months} 个月后，你的得分高于本次运行中乡镇{role}的平均得分。得分：你解决的问题（一项成功创新 "
-        "{success} 分，一个月的常规工作 {routine} 分），晋升 +{promotion}，轻微、中等、严重处分分别 −{mild}、−{moderate}、"
-        "−{severe}（严重处分会被免职）。",
+        "en": "Goal: after {months} months, have done two things. For your township (为乡镇): solve at "
+        "least as many problems as the average township {role} of this run ({success} for a successful "
+        "innovation, {routine} for a month of routine work, nothing for avoiding). For your career "
+        "(为仕途): end no worse than theirs — never removed from your post, and no more months of "
+        "promotion blocked by sanctions than their average plus {tol} (one mild sanction). A sanction "
+        "blocks promotion for {mild}, {moderate} or {severe} months (mild, moderate, severe; months "
+        "blocked twice count once), and a severe one removes you from the post.",
+        "zh": "目标：{months} 个月后，同时做到两件事。为乡镇：解决的问题不少于本次运行中乡镇{role}的平均数"
+        "（一项成功创新 {success}，一个月的常规工作 {routine}，避责为 0）。为仕途：不比他们差——没有被免职，"
+        "且因处分不得晋升的月数不超过他们的平均数加 {tol} 个月（一次轻微处分）。轻微、中等、严重处分分别使你 "
+        "{mild}、{moderate}、{severe} 个月内不得晋升（重叠的月份只算一次），严重处分还会使你被免职。",
     },
     "game_length": {"en": "Months", "zh": "月数"},
     "game_progress": {"en": "Month {n} of {months}", "zh": "第 {n} 个月 / 共 {months} 个月"},
@@ -503,8 +506,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "odds_retro": {
         "en": "Retroactive review: each month the levels above re-read a cadre's record with {p}, {months} "
-        "months back, under today's standards.",
-        "zh": "秋后算账：每月上级按今天的标准回溯审查一名干部近 {months} 个月记录的概率为 {p}。",
+        "months back, under today's standards; a re-read finds an act not yet judged irregular with {ji} "
+        "(an innovation) or {jr} (routine work).",
+        "zh": "秋后算账：每月上级按今天的标准回溯审查一名干部近 {months} 个月记录的概率为 {p}；"
+        "审查时尚未定性的行为被认定不合规的概率为 {ji}（创新）或 {jr}（常规工作）。",
     },
     "odds_blame_township": {
         "en": "Your own cases stay yours: a township has no one below to push them onto. Cases of the "
@@ -615,9 +620,33 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "A severe sanction ends your post: you are removed.",
         "zh": "严重处分使你失去职务：你被免职了。",
     },
-    "out_points": {"en": "Points this month: {p}.", "zh": "本月得分：{p}。"},
+    "out_tallies": {
+        "en": "This month, for your township: {township} problems solved by you; for your career: {career}.",
+        "zh": "本月为乡镇：你解决问题 {township}；为仕途：{career}。",
+    },
+    "career_clear": {"en": "no month of promotion lost", "zh": "没有失去晋升的月份"},
+    "career_blocked": {
+        "en": "{b} more months without promotion",
+        "zh": "不得晋升的月数增加 {b} 个月",
+    },
     "you_record": {"en": "Your record", "zh": "你的记录"},
-    "rec_points": {"en": "points", "zh": "得分"},
+    "tally_township": {"en": "for your township", "zh": "为乡镇"},
+    "tally_career": {"en": "for your career", "zh": "为仕途"},
+    "tally_now": {
+        "en": "for your township {township} problems solved (average so far {avg_township}); for your "
+        "career {blocked} months of promotion blocked (average so far {avg_blocked})",
+        "zh": "为乡镇已解决问题 {township}（目前平均 {avg_township}）；为仕途不得晋升 {blocked} 个月"
+        "（目前平均 {avg_blocked}）",
+    },
+    "rec_township": {
+        "en": "for your township: problems solved",
+        "zh": "为乡镇：解决的问题",
+    },
+    "rec_blocked": {
+        "en": "for your career: months of promotion blocked",
+        "zh": "为仕途：不得晋升的月数",
+    },
+    "rec_allowed": {"en": "at most {x} to keep the career", "zh": "保住仕途的上限 {x}"},
     "rec_successes": {"en": "successful innovations", "zh": "成功创新"},
     "rec_sanctions": {"en": "sanctions", "zh": "处分"},
     "rec_tolerated": {"en": "cases tolerated", "zh": "获容错"},
@@ -635,12 +664,33 @@ STRINGS: dict[str, dict[str, str]] = {
     "debrief_you": {"en": "you", "zh": "你"},
     "debrief_peers": {"en": "average township {role} ({n})", "zh": "乡镇{role}平均（{n} 人）"},
     "debrief_won": {
-        "en": "You beat the average by {d} points: rank {rank} of {n}.",
-        "zh": "你的得分比平均高 {d} 分：在 {n} 人中排第 {rank} 名。",
+        "en": "You won: you served your township at least as well as the average township {role} and "
+        "kept your career no worse than theirs.",
+        "zh": "你赢了：你为乡镇做的不比乡镇{role}的平均少，仕途也不比他们差。",
     },
-    "debrief_lost": {
-        "en": "You fell short of the average by {d} points: rank {rank} of {n}.",
-        "zh": "你的得分比平均低 {d} 分：在 {n} 人中排第 {rank} 名。",
+    "debrief_township_only": {
+        "en": "You served your township, but paid with your career: {why}.",
+        "zh": "你为乡镇做了事，却赔上了仕途：{why}。",
+    },
+    "debrief_career_only": {
+        "en": "You kept your career, but your township lost: it got {mine} solved from you, less than the "
+        "{avg} of the average township {role}.",
+        "zh": "你保住了仕途，但乡镇吃了亏：你为乡镇解决了 {mine}，少于乡镇{role}平均的 {avg}。",
+    },
+    "debrief_neither": {
+        "en": "Neither: your township got {mine} solved from you, less than the {avg} of the average "
+        "township {role}, and your career paid too: {why}.",
+        "zh": "两头落空：你为乡镇解决了 {mine}，少于乡镇{role}平均的 {avg}；仕途也受了损：{why}。",
+    },
+    "why_removed": {"en": "you were removed from your post", "zh": "你被免职了"},
+    "why_blocked": {
+        "en": "{b} months of promotion blocked, more than the average {avg} plus {tol}",
+        "zh": "不得晋升 {b} 个月，超过了平均的 {avg} 加 {tol} 个月",
+    },
+    "debrief_group": {
+        "en": "Judged by the same rule against the others' average, {k} of the {n} township {role} posts "
+        "of this run (yours included) won.",
+        "zh": "按同样的规则与其他人的平均比较，本次运行的 {n} 个乡镇{role}岗位（包括你的）中有 {k} 个赢了。",
     },
     "debrief_problems": {
         "en": "Your township solved {mine} problems over the game; the average township solved {avg}.",

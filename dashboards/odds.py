@@ -4,9 +4,10 @@ A cadre knows its workload and so its free attention, and from it the chance tha
 innovation works; it knows roughly how often one-veto targets are missed; it does not
 know the true chance of detection or tolerance, only its beliefs — the game shows both.
 
-The numbers are the model's own (:meth:`model.CadreModel.cadre_odds`): the regime in
-force at the cadre's unit, which differs from unit to unit while a change travels down
-the hierarchy. Nothing is restated here.
+The numbers are the model's own (:meth:`model.CadreModel.cadre_odds`, and the regime's
+chances that a review finds an open act irregular): the regime in force at the cadre's
+unit, which differs from unit to unit while a change travels down the hierarchy. Nothing
+is restated here.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ class Odds:
     omission: float  # chance a month of inaction is noticed
     retro: float  # chance a cadre's record is re-read by retroactive review this month
     lookback: int  # months a review reads back
+    judge_innov: float  # chance a review finds an open (unjudged) innovation irregular
+    judge_routine: float  # ... an open routine act
     tolerated_if_apply: float  # chance a covered case ends tolerated if the cadre applies
     apply_passes: float  # chance stage 1 passes when the cadre is left to decide (clarity, belief)
     stage_chances: tuple[float, ...]  # pass chance of each stage of the procedure (ordinary case)
@@ -48,6 +51,9 @@ class Odds:
 def odds_for(model, cadre: int) -> Odds:
     """The odds of ``cadre`` for the coming month, from the model's rules."""
     values = model.cadre_odds(int(cadre))
+    unit = int(model.state.unit[int(cadre)])
+    values["judge_innov"] = float(model.regime.judge_innov[unit])
+    values["judge_routine"] = float(model.regime.judge_routine[unit])
     return Odds(**{f.name: values[f.name] for f in fields(Odds)})
 
 

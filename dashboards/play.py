@@ -11,20 +11,25 @@ What happened to the player's cadre is read from ``model.last_events`` (the step
 :class:`model.metrics.StepEvents`): every case of the month with its kind, whether it
 was pushed down from a unit above and whether it was tolerated; the covered cases that
 entered the tolerance procedure with their stages; each sanction with its severity. The
-game has a goal (points, see :data:`POINTS`), an end (``length`` months) and a debrief
-against the other township cadres of the same post, whose points are kept by the same
-:class:`Ledger` — so every counter the page shows comes from one place.
+game has a goal, an end (``length`` months) and a debrief against the other township
+cadres of the same post. The goal has two tallies, kept for the player and the peers
+alike by the one :class:`Ledger` (so every counter the page shows comes from one place):
+what the post did **for the township** (problems solved, at the model's yields) and what
+it cost **for the career** (months of promotion blocked by sanctions, and removal from
+post), judged by :func:`outcome`: the player wins by serving the township at least as
+well as the average peer while keeping the career no worse than theirs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from dashboards.odds import Odds, odds_for
 from dashboards.session import Simulation
-from model.accountability import CASE_KINDS
+from model.accountability import BLOCK_MONTHS, CASE_KINDS, MILD
 from model.errors import CadreSimError
 from model.hierarchy import N_LEVELS
 from model.state import (
@@ -41,11 +46,13 @@ from model.state import (
 TOWNSHIP = N_LEVELS - 1
 GAME_LENGTHS: tuple[int, ...] = (12, 24, 36)
 DEFAULT_LENGTH = 24
-# Points of the game's goal. Problems solved count at the model's own yields (parameters
-# ``innovation_yield`` per successful innovation, ``routine_solve`` per month of routine
-# work); a promotion is a career step; sanctions cost by severity (a severe one ends the
-# post: the cadre is removed).
-POINTS = {"promotion": 5.0, "sanction": (1.0, 2.0, 5.0)}
+# The win rule (:func:`outcome`). "No worse for the career" allows the months of one
+# mild sanction (诫勉, the lightest form) more than the peers' mean: one admonishment is
+# not a career break, a Party warning (12 months) or a removal (24, and the post) is.
+CAREER_TOLERANCE = float(BLOCK_MONTHS[MILD])
+# The debrief's headline: both goals met / the township served, the career paid for it /
+# the career kept, the township short of the average / neither.
+OUTCOMES: tuple[str, ...] = ("won", "township_only", "career_only", "neither")
 # The kind of error of each case kind that the tolerance provision can cover
 # (``Odds.eligible``); inaction is never covered.
 REACH_OF_KIND = {
@@ -101,7 +108,8 @@ class Turn:
     left: str | None  # promoted / removed / retired
     solved: float  # problems solved in the player's township this month
     problems_left: float
-    points: float  # the player's points this month
+    township: float  # problems the player's post solved this month, at the model's yields
+    blocked: float  # months of promotion blocked that this month's sanctions added
     applied: bool  # the player chose to apply for tolerance if a case is covered
     odds: Odds | None = None  # the odds the player saw before choosing
     lookback: int = 0
@@ -172,7 +180,21 @@ def player_cases(ev, cadre: int, choice: int) -> tuple[list[Case], list[tuple[bo
 
 
 class Ledger:
-    """Per post (cadre index), what the game counts, month by month, for every post."""
+    """Per post (cadre index), the game's two tallies and their parts, month by month,
+    for every post — the player's and the peers' alike.
+
+    * **For the township** (为乡镇, ``township``): problems solved, at the model's own
+      yields (``innovation_yield`` per successful innovation, ``routine_solve`` per month
+      of routine work; avoiding solves nothing).
+    * **For the career** (为仕途, ``blocked``): months of promotion blocked by the
+      sanctions received, as the model blocks them — each sanction bars promotion for its
+      influence period (``model.accountability.BLOCK_MONTHS`` by severity, counted from the
+      month of the sanction); periods that overlap count once (the model keeps the longer
+      of the block running and the new one); months that run past the game's end count
+      too. ``removals`` counts removals from post (a severe sanction's). When a post
+      changes hands (promotion, removal, retirement) the newcomer starts unblocked, as in
+      the model; what the leaver's sanctions blocked stays counted for the post.
+    """
 
     def __init__(self, n: int) -> None:
         self.successes = np.zeros(n)
@@ -181,45 +203,49 @@ class Ledger:
         self.promotions = np.zeros(n)
         self.removals = np.zeros(n)
         self.actions = np.zeros((n, 3))
-        self.points = np.zeros(n)
+        self.township = np.zeros(n)
+        self.blocked = np.zeros(n)
+        self._until = np.zeros(n)  # the month from which the occupant may be promoted again
 
-    def add_month(self, m, yields: tuple[float, float]) -> np.ndarray:
-        """Count the model's last month for every post; returns each post's points."""
+    def add_month(self, m, yields: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
+        """Count the model's last month for every post; returns each post's gain for the
+        township and the months of promotion blocked added this month."""
         ev, s = m.last_events, m.state
-        n = len(self.points)
+        n = len(self.township)
+        month = float(m.steps)  # the month just played (1 = the run's first)
         success = np.asarray(ev.success, dtype=float)
         routine = (s.action == ROUTINE).astype(float)
+        who = np.asarray(ev.sanction_idx, dtype=np.int64)
+        severity = np.asarray(ev.sanction_severity, dtype=np.int64)
         sev = np.zeros((n, 3))
-        np.add.at(
-            sev,
-            (
-                np.asarray(ev.sanction_idx, dtype=np.int64),
-                np.asarray(ev.sanction_severity, dtype=np.int64),
-            ),
-            1,
-        )
+        np.add.at(sev, (who, severity), 1)
+        # the block each post's sanctions of the month set: the longest of them
+        block = np.zeros(n)
+        np.maximum.at(block, who, BLOCK_MONTHS[severity].astype(float))
+        ends = np.where(block > 0, month + block, 0.0)
+        added = np.maximum(ends - np.maximum(self._until, month), 0.0)
+        self._until = np.maximum(self._until, ends)
         promoted = np.zeros(n)
         promoted[np.asarray(ev.promoted, dtype=np.int64)] = 1
         removed = np.zeros(n)
         removed[np.asarray(ev.removed, dtype=np.int64)] = 1
+        for left in (ev.promoted, ev.removed, ev.retired):  # newcomers start unblocked
+            self._until[np.asarray(left, dtype=np.int64)] = 0.0
         self.actions[np.arange(n), s.action.astype(np.int64)] += 1
-        pts = (
-            yields[0] * success
-            + yields[1] * routine
-            + POINTS["promotion"] * promoted
-            - sev @ np.asarray(POINTS["sanction"])
-        )
+        gain = yields[0] * success + yields[1] * routine
         self.successes += success
         self.routine += routine
         self.sanctions += sev
         self.promotions += promoted
         self.removals += removed
-        self.points += pts
-        return pts
+        self.township += gain
+        self.blocked += added
+        return gain, added
 
     def row(self, i: int) -> dict[str, float]:
         return {
-            "points": float(self.points[i]),
+            "township": float(self.township[i]),
+            "blocked": float(self.blocked[i]),
             "successes": float(self.successes[i]),
             "sanctions": float(self.sanctions[i].sum()),
             "mild": float(self.sanctions[i, 0]),
@@ -234,6 +260,33 @@ class Ledger:
             return {k: float("nan") for k in self.row(0)}
         rows = [self.row(int(i)) for i in idx]
         return {k: float(np.mean([r[k] for r in rows])) for k in rows[0]}
+
+
+def serves_township(mine: Mapping[str, float], peers: Mapping[str, float]) -> bool:
+    """At least as many problems solved for the township as the peers' mean."""
+    return bool(mine["township"] >= peers["township"] - 1e-9)
+
+
+def keeps_career(mine: Mapping[str, float], peers: Mapping[str, float]) -> bool:
+    """Never removed from post, and months of promotion blocked at most the peers' mean
+    plus :data:`CAREER_TOLERANCE`."""
+    return bool(mine["removals"] == 0 and mine["blocked"] <= peers["blocked"] + CAREER_TOLERANCE)
+
+
+def outcome(mine: Mapping[str, float], peers: Mapping[str, float]) -> str:
+    """The game's verdict on a post's tallies (a :meth:`Ledger.row`) against the peers'
+    mean (a :meth:`Ledger.mean`): one of :data:`OUTCOMES`."""
+    town, career = serves_township(mine, peers), keeps_career(mine, peers)
+    return OUTCOMES[2 * (not town) + (not career)]
+
+
+def group_outcomes(ledger: Ledger, group: np.ndarray) -> dict[str, int]:
+    """Each post of ``group`` judged by :func:`outcome` against the mean of the others."""
+    counts = dict.fromkeys(OUTCOMES, 0)
+    for i in group:
+        others = group[group != i]
+        counts[outcome(ledger.row(int(i)), ledger.mean(others))] += 1
+    return counts
 
 
 class CadreGame:
@@ -299,15 +352,19 @@ class CadreGame:
                     f"the model ignored its 'forced_actions' hook: cadre {self.cadre} did "
                     f"{ACTIONS[int(m.state.action[self.cadre])]}, not {ACTIONS[action]}"
                 )
-            pts = self.ledger.add_month(
+            gain, blocked = self.ledger.add_month(
                 m, (float(m.p["innovation_yield"]), float(m.p["routine_solve"]))
             )
             self.solved += m.last_events.unit_counts["solved"]
-            turn = self._read(m, action, float(pts[self.cadre]), bool(apply), odds)
+            turn = self._read(
+                m, action, (float(gain[self.cadre]), float(blocked[self.cadre])), bool(apply), odds
+            )
         self.turns.append(turn)
         return turn
 
-    def _read(self, m, action: int, points: float, applied: bool, odds: Odds) -> Turn:
+    def _read(
+        self, m, action: int, tallies: tuple[float, float], applied: bool, odds: Odds
+    ) -> Turn:
         s, c, u = m.state, self.cadre, self.unit
         towns = m.hierarchy.units_at(TOWNSHIP)
         counts = m.unit_counts[towns].sum(axis=0)
@@ -338,7 +395,8 @@ class CadreGame:
             left=left,
             solved=float(ev.unit_counts["solved"][u]),
             problems_left=float(m.problems[u]),
-            points=points,
+            township=tallies[0],
+            blocked=tallies[1],
             applied=applied,
             odds=odds,
             lookback=int(m.p["lookback"]),
@@ -358,11 +416,14 @@ class CadreGame:
     def peers_mean(self) -> dict[str, float]:
         return self.ledger.mean(self.peers)
 
-    def rank(self) -> tuple[int, int]:
-        """(the player's rank by points among the player and the peers, how many)."""
-        pts = self.ledger.points
-        mine = pts[self.cadre]
-        return int(np.sum(pts[self.peers] > mine)) + 1, len(self.peers) + 1
+    def outcome(self) -> str:
+        """The player's outcome (one of :data:`OUTCOMES`) against the peers' mean."""
+        return outcome(self.record(), self.peers_mean())
+
+    def group_outcomes(self) -> dict[str, int]:
+        """How many of the player's group (the player and the peers) reach each outcome,
+        every post judged by :func:`outcome` against the mean of the others."""
+        return group_outcomes(self.ledger, np.append(self.peers, self.cadre))
 
     def choice_shares(self) -> tuple[np.ndarray, np.ndarray]:
         """Shares of innovate / routine / avoid: the player's months, the peers' months."""

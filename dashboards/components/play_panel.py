@@ -1,9 +1,11 @@
 """ "Play as a cadre": choose one township cadre's action each month and see what follows.
 
-The panel states the goal, shows the odds the cadre would know before each choice,
-says after it what was noticed, by whom and why a sanction came, lets the player apply
-for tolerance, and ends with a debrief against the average township cadre of the same
-post. Every counter comes from the game's one ledger.
+The panel states the goal (two tallies: for the township, for the career), shows the
+odds the cadre would know before each choice and where the player stands against the
+average peer so far, says after it what was noticed, by whom and why a sanction came,
+lets the player apply for tolerance, and ends with a debrief: one headline outcome and
+both tallies against the average township cadre of the same post. Every counter comes
+from the game's one ledger.
 """
 
 from __future__ import annotations
@@ -16,7 +18,15 @@ from dashboards.components.appstate import AppState
 from dashboards.components.controls import Confirm
 from dashboards.components.rich import Details, Notice, Para
 from dashboards.odds import Odds, watching_levels
-from dashboards.play import GAME_LENGTHS, POINTS, REACH_OF_KIND, TOWNSHIP, CadreGame, Case, Turn
+from dashboards.play import (
+    CAREER_TOLERANCE,
+    GAME_LENGTHS,
+    REACH_OF_KIND,
+    TOWNSHIP,
+    CadreGame,
+    Case,
+    Turn,
+)
 from dashboards.views import place_path
 from model.accountability import BLOCK_MONTHS
 from model.scenarios import SCENARIOS
@@ -36,8 +46,13 @@ def _num(x: float) -> str:
     return f"{x:.2f}"
 
 
-def _points(x: float) -> str:
-    return f"{x:+.2f}".rstrip("0").rstrip(".") if abs(x) < 100 else f"{x:+.0f}"
+def _solved(x: float) -> str:
+    """Problems solved: 2, 0.06, 13.4 (no trailing zeros)."""
+    return f"{x:.2f}".rstrip("0").rstrip(".") if abs(x) < 10 else f"{x:.1f}"
+
+
+def _months(x: float) -> str:
+    return f"{x:.0f}" if float(x).is_integer() else f"{x:.1f}"
 
 
 def stage_line(stages: tuple[bool, ...], lang: str) -> str:
@@ -139,7 +154,12 @@ def turn_sentences(turn: Turn, lang: str) -> list[str]:
     )
     left = f"{turn.problems_left:.0f}"
     out.append(t("out_solved", lang, solved=solved, left=left))
-    out.append(t("out_points", lang, p=_points(turn.points)))
+    career = (
+        t("career_blocked", lang, b=_months(turn.blocked))
+        if turn.blocked > 0
+        else t("career_clear", lang)
+    )
+    out.append(t("out_tallies", lang, township=_solved(turn.township), career=career))
     return out
 
 
@@ -189,7 +209,14 @@ def odds_sentences(odds: Odds, lang: str) -> list[str]:
         ),
         t("odds_routine", lang, p=_p(odds.irregular), d=_p(odds.detect)),
         t("odds_avoid", lang, p=_p(odds.omission)),
-        t("odds_retro", lang, p=_p(odds.retro), months=odds.lookback),
+        t(
+            "odds_retro",
+            lang,
+            p=_p(odds.retro),
+            months=odds.lookback,
+            ji=_p(odds.judge_innov),
+            jr=_p(odds.judge_routine),
+        ),
         blame,
     ]
 
@@ -197,7 +224,7 @@ def odds_sentences(odds: Odds, lang: str) -> list[str]:
 def goal_text(
     game_length: int, leader: bool, innovation_yield: float, routine_solve: float, lang: str
 ) -> str:
-    mild, moderate, severe = POINTS["sanction"]
+    mild, moderate, severe = (int(b) for b in BLOCK_MONTHS)
     return i18n.t(
         "game_goal",
         lang,
@@ -205,11 +232,51 @@ def goal_text(
         role=i18n.t("leader" if leader else "staff", lang),
         success=f"{innovation_yield:g}",
         routine=f"{routine_solve:g}",
-        promotion=f"{POINTS['promotion']:g}",
-        mild=f"{mild:g}",
-        moderate=f"{moderate:g}",
-        severe=f"{severe:g}",
+        tol=f"{CAREER_TOLERANCE:g}",
+        mild=mild,
+        moderate=moderate,
+        severe=severe,
     )
+
+
+def tallies_now(game: CadreGame, lang: str) -> str:
+    """Both tallies of the player beside the average peer's so far."""
+    mine, peers = game.record(), game.peers_mean()
+    return i18n.t(
+        "tally_now",
+        lang,
+        township=_solved(mine["township"]),
+        avg_township=_solved(peers["township"]),
+        blocked=_months(mine["blocked"]),
+        avg_blocked=_months(peers["blocked"]),
+    )
+
+
+def verdict_text(game: CadreGame, lang: str) -> tuple[str, str]:
+    """The debrief's headline (text, notice kind) from :meth:`CadreGame.outcome`."""
+    mine, peers = game.record(), game.peers_mean()
+    result = game.outcome()
+    role = i18n.t("leader" if game.leader else "staff", lang)
+    why = (
+        i18n.t("why_removed", lang)
+        if mine["removals"] > 0
+        else i18n.t(
+            "why_blocked",
+            lang,
+            b=_months(mine["blocked"]),
+            avg=_months(peers["blocked"]),
+            tol=f"{CAREER_TOLERANCE:g}",
+        )
+    )
+    text = i18n.t(
+        f"debrief_{result}",
+        lang,
+        role=role,
+        why=why,
+        mine=_solved(mine["township"]),
+        avg=_solved(peers["township"]),
+    )
+    return text, {"won": "success", "neither": "error"}.get(result, "warning")
 
 
 def township_name(state: AppState, k: int, lang: str) -> str:
@@ -314,7 +381,7 @@ def GameBody(state: AppState, game: CadreGame, frame: int) -> None:
     )
     you = f"— {name}{i18n.list_sep(lang)}{role}{i18n.colon(lang)}" + " · ".join(
         [
-            f"{i18n.t('rec_points', lang)} {record['points']:.1f}",
+            tallies_now(game, lang),
             f"{i18n.t('rec_sanctions', lang)} {record['sanctions']:.0f}",
             f"{i18n.t('col_belief_tol', lang)} {_p(beliefs[0])}",
             f"{i18n.t('col_belief_det', lang)} {_p(beliefs[1])}",
@@ -398,7 +465,8 @@ def GameBody(state: AppState, game: CadreGame, frame: int) -> None:
     Para(
         " · ".join(
             [
-                f"{i18n.t('rec_points', lang)} {record['points']:.1f}",
+                f"{i18n.t('rec_township', lang)} {_solved(record['township'])}",
+                f"{i18n.t('rec_blocked', lang)} {_months(record['blocked'])}",
                 f"{i18n.t('rec_successes', lang)} {record['successes']:.0f}",
                 f"{i18n.t('rec_sanctions', lang)} {record['sanctions']:.0f}",
                 f"{i18n.t('rec_tolerated', lang)} {record['tolerated']:.0f}",
@@ -429,10 +497,10 @@ def GameBody(state: AppState, game: CadreGame, frame: int) -> None:
 def Debrief(state: AppState, game: CadreGame) -> None:
     lang = state.lang.value
     mine, peers = game.record(), game.peers_mean()
-    rank, n = game.rank()
     role = i18n.t("leader" if game.leader else "staff", lang)
     mix_me, mix_them = game.choice_shares()
-    diff = mine["points"] - peers["points"]
+    verdict, kind = verdict_text(game, lang)
+    group = game.group_outcomes()
     with solara.Div(
         classes=["game-debrief"],
         style={
@@ -448,19 +516,16 @@ def Debrief(state: AppState, game: CadreGame) -> None:
             + i18n.t("debrief_title", lang, months=game.length, role=role),
             style={"font-weight": "700", "font-size": "15px", "display": "block"},
         )
-        Notice(
-            i18n.t(
-                "debrief_won" if diff > 0 else "debrief_lost",
-                lang,
-                d=f"{abs(diff):.1f}",
-                rank=rank,
-                n=n,
-            ),
-            "success" if diff > 0 else "warning",
-            classes=["debrief-verdict"],
-        )
+        Notice(verdict, kind, classes=["debrief-verdict", f"outcome-{game.outcome()}"])
+        allowed = i18n.t("rec_allowed", lang, x=_months(peers["blocked"] + CAREER_TOLERANCE))
         rows = [
-            ("rec_points", f"{mine['points']:.1f}", f"{peers['points']:.1f}"),
+            ("rec_township", _solved(mine["township"]), _solved(peers["township"])),
+            (
+                "rec_blocked",
+                _months(mine["blocked"]),
+                f"{peers['blocked']:.1f} ({allowed})",
+            ),
+            ("rec_removals", f"{mine['removals']:.0f}", f"{peers['removals']:.2f}"),
             ("rec_successes", f"{mine['successes']:.0f}", f"{peers['successes']:.1f}"),
             (
                 "rec_severity",
@@ -468,7 +533,6 @@ def Debrief(state: AppState, game: CadreGame) -> None:
                 f"{peers['mild']:.1f} / {peers['moderate']:.1f} / {peers['severe']:.1f}",
             ),
             ("rec_promotions", f"{mine['promotions']:.0f}", f"{peers['promotions']:.2f}"),
-            ("rec_removals", f"{mine['removals']:.0f}", f"{peers['removals']:.2f}"),
             ("rec_choices", " / ".join(_p(x) for x in mix_me), " / ".join(_p(x) for x in mix_them)),
         ]
         head = (
@@ -480,6 +544,11 @@ def Debrief(state: AppState, game: CadreGame) -> None:
         )
         solara.HTML(
             unsafe_innerHTML=f"<table class='cadre-table debrief-table'>{head}{body}</table>"
+        )
+        solara.Text(
+            i18n.t("debrief_group", lang, k=group["won"], n=sum(group.values()), role=role),
+            style={"font-size": "12px", "display": "block", "margin-top": "6px"},
+            classes=["debrief-group"],
         )
         towns = game.sim.model.hierarchy.units_at(TOWNSHIP)
         solara.Text(

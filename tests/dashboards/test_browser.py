@@ -14,6 +14,7 @@ import pytest
 
 from dashboards import i18n
 from dashboards.lessons import LESSONS
+from dashboards.play import OUTCOMES
 from model.params import LEVERS, SCHEMA
 from model.scenarios import DEFAULT_SCENARIO as SCENARIOS_DEFAULT
 from model.scenarios import SCENARIOS
@@ -381,6 +382,12 @@ def test_the_last_lesson_does_not_wrap_and_a_left_lesson_resumes(browser, server
     page.close()
 
 
+def _headline(lang: str) -> dict[str, str]:
+    """The start of each debrief headline (the outcome's text up to its first colon)."""
+    sep = "：" if lang == "zh" else ":"
+    return {o: i18n.STRINGS[f"debrief_{o}"][lang].split(sep)[0] for o in OUTCOMES}
+
+
 def test_play_as_a_cadre_to_the_debrief(browser, server, shot) -> None:
     page, rec = open_page(browser, server)
     mode(page, "play")
@@ -391,24 +398,51 @@ def test_play_as_a_cadre_to_the_debrief(browser, server, shot) -> None:
     odds = page.locator(".game-odds").inner_text()
     assert "Free attention" in odds and "Chance your innovation works" in odds
     page.locator(".apply-tolerance").wait_for()
-    assert page.locator(".game-goal").inner_text().startswith("Goal: after 12 months")
+    # the goal: two tallies, and the rule that judges them
+    goal = page.locator(".game-goal").inner_text()
+    assert goal.startswith("Goal: after 12 months")
+    assert "For your township (为乡镇)" in goal and "For your career (为仕途)" in goal
+    assert "their average plus 6 (one mild sanction)" in goal and "6, 12 or 24 months" in goal
     for k in [0, 2, 1] * 4:
         m = month(page)
         page.locator(f".btn-choice-{k}").click()
         wait_month(page, m + 1)
         result = page.locator(".turn-result").inner_text()
-        assert i18n.action_name(k, "en") in result and "Points this month" in result
+        assert i18n.action_name(k, "en") in result
+        assert "This month, for your township:" in result and "for your career:" in result
         # one sanction counter: the line "You now" and the record agree
-        you = re.search(r"sanctions (\d+)", page.locator(".play-you").inner_text()).group(1)
-        record = re.search(r"sanctions (\d+)", page.locator(".play-score").inner_text()).group(1)
-        assert you == record
+        you = page.locator(".play-you").inner_text()
+        record = page.locator(".play-score").inner_text()
+        assert re.search(r"sanctions (\d+)", you).group(1) == re.search(
+            r"sanctions (\d+)", record
+        ).group(1)
+        # where the player stands against the average peer so far, on both tallies
+        assert "average so far" in you and "months of promotion blocked" in you
+        assert "for your township: problems solved" in record
         if m + 1 == 6:
             shot(page, "play", doc=True)
     page.locator(".game-debrief").wait_for()
     debrief = page.locator(".game-debrief").inner_text()
-    assert "average township staff" in debrief and "rank" in debrief
+    assert "average township staff" in debrief
+    # one headline outcome, its class naming it, and both tallies against the peers
+    verdict = page.locator(".debrief-verdict").inner_text()
+    shown = [o for o, start in _headline("en").items() if verdict.startswith(start)]
+    assert len(shown) == 1, verdict
+    assert page.locator(f".debrief-verdict.outcome-{shown[0]}").count() == 1
+    table = page.locator(".debrief-table").inner_text()
+    assert "for your township: problems solved" in table
+    assert "for your career: months of promotion blocked" in table and "to keep the career" in table
+    assert "township staff posts of this run" in page.locator(".debrief-group").inner_text()
     assert page.locator(".btn-choice-0").count() == 0  # the game has an end
     shot(page, "debrief")
+    # the goal and the debrief in Chinese: the same outcome
+    page.locator(".btn-lang").click()
+    page.locator(".game-goal", has_text="目标：").wait_for()
+    assert "为乡镇：" in page.locator(".game-goal").inner_text()
+    page.locator(".debrief-verdict", has_text=_headline("zh")[shown[0]]).wait_for()
+    assert "为仕途：不得晋升的月数" in page.locator(".debrief-table").inner_text()
+    page.locator(".btn-lang").click()
+    page.locator(".game-goal", has_text="Goal:").wait_for()
     page.locator(".btn-play-again").click()
     page.locator(".btn-choice-0").wait_for()
     no_page_error(page)

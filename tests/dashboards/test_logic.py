@@ -456,7 +456,8 @@ def _turn(**kw):
         left=None,
         solved=1.0,
         problems_left=2.0,
-        points=0.06,
+        township=0.06,
+        blocked=0.0,
         applied=True,
         odds=_odds(),
         lookback=12,
@@ -522,6 +523,12 @@ def test_a_turn_says_what_was_noticed_by_whom_and_why_it_was_sanctioned() -> Non
     )
     assert "不作为" in zh and "从不在容错之列" in zh
     assert "no case, no sanction" in " ".join(turn_sentences(_turn(), "en"))
+    # both tallies of the month, in both languages
+    plain = " ".join(turn_sentences(_turn(), "en"))
+    assert "for your township: 0.06 problems solved" in plain
+    assert "for your career: no month of promotion lost" in plain
+    zh = " ".join(turn_sentences(_turn(blocked=6.0), "zh"))
+    assert "为乡镇：你解决问题 0.06" in zh and "不得晋升的月数增加 6 个月" in zh
 
 
 def _events(**kw):
@@ -612,6 +619,8 @@ def test_player_cases_are_read_from_the_model_fields() -> None:
 
 
 def test_the_game_has_a_goal_an_end_and_one_set_of_counters() -> None:
+    from dashboards.play import OUTCOMES
+
     sim = Simulation(seed=2)
     game = CadreGame(sim, township=1, length=6)
     for k in (INNOVATE, INNOVATE, ROUTINE, AVOID, INNOVATE, ROUTINE):
@@ -622,10 +631,156 @@ def test_the_game_has_a_goal_an_end_and_one_set_of_counters() -> None:
     record = game.record()
     assert record["sanctions"] == sum(len(t.sanctions) for t in game.turns)
     assert all(t.sanction is None or t.sanction in (0, 1, 2) for t in game.turns)
-    assert record["points"] == pytest.approx(sum(t.points for t in game.turns))
-    assert np.isfinite(game.peers_mean()["points"]) and 1 <= game.rank()[0] <= game.rank()[1]
+    assert record["township"] == pytest.approx(sum(t.township for t in game.turns))
+    assert record["blocked"] == pytest.approx(sum(t.blocked for t in game.turns))
+    assert np.isfinite(game.peers_mean()["township"]) and game.outcome() in OUTCOMES
+    assert sum(game.group_outcomes().values()) == len(game.peers) + 1
     mine, theirs = game.choice_shares()
     assert mine[INNOVATE] == pytest.approx(0.5) and theirs.sum() == pytest.approx(1.0)
+
+
+def _month(steps: int, n: int = 4, action=None, **events):
+    """A fake model after one month: ``steps``, every post's action, and its events."""
+    from types import SimpleNamespace
+
+    ev = dict(
+        success=np.zeros(n, bool),
+        sanction_idx=[],
+        sanction_severity=[],
+        promoted=[],
+        removed=[],
+        retired=[],
+    )
+    ev.update(events)
+    act = np.full(n, AVOID) if action is None else np.asarray(action)
+    return SimpleNamespace(
+        steps=steps,
+        last_events=SimpleNamespace(**{k: np.asarray(v) for k, v in ev.items()}),
+        state=SimpleNamespace(action=act),
+    )
+
+
+def test_the_two_tallies_follow_the_models_yields_and_career_rules() -> None:
+    """For the township: the model's yields. For the career: each sanction blocks promotion
+    for its influence period (model.accountability.BLOCK_MONTHS), months blocked twice count
+    once, a severe sanction removes the cadre (counted), the newcomer starts unblocked."""
+    from dashboards.play import Ledger
+    from model.accountability import BLOCK_MONTHS, MILD, MODERATE, SEVERE
+
+    mild, moderate, severe = (float(b) for b in BLOCK_MONTHS)
+    ledger = Ledger(4)
+    yields = (2.0, 0.06)
+    # month 1: post 0 innovates with success, post 1 does routine work and gets a mild
+    # sanction; post 2 gets a severe one and is removed; post 3 avoids
+    gain, added = ledger.add_month(
+        _month(
+            1,
+            action=[INNOVATE, ROUTINE, ROUTINE, AVOID],
+            success=[True, False, False, False],
+            sanction_idx=[1, 2],
+            sanction_severity=[MILD, SEVERE],
+            removed=[2],
+        ),
+        yields,
+    )
+    assert gain.tolist() == [2.0, 0.06, 0.06, 0.0]
+    assert added.tolist() == [0.0, mild, severe, 0.0]
+    # month 3: post 1's moderate sanction overlaps its mild one (blocked from month 1 to
+    # month 1 + mild); post 2's newcomer gets a mild one: its own, counted in full
+    gain, added = ledger.add_month(
+        _month(3, sanction_idx=[1, 2], sanction_severity=[MODERATE, MILD]), yields
+    )
+    assert added.tolist() == [0.0, 2 + moderate - mild, mild, 0.0]
+    # month 4: two sanctions of post 3 in one month block for the longer one only
+    gain, added = ledger.add_month(
+        _month(4, sanction_idx=[3, 3], sanction_severity=[MILD, MODERATE]), yields
+    )
+    assert added.tolist() == [0.0, 0.0, 0.0, moderate]
+    rows = [ledger.row(i) for i in range(4)]
+    assert [r["blocked"] for r in rows] == [0.0, 2 + moderate, severe + mild, moderate]
+    assert [r["removals"] for r in rows] == [0, 0, 1, 0]
+    assert [r["township"] for r in rows] == [2.0, 0.06, 0.06, 0.0]
+    assert [r["sanctions"] for r in rows] == [0, 2, 2, 2]
+
+
+def test_the_win_rule_needs_the_township_and_the_career() -> None:
+    from dashboards.play import CAREER_TOLERANCE, keeps_career, outcome, serves_township
+    from model.accountability import BLOCK_MONTHS, MILD
+
+    assert BLOCK_MONTHS[MILD] == CAREER_TOLERANCE  # one mild sanction more than the peers
+    peers = {"township": 2.0, "blocked": 3.0, "removals": 0.05}
+
+    def me(township=2.0, blocked=0.0, removals=0.0):
+        return {"township": township, "blocked": blocked, "removals": removals}
+
+    assert outcome(me(), peers) == "won"  # as many problems solved as the average is enough
+    assert outcome(me(blocked=3.0 + CAREER_TOLERANCE), peers) == "won"
+    assert outcome(me(township=9.0, blocked=3.1 + CAREER_TOLERANCE), peers) == "township_only"
+    # a removal ends the career whatever the months (the peers' mean removals are no excuse)
+    assert not keeps_career(me(removals=1.0), peers)
+    assert (
+        outcome(me(township=9.0, blocked=BLOCK_MONTHS[2], removals=1.0), peers) == "township_only"
+    )
+    assert outcome(me(township=1.9), peers) == "career_only"
+    assert outcome(me(township=0.0, removals=1.0), peers) == "neither"
+    assert serves_township(me(), peers) and not serves_township(me(township=1.99), peers)
+
+
+def test_the_player_and_the_peers_are_scored_by_the_same_code() -> None:
+    """Every post's tallies, recounted from the model's events, are the ledger's; the
+    player's record is its row and the player's outcome the group's judgement of it."""
+    from dashboards.play import outcome
+    from model.accountability import BLOCK_MONTHS
+
+    sim = Simulation(scenario="tightened_accountability", seed=3)
+    game = CadreGame(sim, township=0, length=18)
+    n = sim.model.state.n
+    township, sanctions, removals = np.zeros(n), np.zeros(n), np.zeros(n)
+    severe_block = np.zeros(n)
+    for _ in range(game.length):
+        game.take_turn(INNOVATE)
+        ev, s = sim.model.last_events, sim.model.state
+        p = sim.model.p
+        township += p["innovation_yield"] * ev.success + p["routine_solve"] * (s.action == ROUTINE)
+        np.add.at(sanctions, ev.sanction_idx, 1)
+        removals[ev.removed] += 1
+        severe_block[ev.removed] += BLOCK_MONTHS[2]
+    led = game.ledger
+    assert np.allclose(led.township, township) and np.array_equal(led.sanctions.sum(1), sanctions)
+    assert np.array_equal(led.removals, removals) and (led.blocked >= severe_block).all()
+    assert sanctions[game.peers].sum() > 0  # the peers were sanctioned too: a real check
+    mine = game.record()
+    assert {k: mine[k] for k in led.row(0)} == led.row(game.cadre)
+    group = np.append(game.peers, game.cadre)
+    assert outcome(led.row(game.cadre), led.mean(game.peers)) == game.outcome()
+    judged = game.group_outcomes()
+    assert sum(judged.values()) == len(group) and min(judged.values()) >= 0
+
+
+def test_the_adaptive_plan_weighs_both_tallies() -> None:
+    """At tightened odds a staff member who must solve 2 more problems plans a few months of
+    innovation; with no room left for the career, no innovation; with nothing left to
+    solve, none either; at flexible odds, innovation all along."""
+    from dashboards import strategies
+    from dashboards.odds import odds_for
+
+    def plan(scenario, gap, allowance):
+        sim = Simulation(scenario=scenario, seed=0)
+        odds = odds_for(sim.model, CadreGame(sim).cadre)
+        plans = strategies.win_chances(odds, (2.0, 0.06), 24, gap, allowance)
+        best = max(plans, key=lambda k: plans[k][0])
+        return best, plans
+
+    (k, _), plans = plan("tightened_accountability", 2.2, 9.0)
+    assert 1 <= k <= 12
+    win, town, career = plans[(24, ROUTINE)]
+    assert town > 0.95 and career < 0.6 and win < plans[(k, ROUTINE)][0]  # the dilemma
+    (k, _), _ = plan("tightened_accountability", 0.0, 9.0)
+    assert k == 0
+    (k, _), _ = plan("flexible_experimentation", 14.0, 7.0)
+    assert k >= 20
+    _, plans = plan("tightened_accountability", 2.2, -1.0)  # removed already: career lost
+    assert all(win == 0 and career == 0 for win, _, career in plans.values())
 
 
 @pytest.mark.parametrize("apply", [True, False])
@@ -665,6 +820,7 @@ def test_the_odds_shown_are_the_model_rules() -> None:
 
 def test_strategy_harness_measures_every_strategy(tmp_path) -> None:
     from dashboards import strategies
+    from dashboards.play import OUTCOMES
 
     df = strategies.table(
         scenarios=["flexible_experimentation"], seeds=[0], months=4, roles=[False]
@@ -675,10 +831,54 @@ def test_strategy_harness_measures_every_strategy(tmp_path) -> None:
         by.loc["always innovate", "innovate_share"] == 1
         and by.loc["always avoid", "innovate_share"] == 0
     )
-    assert np.isfinite(df[["points", "peers_points", "rank_share"]].to_numpy()).all()
+    assert (df[list(OUTCOMES)].sum(axis=1) == 1).all()
+    assert np.isfinite(df[["township", "peers_township", "blocked", "group_won"]].to_numpy()).all()
     doc = tmp_path / "doc.md"
     doc.write_text(f"before\n{strategies.BEGIN}\nold\n{strategies.END}\nafter\n", encoding="utf-8")
     strategies.write_into(doc, strategies.markdown(df, [0], 4))
     text = doc.read_text(encoding="utf-8")
     assert "old" not in text and "| flexible_experimentation | staff | always innovate |" in text
     assert text.startswith("before") and text.endswith("after\n")
+
+
+STRATEGY_SEEDS = tuple(range(40))  # the table's seeds (docs/teaching.md)
+
+
+@pytest.mark.slow
+def test_the_game_shows_the_dilemma_per_scenario() -> None:
+    """What the strategy table says, measured again over its 40 seeds: where the sources
+    say a cadre could innovate (flexible experimentation, the reform package), a staff
+    member who always innovates wins; where they say cadres dare not (tightened
+    accountability, tolerance on paper), it serves the township but the career pays in
+    a large share of games, and the player who wins plays safe most months.
+
+    Bounds: 40 games give a share with a standard error of at most 0.08; each bound
+    lies about 3 standard errors from the measured share (flexible 98 %, reform 95 %
+    won; tightened 97 %, on paper 95 % serve the township and 52 %, 55 % lose the
+    career; adaptive 85 % won, innovating in 25 % of months), so a seed block cannot
+    flip it, but a change of the game's rule or the model's odds can."""
+    from dashboards import strategies
+
+    def games(scenario, strategy, leader=False):
+        rows = [strategies.play(scenario, strategy, s, leader=leader) for s in STRATEGY_SEEDS]
+        return pd.DataFrame(rows).mean()
+
+    report = {}
+    for scenario in ("flexible_experimentation", "reform_package"):
+        g = report[scenario] = games(scenario, "always innovate")
+        assert g["won"] >= 0.8, (scenario, g.to_dict())
+    for scenario in ("tightened_accountability", "tolerance_on_paper"):
+        g = report[scenario] = games(scenario, "always innovate")
+        served, career_lost = g["won"] + g["township_only"], g["township_only"] + g["neither"]
+        assert served >= 0.8 and career_lost >= 0.3, (scenario, g.to_dict())
+        assert report["flexible_experimentation"]["won"] - g["won"] >= 0.25
+    adaptive = "adaptive (best chance to win)"
+    tight = games("tightened_accountability", adaptive)
+    assert tight["won"] >= 0.65 and tight["innovate_share"] <= 0.5, tight.to_dict()
+    assert tight["won"] >= report["tightened_accountability"]["won"] + 0.2
+    flexible = games("flexible_experimentation", adaptive)
+    assert flexible["won"] >= 0.8 and flexible["innovate_share"] >= 0.8, flexible.to_dict()
+    # a township leader under tightened accountability has no attention left to innovate:
+    # routine work wins
+    leader = games("tightened_accountability", "always routine", leader=True)
+    assert leader["won"] >= 0.65, leader.to_dict()
