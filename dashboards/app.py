@@ -126,7 +126,9 @@ def Page() -> None:
     TabSession(event_tab=lambda t: set_tab(str(t)), event_visibility=on_visibility)
     if state is None:
         solara.Title(i18n.t("app_title", "en"))
-        solara.Text(i18n.t("loading", "zh") + " " + i18n.t("loading", "en"), classes=["cadre-loading"])
+        solara.Text(
+            i18n.t("loading", "zh") + " " + i18n.t("loading", "en"), classes=["cadre-loading"]
+        )
         return
     App(state)
 
@@ -136,19 +138,34 @@ def Header(state: AppState) -> None:
     lang = state.lang.value
     other = "en" if lang == "zh" else "zh"
     with solara.Row(classes=["cadre-header"], style={"align-items": "center"}):
-        solara.Button(i18n.t("toggle_sidebar", lang), icon_name="mdi-menu", text=True,
-                      on_click=lambda: state.sidebar_open.set(not state.sidebar_open.peek()),
-                      classes=["btn-sidebar"], style={"color": "white"})
+        solara.Button(
+            i18n.t("toggle_sidebar", lang),
+            icon_name="mdi-menu",
+            text=True,
+            on_click=lambda: state.sidebar_open.set(not state.sidebar_open.peek()),
+            classes=["btn-sidebar"],
+            style={"color": "white"},
+        )
         solara.Text(i18n.t("app_title", lang), classes=["app-title"])
         solara.v.BtnToggle(
-            v_model=MODES.index(state.mode.value), mandatory=True,
+            v_model=MODES.index(state.mode.value),
+            mandatory=True,
             on_v_model=lambda i: state.set_mode(MODES[int(i)]) if i is not None else None,
-            children=[solara.v.Btn(children=[i18n.t(f"mode_{m}", lang)], class_=f"mode-{m}", size="small")
-                      for m in MODES],
-            class_="mode-toggle", density="compact", color="white",
+            children=[
+                solara.v.Btn(children=[i18n.t(f"mode_{m}", lang)], class_=f"mode-{m}", size="small")
+                for m in MODES
+            ],
+            class_="mode-toggle",
+            density="compact",
+            color="white",
         )
-        solara.Button(i18n.t("switch_lang", lang), on_click=lambda: state.set_lang(other), outlined=True,
-                      classes=["btn-lang"], style={"color": "white", "font-weight": "600", "margin-left": "12px"})
+        solara.Button(
+            i18n.t("switch_lang", lang),
+            on_click=lambda: state.set_lang(other),
+            outlined=True,
+            classes=["btn-lang"],
+            style={"color": "white", "font-weight": "600", "margin-left": "12px"},
+        )
 
 
 @solara.component
@@ -180,20 +197,50 @@ def StartPanel(state: AppState) -> None:
         solara.Text(i18n.t("start_title", lang), style={"font-weight": "700", "display": "block"})
         solara.Text(i18n.t("start_text", lang), style={"font-size": "13px", "display": "block"})
         with solara.Row(style={"flex-wrap": "wrap", "gap": "6px", "margin-top": "6px"}):
-            solara.Button(i18n.t("start_play", lang), icon_name="mdi-play", color="primary", small=True,
-                          on_click=lambda: (state.show_start.set(False), state.set_mode("explore"),
-                                            state.toggle_play()), classes=["btn-start-play"])
-            solara.Button(i18n.t("start_lessons", lang), small=True, outlined=True,
-                          on_click=lambda: (state.show_start.set(False), state.set_mode("lessons")),
-                          classes=["btn-start-lessons"])
-            solara.Button(i18n.t("start_game", lang), small=True, outlined=True,
-                          on_click=lambda: (state.show_start.set(False), state.set_mode("play")),
-                          classes=["btn-start-game"])
-            solara.Button(i18n.t("start_plan", lang), small=True, text=True,
-                          on_click=lambda: state.plan_open.set(True), classes=["btn-start-plan"])
-            solara.Button(i18n.t("start_dismiss", lang), small=True, text=True,
-                          on_click=lambda: state.show_start.set(False), classes=["btn-start-dismiss"])
-        solara.Text(i18n.t("source_hint", lang), style={"font-size": "11px", "color": "#555", "display": "block"})
+            solara.Button(
+                i18n.t("start_play", lang),
+                icon_name="mdi-play",
+                color="primary",
+                small=True,
+                on_click=lambda: (
+                    state.show_start.set(False),
+                    state.set_mode("explore"),
+                    state.toggle_play(),
+                ),
+                classes=["btn-start-play"],
+            )
+            solara.Button(
+                i18n.t("start_lessons", lang),
+                small=True,
+                outlined=True,
+                on_click=lambda: (state.show_start.set(False), state.set_mode("lessons")),
+                classes=["btn-start-lessons"],
+            )
+            solara.Button(
+                i18n.t("start_game", lang),
+                small=True,
+                outlined=True,
+                on_click=lambda: (state.show_start.set(False), state.set_mode("play")),
+                classes=["btn-start-game"],
+            )
+            solara.Button(
+                i18n.t("start_plan", lang),
+                small=True,
+                text=True,
+                on_click=lambda: state.plan_open.set(True),
+                classes=["btn-start-plan"],
+            )
+            solara.Button(
+                i18n.t("start_dismiss", lang),
+                small=True,
+                text=True,
+                on_click=lambda: state.show_start.set(False),
+                classes=["btn-start-dismiss"],
+            )
+        solara.Text(
+            i18n.t("source_hint", lang),
+            style={"font-size": "11px", "color": "#555", "display": "block"},
+        )
 
 
 @solara.component
@@ -207,19 +254,34 @@ def Overlays(state: AppState) -> None:
             body = f"<p>{escape(i18n.t('source_missing', lang, code=code))}</p>"
         else:
             quote, gloss = found
-            body = (f"<p style='font-size:16px'>“{escape(quote)}”</p>"
-                    f"<p style='color:#444'><b>{escape(i18n.lead('source_gloss', lang))}</b> {escape(gloss)}</p>")
+            body = (
+                f"<p style='font-size:16px'>“{escape(quote)}”</p>"
+                f"<p style='color:#444'><b>{escape(i18n.lead('source_gloss', lang))}</b> {escape(gloss)}</p>"
+            )
         with solara.Div(classes=["cadre-overlay", "source-passage"]):
-            solara.Text(i18n.t("source_title", lang, code=code), style={"font-weight": "700", "display": "block"})
+            solara.Text(
+                i18n.t("source_title", lang, code=code),
+                style={"font-weight": "700", "display": "block"},
+            )
             RichText(state, body, classes=["source-body"])
-            solara.Button(i18n.t("close", lang), small=True, outlined=True, on_click=lambda: state.source.set(None),
-                          classes=["btn-close-source"])
+            solara.Button(
+                i18n.t("close", lang),
+                small=True,
+                outlined=True,
+                on_click=lambda: state.source.set(None),
+                classes=["btn-close-source"],
+            )
     if state.plan_open.value:
         with solara.Div(classes=["cadre-overlay", "plan", "class-plan"]):
             with solara.Row(style={"justify-content": "space-between"}):
                 solara.Text(i18n.t("plan_title", lang), style={"font-weight": "700"})
-                solara.Button(i18n.t("close", lang), small=True, outlined=True,
-                              on_click=lambda: state.plan_open.set(False), classes=["btn-close-plan"])
+                solara.Button(
+                    i18n.t("close", lang),
+                    small=True,
+                    outlined=True,
+                    on_click=lambda: state.plan_open.set(False),
+                    classes=["btn-close-plan"],
+                )
             solara.HTML(unsafe_innerHTML=texts.class_plan_html(), classes=["plan-body"])
 
 

@@ -27,14 +27,28 @@ def _port(text: str) -> int:
     except ValueError:
         value = -1
     if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"{text!r} is invalid: allowed is an integer in [1, 65535]")
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is invalid: allowed is an integer in [1, 65535]"
+        )
     return value
 
 
 def server_command(host: str, port: int) -> list[str]:
     """The solara command line that serves the dashboard."""
-    return [sys.executable, "-m", "solara", "run", APP_MODULE, "--host", host, "--port", str(port),
-            "--production", "--no-check-version", "--no-open"]
+    return [
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        APP_MODULE,
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--production",
+        "--no-check-version",
+        "--no-open",
+    ]
 
 
 def server_env(lang: str | None = None, base: dict[str, str] | None = None) -> dict[str, str]:
@@ -50,7 +64,9 @@ def server_env(lang: str | None = None, base: dict[str, str] | None = None) -> d
     # The page's own loading screen (dashboards/templates/loader-cadre.html), no Solara
     # badge over the bottom-right corner, and the page's title before the app loads.
     if (Path(__file__).resolve().parent / "templates" / "loader-cadre.html").exists():
-        env["SOLARA_THEME_LOADER"] = "cadre"  # (an installation without the template keeps solara's)
+        env["SOLARA_THEME_LOADER"] = (
+            "cadre"  # (an installation without the template keeps solara's)
+        )
     env["SOLARA_THEME_SHOW_BANNER"] = "False"
     env["SOLARA_THEME_TITLE"] = "问责压力下的基层干部 · Cadres under accountability pressure"
     root = str(Path(__file__).resolve().parent.parent)
@@ -65,7 +81,9 @@ def check_address(host: str, port: int) -> None:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror:
-        raise CadreSimError(f"--host = {host!r} is invalid: not an address of this machine") from None
+        raise CadreSimError(
+            f"--host = {host!r} is invalid: not an address of this machine"
+        ) from None
     family, _, _, _, addr = infos[0]
     with socket.socket(family, socket.SOCK_STREAM) as s:
         if os.name != "nt":
@@ -75,16 +93,22 @@ def check_address(host: str, port: int) -> None:
             s.bind(addr)
         except OSError as e:
             if e.errno in (98, 48, 10048):  # EADDRINUSE on Linux, macOS, Windows
-                raise CadreSimError(f"--port = {port} is invalid: {host}:{port} is already in use; "
-                                    "choose another with --port") from None
-            raise CadreSimError(f"--host = {host!r} is invalid: cannot listen there ({e.strerror})") from None
+                raise CadreSimError(
+                    f"--port = {port} is invalid: {host}:{port} is already in use; "
+                    "choose another with --port"
+                ) from None
+            raise CadreSimError(
+                f"--host = {host!r} is invalid: cannot listen there ({e.strerror})"
+            ) from None
 
 
 def _dashboard(args: argparse.Namespace) -> int:
     check_address(args.host, args.port)
     if args.host not in LOCAL_HOSTS:
-        print(f"warning: --host {args.host} makes the dashboard reachable from other machines",
-              file=sys.stderr)
+        print(
+            f"warning: --host {args.host} makes the dashboard reachable from other machines",
+            file=sys.stderr,
+        )
     shown = f"[{args.host}]" if ":" in args.host else args.host
     print(f"dashboard: open http://{shown}:{args.port}/ in a browser (Ctrl-C stops it)", flush=True)
     try:
@@ -96,12 +120,19 @@ def _dashboard(args: argparse.Namespace) -> int:
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``cadre-sim dashboard`` to the CLI."""
     p = subparsers.add_parser(
-        "dashboard", help="start the interactive dashboard, lessons and 'play as a cadre' (offline)",
+        "dashboard",
+        help="start the interactive dashboard, lessons and 'play as a cadre' (offline)",
         description="Serve the dashboard with Solara. It needs no internet connection; it is "
-                    "bound to 127.0.0.1 unless --host says otherwise.",
+        "bound to 127.0.0.1 unless --host says otherwise.",
     )
-    p.add_argument("--host", default=DEFAULT_HOST, help="address to listen on (default %(default)s)")
+    p.add_argument(
+        "--host", default=DEFAULT_HOST, help="address to listen on (default %(default)s)"
+    )
     p.add_argument("--port", type=_port, default=DEFAULT_PORT, help="port (default %(default)s)")
-    p.add_argument("--lang", choices=("zh", "en"), default=None,
-                   help="language the page opens in (default en; switchable on the page)")
+    p.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default=None,
+        help="language the page opens in (default en; switchable on the page)",
+    )
     p.set_defaults(func=_dashboard)

@@ -35,10 +35,12 @@ def link_codes(text: str) -> str:
     """``text`` as HTML with every source code a link that opens its passage."""
     out, pos = [], 0
     for m in SOURCE_CODE.finditer(text):
-        out.append(escape(text[pos:m.start()]))
+        out.append(escape(text[pos : m.start()]))
         code = m.group(0)
-        out.append(f'<a href="#" class="source-link" data-source="{code}" '
-                   f'style="color:#1d3557; text-decoration: underline dotted">{code}</a>')
+        out.append(
+            f'<a href="#" class="source-link" data-source="{code}" '
+            f'style="color:#1d3557; text-decoration: underline dotted">{code}</a>'
+        )
         pos = m.end()
     out.append(escape(text[pos:]))
     return "".join(out)
@@ -77,10 +79,15 @@ def markdown_html(md: str) -> str:
                     rows.append(cells)
                 i += 1
             head, body = rows[0], rows[1:]
-            html.append("<table class='md-table'><thead><tr>" + "".join(f"<th>{_inline(c)}</th>" for c in head)
-                        + "</tr></thead><tbody>" + "".join(
-                            "<tr>" + "".join(f"<td>{_inline(c)}</td>" for c in r) + "</tr>" for r in body)
-                        + "</tbody></table>")
+            html.append(
+                "<table class='md-table'><thead><tr>"
+                + "".join(f"<th>{_inline(c)}</th>" for c in head)
+                + "</tr></thead><tbody>"
+                + "".join(
+                    "<tr>" + "".join(f"<td>{_inline(c)}</td>" for c in r) + "</tr>" for r in body
+                )
+                + "</tbody></table>"
+            )
         elif re.match(r"\s*([-*]|\d+\.)\s+", line):
             ordered = bool(re.match(r"\s*\d+\.", line))
             items: list[str] = []
@@ -95,7 +102,11 @@ def markdown_html(md: str) -> str:
             html.append(f"<{tag}>" + "".join(f"<li>{_inline(x)}</li>" for x in items) + f"</{tag}>")
         else:
             para = []
-            while i < len(lines) and lines[i].strip() and not re.match(r"(#|\||\s*([-*]|\d+\.)\s)", lines[i]):
+            while (
+                i < len(lines)
+                and lines[i].strip()
+                and not re.match(r"(#|\||\s*([-*]|\d+\.)\s)", lines[i])
+            ):
                 para.append(lines[i].strip())
                 i += 1
             html.append(f"<p>{_inline(' '.join(para))}</p>")

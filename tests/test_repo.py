@@ -13,17 +13,18 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-# Formatted with `ruff format`, and kept so. dashboards/ (and the files named in UNFORMATTED)
-# are pending their formatting: add them here once formatted.
+# Formatted with `ruff format`, and kept so (the files named in UNFORMATTED excepted).
 FORMATTED = (
     "benchmarks",
     "cadre_sim",
+    "dashboards",
     "experiments",
     "model",
     "tests/__init__.py",
     "tests/conftest.py",
     "tests/benchmarks",
     "tests/cli",
+    "tests/dashboards",
     "tests/experiments",
     "tests/model",
     "tests/figures.py",

@@ -32,18 +32,18 @@ from dashboards.session import Simulation
 from dashboards.verdicts import Text, Verdict
 from model.errors import CadreSimError
 
-SPEED_MAX = 30     # the speed slider's range is 1..SPEED_MAX months per second, or "max"
+SPEED_MAX = 30  # the speed slider's range is 1..SPEED_MAX months per second, or "max"
 MIN_PAUSE = 0.005  # seconds between frames at full speed
 ACK_TIMEOUT = 1.0  # give up waiting for a browser that does not answer (tab closed)
-PAINT_GRACE = 0.5   # s after a frame arrived without a paint: the page is not painting
-PROBE_EVERY = 0.5   # s between small updates (status, frame number) to a page not painting
+PAINT_GRACE = 0.5  # s after a frame arrived without a paint: the page is not painting
+PROBE_EVERY = 0.5  # s between small updates (status, frame number) to a page not painting
 RESUME_LATENCY = 0.2  # s: a page paints again when it paints probes this fast ...
-RESUME_PROBES = 2     # ... this many times in a row (a background tab paints now and then, late)
-SYNC_EVERY = 1.0   # seconds between full re-renders of the page while playing
+RESUME_PROBES = 2  # ... this many times in a row (a background tab paints now and then, late)
+SYNC_EVERY = 1.0  # seconds between full re-renders of the page while playing
 BACKGROUND_TICK = 0.05  # seconds between steps of runs that are not drawn
 BACKGROUND_MAX_RATE = 20.0  # months per second of a "max speed" run that is not drawn,
 #                            until the rate it played at in front is known
-MAX_BATCH = 50     # months a background run may take in one tick
+MAX_BATCH = 50  # months a background run may take in one tick
 DETACHED_GRACE = 120.0  # seconds a run plays on with no page attached, or with a page that
 #                         answers nothing (a closed laptop): then it pauses
 # trait of each live widget that carries its markup (default: unsafe_innerHTML)
@@ -114,9 +114,9 @@ class Run:
         self.sim = sim
         self.playing: Shared[bool] = Shared(False)
         self.stop_at: int | None = None
-        self.rate = 0.0          # months per second while drawn in front
-        self.front_rate = 0.0    # the last such rate measured (paces it in the background)
-        self._owed = 0.0         # months a background run is owed at its pace
+        self.rate = 0.0  # months per second while drawn in front
+        self.front_rate = 0.0  # the last such rate measured (paces it in the background)
+        self._owed = 0.0  # months a background run is owed at its pace
         self._clock: float | None = None
 
     def owed(self, now: float, pace: float) -> int:
@@ -143,7 +143,7 @@ class LessonRun(Run):
         self.stage: Shared[str] = Shared("claim")
         self.prediction: Shared[str | None] = Shared(None)
         self.verdict: Shared[Verdict | None] = Shared(None)
-        self.pending: Any = None   # Future of the replicate runs the verdict needs
+        self.pending: Any = None  # Future of the replicate runs the verdict needs
         self.unlocked: Shared[bool] = Shared(False)
 
 
@@ -155,7 +155,7 @@ class AppState:
         self.tick = Shared(0)
         self.frame = 0
         self.controls = Shared(0)
-        self.speed = Shared(10)            # months per second; 0 = as fast as possible
+        self.speed = Shared(10)  # months per second; 0 = as fast as possible
         self.render_every = Shared(1)
         self.mode = Shared("explore")
         self.selected: Shared[int | None] = Shared(None)
@@ -164,7 +164,7 @@ class AppState:
         self.confirm: Shared[tuple[str, int, Callable[[], None]] | None] = Shared(None)
         self.show_start = Shared(True)
         self.sidebar_open = Shared(True)
-        self.source: Shared[str | None] = Shared(None)       # a passage opened from a code
+        self.source: Shared[str | None] = Shared(None)  # a passage opened from a code
         self.plan_open = Shared(False)
         # the runs
         self.explore = Run(Simulation())
@@ -179,13 +179,13 @@ class AppState:
         self.visible = True
         self.detached_at: float | None = time.perf_counter()
         self.live: dict[str, object] = {}
-        self.acked = 0       # last frame the browser painted
-        self.received = 0    # last frame that reached the browser
+        self.acked = 0  # last frame the browser painted
+        self.received = 0  # last frame that reached the browser
         self.painting = True  # the page paints what it gets (False: background or hidden)
-        self.resync = False   # the page paints again: redraw it all
+        self.resync = False  # the page paints again: redraw it all
         self._probe_at = 0.0
         self._probes: dict[int, float] = {}  # probe frame -> time sent
-        self._heard = time.perf_counter()     # when the page last answered
+        self._heard = time.perf_counter()  # when the page last answered
         self._prompt_paints = 0
         self.ack_event = threading.Event()
         self._loop: threading.Thread | None = None
@@ -362,8 +362,9 @@ class AppState:
     def _ensure_loop(self) -> None:
         with self.lock:
             if self._loop is None or not self._loop.is_alive():
-                self._loop = threading.Thread(target=self.play_loop, name=f"cadre-play-{self.tab[:8]}",
-                                              daemon=True)
+                self._loop = threading.Thread(
+                    target=self.play_loop, name=f"cadre-play-{self.tab[:8]}", daemon=True
+                )
                 self._loop.start()
 
     def play_loop(self) -> None:
@@ -378,6 +379,7 @@ class AppState:
                 for run in self.runs():
                     run.playing.value = False
                 self.error.value = msg
+
             self.in_page(fail)
         finally:
             self.in_page(self.changed)  # paused: bring the whole page up to date
@@ -401,8 +403,11 @@ class AppState:
             if not playing:
                 return
             now = time.perf_counter()
-            gone = (now - self.detached_at > DETACHED_GRACE if self.context is None and self.detached_at is not None
-                    else now - self._heard > DETACHED_GRACE)
+            gone = (
+                now - self.detached_at > DETACHED_GRACE
+                if self.context is None and self.detached_at is not None
+                else now - self._heard > DETACHED_GRACE
+            )
             if gone:  # no page, or one that has not answered for minutes: pause
                 self.in_page(lambda playing=playing: [run.playing.set(False) for run in playing])
                 return
@@ -715,7 +720,9 @@ class AppState:
         self.changed(controls=True)
 
     # ----------------------------------------------------------------- play
-    def new_game(self, township: int, leader: bool, months: int | None = None, scenario: str | None = None) -> None:
+    def new_game(
+        self, township: int, leader: bool, months: int | None = None, scenario: str | None = None
+    ) -> None:
         game = self.game.peek()
 
         def start() -> None:
@@ -726,14 +733,18 @@ class AppState:
         else:
             start()
 
-    def _new_game(self, township: int, leader: bool, months: int | None = None, scenario: str | None = None) -> None:
+    def _new_game(
+        self, township: int, leader: bool, months: int | None = None, scenario: str | None = None
+    ) -> None:
         self.play.playing.value = False
         if scenario is not None:
             self.play.sim.set_scenario(scenario)
         self.play.sim.reset()
         old = self.game.peek()
         length = months if months is not None else (old.length if old is not None else None)
-        self.game.value = CadreGame(self.play.sim, township, leader, **({"length": length} if length else {}))
+        self.game.value = CadreGame(
+            self.play.sim, township, leader, **({"length": length} if length else {})
+        )
         self.turn.value = None
         self.selected.value = self.game.peek().unit
 
@@ -751,7 +762,7 @@ class AppState:
 
 # ------------------------------------------------------------- the registry
 REGISTRY: dict[str, AppState] = {}
-REGISTRY_LIMIT = 64       # tabs kept; the ones longest without a page go first
+REGISTRY_LIMIT = 64  # tabs kept; the ones longest without a page go first
 _registry_lock = threading.Lock()
 
 
@@ -771,7 +782,9 @@ def state_for_tab(tab: str | None, session: str = "") -> AppState:
 def _forget_old() -> None:
     if len(REGISTRY) <= REGISTRY_LIMIT:
         return
-    detached = sorted((s.detached_at, k) for k, s in REGISTRY.items() if s.context is None and s.detached_at)
+    detached = sorted(
+        (s.detached_at, k) for k, s in REGISTRY.items() if s.context is None and s.detached_at
+    )
     for _, k in detached[: len(REGISTRY) - REGISTRY_LIMIT]:
         for run in REGISTRY[k].runs():
             run.playing.set(False)
@@ -784,7 +797,9 @@ def views_markup(name: str, state: AppState, snap: views.Snapshot, lang: str) ->
 
     if name == "tree":
         sel = state.selected.peek()
-        return svg.tree_svg(snap.tree, lang, sel if sel is not None and sel < len(snap.tree.x) else None)
+        return svg.tree_svg(
+            snap.tree, lang, sel if sel is not None and sel < len(snap.tree.x) else None
+        )
     if name == "status":
         return status_markup(state, snap, lang)
     if name == "monitors":
@@ -797,17 +812,36 @@ def views_markup(name: str, state: AppState, snap: views.Snapshot, lang: str) ->
 def status_markup(state: AppState, snap: views.Snapshot, lang: str) -> str:
     from html import escape
 
-    text = i18n.t("status", lang, step=snap.step, scenario=i18n.scenario_title(snap.scenario, lang),
-                  units=f"{snap.n_units:,}", cadres=f"{snap.n_cadres:,}")
+    text = i18n.t(
+        "status",
+        lang,
+        step=snap.step,
+        scenario=i18n.scenario_title(snap.scenario, lang),
+        units=f"{snap.n_units:,}",
+        cadres=f"{snap.n_cadres:,}",
+    )
     run = state.active()
-    rate = f' <span class="rate" style="color:#777; font-size:12px; font-weight:400">{run.rate:.1f} /s</span>' \
-        if run.playing.peek() and run.rate > 0 else ""
-    others = [i18n.t(f"mode_{m}", lang) if m != "lessons" else i18n.t("lesson_n_short", lang, i=i + 1)
-              for m, i, r in state_background(state)]
-    bg = (f' <span class="background-runs" style="color:#777; font-size:12px; font-weight:400">'
-          f'{escape(i18n.t("playing_elsewhere", lang, runs=", ".join(others)))}</span>') if others else ""
-    return (f'<span class="status-text">{escape(text)}</span>'
-            f'<span class="month-counter" style="display:none">{snap.step}</span>{rate}{bg}')
+    rate = (
+        f' <span class="rate" style="color:#777; font-size:12px; font-weight:400">{run.rate:.1f} /s</span>'
+        if run.playing.peek() and run.rate > 0
+        else ""
+    )
+    others = [
+        i18n.t(f"mode_{m}", lang) if m != "lessons" else i18n.t("lesson_n_short", lang, i=i + 1)
+        for m, i, r in state_background(state)
+    ]
+    bg = (
+        (
+            f' <span class="background-runs" style="color:#777; font-size:12px; font-weight:400">'
+            f"{escape(i18n.t('playing_elsewhere', lang, runs=', '.join(others)))}</span>"
+        )
+        if others
+        else ""
+    )
+    return (
+        f'<span class="status-text">{escape(text)}</span>'
+        f'<span class="month-counter" style="display:none">{snap.step}</span>{rate}{bg}'
+    )
 
 
 def state_background(state: AppState) -> list[tuple[str, int, Run]]:

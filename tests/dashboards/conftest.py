@@ -21,8 +21,15 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
 SERVER_START_TIMEOUT = 120.0  # seconds; importing solara on a busy 2-core machine is slow
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,9 +49,13 @@ def cadre_sim_command() -> list[str]:
 
 def _skip_without_browser() -> None:
     if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium (apt-get install chromium) "
-                    "to run the dashboard browser tests")
-    pytest.importorskip("playwright.sync_api", reason="the playwright Python package is not installed")
+        pytest.skip(
+            f"{CHROMIUM} is absent: install Debian's chromium (apt-get install chromium) "
+            "to run the dashboard browser tests"
+        )
+    pytest.importorskip(
+        "playwright.sync_api", reason="the playwright Python package is not installed"
+    )
 
 
 class Server:
@@ -64,20 +75,29 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     port = free_port()
     log = tmp_path_factory.mktemp("dashboard-server") / "server.log"
     with log.open("w") as out:
-        proc = subprocess.Popen([*cadre_sim_command(), "dashboard", "--port", str(port)], cwd=ROOT,
-                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            [*cadre_sim_command(), "dashboard", "--port", str(port)],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     srv = Server(port, proc, log)
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT
         while True:
             if proc.poll() is not None:
-                pytest.fail(f"dashboard server exited with {proc.returncode}:\n{srv.log_text()[-2000:]}")
+                pytest.fail(
+                    f"dashboard server exited with {proc.returncode}:\n{srv.log_text()[-2000:]}"
+                )
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
                 break
             except OSError:
                 if time.monotonic() > deadline:
-                    pytest.fail(f"dashboard server did not listen within {SERVER_START_TIMEOUT:.0f} s")
+                    pytest.fail(
+                        f"dashboard server did not listen within {SERVER_START_TIMEOUT:.0f} s"
+                    )
                 time.sleep(0.25)
         yield srv
     finally:

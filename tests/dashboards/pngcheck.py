@@ -8,7 +8,7 @@ import numpy as np
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 MIN_COLOURED = 0.002  # share of pixels in colour (not white, grey or black)
-MIN_HUES = 2          # distinct hue buckets among them
+MIN_HUES = 2  # distinct hue buckets among them
 
 
 def coloured_pixels(png: bytes) -> tuple[float, int]:
