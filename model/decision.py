@@ -145,18 +145,20 @@ def situation_terms(
     the unit treats as binding, the provision's reach (innovation, routine, retro), and
     the value of the effort avoiding saves, v(avoid_relief x load): the heavier the post
     (targets, forms, meetings, passed-down work), the more dodging saves (S000-09b,
-    S000-11, S000-21c)."""
+    S000-11, S000-21c).
+
+    perf: each row is written into one float32 array (assignment casts float64 the
+    way ``astype`` does) instead of seven temporaries joined by a concatenate.
+    """
     a, g = p["value_curvature"], p["probability_weighting"]
     gain_innov = p["promotion_value"] + p["recognition_value"] + p["problem_value"]
-    return np.concatenate(
-        [
-            (prob_weight(p_success, g) * np.float32(gain_innov**a))[None],
-            (1.0 - np.asarray(p_success, dtype=np.float32))[None],
-            np.asarray(p_miss, dtype=np.float32)[None],
-            np.asarray(eligible, dtype=np.float32).T,
-            ((p["avoid_relief"] * np.asarray(load, dtype=np.float32)) ** np.float32(a))[None],
-        ]
-    )
+    out = np.empty((RELIEF + 1, len(p_success)), dtype=np.float32)
+    out[GAIN] = prob_weight(p_success, g) * np.float32(gain_innov**a)
+    out[FAIL] = 1.0 - np.asarray(p_success, dtype=np.float32)
+    out[MISS] = p_miss
+    out[ELIG_INNOV : ELIG_RETRO + 1] = np.asarray(eligible).T
+    out[RELIEF] = (p["avoid_relief"] * np.asarray(load, dtype=np.float32)) ** np.float32(a)
+    return out
 
 
 def cadre_utilities(
@@ -187,8 +189,9 @@ def cadre_utilities(
     bd, bo, br, bs, bt = beliefs
     f32 = np.float32
     loss_unit = lam * np.power(bs, f32(a))  # λ v(b_s), the common factor of every loss
-    open_innov = 1.0 - t[FAIL] * bd  # not a case when it happened
-    open_routine = 1.0 - t[MISS] * bd
+    fail_case, miss_case = t[FAIL] * bd, t[MISS] * bd  # each a term of two risks below
+    open_innov = 1.0 - fail_case  # not a case when it happened
+    open_routine = 1.0 - miss_case
     retro_tol = 1.0 - t[ELIG_RETRO] * bt
     with np.errstate(divide="ignore"):  # a belief of 1: log1p(-1) = -inf, exposure 1
         x_innov = -np.expm1(f32(lookback) * np.log1p(-br))
@@ -200,12 +203,12 @@ def cadre_utilities(
         + intrinsic ** f32(a)
         - loss_unit
         * (
-            sev["commission"] * prob_weight(t[FAIL] * bd * (1.0 - t[ELIG_INNOV] * bt), g)
+            sev["commission"] * prob_weight(fail_case * (1.0 - t[ELIG_INNOV] * bt), g)
             + sev["retro"] * prob_weight(x_innov * open_innov * retro_tol, g)
         )
     )
     u[ROUTINE] = credit - loss_unit * (
-        sev["veto"] * prob_weight(t[MISS] * bd * (1.0 - t[ELIG_ROUTINE] * bt), g)
+        sev["veto"] * prob_weight(miss_case * (1.0 - t[ELIG_ROUTINE] * bt), g)
         + sev["retro"] * prob_weight(x_routine * open_routine * retro_tol, g)
     )
     u[AVOID] = t[RELIEF] - loss_unit * sev["omission"] * prob_weight(bo, g)
