@@ -70,6 +70,19 @@ _REACH_OF_KIND = np.array(
 
 # Beliefs (model.state.BELIEFS order) whose peer evidence is circulated sanctions.
 _CIRCULATED_SANCTIONS = np.array([True, True, True, False, False])
+
+
+def _peer_weights(sanction_publicity: np.ndarray) -> np.ndarray:
+    """(5, U) weight of peers' evidence per belief: circulated sanctions (detection,
+    omission, review) with the unit's sanction publicity, the rest ``PUBLIC_WEIGHT``."""
+    return np.where(
+        _CIRCULATED_SANCTIONS[:, None],
+        learning.PUBLIC_WEIGHT * sanction_publicity,
+        learning.PUBLIC_WEIGHT,
+    )
+
+
+_peer_weight = ArrayMemo(_peer_weights)  # a regime's arrays are never written to
 # Columns the Mesa DataCollector reports per level (the full set is in ``history()``).
 REPORTED = (
     "innovate",
@@ -96,6 +109,23 @@ def _rows_cols(a: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
 
 def _take_of(index: np.ndarray, values: np.ndarray) -> np.ndarray:
     return values.take(index, axis=0)
+
+
+def _reach_of(unit: np.ndarray, eligible: np.ndarray) -> np.ndarray:
+    """(3, N) float32 reach of the provision per cadre, as ``decision.situation_terms``
+    casts it, from the (U, 3) regime's."""
+    return np.asarray(eligible, dtype=np.float32).T.take(unit, axis=1)
+
+
+def _unique(idx: np.ndarray) -> np.ndarray:
+    """``np.unique`` of an integer array: its distinct values, sorted.
+
+    perf: a few values a month, for which ``np.unique``'s own machinery costs ~15 µs."""
+    x = np.sort(idx)
+    first = np.empty(len(x), dtype=bool)
+    first[:1] = True
+    np.not_equal(x[1:], x[:-1], out=first[1:])
+    return x[first]
 
 
 def _mask(n: int, idx: np.ndarray) -> np.ndarray:
@@ -262,6 +292,7 @@ class CadreModel(mesa.Model):
         # regime is (its arrays are never written to; a cadre's post never moves).
         self._cadre_memo = ArrayMemo(partial(_take_of, s.unit), size=4)
         self._sit_memo = ArrayMemo(partial(_take_of, self._sit_unit), size=4)
+        self._cadre_reach = ArrayMemo(partial(_reach_of, s.unit), size=4)
         self.transmission = Transmission(self.p, h)
         self._regime_key: tuple | None = None
         self._adoptions = 0  # adoption events so far: the regime is rebuilt when it grows
@@ -437,6 +468,7 @@ class CadreModel(mesa.Model):
             seen,
             rng.random(N, dtype=np.float32),
             threads.pool_for(N),
+            self._cadre_reach(self.regime.eligible),
         )
         if self.forced_actions:  # a user playing one cadre (dashboard "play as a cadre")
             idx = np.fromiter(self.forced_actions.keys(), dtype=np.int64)
@@ -490,7 +522,6 @@ class CadreModel(mesa.Model):
         self._notice_omissions(month)
         retro_cadre, retro_kind = self._review_records(month)
         territorial = self._territorial_cases()
-        mis_kind = np.where(month.misstep_failed[month.misstep_detected], COMMISSION, VETO)
         cadre = np.concatenate([detected, retro_cadre, territorial])
         pushed = self.rng.random(len(cadre)) < self.regime.shift[s.unit[cadre]]
         # What review teaches a unit: its open innovations caught that stayed its case.
@@ -498,16 +529,20 @@ class CadreModel(mesa.Model):
             (retro_kind == RETRO_INNOV) & ~pushed[len(detected) : len(detected) + len(retro_cadre)]
         ]
         month.retro_found = np.bincount(s.unit[kept], minlength=self.n_units)
-        retro_kind = np.concatenate([retro_kind, np.full(len(territorial), VETO)])
         cadre[pushed] = self._push_down(cadre[pushed])
         own_case = np.ones(len(month.misstep_idx), dtype=bool)
         own_case[month.misstep_detected.nonzero()[0][pushed[: len(detected)]]] = False
         month.misstep_own_case = month.misstep_detected & own_case
         month.case_cadre = np.concatenate([cadre, month.omit_idx])
-        month.case_kind = np.concatenate(
-            [mis_kind, retro_kind, np.full(len(month.omit_idx), OMISSION)]
-        ).astype(np.int8)
-        month.case_shifted = np.concatenate([pushed, np.zeros(len(month.omit_idx), dtype=bool)])
+        # Kinds in the order of the cases: missteps, review, territorial, omissions.
+        n_det, n_case = len(detected), len(cadre)
+        kind = month.case_kind = np.empty(len(month.case_cadre), dtype=np.int8)
+        kind[:n_det] = np.where(month.misstep_failed[month.misstep_detected], COMMISSION, VETO)
+        kind[n_det : n_det + len(retro_kind)] = retro_kind
+        kind[n_det + len(retro_kind) : n_case] = VETO
+        kind[n_case:] = OMISSION
+        month.case_shifted = np.zeros(len(month.case_cadre), dtype=bool)
+        month.case_shifted[:n_case] = pushed
 
     def _territorial_cases(self) -> np.ndarray:
         """Territorial accountability (属地式问责, S000-25): problems that arose in a unit
@@ -677,6 +712,8 @@ class CadreModel(mesa.Model):
 
         perf: the five beliefs' evidence is one (5, U) array, and one ``learn_units``
         moves all beliefs (was five ``observed`` and five ``learn`` with their spreads).
+        The evidence rows are written into two arrays, not concatenated; the peer weights
+        are kept while the regime is.
         """
         p, s, h, r = self.p, self.state, self.hierarchy, self.regime
         cadre, kind = month.case_cadre, month.case_kind
@@ -699,19 +736,16 @@ class CadreModel(mesa.Model):
             s.unit, h.n_units, sanctioned[month.publicised_sanction], month.publicised, known
         )
         # Hits and trials of each belief's evidence, interleaved: (10, U), own and peers'.
-        sanct = own_rows[4]
-        own = np.concatenate(
-            [own_rows[:4], [month.retro_found, month.open_innov, sanct * r.severity], own_rows[4:]]
-        )
-        shown = np.concatenate([own[:6], pub_rows[:1] * r.severity[None], pub_rows])
+        own = np.empty((10, h.n_units))
+        own[:4], own[4], own[5] = own_rows[:4], month.retro_found, month.open_innov
+        np.multiply(own_rows[4], r.severity, out=own[6])
+        own[7:] = own_rows[4:]
+        shown = np.empty_like(own)
+        shown[:6] = own[:6]
+        np.multiply(pub_rows[0], r.severity, out=shown[6])
+        shown[7:] = pub_rows
         peer = learning.group_sums(shown, h.group) - shown  # what each unit's peers showed
-        # Circulated sanctions weigh with the unit's sanction publicity (detection,
-        # omission, review), the rest with PUBLIC_WEIGHT.
-        weight = np.where(
-            _CIRCULATED_SANCTIONS[:, None],
-            learning.PUBLIC_WEIGHT * r.sanction_publicity,
-            learning.PUBLIC_WEIGHT,
-        )
+        weight = _peer_weight(r.sanction_publicity)
         rate, has = beliefs.observed(own[0::2], own[1::2], peer[0::2], peer[1::2], weight)
         unit = s.unit
         step = np.minimum(p["learning_rate"] * self.alert, 1.0).astype(np.float32)  # (5, U)
@@ -911,7 +945,7 @@ class CadreModel(mesa.Model):
             s.belief[:, new] = beliefs.socialise(
                 s.belief, h.cadre_start, h.n_cadres, s.unit, new, rng
             )
-        return promoted, retiring.nonzero()[0], np.unique(severe_idx)
+        return promoted, retiring.nonzero()[0], _unique(severe_idx)
 
     # ----------------------------------------------------------------- outputs
     def run(self, steps: int) -> CadreModel:
