@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from model.hierarchy import Hierarchy
-from model.learning import group_sum
+from model.learning import count_sums
 
 
 def random_child(h: Hierarchy, units: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -23,7 +23,7 @@ def random_child(h: Hierarchy, units: np.ndarray, u: np.ndarray) -> np.ndarray:
 
 def absorbed_diffusion(absorbed: np.ndarray, h: Hierarchy) -> np.ndarray:
     """Problems solved in each unit by innovations its siblings had absorbed upward."""
-    return group_sum(absorbed.astype(float), h.group) - absorbed
+    return count_sums(absorbed.astype(float), h.group) - absorbed
 
 
 def escalate(

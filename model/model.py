@@ -744,7 +744,10 @@ class CadreModel(mesa.Model):
         shown[:6] = own[:6]
         np.multiply(pub_rows[0], r.severity, out=shown[6])
         shown[7:] = pub_rows
-        peer = learning.group_sums(shown, h.group) - shown  # what each unit's peers showed
+        # What each unit's peers showed; row 6 (sanctions x severity) is not counts.
+        totals = learning.count_sums(shown, h.group)
+        totals[6] = learning.group_sum(shown[6], h.group)
+        peer = totals - shown
         weight = _peer_weight(r.sanction_publicity)
         rate, has = beliefs.observed(own[0::2], own[1::2], peer[0::2], peer[1::2], weight)
         unit = s.unit
