@@ -203,6 +203,7 @@ class Month:
     misstep_detected: np.ndarray = None  # per misstep
     misstep_own_case: np.ndarray = None  # per misstep: it became its author's case
     omit_idx: np.ndarray = None  # avoiders with an omission case
+    omitted: np.ndarray = None  # per avoider: it has an omission case
     open_innov: np.ndarray = None  # (U,) open innovations on record before review
     retro_found: np.ndarray = None  # (U,) innovations review caught that stayed cases
     case_cadre: np.ndarray = None  # every case: the cadre who carries it
@@ -598,7 +599,8 @@ class CadreModel(mesa.Model):
         s, rng, avoid = self.state, self.rng, month.avoid_idx
         k = len(avoid)
         keep = (s.form[avoid] != SHARE) | (rng.random(k) >= self.p["share_dilution"])
-        month.omit_idx = avoid[(rng.random(k) < self.regime.detect_omission[s.unit[avoid]]) & keep]
+        month.omitted = (rng.random(k) < self.regime.detect_omission[s.unit[avoid]]) & keep
+        month.omit_idx = avoid[month.omitted]
 
     def _review_records(self, month: Month) -> tuple[np.ndarray, np.ndarray]:
         """Retroactive review: each reviewed cadre's open acts of the look-back window
@@ -756,7 +758,7 @@ class CadreModel(mesa.Model):
         # Own experience: a second step towards one's own outcome.
         outcomes = [
             (mis, month.misstep_own_case),
-            (month.avoid_idx, _mask(s.n, month.omit_idx)[month.avoid_idx]),
+            (month.avoid_idx, month.omitted),
             (sanctioned, r.severity[unit[sanctioned]]),
             (cadre[elig], month.tolerated[elig]),
         ]
@@ -908,7 +910,7 @@ class CadreModel(mesa.Model):
             self.problems, h, p["escalation_threshold"], p["escalation_rate"]
         )
         # What escalated out of a unit beyond what it received from below arose in it.
-        received = np.bincount(np.maximum(h.parent, 0), escalated, minlength=U)
+        received = np.bincount(dynamics.superior_bins(h.parent), escalated, minlength=U)
         self._own_escalations = np.maximum(escalated - received, 0.0)
         return {
             "absorbed": absorbed,
