@@ -45,8 +45,7 @@ def group_sums(rows: np.ndarray, group: np.ndarray) -> np.ndarray:
 
 
 def count_sums(rows: np.ndarray, group: np.ndarray) -> np.ndarray:
-    """:func:`group_sums` of rows of counts (whole numbers, of any float or int dtype),
-    or of one such row.
+    """:func:`group_sums` of float rows of counts (whole numbers), or of one such row.
 
     perf: sums of whole numbers are exact in any order of addition, so a sibling
     group's total is one ``reduceat`` over its contiguous block of units (siblings are
