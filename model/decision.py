@@ -19,6 +19,7 @@ from model.accountability import (
     at_least_once,
     expected_severity,
 )
+from model.memo import ArrayMemo
 from model.state import AVOID, INNOVATE, NO_FORM, PASS_DOWN, ROUTINE, SHARE, STALL
 
 # Task-specific forms of avoidance (S000-14 routine tasks, S000-15 innovative tasks):
@@ -31,6 +32,8 @@ FORM_WEIGHTS = {
 ROUTINE_RETRO_RATIO = ROUTINE_RECORD_EXPOSURE / INNOVATION_RECORD_EXPOSURE
 # Rows of ``situation_terms``.
 GAIN, FAIL, MISS, ELIG_INNOV, ELIG_ROUTINE, ELIG_RETRO, RELIEF = range(7)
+REACH = slice(ELIG_INNOV, ELIG_RETRO + 1)  # the provision's reach: fixed with the regime
+_MONTHLY = np.array([GAIN, FAIL, MISS, RELIEF])  # the rows that change every month
 # prob_weight skips the zeros when more than 1 / ZERO_SHARE_TO_SKIP of the chances are 0
 # (below that, selecting them costs more than their slow powers; measured at 10k cadres).
 ZERO_SHARE_TO_SKIP = 5
@@ -45,7 +48,7 @@ def prob_weight(p: np.ndarray | float, gamma: float) -> np.ndarray:
     the time of any other number), and chances are often 0 (beliefs flushed to 0 by
     ``model.beliefs.flush_tiny``, overloaded situations): where many are, only the
     others are weighted; w(0) = 0 exactly, and each element's power is the same number
-    either way.
+    either way. ``np.zeros`` rather than ``zeros_like``: a few µs of Python less.
     """
     p = np.asarray(p, dtype=np.float32)
     if gamma == 1.0:
@@ -54,7 +57,7 @@ def prob_weight(p: np.ndarray | float, gamma: float) -> np.ndarray:
         # A float array's own nonzero() and count are several times slower than a mask's.
         nonzero = p != 0
         if len(p) - np.count_nonzero(nonzero) > len(p) // ZERO_SHARE_TO_SKIP:
-            w = np.zeros_like(p)
+            w = np.zeros(len(p), dtype=p.dtype)
             idx = nonzero.nonzero()[0]
             w[idx] = _weigh(p.take(idx), np.float32(gamma))
             return w
@@ -83,12 +86,23 @@ def targets_in_force(
     return (targets + vague * detect) * (1.0 + amplification) ** level
 
 
+def _leader_duty(leader: np.ndarray, leader_duty: float) -> np.ndarray:
+    """Duty factor per post: ``leader_duty`` for leaders, 1 for staff.
+
+    perf: remembered (``_duty``): the model passes the same, never written, leader flags
+    every month."""
+    return np.where(leader, leader_duty, 1.0)
+
+
+_duty = ArrayMemo(_leader_duty)
+
+
 def standing_demand(
     p: dict, paperwork: np.ndarray, perceived_targets: np.ndarray, leader: np.ndarray
 ) -> np.ndarray:
     """Attention a post demands before any passed-down load: (routine + paperwork +
     attention per target x the targets the unit treats as binding) x leader duty."""
-    duty = np.where(leader, p["leader_duty"], 1.0)
+    duty = _duty(leader, p["leader_duty"])
     return (p["routine_load"] + paperwork + p["veto_attention"] * perceived_targets) * duty
 
 
@@ -114,7 +128,7 @@ def success_probability(p: dict, free: np.ndarray) -> np.ndarray:
 def target_failure(p: dict, leader: np.ndarray, overload: np.ndarray) -> np.ndarray:
     """Chance per month that routine work misses one given target: overload raises it,
     leaders carry more duties (S003-13)."""
-    duty = np.where(leader, p["leader_duty"], 1.0)
+    duty = _duty(leader, p["leader_duty"])
     return np.minimum(p["veto_failure_rate"] * duty * (1.0 + overload), 1.0)
 
 
@@ -145,22 +159,29 @@ def situation_terms(
     the unit treats as binding, the provision's reach (innovation, routine, retro), and
     the value of the effort avoiding saves, v(avoid_relief x load): the heavier the post
     (targets, forms, meetings, passed-down work), the more dodging saves (S000-09b,
-    S000-11, S000-21c)."""
+    S000-11, S000-21c).
+
+    perf: each row is written into one float32 array (assignment casts float64 the
+    way ``astype`` does) instead of seven temporaries joined by a concatenate.
+    """
     a, g = p["value_curvature"], p["probability_weighting"]
     gain_innov = p["promotion_value"] + p["recognition_value"] + p["problem_value"]
-    return np.concatenate(
-        [
-            (prob_weight(p_success, g) * np.float32(gain_innov**a))[None],
-            (1.0 - np.asarray(p_success, dtype=np.float32))[None],
-            np.asarray(p_miss, dtype=np.float32)[None],
-            np.asarray(eligible, dtype=np.float32).T,
-            ((p["avoid_relief"] * np.asarray(load, dtype=np.float32)) ** np.float32(a))[None],
-        ]
-    )
+    out = np.empty((RELIEF + 1, len(p_success)), dtype=np.float32)
+    out[GAIN] = prob_weight(p_success, g) * np.float32(gain_innov**a)
+    out[FAIL] = 1.0 - np.asarray(p_success, dtype=np.float32)
+    out[MISS] = p_miss
+    out[ELIG_INNOV : ELIG_RETRO + 1] = np.asarray(eligible).T
+    out[RELIEF] = (p["avoid_relief"] * np.asarray(load, dtype=np.float32)) ** np.float32(a)
+    return out
 
 
 def cadre_utilities(
-    p: dict, terms: np.ndarray, beliefs: np.ndarray, intrinsic: np.ndarray, situation: np.ndarray
+    p: dict,
+    terms: np.ndarray,
+    beliefs: np.ndarray,
+    intrinsic: np.ndarray,
+    situation: np.ndarray,
+    reach: np.ndarray | None = None,
 ) -> np.ndarray:
     """Prospect-theory utilities (3, n) of innovate, routine, avoid.
 
@@ -179,36 +200,46 @@ def cadre_utilities(
 
     with X(c) = 1 − (1 − c)^lookback the chance an act left open is caught while on
     record, q the chance of missing a binding target, e the provision's reach.
+
+    ``reach`` (3, n) is e per cadre (the ``REACH`` rows of ``terms`` at each cadre's
+    situation, the same float32 numbers), for callers that keep it while the regime is.
+
+    perf: ``take`` is 4x faster than ``terms[:, situation]``; with ``reach`` given only
+    the four rows that change every month are taken.
     """
     a, lam, g = p["value_curvature"], p["loss_aversion"], p["probability_weighting"]
     sev, credit = _utility_constants(a, p["routine_credit"])
     lookback = p["lookback"]
-    t = terms.take(situation, axis=1)  # perf: 4x faster than terms[:, situation]
+    if reach is None:
+        reach = terms[REACH].take(situation, axis=1)
+    e_innov, e_routine, e_retro = reach
+    gain, fail, miss, relief = terms.take(_MONTHLY, axis=0).take(situation, axis=1)
     bd, bo, br, bs, bt = beliefs
     f32 = np.float32
     loss_unit = lam * np.power(bs, f32(a))  # λ v(b_s), the common factor of every loss
-    open_innov = 1.0 - t[FAIL] * bd  # not a case when it happened
-    open_routine = 1.0 - t[MISS] * bd
-    retro_tol = 1.0 - t[ELIG_RETRO] * bt
+    fail_case, miss_case = fail * bd, miss * bd  # each a term of two risks below
+    open_innov = 1.0 - fail_case  # not a case when it happened
+    open_routine = 1.0 - miss_case
+    retro_tol = 1.0 - e_retro * bt
     with np.errstate(divide="ignore"):  # a belief of 1: log1p(-1) = -inf, exposure 1
         x_innov = -np.expm1(f32(lookback) * np.log1p(-br))
         x_routine = -np.expm1(f32(lookback) * np.log1p(-br * f32(ROUTINE_RETRO_RATIO)))
 
     u = np.empty((3, len(bd)), dtype=np.float32)
     u[INNOVATE] = (
-        t[GAIN]
+        gain
         + intrinsic ** f32(a)
         - loss_unit
         * (
-            sev["commission"] * prob_weight(t[FAIL] * bd * (1.0 - t[ELIG_INNOV] * bt), g)
+            sev["commission"] * prob_weight(fail_case * (1.0 - e_innov * bt), g)
             + sev["retro"] * prob_weight(x_innov * open_innov * retro_tol, g)
         )
     )
     u[ROUTINE] = credit - loss_unit * (
-        sev["veto"] * prob_weight(t[MISS] * bd * (1.0 - t[ELIG_ROUTINE] * bt), g)
+        sev["veto"] * prob_weight(miss_case * (1.0 - e_routine * bt), g)
         + sev["retro"] * prob_weight(x_routine * open_routine * retro_tol, g)
     )
-    u[AVOID] = t[RELIEF] - loss_unit * sev["omission"] * prob_weight(bo, g)
+    u[AVOID] = relief - loss_unit * sev["omission"] * prob_weight(bo, g)
     return u
 
 
@@ -236,20 +267,29 @@ def choose(
     observed: np.ndarray | None,
     u: np.ndarray,
     pool: Executor | None = None,
+    reach: np.ndarray | None = None,
 ) -> np.ndarray:
     """Every cadre's action: utilities, logit, imitation of what it saw, one draw.
 
     ``terms`` are ``situation_terms`` per situation, ``beliefs`` (5, N), ``observed`` the
     (3, U) action shares each unit saw last month (None: nothing to imitate), ``u`` one
-    uniform per cadre. Runs in chunks of ``CHUNK`` cadres, on ``pool``'s threads if
-    given; the result is the same either way.
+    uniform per cadre, ``reach`` optionally the per-cadre reach (``cadre_utilities``).
+    Runs in chunks of ``CHUNK`` cadres, on ``pool``'s threads if given; the result is
+    the same either way.
     """
     n = len(u)
     action = np.empty(n, dtype=np.int8)
 
     def run(lo: int) -> None:
         sl = slice(lo, min(lo + CHUNK, n))
-        util = cadre_utilities(p, terms, beliefs[:, sl], intrinsic[sl], situation[sl])
+        util = cadre_utilities(
+            p,
+            terms,
+            beliefs[:, sl],
+            intrinsic[sl],
+            situation[sl],
+            None if reach is None else reach[:, sl],
+        )
         # ``sample`` reads only the chances of innovating and of routine.
         probs = logit(util, p["rationality"], rows=2)
         seen = None if observed is None else observed[:2].take(unit[sl], axis=1)

@@ -13,7 +13,8 @@ from __future__ import annotations
 import numpy as np
 
 from model.hierarchy import Hierarchy
-from model.learning import group_sum
+from model.learning import count_sums
+from model.memo import ArrayMemo
 
 
 def random_child(h: Hierarchy, units: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -23,7 +24,15 @@ def random_child(h: Hierarchy, units: np.ndarray, u: np.ndarray) -> np.ndarray:
 
 def absorbed_diffusion(absorbed: np.ndarray, h: Hierarchy) -> np.ndarray:
     """Problems solved in each unit by innovations its siblings had absorbed upward."""
-    return group_sum(absorbed.astype(float), h.group) - absorbed
+    return count_sums(absorbed.astype(float), h.group) - absorbed
+
+
+def _superior_bins(parent: np.ndarray) -> np.ndarray:
+    """Bin of each unit's flow upward: its parent (the centre's own, which is zero)."""
+    return np.maximum(parent, 0)
+
+
+superior_bins = ArrayMemo(_superior_bins)  # the tree is fixed
 
 
 def escalate(
@@ -39,5 +48,5 @@ def escalate(
     out = rate * excess
     out[h.parent < 0] = 0.0
     new = stock - out
-    new += np.bincount(np.maximum(h.parent, 0), out, minlength=h.n_units)
+    new += np.bincount(superior_bins(h.parent), out, minlength=h.n_units)
     return np.maximum(new, 0.0), out  # rounding of stock - rate * excess only

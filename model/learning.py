@@ -44,6 +44,35 @@ def group_sums(rows: np.ndarray, group: np.ndarray) -> np.ndarray:
     return group_totals(rows, group).take(group, axis=1)
 
 
+def count_sums(rows: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """:func:`group_sums` of float rows of counts (whole numbers), or of one such row.
+
+    perf: sums of whole numbers are exact in any order of addition, so a sibling
+    group's total is one ``reduceat`` over its contiguous block of units (siblings are
+    stored together), spread back with ``repeat``: the same numbers as ``group_sums``
+    for about half the time. Falls back to ``group_sums`` if a group is split.
+    """
+    blocks = _blocks(group)
+    if blocks is None:
+        return group_sums(np.atleast_2d(rows), group).reshape(np.shape(rows))
+    starts, sizes = blocks
+    return np.add.reduceat(rows, starts, axis=-1).repeat(sizes, axis=-1)
+
+
+def _sibling_blocks(group: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Start and size of each run of units with the same ``group``; None if a group has
+    more than one run."""
+    starts = np.concatenate([[0], np.flatnonzero(group[1:] != group[:-1]) + 1])
+    if len(np.unique(group[starts])) != len(starts):
+        return None
+    sizes = np.diff(np.append(starts, len(group)))
+    starts.flags.writeable = sizes.flags.writeable = False  # shared by every later call
+    return starts, sizes
+
+
+_blocks = ArrayMemo(_sibling_blocks)  # the tree is fixed: the same blocks every month
+
+
 def observed_shares(
     unit_counts: np.ndarray, group: np.ndarray, parent: np.ndarray, peer_weight: float
 ) -> np.ndarray:
@@ -68,6 +97,9 @@ def shares_seen(
     One row per action keeps every operation a long loop over units (a (U, 3) layout
     makes numpy loop three elements at a time). Shares are computed once per sibling
     group and per unit, then gathered: the same numbers as computing them per viewer.
+
+    perf: the peers' totals are counts, summed per contiguous sibling block as in
+    :func:`count_sums`; their shares are computed per group and spread with ``repeat``.
     """
     counts = np.ascontiguousarray(counts)  # rows are read whole below: contiguous is faster
 
@@ -75,6 +107,11 @@ def shares_seen(
         tot = c[0] + c[1] + c[2]
         return c / np.where(tot > 0, tot, 1.0)
 
-    peer = shares(group_totals(counts, group)).take(group, axis=1)
+    blocks = _blocks(group)
+    if blocks is None:
+        peer = shares(group_totals(counts, group)).take(group, axis=1)
+    else:
+        starts, sizes = blocks
+        peer = shares(np.add.reduceat(counts, starts, axis=1)).repeat(sizes, axis=1)
     sup = shares(counts).take(superior, axis=1)
     return peer_weight * peer + (1.0 - peer_weight) * sup

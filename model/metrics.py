@@ -268,7 +268,10 @@ _COLUMN_INDEX = {
 def step_matrix(
     h: Hierarchy, s: CadreState, ev: StepEvents, problems: np.ndarray, units: UnitState
 ) -> np.ndarray:
-    """One step's reporters: array (levels + ``all``, VALUE_COLUMNS)."""
+    """One step's reporters: array (levels + ``all``, VALUE_COLUMNS).
+
+    perf: the unit means' rows are written into one array (``np.stack`` costs ~15 µs of
+    Python a month)."""
     lv = s.level
     by_cadre = _segment_sum(lv)
     by_unit = _segment_sum(h.level)
@@ -314,18 +317,10 @@ def step_matrix(
             )
         ).T,
     )
-    weighted = (
-        np.stack(
-            [
-                units.detect,
-                units.targets,
-                units.perceived_targets,
-                units.tolerance_truth,
-                units.adopted.astype(float),
-            ]
-        )
-        * h.n_cadres
-    )
+    weighted = np.empty((len(_UNIT_MEANS), h.n_units))
+    weighted[0], weighted[1], weighted[2] = units.detect, units.targets, units.perceived_targets
+    weighted[3], weighted[4] = units.tolerance_truth, units.adopted
+    weighted *= h.n_cadres
     put(_UNIT_MEANS, by_unit(weighted).T)
 
     np.sum(m, axis=0, out=out[N_LEVELS])

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 from typing import Any
 
 import mesa
@@ -35,6 +35,7 @@ from model import tolerance as tol_rules
 from model.accountability import COMMISSION, OMISSION, RETRO_INNOV, RETRO_ROUTINE, SEVERE, VETO
 from model.agents import CadreAgent
 from model.hierarchy import HierarchySpec, build, custom_spec, get_spec
+from model.memo import ArrayMemo
 from model.params import ParamDict, ParamError, check_seed, resolve
 from model.scenarios import DEFAULT_SCENARIO, validate_schedule
 from model.scenarios import get as get_scenario
@@ -69,6 +70,19 @@ _REACH_OF_KIND = np.array(
 
 # Beliefs (model.state.BELIEFS order) whose peer evidence is circulated sanctions.
 _CIRCULATED_SANCTIONS = np.array([True, True, True, False, False])
+
+
+def _peer_weights(sanction_publicity: np.ndarray) -> np.ndarray:
+    """(5, U) weight of peers' evidence per belief: circulated sanctions (detection,
+    omission, review) with the unit's sanction publicity, the rest ``PUBLIC_WEIGHT``."""
+    return np.where(
+        _CIRCULATED_SANCTIONS[:, None],
+        learning.PUBLIC_WEIGHT * sanction_publicity,
+        learning.PUBLIC_WEIGHT,
+    )
+
+
+_peer_weight = ArrayMemo(_peer_weights)  # a regime's arrays are never written to
 # Columns the Mesa DataCollector reports per level (the full set is in ``history()``).
 REPORTED = (
     "innovate",
@@ -91,6 +105,27 @@ def _latest(model: CadreModel, row: int, col: int) -> float:
 def _rows_cols(a: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """``a[np.ix_(rows, cols)]`` for a few of many columns: two ``take``s, columns first."""
     return a.take(cols, axis=1).take(rows, axis=0)
+
+
+def _take_of(index: np.ndarray, values: np.ndarray) -> np.ndarray:
+    return values.take(index, axis=0)
+
+
+def _reach_of(unit: np.ndarray, eligible: np.ndarray) -> np.ndarray:
+    """(3, N) float32 reach of the provision per cadre, as ``decision.situation_terms``
+    casts it, from the (U, 3) regime's."""
+    return np.asarray(eligible, dtype=np.float32).T.take(unit, axis=1)
+
+
+def _unique(idx: np.ndarray) -> np.ndarray:
+    """``np.unique`` of an integer array: its distinct values, sorted.
+
+    perf: a few values a month, for which ``np.unique``'s own machinery costs ~15 µs."""
+    x = np.sort(idx)
+    first = np.empty(len(x), dtype=bool)
+    first[:1] = True
+    np.not_equal(x[1:], x[:-1], out=first[1:])
+    return x[first]
 
 
 def _mask(n: int, idx: np.ndarray) -> np.ndarray:
@@ -158,6 +193,7 @@ class Month:
     # 2. decision
     avoid_idx: np.ndarray = None
     # 3. outcomes
+    action_counts: np.ndarray = None  # (3, U) cadres per action and unit
     success_idx: np.ndarray = None
     fail_idx: np.ndarray = None  # every failed innovation
     miss_idx: np.ndarray = None  # routine work that missed a binding target
@@ -167,6 +203,7 @@ class Month:
     misstep_detected: np.ndarray = None  # per misstep
     misstep_own_case: np.ndarray = None  # per misstep: it became its author's case
     omit_idx: np.ndarray = None  # avoiders with an omission case
+    omitted: np.ndarray = None  # per avoider: it has an omission case
     open_innov: np.ndarray = None  # (U,) open innovations on record before review
     retro_found: np.ndarray = None  # (U,) innovations review caught that stayed cases
     case_cadre: np.ndarray = None  # every case: the cadre who carries it
@@ -188,12 +225,17 @@ class Month:
     retired: np.ndarray = None
     removed: np.ndarray = None
 
-    @property
+    @cached_property
     def sanctioned(self) -> np.ndarray:
+        """Cadres of the cases not tolerated.
+
+        perf: cached, read by four stages; stage 5 sets the cases and their tolerance
+        before the first read, and nothing changes them afterwards."""
         return self.case_cadre[~self.tolerated]
 
-    @property
+    @cached_property
     def eligible_cadre(self) -> np.ndarray:
+        """Cadres of the eligible cases (cached like ``sanctioned``)."""
         return self.case_cadre[self.eligible]
 
 
@@ -247,6 +289,11 @@ class CadreModel(mesa.Model):
         self._can_pass_down = (h.n_children > 0)[s.unit]
         self._superior = learning.superiors(h.parent)  # whom each unit imitates
         self._levels = regime.level_index(h)
+        # Per-unit arrays of the regime spread to cadres / situations, kept while the
+        # regime is (its arrays are never written to; a cadre's post never moves).
+        self._cadre_memo = ArrayMemo(partial(_take_of, s.unit), size=4)
+        self._sit_memo = ArrayMemo(partial(_take_of, self._sit_unit), size=4)
+        self._cadre_reach = ArrayMemo(partial(_reach_of, s.unit), size=4)
         self.transmission = Transmission(self.p, h)
         self._regime_key: tuple | None = None
         self._adoptions = 0  # adoption events so far: the regime is rebuilt when it grows
@@ -303,6 +350,10 @@ class CadreModel(mesa.Model):
             self.regime = regime.build(self.transmission.values(), self.p, h, self._levels, share)
             self._regime_key = key
         return self.regime
+
+    def _of_cadres(self, unit_values: np.ndarray) -> np.ndarray:
+        """``unit_values`` per cadre (``take`` by ``state.unit``), remembered."""
+        return self._cadre_memo(unit_values)
 
     def _apply_schedule(self, step: int) -> None:
         for at, changes in self.schedule:
@@ -366,25 +417,28 @@ class CadreModel(mesa.Model):
         """1. The targets a unit treats as binding (new ones bind at once), paperwork and
         last month's passed-down load consume attention; overload raises misses.
 
-        perf: computed per situation (unit x leader), 2U rows instead of N cadres.
+        perf: computed per situation (unit x leader), 2U rows instead of N cadres. Where
+        every unit treats just the targets in force as binding (a steady regime), the
+        chance of missing a real target is the one already computed for the perceived.
         """
         p, h, r, su = self.p, self.hierarchy, self.regime, self._sit_unit
         if p["perfect_information"]:
             self.perceived_targets = r.targets.copy()
         else:
             np.maximum(self.perceived_targets, r.targets, out=self.perceived_targets)
-        standing = decision.standing_demand(
-            p, r.paperwork.take(su), self.perceived_targets.take(su), self._sit_leader
-        )
+        perceived = self.perceived_targets.take(su)
+        paperwork = self._sit_memo(r.paperwork)
+        standing = decision.standing_demand(p, paperwork, perceived, self._sit_leader)
         free, month.overload, month.load = decision.attention(
             p, standing, (self.inbox / h.n_cadres).take(su)
         )
         month.p_success = decision.success_probability(p, free)
         month.fail_per_target = decision.target_failure(p, self._sit_leader, month.overload)
-        month.p_miss = decision.miss_probability(
-            month.fail_per_target, self.perceived_targets.take(su)
-        )
-        month.p_miss_real = decision.miss_probability(month.fail_per_target, r.targets.take(su))
+        month.p_miss = decision.miss_probability(month.fail_per_target, perceived)
+        if np.array_equal(self.perceived_targets, r.targets):
+            month.p_miss_real = month.p_miss
+        else:
+            month.p_miss_real = decision.miss_probability(month.fail_per_target, r.targets.take(su))
         self.state.free_attention = free.astype(np.float32).take(self._situation)
 
     def _decide(self, month: Month) -> None:
@@ -396,7 +450,7 @@ class CadreModel(mesa.Model):
             p,
             month.p_success,
             month.p_miss,
-            self.regime.eligible.take(self._sit_unit, axis=0),
+            self._sit_memo(self.regime.eligible),
             month.load,
         )
         beliefs.flush_tiny(s.belief)
@@ -415,6 +469,7 @@ class CadreModel(mesa.Model):
             seen,
             rng.random(N, dtype=np.float32),
             threads.pool_for(N),
+            self._cadre_reach(self.regime.eligible),
         )
         if self.forced_actions:  # a user playing one cadre (dashboard "play as a cadre")
             idx = np.fromiter(self.forced_actions.keys(), dtype=np.int64)
@@ -434,7 +489,11 @@ class CadreModel(mesa.Model):
 
     def _outcomes(self, month: Month) -> None:
         """3. Innovations succeed or fail; routine work may miss a binding target. The
-        month's acts enter each cadre's record."""
+        month's acts enter each cadre's record.
+
+        perf: one count of every action per unit, (3, U) as imitation reads it, serves
+        review's exposure here and imitation in stage 6 (actions do not change between).
+        """
         s, rng, sit = self.state, self.rng, self._situation
         innov_idx = (s.action == INNOVATE).nonzero()[0]
         routine_idx = (s.action == ROUTINE).nonzero()[0]
@@ -448,7 +507,11 @@ class CadreModel(mesa.Model):
         s.hist_pos = (s.hist_pos + 1) % HISTORY_LEN
         s.history[s.hist_pos] = s.action
         s.history[s.hist_pos, month.success_idx] = REC_SUCCEEDED
-        self._open_innov_log[s.hist_pos] = np.bincount(s.unit[innov_idx], minlength=self.n_units)
+        key = np.multiply(s.action, self.n_units, dtype=np.intp)
+        key += s.unit
+        counts = np.bincount(key, minlength=3 * self.n_units).reshape(3, -1)
+        month.action_counts = counts
+        self._open_innov_log[s.hist_pos] = counts[INNOVATE]
 
     def _hold_accountable(self, month: Month) -> None:
         """4. Missteps are detected by the channels of every level watching the unit;
@@ -460,7 +523,6 @@ class CadreModel(mesa.Model):
         self._notice_omissions(month)
         retro_cadre, retro_kind = self._review_records(month)
         territorial = self._territorial_cases()
-        mis_kind = np.where(month.misstep_failed[month.misstep_detected], COMMISSION, VETO)
         cadre = np.concatenate([detected, retro_cadre, territorial])
         pushed = self.rng.random(len(cadre)) < self.regime.shift[s.unit[cadre]]
         # What review teaches a unit: its open innovations caught that stayed its case.
@@ -468,16 +530,20 @@ class CadreModel(mesa.Model):
             (retro_kind == RETRO_INNOV) & ~pushed[len(detected) : len(detected) + len(retro_cadre)]
         ]
         month.retro_found = np.bincount(s.unit[kept], minlength=self.n_units)
-        retro_kind = np.concatenate([retro_kind, np.full(len(territorial), VETO)])
         cadre[pushed] = self._push_down(cadre[pushed])
         own_case = np.ones(len(month.misstep_idx), dtype=bool)
         own_case[month.misstep_detected.nonzero()[0][pushed[: len(detected)]]] = False
         month.misstep_own_case = month.misstep_detected & own_case
         month.case_cadre = np.concatenate([cadre, month.omit_idx])
-        month.case_kind = np.concatenate(
-            [mis_kind, retro_kind, np.full(len(month.omit_idx), OMISSION)]
-        ).astype(np.int8)
-        month.case_shifted = np.concatenate([pushed, np.zeros(len(month.omit_idx), dtype=bool)])
+        # Kinds in the order of the cases: missteps, review, territorial, omissions.
+        n_det, n_case = len(detected), len(cadre)
+        kind = month.case_kind = np.empty(len(month.case_cadre), dtype=np.int8)
+        kind[:n_det] = np.where(month.misstep_failed[month.misstep_detected], COMMISSION, VETO)
+        kind[n_det : n_det + len(retro_kind)] = retro_kind
+        kind[n_det + len(retro_kind) : n_case] = VETO
+        kind[n_case:] = OMISSION
+        month.case_shifted = np.zeros(len(month.case_cadre), dtype=bool)
+        month.case_shifted[:n_case] = pushed
 
     def _territorial_cases(self) -> np.ndarray:
         """Territorial accountability (属地式问责, S000-25): problems that arose in a unit
@@ -486,22 +552,32 @@ class CadreModel(mesa.Model):
         with the chance that the watching levels pursue it (the unit's detection). A
         missed stability target is a one-veto failure (S000-08b); risks moving upward
         (S000-19) thus come back down as blame. A cadre cannot avoid it by what it does,
-        so it does not weigh it."""
+        so it does not weigh it.
+
+        perf: the chance is computed only where something escalated (a quarter of the
+        units); elsewhere it is 0, which no uniform falls below.
+        """
         h, r, rng = self.hierarchy, self.regime, self.rng
-        chance = accountability.at_least_once(r.detect, self._own_escalations)
+        esc = self._own_escalations
+        pos = (esc > 0).nonzero()[0]
+        chance = np.zeros(h.n_units)
+        chance[pos] = accountability.at_least_once(r.detect.take(pos), esc.take(pos))
         units = (rng.random(h.n_units) < chance).nonzero()[0]
         return h.cadre_start[units] + (rng.random(len(units)) * h.n_cadres[units]).astype(np.int64)
 
     def _detect_missteps(self, month: Month) -> np.ndarray:
         """Failed innovations and misses detected by every watching level; returns the
-        cadres whose misstep was detected (the acts are marked judged)."""
+        cadres whose misstep was detected (the acts are marked judged).
+
+        perf: the union of the two sorted index arrays is read off a mask, not sorted."""
         s, r, rng = self.state, self.regime, self.rng
         # Failed and missing acts are disjoint (innovate vs routine): their sorted union
         # is the month's missteps in cadre order.
-        both = np.concatenate([month.fail_idx, month.miss_idx])
-        order = np.argsort(both, kind="stable")
-        mis = month.misstep_idx = both[order]
-        month.misstep_failed = order < len(month.fail_idx)
+        failed = _mask(s.n, month.fail_idx)
+        either = failed.copy()
+        either[month.miss_idx] = True
+        mis = month.misstep_idx = either.nonzero()[0]
+        month.misstep_failed = failed.take(mis)
         month.misstep_detected = rng.random(len(mis)) < r.detect[s.unit[mis]]
         detected = mis[month.misstep_detected]
         accountability.mark_judged(s.history, s.hist_pos, detected)  # handled: never re-judged
@@ -523,17 +599,22 @@ class CadreModel(mesa.Model):
         s, rng, avoid = self.state, self.rng, month.avoid_idx
         k = len(avoid)
         keep = (s.form[avoid] != SHARE) | (rng.random(k) >= self.p["share_dilution"])
-        month.omit_idx = avoid[(rng.random(k) < self.regime.detect_omission[s.unit[avoid]]) & keep]
+        month.omitted = (rng.random(k) < self.regime.detect_omission[s.unit[avoid]]) & keep
+        month.omit_idx = avoid[month.omitted]
 
     def _review_records(self, month: Month) -> tuple[np.ndarray, np.ndarray]:
         """Retroactive review: each reviewed cadre's open acts of the look-back window
         (this month excluded) are judged under today's standards; caught acts are
-        marked judged. Returns the cadre and kind of every act caught."""
+        marked judged. Returns the cadre and kind of every act caught.
+
+        perf: the review chance per cadre is kept while the regime is; the records are
+        read rows first (whole rows copy fast, and review reaches few cadres).
+        """
         s, r, rng = self.state, self.regime, self.rng
         rows = (s.hist_pos - 1 - np.arange(self.p["lookback"])) % HISTORY_LEN
         month.open_innov = self._open_innov_log.take(rows, axis=0).sum(axis=0)
-        reviewed = (rng.random(s.n, dtype=np.float32) < r.review.take(s.unit)).nonzero()[0]
-        records = _rows_cols(s.history, rows, reviewed)
+        reviewed = (rng.random(s.n, dtype=np.float32) < self._of_cadres(r.review)).nonzero()[0]
+        records = s.history.take(rows, axis=0).take(reviewed, axis=1)
         ru = s.unit[reviewed]
         found = accountability.retro_review(
             records, r.judge_innov[ru], r.judge_routine[ru], rng.random(records.shape)
@@ -608,10 +689,7 @@ class CadreModel(mesa.Model):
                 self.perceived_targets, r.targets, unpunished, p["learning_rate"]
             )
         self.public_tol_log[s.hist_pos] = np.bincount(s.unit[month.publicised], minlength=h.n_units)
-        # perf: (3, U) layout, the one imitation reads next month.
-        key = np.multiply(s.action, h.n_units, dtype=np.intp)
-        key += s.unit
-        self._action_counts = np.bincount(key, minlength=3 * h.n_units).reshape(3, -1).astype(float)
+        self._action_counts = month.action_counts.astype(float)
 
     def _freed_target_misses(self, month: Month) -> np.ndarray:
         """Misses of targets a unit still treats as binding though they were freed, seen
@@ -636,6 +714,8 @@ class CadreModel(mesa.Model):
 
         perf: the five beliefs' evidence is one (5, U) array, and one ``learn_units``
         moves all beliefs (was five ``observed`` and five ``learn`` with their spreads).
+        The evidence rows are written into two arrays, not concatenated; the peer weights
+        are kept while the regime is.
         """
         p, s, h, r = self.p, self.state, self.hierarchy, self.regime
         cadre, kind = month.case_cadre, month.case_kind
@@ -658,19 +738,19 @@ class CadreModel(mesa.Model):
             s.unit, h.n_units, sanctioned[month.publicised_sanction], month.publicised, known
         )
         # Hits and trials of each belief's evidence, interleaved: (10, U), own and peers'.
-        sanct = own_rows[4]
-        own = np.concatenate(
-            [own_rows[:4], [month.retro_found, month.open_innov, sanct * r.severity], own_rows[4:]]
-        )
-        shown = np.concatenate([own[:6], pub_rows[:1] * r.severity[None], pub_rows])
-        peer = learning.group_sums(shown, h.group) - shown  # what each unit's peers showed
-        # Circulated sanctions weigh with the unit's sanction publicity (detection,
-        # omission, review), the rest with PUBLIC_WEIGHT.
-        weight = np.where(
-            _CIRCULATED_SANCTIONS[:, None],
-            learning.PUBLIC_WEIGHT * r.sanction_publicity,
-            learning.PUBLIC_WEIGHT,
-        )
+        own = np.empty((10, h.n_units))
+        own[:4], own[4], own[5] = own_rows[:4], month.retro_found, month.open_innov
+        np.multiply(own_rows[4], r.severity, out=own[6])
+        own[7:] = own_rows[4:]
+        shown = np.empty_like(own)
+        shown[:6] = own[:6]
+        np.multiply(pub_rows[0], r.severity, out=shown[6])
+        shown[7:] = pub_rows
+        # What each unit's peers showed; row 6 (sanctions x severity) is not counts.
+        totals = learning.count_sums(shown, h.group)
+        totals[6] = learning.group_sum(shown[6], h.group)
+        peer = totals - shown
+        weight = _peer_weight(r.sanction_publicity)
         rate, has = beliefs.observed(own[0::2], own[1::2], peer[0::2], peer[1::2], weight)
         unit = s.unit
         step = np.minimum(p["learning_rate"] * self.alert, 1.0).astype(np.float32)  # (5, U)
@@ -678,17 +758,12 @@ class CadreModel(mesa.Model):
         # Own experience: a second step towards one's own outcome.
         outcomes = [
             (mis, month.misstep_own_case),
-            (month.avoid_idx, _mask(s.n, month.omit_idx)[month.avoid_idx]),
+            (month.avoid_idx, month.omitted),
             (sanctioned, r.severity[unit[sanctioned]]),
             (cadre[elig], month.tolerated[elig]),
         ]
         for row, (who, value) in zip((0, 1, 3, 4), outcomes, strict=True):
-            s.belief[row, who] = beliefs.learn(
-                s.belief[row, who],
-                np.asarray(value, dtype=float),
-                np.ones(len(who), dtype=bool),
-                step[row, unit[who]],
-            )
+            s.belief[row, who] = beliefs.learn_own(s.belief[row], who, value, step[row], unit)
 
     def _dynamics(self, month: Month) -> None:
         """7. Problems arrive, are solved, passed down and escalate; successful
@@ -835,7 +910,7 @@ class CadreModel(mesa.Model):
             self.problems, h, p["escalation_threshold"], p["escalation_rate"]
         )
         # What escalated out of a unit beyond what it received from below arose in it.
-        received = np.bincount(np.maximum(h.parent, 0), escalated, minlength=U)
+        received = np.bincount(dynamics.superior_bins(h.parent), escalated, minlength=U)
         self._own_escalations = np.maximum(escalated - received, 0.0)
         return {
             "absorbed": absorbed,
@@ -875,7 +950,7 @@ class CadreModel(mesa.Model):
             s.belief[:, new] = beliefs.socialise(
                 s.belief, h.cadre_start, h.n_cadres, s.unit, new, rng
             )
-        return promoted, retiring.nonzero()[0], np.unique(severe_idx)
+        return promoted, retiring.nonzero()[0], _unique(severe_idx)
 
     # ----------------------------------------------------------------- outputs
     def run(self, steps: int) -> CadreModel:

@@ -39,6 +39,7 @@ class Transmission:
     def __init__(self, p: Mapping[str, float], h: Hierarchy) -> None:
         self._h = h
         self.table = np.array([[float(p[n]) for n in TRANSMITTED]])  # (versions, K)
+        self._last_values: tuple | None = None  # ``p``'s transmitted values at the last issue
         self.loosening = np.zeros(1, dtype=bool)  # per version: it lowers the watch
         self.adopted = np.zeros(h.n_units, dtype=np.int32)  # version per unit
         self.adopted_at = np.zeros(h.n_units, dtype=np.int32)  # month of adoption
@@ -50,8 +51,16 @@ class Transmission:
 
     def issue(self, p: Mapping[str, float], t: int) -> bool:
         """The centre issues ``p``'s transmitted values if they differ from its latest
-        version; the centre adopts at once. True if a new version was issued."""
-        row = np.array([float(p[n]) for n in TRANSMITTED])
+        version; the centre adopts at once. True if a new version was issued.
+
+        perf: the same values as at the last call are the latest version (issued then,
+        or equal to it), so most months end at one tuple comparison.
+        """
+        values = tuple(p[n] for n in TRANSMITTED)
+        if values == self._last_values:
+            return False
+        self._last_values = values
+        row = np.array([float(v) for v in values])
         if np.array_equal(row, self.table[-1]):
             return False
         watch = COLUMN["supervision"], COLUMN["supervision_channels"]
@@ -67,7 +76,13 @@ class Transmission:
         self, relay_delay: float, negativity_bias: float, t: int, rng: np.random.Generator
     ) -> np.ndarray:
         """Units below the centre adopt their superior's version; returns the units that
-        adopted this month. Draws one uniform per lagging unit, level by level."""
+        adopted this month. Draws one uniform per lagging unit, level by level.
+
+        perf: once every unit holds the latest version no unit lags and nothing is
+        drawn, so the level-by-level search is skipped (the steady state of most runs).
+        """
+        if self.adopted.min() == self.latest:
+            return np.zeros(0, dtype=np.int64)
         parent = self._h.parent
         adopted_now = []
         for units in self._levels[1:]:
