@@ -46,6 +46,13 @@ class UnitRegime:
     truth: np.ndarray  # (len(BELIEFS), U) true value of each belief
     announced: np.ndarray  # (len(BELIEFS), U) what the unit's documents announce
 
+    def __post_init__(self) -> None:
+        # The step remembers arrays derived from these by their identity
+        # (model.memo.ArrayMemo): a write in place would leave those stale, so it raises.
+        for value in vars(self).values():
+            if isinstance(value, np.ndarray):
+                value.flags.writeable = False
+
 
 def _col(values: np.ndarray, name: str) -> np.ndarray:
     return values[:, COLUMN[name]]
