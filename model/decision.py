@@ -65,8 +65,15 @@ def prob_weight(p: np.ndarray | float, gamma: float) -> np.ndarray:
 
 
 def _weigh(p: np.ndarray, g: np.float32) -> np.ndarray:
+    """p^g / (p^g + (1 - p)^g)^(1/g), a new array; the temporaries are reused in place
+    (``**=`` takes the same exponent shortcuts as ``**``)."""
     pg = p**g
-    return pg / (pg + (np.float32(1.0) - p) ** g) ** (np.float32(1.0) / g)
+    q = np.float32(1.0) - p
+    q **= g
+    q += pg
+    q **= np.float32(1.0) / g
+    pg /= q
+    return pg
 
 
 def targets_in_force(
@@ -205,42 +212,89 @@ def cadre_utilities(
     situation, the same float32 numbers), for callers that keep it while the regime is.
 
     perf: ``take`` is 4x faster than ``terms[:, situation]``; with ``reach`` given only
-    the four rows that change every month are taken.
+    the four rows that change every month are taken. Temporaries are reused in place
+    (a third fewer new arrays of n): the same float32 operations on the same values as
+    the plain expressions, products and sums only swapped where they commute exactly;
+    the inputs are float32 (``model.state.REAL``), as the model passes them.
     """
     a, lam, g = p["value_curvature"], p["loss_aversion"], p["probability_weighting"]
     sev, credit = _utility_constants(a, p["routine_credit"])
-    lookback = p["lookback"]
     if reach is None:
         reach = terms[REACH].take(situation, axis=1)
     e_innov, e_routine, e_retro = reach
-    gain, fail, miss, relief = terms.take(_MONTHLY, axis=0).take(situation, axis=1)
+    gain, fail_case, miss_case, relief = terms.take(_MONTHLY, axis=0).take(situation, axis=1)
     bd, bo, br, bs, bt = beliefs
     f32 = np.float32
-    loss_unit = lam * np.power(bs, f32(a))  # λ v(b_s), the common factor of every loss
-    fail_case, miss_case = fail * bd, miss * bd  # each a term of two risks below
-    open_innov = 1.0 - fail_case  # not a case when it happened
-    open_routine = 1.0 - miss_case
-    retro_tol = 1.0 - e_retro * bt
-    with np.errstate(divide="ignore"):  # a belief of 1: log1p(-1) = -inf, exposure 1
-        x_innov = -np.expm1(f32(lookback) * np.log1p(-br))
-        x_routine = -np.expm1(f32(lookback) * np.log1p(-br * f32(ROUTINE_RETRO_RATIO)))
+    loss_unit = np.power(bs, f32(a))
+    loss_unit *= lam  # λ v(b_s), the common factor of every loss
+    fail_case *= bd  # each a term of two risks below
+    miss_case *= bd
+    open_innov = np.subtract(1.0, fail_case)  # not a case when it happened
+    open_routine = np.subtract(1.0, miss_case)
+    retro_tol = _one_minus_product(e_retro, bt)
+    x_innov, x_routine = _exposures(br, lookback=f32(p["lookback"]))
+    x_innov *= open_innov
+    x_innov *= retro_tol
+    x_routine *= open_routine
+    x_routine *= retro_tol
 
     u = np.empty((3, len(bd)), dtype=np.float32)
-    u[INNOVATE] = (
-        gain
-        + intrinsic ** f32(a)
-        - loss_unit
-        * (
-            sev["commission"] * prob_weight(fail_case * (1.0 - e_innov * bt), g)
-            + sev["retro"] * prob_weight(x_innov * open_innov * retro_tol, g)
-        )
+    loss = _weighted_pair(
+        _one_minus_product(e_innov, bt, fail_case), sev["commission"], x_innov, sev["retro"], g
     )
-    u[ROUTINE] = credit - loss_unit * (
-        sev["veto"] * prob_weight(miss_case * (1.0 - e_routine * bt), g)
-        + sev["retro"] * prob_weight(x_routine * open_routine * retro_tol, g)
+    loss *= loss_unit
+    u[INNOVATE] = intrinsic ** f32(a)  # ``**``, not np.power: its exponent shortcuts
+    u[INNOVATE] += gain
+    u[INNOVATE] -= loss
+    loss = _weighted_pair(
+        _one_minus_product(e_routine, bt, miss_case), sev["veto"], x_routine, sev["retro"], g
     )
-    u[AVOID] = relief - loss_unit * sev["omission"] * prob_weight(bo, g)
+    loss *= loss_unit
+    np.subtract(credit, loss, out=u[ROUTINE])
+    loss_unit *= sev["omission"]
+    loss_unit *= prob_weight(bo, g)
+    np.subtract(relief, loss_unit, out=u[AVOID])
     return u
+
+
+def _one_minus_product(e: np.ndarray, b: np.ndarray, times: np.ndarray | None = None) -> np.ndarray:
+    """A new array ``times * (1 - e * b)`` (or ``1 - e * b``), the float32 operations of
+    the plain expression in its order (products commute exactly)."""
+    out = np.multiply(e, b)
+    np.subtract(1.0, out, out=out)
+    if times is not None:
+        out *= times
+    return out
+
+
+def _exposures(br: np.ndarray, lookback: np.float32) -> tuple[np.ndarray, np.ndarray]:
+    """X(b_r) and X(b_r x ``ROUTINE_RETRO_RATIO``), new arrays: 1 − (1 − c)^lookback as
+    −expm1(lookback · log1p(−c)), each operation in place."""
+    out = []
+    for scale in (None, np.float32(ROUTINE_RETRO_RATIO)):
+        x = np.negative(br)
+        if scale is not None:
+            x *= scale
+        with np.errstate(divide="ignore"):  # a belief of 1: log1p(-1) = -inf, exposure 1
+            np.log1p(x, out=x)
+        x *= lookback
+        np.expm1(x, out=x)
+        np.negative(x, out=x)
+        out.append(x)
+    return out[0], out[1]
+
+
+def _weighted_pair(
+    p1: np.ndarray, v1: np.float32, p2: np.ndarray, v2: np.float32, g: float
+) -> np.ndarray:
+    """v1 w(p1) + v2 w(p2), a new array (``p1`` and ``p2`` are the caller's temporaries:
+    where ``prob_weight`` returns them unweighted, they are overwritten)."""
+    w = prob_weight(p1, g)
+    w *= v1
+    w2 = prob_weight(p2, g)
+    w2 *= v2
+    w += w2
+    return w
 
 
 @functools.lru_cache(maxsize=64)

@@ -55,3 +55,68 @@ def test_utilities_with_the_reach_given_equal_those_taken_from_the_terms() -> No
         decision.cadre_utilities(DEFAULTS, terms, bel, intrinsic, situation, reach),
         decision.cadre_utilities(DEFAULTS, terms, bel, intrinsic, situation),
     )
+
+
+def _plain_weigh(p: np.ndarray, gamma: float) -> np.ndarray:
+    p = np.asarray(p, dtype=np.float32)
+    if gamma == 1.0:
+        return p
+    g = np.float32(gamma)
+    pg = p**g
+    return pg / (pg + (np.float32(1.0) - p) ** g) ** (np.float32(1.0) / g)
+
+
+def _plain_utilities(p, terms, bel, intrinsic, situation) -> np.ndarray:
+    """The utilities as one expression per action (the rule as written before its
+    temporaries were reused)."""
+    a, lam, g = p["value_curvature"], p["loss_aversion"], p["probability_weighting"]
+    sev, credit = decision._utility_constants(a, p["routine_credit"])
+    e_innov, e_routine, e_retro = terms[decision.REACH].take(situation, axis=1)
+    gain, fail, miss, relief = terms.take(decision._MONTHLY, axis=0).take(situation, axis=1)
+    bd, bo, br, bs, bt = bel
+    f32, w = np.float32, _plain_weigh
+    loss_unit = lam * np.power(bs, f32(a))
+    fail_case, miss_case = fail * bd, miss * bd
+    retro_tol = 1.0 - e_retro * bt
+    with np.errstate(divide="ignore"):
+        x_innov = -np.expm1(f32(p["lookback"]) * np.log1p(-br))
+        x_routine = -np.expm1(
+            f32(p["lookback"]) * np.log1p(-br * f32(decision.ROUTINE_RETRO_RATIO))
+        )
+    u = np.empty((3, len(bd)), dtype=np.float32)
+    u[0] = (
+        gain
+        + intrinsic ** f32(a)
+        - loss_unit
+        * (
+            sev["commission"] * w(fail_case * (1.0 - e_innov * bt), g)
+            + sev["retro"] * w(x_innov * (1.0 - fail_case) * retro_tol, g)
+        )
+    )
+    u[1] = credit - loss_unit * (
+        sev["veto"] * w(miss_case * (1.0 - e_routine * bt), g)
+        + sev["retro"] * w(x_routine * (1.0 - miss_case) * retro_tol, g)
+    )
+    u[2] = relief - loss_unit * sev["omission"] * w(bo, g)
+    return u
+
+
+def test_utilities_computed_in_place_equal_the_plain_expressions() -> None:
+    rng = np.random.default_rng(5)
+    terms = rng.uniform(0, 1, (7, 8)).astype(np.float32)
+    terms[:, 0] = 0.0
+    situation = rng.integers(0, 8, 400)
+    bel = rng.uniform(0, 1, (5, 400)).astype(np.float32)
+    bel[:, :30] = 0.0  # zero chances take prob_weight's skipping path
+    bel[1, 30:300] = 0.0
+    bel[2, 300:310] = 1.0  # review certain: an exposure of 1
+    intrinsic = rng.uniform(0, 1, 400).astype(np.float32)
+    for gamma, a in ((0.69, 0.88), (0.5, 0.5), (1.0, 1.0), (0.61, 2.0)):
+        p = {**DEFAULTS, "probability_weighting": gamma, "value_curvature": a}
+        np.testing.assert_array_equal(
+            decision.cadre_utilities(p, terms, bel, intrinsic, situation),
+            _plain_utilities(p, terms, bel, intrinsic, situation),
+        )
+        np.testing.assert_array_equal(
+            decision.prob_weight(bel[1], gamma), _plain_weigh(bel[1], gamma)
+        )
