@@ -105,11 +105,19 @@ def judging(drift: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def at_least_once(chance: np.ndarray | float, times: np.ndarray | float) -> np.ndarray:
-    """1 - (1 - chance)^times, exact also at chance = 1 (and times = 0)."""
+    """1 - (1 - chance)^times, exact also at chance = 1 (and times = 0).
+
+    perf: the operations in place, and the certain chances set only where there are
+    any (usually none): the same numbers as ``np.where`` over all of them."""
     chance, times = np.asarray(chance, dtype=float), np.asarray(times, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = -np.expm1(times * np.log1p(-np.minimum(chance, 1.0)))
-    return np.where(chance >= 1.0, (times > 0).astype(float), out)
+        x = np.asarray(times * np.log1p(-np.minimum(chance, 1.0)))  # 0-d for scalars
+        np.expm1(x, out=x)
+        np.negative(x, out=x)
+    certain = chance >= 1.0
+    if certain.any():
+        x = np.where(certain, (times > 0).astype(float), x)
+    return x
 
 
 def exposure(monthly: np.ndarray | float, months: int) -> np.ndarray:

@@ -206,10 +206,15 @@ def observed(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Rate a unit's cadres observe (own unit's cases plus peers' circulated ones) and
     whether there was any evidence, per unit."""
-    num = hits + peer_weight * peer_hits
-    den = trials + peer_weight * peer_trials
+    num = peer_weight * peer_hits
+    num += hits
+    den = peer_weight * peer_trials
+    den += trials
     has = den > 0
-    return np.where(has, num / np.where(has, den, 1.0), 0.0), has
+    # perf: divided only where there is evidence (the same quotients), 0 elsewhere
+    rate = np.zeros(np.broadcast_shapes(num.shape, den.shape))
+    np.divide(num, den, out=rate, where=has)
+    return rate, has
 
 
 def unlearn_targets(

@@ -714,6 +714,7 @@ class CadreModel(mesa.Model):
 
         perf: the five beliefs' evidence is one (5, U) array, and one ``learn_units``
         moves all beliefs (was five ``observed`` and five ``learn`` with their spreads).
+        The own and the circulated cases are counted in one ``count_by``.
         The evidence rows are written into two arrays, not concatenated; the peer weights
         are kept while the regime is.
         """
@@ -722,7 +723,8 @@ class CadreModel(mesa.Model):
         sanctioned = month.sanctioned
         elig = month.eligible
         mis = month.misstep_idx
-        own_rows = count_by(
+        known = month.eligible_cadre[month.outcome_known]
+        rows = count_by(
             s.unit,
             h.n_units,
             mis[month.misstep_own_case],
@@ -732,11 +734,11 @@ class CadreModel(mesa.Model):
             sanctioned,
             cadre[elig & month.tolerated],
             cadre[elig],
+            sanctioned[month.publicised_sanction],
+            month.publicised,
+            known,
         )
-        known = month.eligible_cadre[month.outcome_known]
-        pub_rows = count_by(
-            s.unit, h.n_units, sanctioned[month.publicised_sanction], month.publicised, known
-        )
+        own_rows, pub_rows = rows[:7], rows[7:]
         # Hits and trials of each belief's evidence, interleaved: (10, U), own and peers'.
         own = np.empty((10, h.n_units))
         own[:4], own[4], own[5] = own_rows[:4], month.retro_found, month.open_innov

@@ -120,3 +120,33 @@ def test_utilities_computed_in_place_equal_the_plain_expressions() -> None:
         np.testing.assert_array_equal(
             decision.prob_weight(bel[1], gamma), _plain_weigh(bel[1], gamma)
         )
+
+
+def test_at_least_once_equals_the_plain_expression() -> None:
+    from model.accountability import at_least_once
+
+    rng = np.random.default_rng(6)
+    chance = rng.uniform(0, 1, 300)
+    chance[:20] = 1.0
+    chance[20:30] = 0.0
+    times = rng.integers(0, 15, 300).astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        plain = -np.expm1(times * np.log1p(-np.minimum(chance, 1.0)))
+    plain = np.where(chance >= 1.0, (times > 0).astype(float), plain)
+    np.testing.assert_array_equal(at_least_once(chance, times), plain)
+    np.testing.assert_array_equal(at_least_once(chance[20:], times[20:]), plain[20:])
+    assert at_least_once(1.0, 0.0) == 0.0 and at_least_once(0.5, 1.0) == 0.5
+
+
+def test_observed_rates_equal_the_plain_expression() -> None:
+    rng = np.random.default_rng(7)
+    hits, peer_hits = rng.integers(0, 5, (2, 5, 60)).astype(float)
+    trials, peer_trials = hits + rng.integers(0, 5, (2, 5, 60))
+    trials[:, :10] = peer_trials[:, :10] = 0.0
+    weight = rng.uniform(0, 1, (5, 1))
+    num = hits + weight * peer_hits
+    den = trials + weight * peer_trials
+    has = den > 0
+    rate, got_has = beliefs.observed(hits, trials, peer_hits, peer_trials, weight)
+    np.testing.assert_array_equal(rate, np.where(has, num / np.where(has, den, 1.0), 0.0))
+    np.testing.assert_array_equal(got_has, has)
