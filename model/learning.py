@@ -73,6 +73,16 @@ def _sibling_blocks(group: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
 _blocks = ArrayMemo(_sibling_blocks)  # the tree is fixed: the same blocks every month
 
 
+def _distinct_superiors(superior: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The units that are a superior, and each unit's superior's position among them."""
+    units, pos = np.unique(superior, return_inverse=True)
+    units.flags.writeable = pos.flags.writeable = False  # shared by every later call
+    return units, pos
+
+
+_superiors_of = ArrayMemo(_distinct_superiors)  # the tree is fixed: the same every month
+
+
 def observed_shares(
     unit_counts: np.ndarray, group: np.ndarray, parent: np.ndarray, peer_weight: float
 ) -> np.ndarray:
@@ -100,6 +110,9 @@ def shares_seen(
 
     perf: the peers' totals are counts, summed per contiguous sibling block as in
     :func:`count_sums`; their shares are computed per group and spread with ``repeat``.
+    The superiors' shares are computed only for the units that are someone's superior
+    (a tenth of the units: those with subordinates, and the centre), then gathered; the
+    mix is written in place (its products and sum commute exactly).
     """
     counts = np.ascontiguousarray(counts)  # rows are read whole below: contiguous is faster
 
@@ -113,5 +126,9 @@ def shares_seen(
     else:
         starts, sizes = blocks
         peer = shares(np.add.reduceat(counts, starts, axis=1)).repeat(sizes, axis=1)
-    sup = shares(counts).take(superior, axis=1)
-    return peer_weight * peer + (1.0 - peer_weight) * sup
+    sup_units, sup_pos = _superiors_of(superior)
+    sup = shares(counts.take(sup_units, axis=1)).take(sup_pos, axis=1)
+    peer *= peer_weight
+    sup *= 1.0 - peer_weight
+    peer += sup
+    return peer

@@ -150,3 +150,18 @@ def test_observed_rates_equal_the_plain_expression() -> None:
     rate, got_has = beliefs.observed(hits, trials, peer_hits, peer_trials, weight)
     np.testing.assert_array_equal(rate, np.where(has, num / np.where(has, den, 1.0), 0.0))
     np.testing.assert_array_equal(got_has, has)
+
+
+def test_shares_seen_equal_the_plain_mix_of_peers_and_superiors() -> None:
+    h = build(custom_spec((3, 4, 5, 2)), np.random.default_rng(8))
+    counts = np.random.default_rng(9).integers(0, 6, (3, h.n_units)).astype(float)
+    counts[:, :7] = 0.0  # units with no one acting: shares of 0
+    superior = learning.superiors(h.parent)
+
+    def shares(c: np.ndarray) -> np.ndarray:
+        tot = c[0] + c[1] + c[2]
+        return c / np.where(tot > 0, tot, 1.0)
+
+    peer = shares(learning.group_totals(counts, h.group)).take(h.group, axis=1)
+    plain = 0.3 * peer + (1.0 - 0.3) * shares(counts).take(superior, axis=1)
+    np.testing.assert_array_equal(learning.shares_seen(counts, h.group, superior, 0.3), plain)
