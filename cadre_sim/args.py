@@ -90,6 +90,15 @@ NON_NEGATIVE = int_at_least(0)
 SCHEDULER = converter(_scheduler, "scheduler address")
 
 
+def add_force(parser: argparse.ArgumentParser) -> None:
+    """``--force``: a deliberate large request overrides the limits' refusal."""
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="run even when the memory / time estimate says it will not fit",
+    )
+
+
 def add_executor(parser: argparse.ArgumentParser, what: str) -> None:
     """``--workers N`` | ``--scheduler ADDR`` and ``--timeout`` for a command that runs models."""
     where = parser.add_mutually_exclusive_group()

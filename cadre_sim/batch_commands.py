@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from cadre_sim.args import NON_NEGATIVE, POSITIVE, add_executor, converter, directory
+from cadre_sim.args import NON_NEGATIVE, POSITIVE, add_executor, add_force, converter, directory
 from model import threads
 from model.errors import CadreSimError
 from model.hierarchy import PRESETS, get_spec
@@ -253,11 +253,7 @@ def _add_compare(sub: Any) -> None:
         default=None,
         help="months per run (default: each scenario's own length)",
     )
-    compare.add_argument(
-        "--force",
-        action="store_true",
-        help="run even when the memory / time estimate says it will not fit",
-    )
+    add_force(compare)
     compare.set_defaults(func=_compare, interrupted="nothing was written")
 
 
@@ -289,11 +285,7 @@ def _add_sweep(sub: Any) -> None:
         action="store_true",
         help="validate the spec and print the design size; run nothing",
     )
-    sweep.add_argument(
-        "--force",
-        action="store_true",
-        help="run even when the memory / time estimate says it will not fit",
-    )
+    add_force(sweep)
     bar = sweep.add_mutually_exclusive_group()
     bar.add_argument(
         "--progress",

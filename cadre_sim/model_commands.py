@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from cadre_sim.args import NON_NEGATIVE, POSITIVE, converter, directory
+from cadre_sim.args import NON_NEGATIVE, POSITIVE, add_force, converter, directory
 from experiments import limits
 from experiments.files import check_out_dir, make_dir, save_png, write_csv, write_json
 from experiments.plotting import ACTION_COLOURS, figure, mark_schedule
@@ -295,11 +295,7 @@ def register(sub: Any) -> None:
         metavar="STEP:PARAM=VALUE[,..]",
         help="change parameters from month STEP on (repeatable)",
     )
-    run.add_argument(
-        "--force",
-        action="store_true",
-        help="run even when the memory / time estimate says it will not fit",
-    )
+    add_force(run)
     run.set_defaults(func=_run, interrupted="nothing was written")
 
     params = sub.add_parser("params", help="print the parameter table")
