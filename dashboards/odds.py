@@ -4,10 +4,9 @@ A cadre knows its workload and so its free attention, and from it the chance tha
 innovation works; it knows roughly how often one-veto targets are missed; it does not
 know the true chance of detection or tolerance, only its beliefs — the game shows both.
 
-The numbers are the model's own (:meth:`model.CadreModel.cadre_odds`, and the regime's
-chances that a review finds an open act irregular): the regime in force at the cadre's
-unit, which differs from unit to unit while a change travels down the hierarchy. Nothing
-is restated here.
+The numbers are the model's own (:meth:`model.CadreModel.cadre_odds`): the regime in
+force at the cadre's unit, which differs from unit to unit while a change travels down
+the hierarchy. Nothing is restated here.
 """
 
 from __future__ import annotations
@@ -51,9 +50,6 @@ class Odds:
 def odds_for(model, cadre: int) -> Odds:
     """The odds of ``cadre`` for the coming month, from the model's rules."""
     values = model.cadre_odds(int(cadre))
-    unit = int(model.state.unit[int(cadre)])
-    values["judge_innov"] = float(model.regime.judge_innov[unit])
-    values["judge_routine"] = float(model.regime.judge_routine[unit])
     return Odds(**{f.name: values[f.name] for f in fields(Odds)})
 
 

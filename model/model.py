@@ -824,8 +824,9 @@ class CadreModel(mesa.Model):
         """What cadre ``cadre`` could know of its odds this month, from the regime in force
         at its unit (for a user playing it): its attention and its parts, the chance an
         innovation succeeds, of missing a target its unit treats as binding, the true
-        chances of detection, of inaction being noticed and of review, the tolerance
-        procedure's stages for an ordinary case, and its own beliefs."""
+        chances of detection, of inaction being noticed, of review and of a review finding
+        an open act irregular, the tolerance procedure's stages for an ordinary case, and
+        its own beliefs."""
         p, s, h, r = self.p, self.state, self.hierarchy, self.regime
         c = int(cadre)
         unit, leader = int(s.unit[c]), np.array([bool(s.leader[c])])
@@ -857,6 +858,8 @@ class CadreModel(mesa.Model):
             "omission": float(r.truth[1, unit]),
             "retro": float(r.review[unit]),
             "lookback": int(p["lookback"]),
+            "judge_innov": float(r.judge_innov[unit]),
+            "judge_routine": float(r.judge_routine[unit]),
             "tolerated_if_apply": float((1 - hp) * through[0] + hp * through[1]),
             "apply_passes": float(stages[0]),
             "stage_chances": tuple(float(x) for x in stages),
