@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any, NoReturn
 
 from model.errors import CadreSimError
+from model.hierarchy import get_spec
 
 
 class Parser(argparse.ArgumentParser):
@@ -88,6 +89,19 @@ def _scheduler(text: str) -> str:
 POSITIVE = int_at_least(1)
 NON_NEGATIVE = int_at_least(0)
 SCHEDULER = converter(_scheduler, "scheduler address")
+
+
+def _preset(text: str) -> str:
+    get_spec(text)
+    return text
+
+
+PRESET = converter(_preset, "preset")
+
+
+def pct(x: float) -> str:
+    """A share as the command tables print it: 5 wide, one decimal, a percent sign."""
+    return f"{100 * x:5.1f}%"
 
 
 def add_force(parser: argparse.ArgumentParser) -> None:

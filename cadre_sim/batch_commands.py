@@ -18,7 +18,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from cadre_sim.args import NON_NEGATIVE, POSITIVE, add_executor, add_force, converter, directory
+from cadre_sim.args import (
+    NON_NEGATIVE,
+    POSITIVE,
+    PRESET,
+    add_executor,
+    add_force,
+    converter,
+    directory,
+    pct,
+)
 from model import threads
 from model.errors import CadreSimError
 from model.hierarchy import PRESETS, get_spec
@@ -28,19 +37,10 @@ EXIT_INTERRUPTED = 130  # the shell's convention for "stopped by SIGINT"
 DEFAULT_SEED = 2024  # of reproduce and calibrate
 
 
-def _pct(x: float) -> str:
-    return f"{100 * x:5.1f}%"
-
-
 def _kinds(text: str) -> tuple[str, ...]:
     from experiments.analysis import check_kinds
 
     return check_kinds([k.strip() for k in text.split(",") if k.strip()])
-
-
-def _preset(text: str) -> str:
-    get_spec(text)
-    return text
 
 
 # -------------------------------------------------------------------- compare
@@ -83,7 +83,7 @@ def _compare(args: argparse.Namespace) -> int:
             lv["all"]["avoid"],
         ]
         survey = "/".join(f"{100 * res['survey'][a]['mean']:.0f}" for a in SURVEY_ANSWERS)
-        print(f"{name:<28}" + "".join(f"{_pct(x['mean']):>10}" for x in cells) + f"   {survey} %")
+        print(f"{name:<28}" + "".join(f"{pct(x['mean']):>10}" for x in cells) + f"   {survey} %")
     target = "/".join(f"{100 * SURVEY_TARGET[a]:.0f}" for a in SURVEY_ANSWERS)
     print(f"{'(seed 003 field survey)':<68}   {target} %")
     print("wrote " + ", ".join(str(f) for f in files))
@@ -234,7 +234,7 @@ def _add_compare(sub: Any) -> None:
     )
     compare.add_argument(
         "--preset",
-        type=converter(_preset, "preset"),
+        type=PRESET,
         default="classroom",
         help=f"hierarchy preset: {', '.join(PRESETS)} (default %(default)s)",
     )

@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from cadre_sim.args import NON_NEGATIVE, POSITIVE, add_force, converter, directory
+from cadre_sim.args import NON_NEGATIVE, POSITIVE, PRESET, add_force, converter, directory, pct
 from experiments import limits
 from experiments.files import check_out_dir, make_dir, save_png, write_csv, write_json
 from experiments.plotting import ACTION_COLOURS, figure, mark_schedule
@@ -37,13 +37,10 @@ def _branching(text: str) -> tuple[int, ...]:
         f"allowed is {len(LEVELS) - 1} integers >= 1 separated by commas "
         "(children per central, province, city and county unit), e.g. 2,3,4,5"
     )
-    try:
+    try:  # not integers, or not a tree (CadreSimError is a ValueError)
         values = tuple(int(x) for x in text.split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is invalid: {allowed}") from None
-    try:
         custom_spec(values)
-    except CadreSimError:
+    except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is invalid: {allowed}") from None
     return values
 
@@ -52,22 +49,12 @@ def _scenario(text: str) -> str:
     return scen.get(text).name
 
 
-def _preset(text: str) -> str:
-    get_spec(text)
-    return text
-
-
 SET = converter(parse_assignment, "NAME=VALUE")
 AT = converter(scen.parse_change, "STEP:NAME=VALUE")
 SCENARIO = converter(_scenario, "scenario")
-PRESET = converter(_preset, "preset")
 
 
 # ------------------------------------------------------------------------ run
-def _pct(x: float) -> str:
-    return f"{100 * x:5.1f}%"
-
-
 def _levels_table(levels: Mapping[str, Mapping[str, float]]) -> list[str]:
     """Shares of each action, then sanctions and removals per cadre-year (any form, and
     removals from post), per level."""
@@ -82,8 +69,8 @@ def _levels_table(levels: Mapping[str, Mapping[str, float]]) -> list[str]:
             row = levels[lv]
             lines.append(
                 f"{lv:<10}"
-                + "".join(f"{_pct(row[a]):>10}" for a in ACTIONS)
-                + "".join(f"{_pct(row[r]):>{w}}" for r, w in zip(rates, (15, 12), strict=True))
+                + "".join(f"{pct(row[a]):>10}" for a in ACTIONS)
+                + "".join(f"{pct(row[r]):>{w}}" for r, w in zip(rates, (15, 12), strict=True))
             )
     if "all" in levels:
         a = levels["all"]
@@ -96,8 +83,8 @@ def _levels_table(levels: Mapping[str, Mapping[str, float]]) -> list[str]:
 
 
 def _survey_line(survey: Mapping[str, float]) -> str:
-    got = "  ".join(f"{a} {_pct(survey[a]).strip()}" for a in SURVEY_ANSWERS)
-    target = "  ".join(f"{a} {_pct(SURVEY_TARGET[a]).strip()}" for a in SURVEY_ANSWERS)
+    got = "  ".join(f"{a} {pct(survey[a]).strip()}" for a in SURVEY_ANSWERS)
+    target = "  ".join(f"{a} {pct(SURVEY_TARGET[a]).strip()}" for a in SURVEY_ANSWERS)
     return f"survey 'has your area applied the tolerance mechanism?': {got}\n  (seed 003 field survey: {target})"
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import inspect
 import logging
 import math
 import os
@@ -38,11 +37,8 @@ from typing import Any
 import numpy as np
 
 from model.errors import CadreSimError
-from model.metrics import SURVEY_ANSWERS, final_window_levels
+from model.metrics import FINAL_FRACTION, SURVEY_ANSWERS, final_window
 
-# The model's own summary window (CadreModel.summary()): statistics are means over the
-# last FINAL_FRACTION of a run's months.
-FINAL_FRACTION: float = inspect.signature(final_window_levels).parameters["fraction"].default
 SCHEMES = ("tcp", "tls", "ws", "wss", "ucx", "inproc")
 
 
@@ -94,13 +90,6 @@ class Task:
     point: int = 0
     replicate: int = 0
     varied: tuple[str, ...] = ()
-
-
-def final_window(history: np.ndarray, fraction: float = FINAL_FRACTION) -> np.ndarray:
-    """Mean of the last ``fraction`` of months of a stacked history (at least one month):
-    the window of ``CadreModel.summary()``, so batch results agree with ``cadre-sim run``."""
-    k = max(1, int(round(len(history) * fraction)))
-    return history[-k:].mean(axis=0)
 
 
 def simulate(task: Task) -> dict[str, Any]:

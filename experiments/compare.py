@@ -21,6 +21,7 @@ from experiments.files import make_dir, save_png, write_csv, write_json
 from experiments.plotting import ACTION_COLOURS, figure, mark_schedule
 from model import scenarios as scen
 from model.metrics import FINAL_KEYS, ROW_LEVELS, SURVEY_ANSWERS, VALUE_COLUMNS
+from model.model import history_frame
 from model.params import resolve
 
 HEADLINE = (
@@ -53,16 +54,6 @@ def _band(values: Sequence[float]) -> dict[str, float]:
         "min": float(np.min(values)),
         "max": float(np.max(values)),
     }
-
-
-def history_frame(series: np.ndarray) -> pd.DataFrame:
-    """A stacked history as ``CadreModel.history()`` gives it (long form, month x level)."""
-    n_steps, n_rows, _ = series.shape
-    df = pd.DataFrame(series.reshape(n_steps * n_rows, -1), columns=list(VALUE_COLUMNS))
-    df.insert(0, "level", np.tile(ROW_LEVELS, n_steps))
-    df.insert(0, "step", np.repeat(np.arange(1, n_steps + 1), n_rows))
-    df["n_cadres"] = df["n_cadres"].astype(int)
-    return df
 
 
 def compare(

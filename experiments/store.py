@@ -45,7 +45,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from experiments.files import TMP_SUFFIX, atomic_write, check_out_dir, write_json
+from experiments.files import TMP_SUFFIX, atomic_write, check_out_dir, write_json, write_text
 from experiments.provenance import now as _now
 from experiments.rows import OUTPUT_COLUMNS, ROW_LEVELS, TS_COLUMNS
 from experiments.spec import SpecError, SweepSpec
@@ -71,7 +71,6 @@ class _Vanished(Exception):  # noqa: N818 - an internal signal, not an error
 
 
 # ------------------------------------------------------------- files
-_write_json = write_json
 
 
 def _write_table(path: Path, table: pa.Table) -> None:
@@ -327,7 +326,7 @@ class SweepStore:
         spec = self.spec
         # The manifest goes first: it is what marks the directory as a sweep, so a kill
         # right after creation still leaves a directory that can be resumed.
-        _write_json(
+        write_json(
             self.root / MANIFEST,
             {
                 "format": FORMAT,
@@ -348,9 +347,7 @@ class SweepStore:
             },
         )
         if spec.text:
-            atomic_write(
-                self.root / "spec.toml", lambda p: p.write_text(spec.text, encoding="utf-8")
-            )
+            write_text(self.root / "spec.toml", spec.text)
         _write_table(
             self.root / "design.parquet", pa.Table.from_pandas(design, preserve_index=False)
         )
@@ -380,7 +377,7 @@ class SweepStore:
     def _update(self, fn: Callable[[dict[str, Any]], None]) -> None:
         m = self.manifest()
         fn(m)
-        _write_json(self.root / MANIFEST, m)
+        write_json(self.root / MANIFEST, m)
 
     def begin_session(self, info: dict[str, Any]) -> int:
         index = len(self.manifest()["sessions"])
@@ -424,7 +421,7 @@ class SweepStore:
 
     # ........................................................... parts
     def _parts(self, table: str) -> list[Path]:
-        return sorted((self.root / table).glob("part-*.parquet"))
+        return _part_paths(self.root, table)
 
     def done_ids(self) -> set[int]:
         """Runs whose rows (and time series, when recorded) are stored."""

@@ -372,6 +372,8 @@ def total_variation(a: dict[str, float], b: dict[str, float]) -> float:
     return 0.5 * sum(abs(a[k] - b[k]) for k in SURVEY_ANSWERS)
 
 
+# Summaries are means over the last FINAL_FRACTION of a run's months.
+FINAL_FRACTION = 0.2
 FINAL_KEYS = (
     *SHARE_COLUMNS,
     "belief_tolerance",
@@ -407,7 +409,16 @@ def rates(mean: np.ndarray) -> np.ndarray:
     )
 
 
-def final_window_levels(mats: np.ndarray, fraction: float = 0.2) -> dict[str, dict[str, float]]:
+def final_window(mats: np.ndarray, fraction: float = FINAL_FRACTION) -> np.ndarray:
+    """Mean of the last ``fraction`` of months (at least one) of a stacked history
+    (steps, levels + all, VALUE_COLUMNS): the window every summary averages."""
+    k = max(1, int(round(len(mats) * fraction)))
+    return mats[-k:].mean(axis=0)
+
+
+def final_window_levels(
+    mats: np.ndarray, fraction: float = FINAL_FRACTION
+) -> dict[str, dict[str, float]]:
     """Per-level shares, key means and yearly rates averaged over the last ``fraction``
     of steps.
 
@@ -415,8 +426,7 @@ def final_window_levels(mats: np.ndarray, fraction: float = 0.2) -> dict[str, di
     """
     if len(mats) == 0:
         return {}
-    k = max(1, int(round(len(mats) * fraction)))
-    mean = mats[-k:].mean(axis=0)
+    mean = final_window(mats, fraction)
     yearly = rates(mean)
     return {
         name: {

@@ -978,13 +978,7 @@ class CadreModel(mesa.Model):
 
     def history(self) -> pd.DataFrame:
         """Per-step, per-level time series (long form)."""
-        arr = self.history_array()
-        n_steps, n_rows, _ = arr.shape
-        df = pd.DataFrame(arr.reshape(n_steps * n_rows, -1), columns=list(metrics.VALUE_COLUMNS))
-        df.insert(0, "level", np.tile(metrics.ROW_LEVELS, n_steps))
-        df.insert(0, "step", np.repeat(np.arange(1, n_steps + 1), n_rows))
-        df["n_cadres"] = df["n_cadres"].astype(int)
-        return df
+        return history_frame(self.history_array())
 
     def survey(self) -> dict[str, float]:
         """Shares of many / few / none / dont_know (seed 003's question)."""
@@ -1015,7 +1009,7 @@ class CadreModel(mesa.Model):
         tot = c.sum(axis=1, keepdims=True)
         return c / np.where(tot > 0, tot, 1.0)
 
-    def summary(self, fraction: float = 0.2) -> dict[str, Any]:
+    def summary(self, fraction: float = metrics.FINAL_FRACTION) -> dict[str, Any]:
         return {
             "scenario": self.scenario_name,
             "preset": self.preset,
@@ -1029,3 +1023,14 @@ class CadreModel(mesa.Model):
             "survey": self.survey(),
             "effective_tolerance": self.effective_tolerance(),
         }
+
+
+def history_frame(series: np.ndarray) -> pd.DataFrame:
+    """A stacked history (steps, levels + all, ``metrics.VALUE_COLUMNS``) in long form,
+    month x level: what ``CadreModel.history()`` gives, also for histories run elsewhere."""
+    n_steps, n_rows, _ = series.shape
+    df = pd.DataFrame(series.reshape(n_steps * n_rows, -1), columns=list(metrics.VALUE_COLUMNS))
+    df.insert(0, "level", np.tile(metrics.ROW_LEVELS, n_steps))
+    df.insert(0, "step", np.repeat(np.arange(1, n_steps + 1), n_rows))
+    df["n_cadres"] = df["n_cadres"].astype(int)
+    return df
