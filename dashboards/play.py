@@ -132,8 +132,7 @@ def player_cases(ev, cadre: int, choice: int) -> tuple[list[Case], list[tuple[bo
     """The cases ``cadre`` carried in the month of ``ev`` (a ``StepEvents``), read from the
     model's per-case fields, and the procedures that cannot be tied to one of them.
 
-    Sanctions are aligned with the cases that were not tolerated (as ``sanction_kind``
-    is; checked). The covered cases (``case_idx``, ``stages``) are tied to the player's
+    Sanctions are aligned with the cases that were not tolerated (checked). The covered cases (``case_idx``, ``stages``) are tied to the player's
     cases only when the events leave no doubt which is which: as many covered cases as
     cases of coverable kinds, and those cases alike (one case, or cases of one kind and
     outcome). Otherwise the procedures are returned untied."""

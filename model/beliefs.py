@@ -40,7 +40,6 @@ import numpy as np
 from model.state import BELIEF_CONCENTRATION, BELIEFS, REAL
 
 SEVERITY_ROW = BELIEFS.index("severity")
-TOLERANCE_ROW = BELIEFS.index("tol")
 # A belief is bad news when it rises, except believed tolerance (bad when it falls).
 BAD_WHEN_HIGHER = np.array([b != "tol" for b in BELIEFS])
 SEVERITY_SHAPE = 25.0  # Gamma shape of the scatter of believed severity (CV 0.2)

@@ -186,6 +186,11 @@ class Hierarchy:
     def units_at(self, level: int) -> np.ndarray:
         return np.flatnonzero(self.level == level)
 
+    @functools.cached_property
+    def level_units(self) -> list[np.ndarray]:
+        """The units of each level, centre first: the tree is fixed, so found once."""
+        return [self.units_at(lv) for lv in range(N_LEVELS)]
+
     def children(self, u: int) -> np.ndarray:
         return np.arange(self.child_start[u], self.child_start[u] + self.n_children[u])
 

@@ -125,12 +125,6 @@ class StepEvents:
     retired: np.ndarray
     removed: np.ndarray
 
-    @property
-    def sanction_kind(self) -> np.ndarray:
-        """Kind of each sanctioned case (``accountability.CASE_KINDS`` codes), aligned
-        with ``sanction_idx``."""
-        return self.case_kind[~self.tolerated]
-
 
 @dataclass
 class UnitState:

@@ -611,7 +611,7 @@ class CadreModel(mesa.Model):
         read rows first (whole rows copy fast, and review reaches few cadres).
         """
         s, r, rng = self.state, self.regime, self.rng
-        rows = (s.hist_pos - 1 - np.arange(self.p["lookback"])) % HISTORY_LEN
+        rows = s.recent_rows(self.p["lookback"] + 1)[1:]  # this month excluded
         month.open_innov = self._open_innov_log.take(rows, axis=0).sum(axis=0)
         reviewed = (rng.random(s.n, dtype=np.float32) < self._of_cadres(r.review)).nonzero()[0]
         records = s.history.take(rows, axis=0).take(reviewed, axis=1)
@@ -721,7 +721,6 @@ class CadreModel(mesa.Model):
         p, s, h, r = self.p, self.state, self.hierarchy, self.regime
         cadre, kind = month.case_cadre, month.case_kind
         sanctioned = month.sanctioned
-        elig = month.eligible
         mis = month.misstep_idx
         known = month.eligible_cadre[month.outcome_known]
         rows = count_by(
@@ -732,8 +731,8 @@ class CadreModel(mesa.Model):
             cadre[kind == OMISSION],
             month.avoid_idx,
             sanctioned,
-            cadre[elig & month.tolerated],
-            cadre[elig],
+            cadre[month.tolerated],  # tolerated cases are eligible ones
+            month.eligible_cadre,
             sanctioned[month.publicised_sanction],
             month.publicised,
             known,
@@ -762,7 +761,7 @@ class CadreModel(mesa.Model):
             (mis, month.misstep_own_case),
             (month.avoid_idx, month.omitted),
             (sanctioned, r.severity[unit[sanctioned]]),
-            (cadre[elig], month.tolerated[elig]),
+            (month.eligible_cadre, month.stages[:, 4]),
         ]
         for row, (who, value) in zip((0, 1, 3, 4), outcomes, strict=True):
             s.belief[row, who] = beliefs.learn_own(s.belief[row], who, value, step[row], unit)
@@ -773,7 +772,7 @@ class CadreModel(mesa.Model):
         removal renew the posts, and newcomers learn their unit's beliefs."""
         s = self.state
         pd_idx = month.avoid_idx[s.form[month.avoid_idx] == PASS_DOWN]
-        month.unit_counts = self._problems(month.success_idx, self.unit_counts, pd_idx)
+        month.unit_counts = self._problems(month.success_idx, month.action_counts[ROUTINE], pd_idx)
         # Case dates before renewal: a newcomer inherits none of its predecessor's.
         el_cadre = month.eligible_cadre
         self.applied_log[s.hist_pos] = np.bincount(
@@ -882,7 +881,7 @@ class CadreModel(mesa.Model):
             adopted=self.transmission.adopted == self.transmission.latest,
         )
 
-    def _problems(self, success_idx, unit_counts, pd_idx) -> dict[str, np.ndarray]:
+    def _problems(self, success_idx, routine_counts, pd_idx) -> dict[str, np.ndarray]:
         p, s, h, rng = self.p, self.state, self.hierarchy, self.rng
         U = h.n_units
         # Problems arise where people live: at the grassroots (units without subordinates).
@@ -890,7 +889,7 @@ class CadreModel(mesa.Model):
         succ_u = np.bincount(s.unit[success_idx], minlength=U).astype(float)
         absorbed = _binomial(rng, succ_u.astype(np.int64), p["absorption_rate"]).astype(float)
         absorbed[self._root_units] = 0.0  # the centre has no one above to absorb its pilots
-        solved_routine = rng.binomial(unit_counts[:, ROUTINE].astype(np.int64), p["routine_solve"])
+        solved_routine = rng.binomial(routine_counts, p["routine_solve"])
         solved = (
             solved_routine
             + p["innovation_yield"] * succ_u

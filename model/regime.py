@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from model import accountability, decision, tolerance
-from model.hierarchy import N_LEVELS, Hierarchy
+from model.hierarchy import Hierarchy
 from model.state import BELIEFS
 from model.transmission import COLUMN
 
@@ -158,12 +158,12 @@ def _announced(
 
 def levels_below(h: Hierarchy) -> np.ndarray:
     """How many levels of subordinate units each unit has below it."""
-    return np.maximum(h.descendants[1].astype(bool).sum(axis=1), 0).astype(float)
+    return h.descendants[1].astype(bool).sum(axis=1).astype(float)
 
 
 def level_index(h: Hierarchy) -> list[np.ndarray]:
     """The units of each level, centre first (a tree is built level by level)."""
-    return [np.flatnonzero(h.level == lv) for lv in range(N_LEVELS)]
+    return h.level_units
 
 
 assert BELIEFS == ("detect", "omit", "retro", "severity", "tol")  # the rows of truth

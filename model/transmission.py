@@ -27,7 +27,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from model.hierarchy import N_LEVELS, Hierarchy
+from model.hierarchy import Hierarchy
 from model.params import TRANSMITTED
 
 COLUMN = {name: k for k, name in enumerate(TRANSMITTED)}
@@ -43,7 +43,7 @@ class Transmission:
         self.loosening = np.zeros(1, dtype=bool)  # per version: it lowers the watch
         self.adopted = np.zeros(h.n_units, dtype=np.int32)  # version per unit
         self.adopted_at = np.zeros(h.n_units, dtype=np.int32)  # month of adoption
-        self._levels = [np.flatnonzero(h.level == lv) for lv in range(N_LEVELS)]
+        self._levels = h.level_units
 
     @property
     def latest(self) -> int:
@@ -110,7 +110,3 @@ class Transmission:
     def value(self, name: str) -> np.ndarray:
         """(U,) values of one transmitted parameter in force at every unit."""
         return self.table[:, COLUMN[name]].take(self.adopted)
-
-    def share_adopted(self) -> np.ndarray:
-        """Per level, the share of units that have adopted the centre's latest version."""
-        return np.array([np.mean(self.adopted[u] == self.latest) for u in self._levels])
