@@ -46,7 +46,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "speed_value": {"en": "{v} months per second", "zh": "每秒 {v} 个月"},
     "speed_max_long": {"en": "as fast as possible", "zh": "尽可能快"},
     "speed_max": {"en": "max", "zh": "最快"},
-    "render_every": {"en": "Redraw every … months", "zh": "每隔几个月刷新一次画面"},
     "render_every_n": {"en": "draw every {n}", "zh": "每 {n} 月绘制"},
     "scenario": {"en": "Scenario", "zh": "情景"},
     "preset": {"en": "Hierarchy", "zh": "层级规模"},
@@ -122,10 +121,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "本级认定容错但上级不认可的案例即“地方粮票”。",
     },
     "coupons": {"en": "local ration coupons", "zh": "地方粮票"},
-    "coupons_long": {
-        "en": "local ration coupons: tolerated below, not recognised above",
-        "zh": "地方粮票：本级认定容错，上级不认可",
-    },
     "eff_tolerance": {
         "en": "Chance a covered case ends tolerated (procedure in force now): {x}",
         "zh": "被覆盖的案例最终获容错的概率（按当前程序）：{x}",
@@ -346,13 +341,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Your township solved {solved} this month; {left} remain unsolved.",
         "zh": "本月你所在乡镇解决了 {solved} 个问题，仍有 {left} 个未解决。",
     },
-    "score": {"en": "Your record", "zh": "你的记录"},
-    "score_months": {"en": "months played", "zh": "已进行月数"},
-    "score_successes": {"en": "successful innovations", "zh": "成功创新"},
-    "score_sanctions": {"en": "sanctions", "zh": "受处分"},
-    "score_tolerated": {"en": "cases tolerated", "zh": "获容错"},
-    "score_promotions": {"en": "promotions", "zh": "晋升"},
-    "score_solved": {"en": "problems solved in your township", "zh": "本乡镇解决的问题"},
     "path_title": {
         "en": "Your path and the simulated cadres' path",
         "zh": "你的选择与模拟干部的选择",
@@ -384,7 +372,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "start_dismiss": {"en": "Hide this", "zh": "不再显示"},
     "plan_title": {"en": "Class plan (docs/teaching.md)", "zh": "课堂教案（docs/teaching.md）"},
     "source_title": {"en": "Source passage {code}", "zh": "文献段落 {code}"},
-    "source_quote": {"en": "Quote", "zh": "原文"},
     "source_gloss": {"en": "In English", "zh": "英文释义"},
     "source_missing": {
         "en": "No passage {code} in docs/sources.md.",
@@ -423,8 +410,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "what_game": {"en": "game", "zh": "游戏"},
     "setting": {"en": "Setting", "zh": "设置"},
     # ------------------------------------------------------------- lessons
-    "verdict_title": {"en": "What the runs show", "zh": "运行结果"},
-    "this_run_title": {"en": "The run on the screen", "zh": "屏幕上的这次运行"},
     "sources_say": {"en": "What the sources argue", "zh": "文献的观点"},
     "claim_agrees": {
         "en": "These runs agree with the sources' claim.",
@@ -630,8 +615,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "不得晋升的月数增加 {b} 个月",
     },
     "you_record": {"en": "Your record", "zh": "你的记录"},
-    "tally_township": {"en": "for your township", "zh": "为乡镇"},
-    "tally_career": {"en": "for your career", "zh": "为仕途"},
     "tally_now": {
         "en": "for your township {township} problems solved (average so far {avg_township}); for your "
         "career {blocked} months of promotion blocked (average so far {avg_blocked})",
@@ -700,10 +683,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "debrief_again": {"en": "Play again", "zh": "再玩一次"},
     "debrief_other": {"en": "Try another scenario", "zh": "换一个情景试试"},
     "game_over": {"en": "The game is over.", "zh": "游戏结束。"},
-    "choice_disabled_over": {
-        "en": "Start a new game to play again.",
-        "zh": "开始新游戏即可再玩一次。",
-    },
 }
 
 # English display names where the model's names are identifiers.

@@ -197,7 +197,6 @@ class Ledger:
 
     def __init__(self, n: int) -> None:
         self.successes = np.zeros(n)
-        self.routine = np.zeros(n)
         self.sanctions = np.zeros((n, 3))
         self.promotions = np.zeros(n)
         self.removals = np.zeros(n)
@@ -233,7 +232,6 @@ class Ledger:
         self.actions[np.arange(n), s.action.astype(np.int64)] += 1
         gain = yields[0] * success + yields[1] * routine
         self.successes += success
-        self.routine += routine
         self.sanctions += sev
         self.promotions += promoted
         self.removals += removed
@@ -241,24 +239,29 @@ class Ledger:
         self.blocked += added
         return gain, added
 
-    def row(self, i: int) -> dict[str, float]:
+    def columns(self) -> dict[str, np.ndarray]:
+        """Every tally, one array over the posts: what a row and a mean are read from."""
         return {
-            "township": float(self.township[i]),
-            "blocked": float(self.blocked[i]),
-            "successes": float(self.successes[i]),
-            "sanctions": float(self.sanctions[i].sum()),
-            "mild": float(self.sanctions[i, 0]),
-            "moderate": float(self.sanctions[i, 1]),
-            "severe": float(self.sanctions[i, 2]),
-            "promotions": float(self.promotions[i]),
-            "removals": float(self.removals[i]),
+            "township": self.township,
+            "blocked": self.blocked,
+            "successes": self.successes,
+            "sanctions": self.sanctions.sum(axis=1),
+            "mild": self.sanctions[:, 0],
+            "moderate": self.sanctions[:, 1],
+            "severe": self.sanctions[:, 2],
+            "promotions": self.promotions,
+            "removals": self.removals,
         }
 
+    def row(self, i: int) -> dict[str, float]:
+        return {k: float(v[i]) for k, v in self.columns().items()}
+
     def mean(self, idx: np.ndarray) -> dict[str, float]:
-        if len(idx) == 0:
-            return {k: float("nan") for k in self.row(0)}
-        rows = [self.row(int(i)) for i in idx]
-        return {k: float(np.mean([r[k] for r in rows])) for k in rows[0]}
+        """The tallies averaged over the posts ``idx`` (NaN for none)."""
+        idx = np.asarray(idx, dtype=np.int64)
+        return {
+            k: float(v[idx].mean()) if len(idx) else float("nan") for k, v in self.columns().items()
+        }
 
 
 def serves_township(mine: Mapping[str, float], peers: Mapping[str, float]) -> bool:
@@ -280,11 +283,22 @@ def outcome(mine: Mapping[str, float], peers: Mapping[str, float]) -> str:
 
 
 def group_outcomes(ledger: Ledger, group: np.ndarray) -> dict[str, int]:
-    """Each post of ``group`` judged by :func:`outcome` against the mean of the others."""
+    """Each post of ``group`` judged by :func:`outcome` against the mean of the others.
+
+    The others' mean is the group's total less the post's own, over n - 1: one pass over
+    the group, not one per post (a province has 26,000 township staff posts)."""
+    group = np.asarray(group, dtype=np.int64)
+    n = len(group)
+    cols = {k: v[group] for k, v in ledger.columns().items()}
+    totals = {k: v.sum() for k, v in cols.items()}
     counts = dict.fromkeys(OUTCOMES, 0)
-    for i in group:
-        others = group[group != i]
-        counts[outcome(ledger.row(int(i)), ledger.mean(others))] += 1
+    for j in range(n):
+        mine = {k: float(v[j]) for k, v in cols.items()}
+        others = {
+            k: float((totals[k] - v[j]) / (n - 1)) if n > 1 else float("nan")
+            for k, v in cols.items()
+        }
+        counts[outcome(mine, others)] += 1
     return counts
 
 
@@ -409,7 +423,6 @@ class CadreGame:
         row = self.ledger.row(self.cadre)
         row["months"] = float(len(self.turns))
         row["tolerated"] = float(sum(k.tolerated for t in self.turns for k in t.cases))
-        row["solved"] = float(sum(t.solved for t in self.turns))
         return row
 
     def peers_mean(self) -> dict[str, float]:

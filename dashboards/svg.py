@@ -18,7 +18,7 @@ from dashboards import i18n
 from dashboards.views import COL, ROW, Snapshot, TreeData, UnitDetail
 from experiments.plotting import ACTION_COLOURS
 from model.hierarchy import N_LEVELS
-from model.metrics import SURVEY_ANSWERS, SURVEY_TARGET
+from model.metrics import SANCTION_COLUMNS, SURVEY_ANSWERS, SURVEY_TARGET
 from model.state import ACTIONS, REC_AVOID, REC_FAILED, REC_ROUTINE, REC_SUCCEEDED
 
 COLOURS = [ACTION_COLOURS[a] for a in ACTIONS]
@@ -475,15 +475,12 @@ def funnel_svg(snap: Snapshot, lang: str, width: int = 480) -> str:
 
 
 # ---------------------------------------------------------- targets and blame
-SANCTION_KEYS = ("sanctions_mild", "sanctions_moderate", "sanctions_severe")
-
-
 def yearly_sanctions(hist: np.ndarray, level: int, months: int = 12) -> np.ndarray:
     """Sanctions per cadre per year at ``level``, month by month: 12 x the mean of the
     last ``months`` months' sanctions (fewer at the start) over the level's cadres."""
     if not len(hist):
         return np.array([])
-    monthly = hist[:, level, [COL[c] for c in SANCTION_KEYS]].sum(axis=1)
+    monthly = hist[:, level, [COL[c] for c in SANCTION_COLUMNS]].sum(axis=1)
     c = np.concatenate([[0.0], np.cumsum(monthly)])
     n = np.arange(1, len(monthly) + 1)
     k = np.minimum(n, months)

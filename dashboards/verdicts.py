@@ -153,10 +153,6 @@ class Runs:
             return np.full(self.k, np.nan)
         return self.hist[:, max(first, 1) - 1 : last, ROW[level], COL[column]].sum(axis=1)
 
-    def mean_curve(self, level: str, column: str) -> np.ndarray:
-        """The mean over runs of a column, month by month."""
-        return self.hist[:, :, ROW[level], COL[column]].mean(axis=0)
-
     def curves(self, column: str) -> np.ndarray:
         """(runs, months, levels) of a column for the five levels (``all`` left out)."""
         return self.hist[:, :, :N_LEVELS, COL[column]]

@@ -237,18 +237,12 @@ def snapshot(model: CadreModel, change_points: list[int] | None = None) -> Snaps
 class UnitDetail:
     unit: int
     level: int
-    index_in_level: int
     parent: int
     n_cadres: int
     problems: float
     children: list[tuple[int, int, np.ndarray]]  # (unit, number among its siblings, shares)
     cadres: list[dict]
     path: list[tuple[int, int]] = field(default_factory=list)  # place in the tree (see place_path)
-
-
-def index_in_level(h: Hierarchy, u: int) -> int:
-    lv = int(h.level[u])
-    return int(u - np.searchsorted(h.level, lv))
 
 
 def unit_detail(model: CadreModel, u: int, months: int = 12, max_children: int = 60) -> UnitDetail:
@@ -286,7 +280,6 @@ def unit_detail(model: CadreModel, u: int, months: int = 12, max_children: int =
     return UnitDetail(
         int(u),
         int(h.level[u]),
-        index_in_level(h, u),
         int(h.parent[u]),
         int(h.n_cadres[u]),
         float(model.problems[u]),

@@ -856,8 +856,4 @@ def state_background(state: AppState) -> list[tuple[str, int, Run]]:
     return out
 
 
-def verdict_pending(run: LessonRun) -> bool:
-    return run.stage.peek() == "explain" and run.verdict.peek() is None
-
-
 __all__ = ["AppState", "Shared", "Run", "LessonRun", "state_for_tab", "Text"]
