@@ -18,6 +18,7 @@ from model.state import (
     AVOID,
     FORMS,
     INNOVATE,
+    MAX_LOOKBACK,
     PASS_DOWN,
     ROUTINE,
     SHARE,
@@ -26,7 +27,10 @@ from model.state import (
     count_by,
 )
 
-SURVEY_MEMORY = 24  # months of cases a cadre can recall when asked
+# The question asks whether there *have been* cases (有适用过…吗), with no window, and the
+# provisions had been in force for years when it was asked (the article's documents run
+# 2013-2021): a respondent answers for as far back as the model keeps records.
+SURVEY_MEMORY = MAX_LOOKBACK  # months of cases a cadre can recall when asked
 SURVEY_MANY = 3  # known applications from which a cadre answers "yes, many"
 SURVEY_ANSWERS: tuple[str, ...] = ("many", "few", "none", "dont_know")
 SURVEY_ANSWERS_ZH: tuple[str, ...] = ("有，很多", "有，较少", "没有", "不知道")
@@ -340,23 +344,23 @@ def survey(
 ) -> dict[str, float]:
     """Seed 003's question, answered by every cadre from what it could know (S003-06).
 
-    Over the last ``SURVEY_MEMORY`` months (the rows of the logs), a leader knows every
-    application made in its unit; an ordinary cadre knows only its own application.
-    Both know the tolerated cases that their own or a peer unit publicised (rarely, by
-    default: S003-07c); a case that is both one's own and publicised counts once.
+    The question asks about the respondent's "area or department" (所在地区或部门).
+    Over the last ``SURVEY_MEMORY`` months (the rows of the logs) a cadre knows every
+    application made in its own unit, its department: an application goes through the
+    unit (its department tells the cadre the error qualifies and helps it apply, S003-05;
+    the same-level committee decides, S003-10b), so colleagues hear of it even when it is
+    not made public. Of its area it knows the tolerated cases that its own or a peer unit
+    publicised (rarely, by default: S003-07c); a unit's publicised case counts once.
     Knowing of ``SURVEY_MANY`` or more, a cadre answers "many"; of one or two, "few".
-    Knowing of none, it says "none" if it would have known of a case: it is a leader,
-    or a case of its own was taken up in that time (it went through accountability and
-    knows whether tolerance was used); it says "don't know" otherwise.
+    Knowing of none, it says "none" if it would have known of a case: it is a leader
+    (it signs its unit's applications off), or a case of its own was taken up in that
+    time (it went through accountability and knows whether tolerance was used); hearing
+    nothing, an ordinary cadre says "don't know".
     """
     pub = public_tol_log.sum(axis=0)
     pub_seen = group_sum(pub, h.group)  # own unit's and its peers' publicised cases
-    recent = lambda month: (now - month) < SURVEY_MEMORY  # noqa: E731
-    leader_known = (applied_log.sum(axis=0) + pub_seen - pub)[s.unit]
-    # Its own latest application adds a case unless it is among the publicised ones.
-    own_known = pub_seen[s.unit] + (recent(s.last_applied) & (s.last_public != s.last_applied))
-    known = np.where(s.leader, leader_known, own_known)
-    would_know = s.leader | recent(s.last_case)
+    known = (applied_log.sum(axis=0) + pub_seen - pub)[s.unit]
+    would_know = s.leader | ((now - s.last_case) < SURVEY_MEMORY)
     answer = np.where(known >= SURVEY_MANY, 0, np.where(known >= 1, 1, np.where(would_know, 2, 3)))
     shares = np.bincount(answer, minlength=4) / max(s.n, 1)
     return {a: float(x) for a, x in zip(SURVEY_ANSWERS, shares, strict=True)}

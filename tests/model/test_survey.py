@@ -44,26 +44,29 @@ def test_nobody_knows_anything_ordinary_cadres_dont_know(world) -> None:
     assert counts[ANSWER["dont_know"]] == (~s.leader).sum()
 
 
-def test_own_case_and_own_application(world) -> None:
+def test_own_case_without_application_lets_a_cadre_say_none(world) -> None:
     h, s, township, peers, leader, ordinary, logs = world
     base = answers(h, s, logs)
-    s.last_case[ordinary[0]] = NOW - 1  # taken up, did not apply
-    s.last_case[ordinary[1]] = s.last_applied[ordinary[1]] = NOW - 2  # applied
-    s.last_case[ordinary[2]] = NOW - metrics.SURVEY_MEMORY - 1  # forgotten
+    s.last_case[ordinary[0]] = NOW - 1  # taken up, did not apply: it would have known
+    s.last_case[ordinary[1]] = NOW - metrics.SURVEY_MEMORY  # forgotten
     got = answers(h, s, logs)
     assert got[ANSWER["none"]] - base[ANSWER["none"]] == 1
-    assert got[ANSWER["few"]] - base[ANSWER["few"]] == 1
-    assert got[ANSWER["dont_know"]] - base[ANSWER["dont_know"]] == -2
+    assert got[ANSWER["dont_know"]] - base[ANSWER["dont_know"]] == -1
 
 
-def test_leaders_know_their_units_applications_ordinary_cadres_do_not(world) -> None:
+def test_the_whole_department_knows_its_applications_not_its_peers(world) -> None:
+    """An application goes through the unit: every cadre of the unit, leader or not,
+    knows of it (the "department" of the question); peer units hear of it only if a
+    tolerated case is publicised."""
     h, s, township, peers, leader, ordinary, logs = world
     applied, _ = logs
     applied[3, township] = 2
     got = answers(h, s, logs)
-    n_leaders = s.leader[s.unit == township].sum()
-    assert got[ANSWER["few"]] == n_leaders
-    assert got[ANSWER["dont_know"]] == (~s.leader).sum()
+    mine = s.unit == township
+    assert got[ANSWER["few"]] == mine.sum()
+    assert got[ANSWER["dont_know"]] == (~s.leader & ~mine).sum()
+    applied[metrics.SURVEY_MEMORY - 1, township] += 1  # the oldest month remembered
+    assert answers(h, s, logs)[ANSWER["many"]] == mine.sum()
 
 
 def test_publicised_cases_reach_the_unit_and_its_peers(world) -> None:
@@ -74,25 +77,42 @@ def test_publicised_cases_reach_the_unit_and_its_peers(world) -> None:
     )  # tolerated cases were applied for
     got = answers(h, s, logs)
     group = np.isin(s.unit, np.r_[township, peers])
-    # the whole sibling group hears of them (the unit's leaders count each once)
+    # the whole sibling group hears of them (the unit's own cadres count each once)
     assert got[ANSWER["many"]] == group.sum()
     assert got[ANSWER["dont_know"]] == (~s.leader & ~group).sum()
 
 
-def test_own_publicised_case_counts_once(world) -> None:
-    """An ordinary cadre whose own tolerated case was publicised knows of it once: with
-    one more publicised case in its unit it knows of two ("few"), not three ("many")."""
+def test_own_units_publicised_case_counts_once(world) -> None:
+    """A unit's publicised tolerated case is one of its applications: its cadres know of
+    two cases, not four, and answer "few"; one more unpublicised application makes three
+    ("many") in the unit but not among its peers."""
     h, s, township, peers, leader, ordinary, logs = world
     applied, public = logs
-    applied[2, township] = public[2, township] = 2  # its own case and one other
-    me, other = ordinary[0], ordinary[1]
-    s.last_case[me] = s.last_applied[me] = s.last_public[me] = NOW - 2
-    # another cadre applied for a case that was not publicised: it knows of three
-    s.last_case[other] = s.last_applied[other] = NOW - 5
-    shares = metrics.survey(h, s, applied, public, NOW)
-    counts = np.rint(np.array([shares[a] for a in metrics.SURVEY_ANSWERS]) * s.n).astype(int)
+    applied[2, township] = public[2, township] = 2
+    mine = s.unit == township
     group = np.isin(s.unit, np.r_[township, peers])
-    # the unit's leaders know the 2 applications; peers' cadres hear of 2 publicised cases;
-    # only `other` reaches three
-    assert counts[ANSWER["many"]] == 1
-    assert counts[ANSWER["few"]] == group.sum() - 1
+    got = answers(h, s, logs)
+    assert got[ANSWER["many"]] == 0
+    assert got[ANSWER["few"]] == group.sum()
+    applied[5, township] += 1
+    got = answers(h, s, logs)
+    assert got[ANSWER["many"]] == mine.sum()
+    assert got[ANSWER["few"]] == (group & ~mine).sum()
+
+
+def test_the_model_asks_about_its_whole_memory() -> None:
+    """``CadreModel.survey`` hands the last ``SURVEY_MEMORY`` months of the unit logs to
+    the rule: an application logged that long ago still counts, one older does not."""
+    from model.model import CadreModel
+
+    m = CadreModel(rng=3, agents=False).run(metrics.SURVEY_MEMORY + 5)
+    m.applied_log[:] = 0
+    m.public_tol_log[:] = 0
+    m.state.last_case[:] = -(10**6)
+    unit = int(np.flatnonzero(m.hierarchy.level == m.hierarchy.level.max())[0])
+    mine = m.state.unit == unit
+    rows = m.state.recent_rows(metrics.SURVEY_MEMORY + 1)
+    m.applied_log[rows[-1], unit] = metrics.SURVEY_MANY  # just forgotten
+    assert m.survey()["many"] == 0
+    m.applied_log[rows[-2], unit] = metrics.SURVEY_MANY  # the oldest month remembered
+    assert m.survey()["many"] == pytest.approx(mine.sum() / m.n_cadres)
