@@ -161,9 +161,10 @@ def sibling_number(h: Hierarchy) -> np.ndarray:
     return out
 
 
-def place_path(h: Hierarchy, u: int) -> list[tuple[int, int]]:
-    """[(level, number among siblings)] from below the centre down to unit ``u``."""
-    number = sibling_number(h)
+def place_path(h: Hierarchy, u: int, number: np.ndarray | None = None) -> list[tuple[int, int]]:
+    """[(level, number among siblings)] from below the centre down to unit ``u``;
+    ``number`` is ``sibling_number(h)`` when the caller names many units."""
+    number = sibling_number(h) if number is None else number
     path = []
     while u >= 0 and h.level[u] > 0:
         path.append((int(h.level[u]), int(number[u])))

@@ -133,6 +133,14 @@ class Run:
         self._clock = None
         self._owed = 0.0
 
+    def capped(self, n: int) -> int:
+        """``n`` months, or fewer if the run would pass where it stops."""
+        return n if self.stop_at is None else min(n, self.stop_at - self.sim.steps)
+
+    def at_end(self) -> bool:
+        """The run has reached where it stops (a lesson's last month)."""
+        return self.stop_at is not None and self.sim.steps >= self.stop_at
+
 
 class LessonRun(Run):
     """A lesson's own run and where the student is in it."""
@@ -311,11 +319,10 @@ class AppState:
         self.guard(self._step_run, run, 1)
 
     def _step_run(self, run: Run, n: int) -> None:
-        if run.stop_at is not None:
-            n = min(n, run.stop_at - run.sim.steps)
+        n = run.capped(n)
         if n > 0 and run.sim.step(n):
             self.controls.value = self.controls.peek() + 1
-        if run.stop_at is not None and run.sim.steps >= run.stop_at:
+        if run.at_end():
             self._finished(run)
 
     def reset(self) -> None:
@@ -428,12 +435,10 @@ class AppState:
                 time.sleep(BACKGROUND_TICK)
                 continue
             t0 = time.perf_counter()
-            k = max(int(self.render_every.peek()), 1)
-            if front.stop_at is not None:
-                k = min(k, front.stop_at - front.sim.steps)
+            k = front.capped(max(int(self.render_every.peek()), 1))
             changed = front.sim.step(k) if k > 0 else False
             frames += max(k, 0)
-            if front.stop_at is not None and front.sim.steps >= front.stop_at:
+            if front.at_end():
                 self.in_page(lambda run=front: self._finished(run))
                 continue
             elapsed = time.perf_counter() - t_start
@@ -461,14 +466,12 @@ class AppState:
         rate it last played at in front (so a run in a background tab keeps going)."""
         speed = self.speed.peek()
         pace = speed if speed > 0 else (run.front_rate or BACKGROUND_MAX_RATE)
-        n = run.owed(now, pace)
-        if run.stop_at is not None:
-            n = min(n, run.stop_at - run.sim.steps)
+        n = run.capped(run.owed(now, pace))
         if n > 0:
             changed = run.sim.step(n)
             if changed and run is self.active():
                 self.in_page(lambda: self.controls.set(self.controls.peek() + 1))
-        if run.stop_at is not None and run.sim.steps >= run.stop_at:
+        if run.at_end():
             self.in_page(lambda: self._finished(run))
 
     # ------------------------------------------------------------ live views

@@ -27,7 +27,7 @@ from dashboards.play import (
     Case,
     Turn,
 )
-from dashboards.views import place_path
+from dashboards.views import place_path, sibling_number
 from model.accountability import BLOCK_MONTHS
 from model.scenarios import SCENARIOS
 from model.state import REC_FAILED, REC_SUCCEEDED
@@ -284,12 +284,20 @@ def township_name(state: AppState, k: int, lang: str) -> str:
     return i18n.place_name(place_path(h, int(h.units_at(TOWNSHIP)[k])), lang)
 
 
+def township_names(state: AppState, lang: str) -> list[str]:
+    """The townships' place names, in the order of ``units_at(TOWNSHIP)``."""
+    h = state.play.sim.model.hierarchy
+    number = sibling_number(h)  # once, not once per township (a province has ~1,200)
+    return [i18n.place_name(place_path(h, int(u), number), lang) for u in h.units_at(TOWNSHIP)]
+
+
 @solara.component
 def PlayPanel(state: AppState, frame: int) -> None:
     lang = state.lang.value
     sim = state.play.sim
     game = state.game.value
-    n_towns = len(sim.model.hierarchy.units_at(TOWNSHIP))
+    names = township_names(state, lang)
+    n_towns = len(names)
     township, set_township = solara.use_state(game.township if game else 0)
     leader, set_leader = solara.use_state(game.leader if game else False)
     length, set_length = solara.use_state(game.length if game else 24)
@@ -304,9 +312,7 @@ def PlayPanel(state: AppState, frame: int) -> None:
                 hide_details=True,
                 on_v_model=lambda v: set_township(int(v)),
                 style_="max-width: 260px",
-                items=[
-                    {"title": township_name(state, k, lang), "value": k} for k in range(n_towns)
-                ],
+                items=[{"title": name, "value": k} for k, name in enumerate(names)],
                 class_="select-township",
             )
             solara.v.Select(
