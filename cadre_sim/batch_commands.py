@@ -327,7 +327,7 @@ def _add_reproduce(sub: Any) -> None:
     rep = sub.add_parser(
         "reproduce",
         help="run the experiments of the sources' findings and write the report",
-        description="Run every experiment of the eight findings and the survey calibration; write "
+        description="Run the experiments of every finding and the survey calibration; write "
         "DIR/report.md, DIR/report.html (figures embedded) and the CSV behind each figure.",
     )
     rep.add_argument(

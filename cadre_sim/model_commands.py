@@ -179,11 +179,15 @@ def params_table(group: str | None = None, lang: str = "en") -> str:
         for r in table_rows([p.name for p in ps]):
             label = r["label_zh"] if zh else r["label_en"]
             meaning = r["meaning_zh"] if zh else r["meaning_en"]
-            lines.append(
-                f"  {r['name']:<{name_w}}  {r['range']:<14} default {str(r['default']):<6} "
-                f"{r['unit']}"
+            default, unit, source = (
+                ("默认", r["unit_zh"], r["source_zh"])
+                if zh
+                else ("default", r["unit"], r["source"])
             )
-            lines.append(f"  {'':<{name_w}}  {label}: {meaning} [{r['source']}]")
+            lines.append(
+                f"  {r['name']:<{name_w}}  {r['range']:<14} {default} {str(r['default']):<6} {unit}"
+            )
+            lines.append(f"  {'':<{name_w}}  {label}: {meaning} [{source}]")
         lines.append("")
     return "\n".join(lines).rstrip("\n")
 

@@ -153,9 +153,12 @@ _PARAMS: list[Param] = [
         unit_zh="每月概率",
         label_en="Retroactive accountability risk",
         label_zh="秋后算账风险",
-        en="Chance per month that a cadre's record within the look-back window is re-examined "
-        "under today's (drifted) standards; every act not yet judged can be found irregular.",
-        zh="干部回溯期内的记录每月被按今天（已漂移）的标准重新审查的概率；尚未被认定过的行为都可能被认定违规。",
+        en="Chance per month that one level's review re-examines a unit's records within the "
+        "look-back window under today's (drifted) standards. Every level at and above the unit "
+        "reviews, so a unit is reviewed with 1 − Π(1 − r) (a township with about 5r); every "
+        "act not yet judged can be found irregular.",
+        zh="每一级每月按今天（已漂移）的标准重新审查某单位回溯期内记录的概率。本级及以上各级都会审查，"
+        "因此单位被审查的概率为 1 − Π(1 − r)（乡镇约为 5r）；尚未被认定过的行为都可能被认定违规。",
         source="S000-06, S000-06b",
     ),
     Param(
@@ -240,9 +243,11 @@ _PARAMS: list[Param] = [
         unit_zh="每项被审查创新的概率",
         label_en="Drift of standards",
         label_zh="标准漂移",
-        en="Chance that a past innovation, compliant when taken, is judged irregular when "
-        "reviewed; a routine act, which follows procedure, is 1/20 as exposed.",
-        zh="一项当时合规的过往创新在审查时被认定违规的概率；按程序办事的常规行为暴露度为其二十分之一。",
+        en="Drift of the standards a review applies: a past innovation, compliant when taken, "
+        "is judged irregular with chance min(2δ, 1); a routine act, which follows procedure, "
+        "with 0.05δ (1/40 as exposed).",
+        zh="审查所用标准的漂移：一项当时合规的过往创新被认定违规的概率为 min(2δ, 1)；"
+        "按程序办事的常规行为为 0.05δ（暴露度为其四十分之一）。",
         source="S000-06b, S000-13b",
     ),
     Param(
@@ -258,9 +263,9 @@ _PARAMS: list[Param] = [
         label_zh="处分的分量",
         en="Disutility of a moderate sanction (second form: light discipline); mild (first "
         "form) weighs 0.25×, severe (third and fourth forms) 4× and removes the cadre from "
-        "post. A month of routine credit is worth 1.5.",
+        "post. Compare routine_credit, a month's gain from routine work.",
         zh="一次中等处分（第二种形态：党纪轻处分）的负效用；轻微（第一种形态）为 0.25 倍，"
-        "严重（第三、四种形态）为 4 倍并免职。一个月常规履职的收益为 1.5。",
+        "严重（第三、四种形态）为 4 倍并免职。可与 routine_credit（一个月常规履职的收益）比较。",
         source="S000-17, S003-01; four forms: CCDI report on 2021",
         source_zh="S000-17、S003-01；“四种形态”：中央纪委国家监委关于2021年的报告",
     ),
@@ -275,9 +280,11 @@ _PARAMS: list[Param] = [
         unit_zh="每起案件的概率",
         label_en="Blame pushed down",
         label_zh="责任下移（背锅）",
-        en="Chance that a case arising in a unit with subordinate units is pushed down onto a "
-        "cadre of a subordinate unit, who carries the sanction (背锅式问责).",
-        zh="在有下级单位的单位发生的问责案件被推给下级单位某名干部、由其承担处分的概率（背锅式问责）。",
+        en="Chance, per level beneath a unit, that a case arising in it is pushed down onto a "
+        "cadre of a subordinate unit, who carries the sanction (背锅式问责): a county passes "
+        "a case on with this chance, a unit with k levels beneath with 1 − (1 − b)^k.",
+        zh="按单位以下每一层级计，在该单位发生的问责案件被推给下级单位某名干部、由其承担处分的概率"
+        "（背锅式问责）：县级以此概率转移案件，下面有 k 个层级的单位以 1 − (1 − b)^k 转移。",
         source="S000-17, S000-17b, S000-25 (magnitude: assumption)",
         source_zh="S000-17、S000-17b、S000-25（量级：假设）",
     ),
@@ -1048,6 +1055,7 @@ def table_rows(names: Iterable[str] | None = None) -> list[dict[str, Any]]:
             "range": f"[{p.low}, {p.high}]" + (" int" if p.kind == "int" else ""),
             "default": p.default,
             "source": p.source,
+            "source_zh": p.source_zh,
             "transmitted": p.transmitted,
         }
         for p in chosen

@@ -165,9 +165,13 @@ def test_params_json_and_group_filter(capsys: pytest.CaptureFixture[str]) -> Non
 def test_params_table_in_each_language(capsys: pytest.CaptureFixture[str], lang: str) -> None:
     code, out, _ = _main(capsys, ["params", "--lang", lang])
     assert code == 0
+    zh = lang == "zh"
     for p in SCHEMA.values():
         assert p.name in out
-        assert (p.label_zh if lang == "zh" else p.label_en) in out
+        assert (p.label_zh if zh else p.label_en) in out
+        # units and sources in the language asked for, not only the labels
+        assert f"{p.unit_zh if zh else p.unit}\n" in out
+        assert f"[{p.source_zh if zh else p.source}]" in out
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
