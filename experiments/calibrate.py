@@ -20,7 +20,11 @@ adjustment (Beaumont, Zhang & Balding 2002).
 4. Regression adjustment: on the logit scale of each parameter's range, the kept draws
    are moved along a weighted linear regression of parameter on survey shares to what
    they would be at the observed shares; back-transformed, they are the posterior
-   sample. Reported: weighted median and 90% interval per parameter.
+   sample. The regression is local: it is applied only if every observed share lies
+   within the range the kept draws produced. If one does not (no draw came near it),
+   moving the draws there would extrapolate a local line beyond any simulation, and the
+   kept draws themselves, weighted, are the posterior (plain rejection ABC); the report
+   says which. Reported: weighted median and 90% interval per parameter.
 5. Validation: the model is run ``validation`` times at the posterior medians (new
    seeds); the TV distance of the replicate-mean survey to the target, with a 95%
    bootstrap interval over replicates, is the fit. The goal is TV ≤ 0.05
@@ -134,7 +138,9 @@ def abc_posterior(
     """Rejection + local-linear regression adjustment (Beaumont et al. 2002).
 
     ``theta`` (M, p) draws, ``shares`` (M, 4) simulated survey shares, ``target`` (4,).
-    Returns the distances, the kept mask, kernel weights and adjusted draws (kept rows).
+    Returns the distances, the kept mask, kernel weights, the posterior draws (kept rows,
+    ``adjusted``) and ``outside``: the answers whose observed share lies outside the kept
+    draws' range, in which case the draws are not adjusted (see the module docstring).
     """
     d = 0.5 * np.abs(shares - target).sum(axis=1)
     n_keep = max(MIN_ACCEPT, int(np.ceil(accept_fraction * len(d))))
@@ -144,6 +150,16 @@ def abc_posterior(
     delta = d[keep].max()
     w = 1 - (d[keep] / delta) ** 2 if delta > 0 else np.ones(n_keep)
     w = np.maximum(w, 1e-3)  # the farthest kept draw keeps a token weight
+    near = shares[keep]
+    outside = (target < near.min(axis=0)) | (target > near.max(axis=0))
+    if outside.any():
+        return {
+            "distance": d,
+            "keep": keep,
+            "weight": w,
+            "adjusted": theta[keep],
+            "outside": outside,
+        }
     z = _to_z(theta[keep], lo, hi)
     # Shares sum to one: drop the last answer to keep the design matrix full rank.
     S = shares[keep, :-1] - target[:-1]
@@ -151,7 +167,13 @@ def abc_posterior(
     sw = np.sqrt(w)[:, None]
     beta, *_ = np.linalg.lstsq(X * sw, z * sw, rcond=None)
     z_adj = z - S @ beta[1:]
-    return {"distance": d, "keep": keep, "weight": w, "adjusted": _from_z(z_adj, lo, hi)}
+    return {
+        "distance": d,
+        "keep": keep,
+        "weight": w,
+        "adjusted": _from_z(z_adj, lo, hi),
+        "outside": outside,
+    }
 
 
 def _tv(shares: np.ndarray, target: dict[str, float]) -> float:
@@ -228,6 +250,9 @@ def calibrate(
             # mean, so an optimistic view of how close the model gets anywhere
             # in the searched ranges.
             "best_draw": dr.loc[dr.distance.idxmin()].to_dict(),
+            # Answers no kept draw came near: the posterior is then the kept draws
+            # themselves (rejection), not regression-adjusted.
+            "outside": [a for a, o in zip(SURVEY_ANSWERS, post["outside"], strict=True) if o],
         },
     )
 
@@ -407,6 +432,12 @@ def summary_lines(c: Calibration) -> list[str]:
         f"  TV distance to the survey: {c.tv:.3f} (95% CI {c.tv_ci[0]:.3f}-{c.tv_ci[1]:.3f}); "
         f"at the current values {c.tv_current:.3f}; goal <= {CALIBRATION_GOAL}"
     )
+    outside = c.extra.get("outside")
+    if outside:
+        out.append(
+            f"  posterior by rejection, not regression-adjusted: the survey's {', '.join(outside)} "
+            "lies outside what the kept draws produced"
+        )
     best = c.extra.get("best_draw")
     if best:
         out.append(

@@ -490,7 +490,7 @@ def fig_calibration(c: Calibration) -> plt.Figure:
             weights=kept.weight,
             density=True,
             alpha=0.7,
-            label="posterior (adjusted)",
+            label="posterior (rejection)" if c.extra.get("outside") else "posterior (adjusted)",
         )
         ax.axvline(row.current, color="k", ls="--", label="current")
         ax.axvline(row.median, color="r", label="fitted (median)")
@@ -498,7 +498,9 @@ def fig_calibration(c: Calibration) -> plt.Figure:
         ax.set_title(row.parameter, fontsize=9)
     axes[1].legend(fontsize=7)
     fig.suptitle(
-        f"Calibration to the survey under '{c.scenario}' (ABC with regression adjustment)",
+        f"Calibration to the survey under '{c.scenario}' (ABC, "
+        + ("rejection" if c.extra.get("outside") else "regression adjustment")
+        + ")",
         fontsize=10,
     )
     fig.tight_layout()
@@ -871,6 +873,12 @@ def _calibration_section(doc: Doc, c: Calibration | None, figdir: Path, datadir:
         f"{c.tv_ci[0]:.3f}–{c.tv_ci[1]:.3f}); at the scenario's current values: {c.tv_current:.3f}. "
         f"Goal: ≤ {fd.CALIBRATION_GOAL}."
     )
+    if c.extra.get("outside"):
+        doc.p(
+            f"No kept draw came near the survey's {', '.join(c.extra['outside'])}: a local "
+            "regression adjustment would extrapolate beyond every simulation, so the posterior "
+            "is the kept draws themselves (rejection ABC), weighted by their distance."
+        )
     if c.good:
         doc.p(
             "**The fit is good**: the fitted values are proposed as the documented defaults of "

@@ -36,6 +36,23 @@ def test_regression_adjustment_recovers_a_linear_noise_free_model():
         true, abs=0.02
     )
     assert post["keep"].sum() == max(cal.MIN_ACCEPT, 40)
+    assert not post["outside"].any()
+
+
+def test_no_adjustment_towards_a_share_no_kept_draw_reached():
+    """The regression is local: when an observed share lies beyond every kept draw's,
+    the posterior is the kept draws themselves, not a line extrapolated past them."""
+    rng = np.random.default_rng(1)
+    lo, hi = np.zeros(1), np.ones(1)
+    theta = rng.random((400, 1))
+    a = 0.02 * theta[:, 0]  # the first answer never exceeds 2 %
+    shares = np.column_stack([a, 0.3 - a, np.full(400, 0.2), np.full(400, 0.5)])
+    target = np.array([0.06, 0.24, 0.2, 0.5])
+    post = cal.abc_posterior(theta, shares, target, lo, hi)
+    assert post["outside"].tolist() == [True, True, False, False]
+    assert np.array_equal(post["adjusted"], theta[post["keep"]])
+    # the draws kept are the nearest ones: those with the largest first share
+    assert post["adjusted"].min() > np.quantile(theta, 0.85)
 
 
 def test_weighted_quantile_of_equal_weights_is_the_median():
