@@ -577,10 +577,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Inaction is never covered by tolerance.",
         "zh": "不作为从不在容错之列。",
     },
-    "procedure_untied": {
-        "en": "A tolerance procedure for one of these cases: {stages}.",
-        "zh": "其中一个案例的容错程序：{stages}。",
-    },
     "cause_commission": {"en": "for the failed innovation", "zh": "因创新失败"},
     "cause_veto": {"en": "for the missed one-veto target", "zh": "因一票否决指标失守"},
     "cause_territorial": {

@@ -77,11 +77,10 @@ class Case:
     """A case the player's cadre carried this month (one of the model's cases).
 
     ``kind`` is the model's code name (``model.accountability.CASE_KINDS``). A case is
-    ``shifted`` when a unit above pushed it down onto the player (背锅); a ``veto`` case
-    that is neither shifted nor the player's own missed target is ``territorial`` — an
-    incident of the township's own problems that escalated (属地式问责). ``stages`` are
-    the tolerance procedure's stages passed when the case entered it (None: it did not,
-    or the model's fields do not say which of the player's cases it was)."""
+    ``shifted`` when a unit above pushed it down onto the player (背锅); a case that is
+    not shifted is ``territorial`` when it is an incident of the township's own problems
+    that escalated (属地式问责). ``covered``: the case entered the tolerance procedure,
+    whose ``stages`` passed it then carries (None when it did not)."""
 
     kind: str
     shifted: bool = False
@@ -89,7 +88,7 @@ class Case:
     tolerated: bool = False
     severity: int | None = None  # the sanction's severity (0-2), None when tolerated
     stages: tuple[bool, ...] | None = None
-    covered: bool | None = None  # it entered the procedure (None: unknown)
+    covered: bool = False  # it entered the tolerance procedure
 
     @property
     def coupon(self) -> bool:
@@ -113,8 +112,6 @@ class Turn:
     applied: bool  # the player chose to apply for tolerance if a case is covered
     odds: Odds | None = None  # the odds the player saw before choosing
     lookback: int = 0
-    # procedures of covered cases the model's fields do not tie to one of the cases
-    procedures: list[tuple[bool, ...]] = field(default_factory=list)
     township_shares: np.ndarray = field(default_factory=lambda: np.full(3, np.nan))
 
     @property
@@ -128,18 +125,16 @@ class Turn:
         return max((c.severity for c in self.sanctions), default=None)
 
 
-def player_cases(ev, cadre: int, choice: int) -> tuple[list[Case], list[tuple[bool, ...]]]:
+def player_cases(ev, cadre: int) -> list[Case]:
     """The cases ``cadre`` carried in the month of ``ev`` (a ``StepEvents``), read from the
-    model's per-case fields, and the procedures that cannot be tied to one of them.
+    model's per-case fields: kind, pushed down or not, territorial or not, the stages of
+    the tolerance procedure if it entered it, the outcome and the sanction's severity.
 
-    Sanctions are aligned with the cases that were not tolerated (checked). The covered cases (``case_idx``, ``stages``) are tied to the player's
-    cases only when the events leave no doubt which is which: as many covered cases as
-    cases of coverable kinds, and those cases alike (one case, or cases of one kind and
-    outcome). Otherwise the procedures are returned untied."""
+    Sanctions are aligned with the cases that were not tolerated (checked)."""
     cadre_of, kinds = np.asarray(ev.case_cadre), np.asarray(ev.case_kind)
-    tolerated, shifted = (
-        np.asarray(ev.tolerated, dtype=bool),
-        np.asarray(ev.case_shifted, dtype=bool),
+    tolerated, shifted, territorial, eligible = (
+        np.asarray(x, dtype=bool)
+        for x in (ev.tolerated, ev.case_shifted, ev.case_territorial, ev.case_eligible)
     )
     not_tol = np.flatnonzero(~tolerated)
     if len(not_tol) != len(ev.sanction_idx) or not np.array_equal(
@@ -149,33 +144,22 @@ def player_cases(ev, cadre: int, choice: int) -> tuple[list[Case], list[tuple[bo
             "the model's sanctions are not aligned with its cases that were not tolerated"
         )
     severity = dict(zip(not_tol.tolist(), np.asarray(ev.sanction_severity).tolist(), strict=True))
-    own_miss = int(
-        choice == ROUTINE and bool(ev.detected[cadre])
-    )  # its own missed target, if noticed
+    stage_row = np.cumsum(eligible) - 1  # the k-th eligible case is row k of ev.stages
     cases = []
     for row in np.flatnonzero(cadre_of == cadre).tolist():
-        kind, pushed = CASE_KINDS[int(kinds[row])], bool(shifted[row])
-        territorial = kind == "veto" and not pushed and own_miss == 0
-        if kind == "veto" and not pushed and own_miss:
-            own_miss = 0
-        cases.append(Case(kind, pushed, territorial, bool(tolerated[row]), severity.get(row)))
-    procedures = [
-        tuple(bool(x) for x in ev.stages[r])
-        for r in np.flatnonzero(np.asarray(ev.case_idx) == cadre)
-    ]
-    for case in cases:
-        if case.kind not in REACH_OF_KIND:
-            case.covered = False  # inaction is never covered
-    coverable = [c for c in cases if c.kind in REACH_OF_KIND]
-    alike = len({(c.kind, c.shifted, c.territorial, c.tolerated) for c in coverable}) <= 1
-    if not procedures:
-        for case in coverable:
-            case.covered = False
-    elif len(procedures) == len(coverable) and alike:  # cases that cannot be told apart
-        for case, stages in zip(coverable, procedures, strict=True):
-            case.stages, case.covered = stages, True
-        procedures = []
-    return cases, procedures
+        pushed = bool(shifted[row])
+        case = Case(
+            CASE_KINDS[int(kinds[row])],
+            pushed,
+            bool(territorial[row]) and not pushed,  # pushed down: the incident was above
+            bool(tolerated[row]),
+            severity.get(row),
+            covered=bool(eligible[row]),
+        )
+        if case.covered:
+            case.stages = tuple(bool(x) for x in ev.stages[stage_row[row]])
+        cases.append(case)
+    return cases
 
 
 class Ledger:
@@ -389,7 +373,7 @@ class CadreGame:
             rec = REC_FAILED
         else:
             rec = REC_ROUTINE if action == ROUTINE else REC_AVOID if action == AVOID else None
-        cases, procedures = player_cases(ev, c, action)
+        cases = player_cases(ev, c)
         left = (
             "promoted"
             if c in ev.promoted
@@ -413,7 +397,6 @@ class CadreGame:
             applied=applied,
             odds=odds,
             lookback=int(m.p["lookback"]),
-            procedures=procedures,
             township_shares=shares,
         )
 

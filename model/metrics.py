@@ -120,6 +120,10 @@ class StepEvents:
     case_cadre: np.ndarray  # every case: the cadre who carries it
     case_kind: np.ndarray  # accountability.CASE_KINDS code per case
     case_shifted: np.ndarray  # bool per case: pushed down from a superior unit
+    case_territorial: np.ndarray  # bool per case: an incident on the unit's territory
+    # bool per case: it entered the tolerance procedure; the k-th such case is row k of
+    # ``stages`` and ``case_idx``
+    case_eligible: np.ndarray
     tolerated: np.ndarray  # bool per case
     high_profile: np.ndarray  # bool per eligible case (aligned with case_idx)
     unit_counts: dict[

@@ -209,6 +209,7 @@ class Month:
     case_cadre: np.ndarray = None  # every case: the cadre who carries it
     case_kind: np.ndarray = None  # accountability.COMMISSION ... OMISSION
     case_shifted: np.ndarray = None  # pushed down from a superior unit
+    case_territorial: np.ndarray = None  # an incident on the unit's territory (属地)
     # 5. tolerance and sanctions
     eligible: np.ndarray = None  # per case: under the provision's reach
     stages: np.ndarray = None  # (eligible cases, 5) stages passed
@@ -544,6 +545,8 @@ class CadreModel(mesa.Model):
         kind[n_case:] = OMISSION
         month.case_shifted = np.zeros(len(month.case_cadre), dtype=bool)
         month.case_shifted[:n_case] = pushed
+        month.case_territorial = np.zeros(len(month.case_cadre), dtype=bool)
+        month.case_territorial[n_det + len(retro_kind) : n_case] = True
 
     def _territorial_cases(self) -> np.ndarray:
         """Territorial accountability (属地式问责, S000-25): problems that arose in a unit
@@ -806,6 +809,8 @@ class CadreModel(mesa.Model):
             case_cadre=month.case_cadre,
             case_kind=month.case_kind,
             case_shifted=month.case_shifted,
+            case_territorial=month.case_territorial,
+            case_eligible=month.eligible,
             tolerated=month.tolerated,
             high_profile=month.high_profile,
             unit_counts=month.unit_counts,

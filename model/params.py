@@ -263,9 +263,9 @@ _PARAMS: list[Param] = [
         label_zh="处分的分量",
         en="Disutility of a moderate sanction (second form: light discipline); mild (first "
         "form) weighs 0.25×, severe (third and fourth forms) 4× and removes the cadre from "
-        "post. Compare routine_credit, a month's gain from routine work.",
+        "post. Compare the credit for routine compliance, a month's gain from routine work.",
         zh="一次中等处分（第二种形态：党纪轻处分）的负效用；轻微（第一种形态）为 0.25 倍，"
-        "严重（第三、四种形态）为 4 倍并免职。可与 routine_credit（一个月常规履职的收益）比较。",
+        "严重（第三、四种形态）为 4 倍并免职。可与“常规履职的收益”（一个月常规工作的收益）比较。",
         source="S000-17, S003-01; four forms: CCDI report on 2021",
         source_zh="S000-17、S003-01；“四种形态”：中央纪委国家监委关于2021年的报告",
     ),

@@ -93,10 +93,10 @@ def case_sentences(case: Case, turn: Turn, lang: str) -> list[str]:
         ]
     if case.kind not in REACH_OF_KIND:
         out.append(t("case_never_covered", lang))
-    elif case.covered is False:
+    elif not case.covered:
         reach = _p(odds.eligible[REACH_OF_KIND[case.kind]]) if odds is not None else "–"
         out.append(t("case_not_covered", lang, reach=reach))
-    elif case.stages is not None:
+    else:
         out.append(t("case_stages", lang, stages=stage_line(case.stages, lang)))
         if not case.stages[0]:
             out.append(t("case_not_applied", lang))
@@ -139,8 +139,6 @@ def turn_sentences(turn: Turn, lang: str) -> list[str]:
         out.append(t("out_avoid", lang, form=form))
     for case in turn.cases:
         out += case_sentences(case, turn, lang)
-    for stages in turn.procedures:
-        out.append(t("procedure_untied", lang, stages=stage_line(stages, lang)))
     if not turn.sanctions:
         out.append(t("out_no_sanction", lang) if turn.cases else t("out_no_case", lang))
     if turn.left == "removed":

@@ -535,11 +535,14 @@ def _events(**kw):
     """A month's events for one cadre (0) and others, in the model's per-case fields."""
     from types import SimpleNamespace
 
+    n = len(kw.get("case_cadre", []))
     base = dict(
         case_cadre=[],
         case_kind=[],
-        case_shifted=[],
-        tolerated=[],
+        case_shifted=[False] * n,
+        case_territorial=[False] * n,
+        case_eligible=[False] * n,
+        tolerated=[False] * n,
         case_idx=[],
         stages=np.zeros((0, 5), bool),
         sanction_idx=[],
@@ -557,65 +560,82 @@ def test_player_cases_are_read_from_the_model_fields() -> None:
     from dashboards.play import player_cases
     from model.accountability import COMMISSION, OMISSION, RETRO_INNOV, VETO
 
-    # the player (0) missed a target (noticed), carries a territorial case and one pushed down from above;
-    # cadre 1's commission case is not the player's
+    # the player (0) missed a target (noticed), carries a territorial case, one pushed
+    # down from above (a territorial incident of the unit above); cadre 1's commission
+    # case is not the player's
     ev = _events(
         case_cadre=[0, 1, 0, 0],
         case_kind=[VETO, COMMISSION, VETO, VETO],
         case_shifted=[False, False, False, True],
-        tolerated=[False, False, False, False],
+        case_territorial=[False, False, True, True],
         sanction_idx=[0, 1, 0, 0],
         sanction_severity=[1, 0, 2, 0],
-        detected=[True, True, False],
     )
-    cases, untied = player_cases(ev, 0, ROUTINE)
+    cases = player_cases(ev, 0)
     assert [(c.kind, c.shifted, c.territorial, c.severity) for c in cases] == [
         ("veto", False, False, 1),
         ("veto", False, True, 2),
         ("veto", True, False, 0),
     ]
-    assert untied == [] and all(c.covered is False for c in cases)  # no procedure this month
-    # one covered failed innovation: its stages are its own; inaction is never covered
+    assert all(c.covered is False and c.stages is None for c in cases)
+    # a covered failed innovation: its stages are its own; inaction is never covered
     ev = _events(
         case_cadre=[0, 0],
         case_kind=[COMMISSION, OMISSION],
-        case_shifted=[False, False],
+        case_eligible=[True, False],
         tolerated=[True, False],
         case_idx=[0],
         stages=[[True] * 5],
         sanction_idx=[0],
         sanction_severity=[0],
     )
-    cases, untied = player_cases(ev, 0, INNOVATE)
+    cases = player_cases(ev, 0)
     assert cases[0].stages == (True,) * 5 and cases[0].tolerated and cases[0].severity is None
     assert cases[1].kind == "omission" and cases[1].covered is False and cases[1].severity == 0
-    # two covered cases of different kinds: the events do not say which procedure is whose
+    # several covered cases, the player's and another cadre's, in the model's order: each
+    # case gets the procedure of its own row
     ev = _events(
-        case_cadre=[0, 0],
-        case_kind=[COMMISSION, RETRO_INNOV],
-        case_shifted=[False, False],
-        tolerated=[False, False],
-        case_idx=[0, 0],
-        stages=[[True, False, False, False, False], [False] * 5],
-        sanction_idx=[0, 0],
-        sanction_severity=[0, 0],
+        case_cadre=[1, 0, 0, 0],
+        case_kind=[COMMISSION, COMMISSION, VETO, RETRO_INNOV],
+        case_eligible=[True, True, False, True],
+        case_idx=[1, 0, 0],
+        stages=[[False] * 5, [True, True, False, False, False], [True, True, True, True, False]],
+        sanction_idx=[1, 0, 0, 0],
+        sanction_severity=[0, 1, 0, 2],
     )
-    cases, untied = player_cases(ev, 0, INNOVATE)
-    assert all(c.stages is None and c.covered is None for c in cases) and len(untied) == 2
+    cases = player_cases(ev, 0)
+    assert [c.covered for c in cases] == [True, False, True]
+    assert cases[0].stages == (True, True, False, False, False)
+    assert cases[2].stages == (True, True, True, True, False) and cases[2].coupon
     # sanctions that do not line up with the untolerated cases are an error, not a guess
     with pytest.raises(CadreSimError, match="aligned"):
         player_cases(
-            _events(
-                case_cadre=[0],
-                case_kind=[VETO],
-                case_shifted=[False],
-                tolerated=[False],
-                sanction_idx=[],
-                sanction_severity=[],
-            ),
-            0,
-            ROUTINE,
+            _events(case_cadre=[0], case_kind=[VETO], sanction_idx=[], sanction_severity=[]), 0
         )
+
+
+def test_the_model_ties_each_case_to_its_procedure() -> None:
+    """In real months the per-case fields agree with the per-eligible-case ones: the k-th
+    eligible case's cadre is row k of ``case_idx``, territorial cases are not detected
+    missteps, and every player case read back covers exactly the eligible ones."""
+    from dashboards.play import player_cases
+    from model.accountability import VETO
+
+    sim = Simulation(seed=4, scenario="tightened_accountability")
+    covered = eligible = territorial = 0
+    for _ in range(40):
+        sim.step(1)
+        ev = sim.model.last_events
+        assert np.array_equal(ev.case_cadre[ev.case_eligible], ev.case_idx)
+        assert not (ev.case_territorial & (ev.case_kind != VETO)).any()
+        eligible += int(ev.case_eligible.sum())
+        territorial += int(ev.case_territorial.sum())
+        for c in np.unique(ev.case_cadre):
+            cases = player_cases(ev, int(c))
+            covered += sum(x.covered for x in cases)
+            assert all((x.stages is not None) == x.covered for x in cases)
+    assert covered == eligible > 0
+    assert territorial > 0
 
 
 def test_the_game_has_a_goal_an_end_and_one_set_of_counters() -> None:
@@ -796,7 +816,7 @@ def test_the_players_choice_decides_stage_1_of_the_procedure(apply) -> None:
     while not game.over and len(procedures) < 4:
         turn = game.take_turn(INNOVATE, apply=apply)
         assert turn.applied is apply and sim.model.forced_applications == {}  # used and cleared
-        procedures += [c.stages for c in turn.cases if c.stages is not None] + turn.procedures
+        procedures += [c.stages for c in turn.cases if c.covered]
     assert len(procedures) >= 4
     assert all(stages[0] is apply for stages in procedures)
     if not apply:
