@@ -344,28 +344,44 @@ def matrix_rows(step: int, mat: np.ndarray) -> list[dict]:
 
 
 def survey(
-    h: Hierarchy, s: CadreState, applied_log: np.ndarray, public_tol_log: np.ndarray, now: int
+    h: Hierarchy,
+    s: CadreState,
+    applied_log: np.ndarray,
+    public_tol_log: np.ndarray,
+    now: int,
+    *,
+    memory: int = SURVEY_MEMORY,
+    many: int = SURVEY_MANY,
+    department: bool = True,
 ) -> dict[str, float]:
     """Seed 003's question, answered by every cadre from what it could know (S003-06).
 
     The question asks about the respondent's "area or department" (所在地区或部门).
-    Over the last ``SURVEY_MEMORY`` months (the rows of the logs) a cadre knows every
+    Over the last ``memory`` months (the rows of the logs) a cadre knows every
     application made in its own unit, its department: an application goes through the
     unit (its department tells the cadre the error qualifies and helps it apply, S003-05;
     the same-level committee decides, S003-10b), so colleagues hear of it even when it is
     not made public. Of its area it knows the tolerated cases that its own or a peer unit
     publicised (rarely, by default: S003-07c); a unit's publicised case counts once.
-    Knowing of ``SURVEY_MANY`` or more, a cadre answers "many"; of one or two, "few".
+    Knowing of ``many`` or more, a cadre answers "many"; of fewer but at least one, "few".
     Knowing of none, it says "none" if it would have known of a case: it is a leader
     (it signs its unit's applications off), or a case of its own was taken up in that
     time (it went through accountability and knows whether tolerance was used); hearing
     nothing, an ordinary cadre says "don't know".
+
+    ``department=False`` is the first model's narrower rule, kept to show what the
+    department channel does: only leaders know their unit's applications, an ordinary
+    cadre its own (and the publicised cases).
     """
     pub = public_tol_log.sum(axis=0)
     pub_seen = group_sum(pub, h.group)  # own unit's and its peers' publicised cases
     known = (applied_log.sum(axis=0) + pub_seen - pub)[s.unit]
-    would_know = s.leader | ((now - s.last_case) < SURVEY_MEMORY)
-    answer = np.where(known >= SURVEY_MANY, 0, np.where(known >= 1, 1, np.where(would_know, 2, 3)))
+    recent = (now - s.last_applied) < memory
+    if not department:  # its own latest application, unless among the publicised ones
+        own = pub_seen[s.unit] + (recent & (s.last_public != s.last_applied))
+        known = np.where(s.leader, known, own)
+    would_know = s.leader | ((now - s.last_case) < memory)
+    answer = np.where(known >= many, 0, np.where(known >= 1, 1, np.where(would_know, 2, 3)))
     shares = np.bincount(answer, minlength=4) / max(s.n, 1)
     return {a: float(x) for a, x in zip(SURVEY_ANSWERS, shares, strict=True)}
 

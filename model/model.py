@@ -45,6 +45,7 @@ from model.state import (
     HISTORY_LEN,
     INNOVATE,
     JUDGED,
+    MAX_LOOKBACK,
     PASS_DOWN,
     REC_FAILED,
     REC_SUCCEEDED,
@@ -984,16 +985,35 @@ class CadreModel(mesa.Model):
         """Per-step, per-level time series (long form)."""
         return history_frame(self.history_array())
 
-    def survey(self) -> dict[str, float]:
-        """Shares of many / few / none / dont_know (seed 003's question)."""
+    def survey(
+        self,
+        memory: int = metrics.SURVEY_MEMORY,
+        many: int = metrics.SURVEY_MANY,
+        department: bool = True,
+    ) -> dict[str, float]:
+        """Shares of many / few / none / dont_know (seed 003's question), answered by the
+        rule of ``metrics.survey``; its assumptions can be varied to see what each does:
+        the months a cadre recalls (1 to ``MAX_LOOKBACK``), the known cases from which it
+        answers "many", and whether a whole unit knows its applications."""
+        if isinstance(memory, bool) or not isinstance(memory, int | np.integer):
+            raise ParamError(f"survey memory = {memory!r} is invalid: allowed is an integer")
+        if not 1 <= memory <= MAX_LOOKBACK:
+            raise ParamError(
+                f"survey memory = {memory} is invalid: allowed is an integer in [1, {MAX_LOOKBACK}]"
+            )
+        if isinstance(many, bool) or not isinstance(many, int | np.integer) or many < 1:
+            raise ParamError(f"survey many = {many!r} is invalid: allowed is an integer >= 1")
         # before the first month nothing has been logged
-        rows = self.state.recent_rows(metrics.SURVEY_MEMORY if self.state.hist_pos >= 0 else 0)
+        rows = self.state.recent_rows(memory if self.state.hist_pos >= 0 else 0)
         return metrics.survey(
             self.hierarchy,
             self.state,
             self.applied_log[rows],
             self.public_tol_log[rows],
             self.steps,
+            memory=int(memory),
+            many=int(many),
+            department=bool(department),
         )
 
     def effective_tolerance(self) -> float:

@@ -116,3 +116,48 @@ def test_the_model_asks_about_its_whole_memory() -> None:
     assert m.survey()["many"] == 0
     m.applied_log[rows[-2], unit] = metrics.SURVEY_MANY  # the oldest month remembered
     assert m.survey()["many"] == pytest.approx(mine.sum() / m.n_cadres)
+
+
+def test_the_narrower_rule_leaders_know_their_units_applications_ordinary_cadres_their_own(
+    world,
+) -> None:
+    """``department=False`` (the first model's rule): the unit's applications are known to
+    its leaders only; an ordinary cadre knows its own application."""
+    h, s, township, peers, leader, ordinary, logs = world
+    applied, public = logs
+    applied[3, township] = 2
+    s.last_case[ordinary[0]] = s.last_applied[ordinary[0]] = NOW - 3  # one of the two
+    shares = metrics.survey(h, s, applied, public, NOW, department=False)
+    got = np.rint(np.array([shares[a] for a in metrics.SURVEY_ANSWERS]) * s.n).astype(int)
+    n_leaders = s.leader[s.unit == township].sum()
+    assert got[ANSWER["few"]] == n_leaders + 1
+    assert got[ANSWER["dont_know"]] == (~s.leader).sum() - 1
+
+
+def test_what_counts_as_many_is_a_choice_of_the_caller(world) -> None:
+    h, s, township, peers, leader, ordinary, logs = world
+    applied, public = logs
+    applied[1, township] = 2
+    mine = (s.unit == township).sum()
+    assert answers(h, s, logs)[ANSWER["many"]] == 0
+    shares = metrics.survey(h, s, applied, public, NOW, many=2)
+    assert round(shares["many"] * s.n) == mine
+
+
+@pytest.mark.parametrize(
+    "kw, match",
+    [
+        ({"memory": 0}, r"survey memory = 0 is invalid: allowed is an integer in \[1, 36\]"),
+        ({"memory": 37}, r"survey memory = 37 is invalid"),
+        ({"memory": 2.5}, r"survey memory = 2.5 is invalid: allowed is an integer"),
+        ({"memory": True}, r"survey memory = True is invalid"),
+        ({"many": 0}, r"survey many = 0 is invalid: allowed is an integer >= 1"),
+    ],
+)
+def test_survey_assumptions_are_checked(kw, match) -> None:
+    from model.model import CadreModel
+    from model.params import ParamError
+
+    m = CadreModel(rng=1, agents=False).run(2)
+    with pytest.raises(ParamError, match=match):
+        m.survey(**kw)
