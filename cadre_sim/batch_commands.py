@@ -355,7 +355,8 @@ def _add_calibrate(sub: Any) -> None:
         "calibrate",
         help="fit the tolerance procedure to seed 003's survey (ABC)",
         description="Fit the tolerance procedure's parameters under the tightened regime to the "
-        "survey answers by ABC rejection with regression adjustment; report fitted "
+        "survey answers by ABC rejection with regression adjustment (rejection only where "
+        "no kept draw reaches an answer); report fitted "
         "values, 90% intervals and the total-variation distance.",
     )
     cal.add_argument(

@@ -144,6 +144,8 @@ def player_cases(ev, cadre: int) -> list[Case]:
             "the model's sanctions are not aligned with its cases that were not tolerated"
         )
     severity = dict(zip(not_tol.tolist(), np.asarray(ev.sanction_severity).tolist(), strict=True))
+    if len(ev.stages) != eligible.sum():
+        raise CadreSimError("the model's procedures are not aligned with its eligible cases")
     stage_row = np.cumsum(eligible) - 1  # the k-th eligible case is row k of ev.stages
     cases = []
     for row in np.flatnonzero(cadre_of == cadre).tolist():

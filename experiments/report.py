@@ -876,7 +876,7 @@ def _calibration_section(doc: Doc, c: Calibration | None, figdir: Path, datadir:
     if c.extra.get("outside"):
         doc.p(
             f"No kept draw came near the survey's {', '.join(c.extra['outside'])}: a local "
-            "regression adjustment would extrapolate beyond every simulation, so the posterior "
+            "regression adjustment would extrapolate beyond the kept draws, so the posterior "
             "is the kept draws themselves (rejection ABC), weighted by their distance."
         )
     if c.good:
@@ -902,9 +902,14 @@ def _calibration_section(doc: Doc, c: Calibration | None, figdir: Path, datadir:
             )
         best = c.extra.get("best_draw")
         if best:
+            near = (
+                "within the goal, but one run is noisier than a validated mean of many"
+                if best["distance"] <= fd.CALIBRATION_GOAL
+                else "the parameters fitted here cannot bring the model's survey much closer"
+            )
             doc.p(
-                f"The closest single run among all {len(c.draws)} draws had TV {best['distance']:.3f}: "
-                "the parameters fitted here cannot bring the model's survey much closer."
+                f"The closest single run among all {len(c.draws)} draws had TV "
+                f"{best['distance']:.3f}: {near}."
             )
     doc.pre("\n".join(summary_lines(c)))
 

@@ -168,7 +168,7 @@ def _other_constants() -> list[tuple[str, Any, str, str]]:
         ),
         ("survey memory (months)", metrics.SURVEY_MEMORY, "model/metrics.py", "S003-06"),
         (
-            "known applications for the answer 'many'",
+            "known cases for the answer 'many'",
             metrics.SURVEY_MANY,
             "model/metrics.py",
             "S003-06",

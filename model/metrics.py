@@ -31,7 +31,7 @@ from model.state import (
 # provisions had been in force for years when it was asked (the article's documents run
 # 2013-2021): a respondent answers for as far back as the model keeps records.
 SURVEY_MEMORY = MAX_LOOKBACK  # months of cases a cadre can recall when asked
-SURVEY_MANY = 3  # known applications from which a cadre answers "yes, many"
+SURVEY_MANY = 3  # known cases from which a cadre answers "yes, many"
 SURVEY_ANSWERS: tuple[str, ...] = ("many", "few", "none", "dont_know")
 SURVEY_ANSWERS_ZH: tuple[str, ...] = ("有，很多", "有，较少", "没有", "不知道")
 # Seed 003 (S003-06): "Has your area or department applied the tolerance mechanism?"
@@ -369,9 +369,9 @@ def survey(
     time (it went through accountability and knows whether tolerance was used); hearing
     nothing, an ordinary cadre says "don't know".
 
-    ``department=False`` is the first model's narrower rule, kept to show what the
-    department channel does: only leaders know their unit's applications, an ordinary
-    cadre its own (and the publicised cases).
+    ``department=False`` with ``memory=24`` is the first model's narrower rule, kept to
+    show what the department channel does: only leaders know their unit's applications,
+    an ordinary cadre its own (and the publicised cases).
     """
     pub = public_tol_log.sum(axis=0)
     pub_seen = group_sum(pub, h.group)  # own unit's and its peers' publicised cases

@@ -552,8 +552,9 @@ class CadreModel(mesa.Model):
     def _territorial_cases(self) -> np.ndarray:
         """Territorial accountability (属地式问责, S000-25): problems that arose in a unit
         and escalated out of it last month are incidents on its territory — petitions,
-        accidents — that reach the level above; each is pinned on a cadre of the unit
-        with the chance that the watching levels pursue it (the unit's detection). A
+        accidents — that reach the level above. The watching levels pursue each with the
+        unit's detection D; a unit with e of them gets at most one case a month, with
+        chance 1 - (1 - D)^e, pinned on a cadre of the unit chosen at random. A
         missed stability target is a one-veto failure (S000-08b); risks moving upward
         (S000-19) thus come back down as blame. A cadre cannot avoid it by what it does,
         so it does not weigh it.
@@ -987,6 +988,7 @@ class CadreModel(mesa.Model):
 
     def survey(
         self,
+        *,
         memory: int = metrics.SURVEY_MEMORY,
         many: int = metrics.SURVEY_MANY,
         department: bool = True,
@@ -1003,6 +1005,10 @@ class CadreModel(mesa.Model):
             )
         if isinstance(many, bool) or not isinstance(many, int | np.integer) or many < 1:
             raise ParamError(f"survey many = {many!r} is invalid: allowed is an integer >= 1")
+        if not isinstance(department, bool | np.bool_):
+            raise ParamError(
+                f"survey department = {department!r} is invalid: allowed is True or False"
+            )
         # before the first month nothing has been logged
         rows = self.state.recent_rows(memory if self.state.hist_pos >= 0 else 0)
         return metrics.survey(

@@ -608,9 +608,21 @@ def test_player_cases_are_read_from_the_model_fields() -> None:
     assert cases[0].stages == (True, True, False, False, False)
     assert cases[2].stages == (True, True, True, True, False) and cases[2].coupon
     # sanctions that do not line up with the untolerated cases are an error, not a guess
-    with pytest.raises(CadreSimError, match="aligned"):
+    with pytest.raises(CadreSimError, match="sanctions are not aligned"):
         player_cases(
             _events(case_cadre=[0], case_kind=[VETO], sanction_idx=[], sanction_severity=[]), 0
+        )
+    # ... and so are procedures that do not line up with the eligible cases
+    with pytest.raises(CadreSimError, match="procedures are not aligned"):
+        player_cases(
+            _events(
+                case_cadre=[0],
+                case_kind=[COMMISSION],
+                case_eligible=[True],
+                sanction_idx=[0],
+                sanction_severity=[0],
+            ),
+            0,
         )
 
 
@@ -633,7 +645,9 @@ def test_the_model_ties_each_case_to_its_procedure() -> None:
         for c in np.unique(ev.case_cadre):
             cases = player_cases(ev, int(c))
             covered += sum(x.covered for x in cases)
-            assert all((x.stages is not None) == x.covered for x in cases)
+            # a covered case is tolerated exactly when its procedure passed the last stage
+            assert all(x.stages[4] == x.tolerated for x in cases if x.covered)
+            assert all(not x.tolerated for x in cases if not x.covered)
     assert covered == eligible > 0
     assert territorial > 0
 

@@ -152,6 +152,7 @@ def test_what_counts_as_many_is_a_choice_of_the_caller(world) -> None:
         ({"memory": 2.5}, r"survey memory = 2.5 is invalid: allowed is an integer"),
         ({"memory": True}, r"survey memory = True is invalid"),
         ({"many": 0}, r"survey many = 0 is invalid: allowed is an integer >= 1"),
+        ({"department": "no"}, r"survey department = 'no' is invalid: allowed is True or False"),
     ],
 )
 def test_survey_assumptions_are_checked(kw, match) -> None:
@@ -161,3 +162,51 @@ def test_survey_assumptions_are_checked(kw, match) -> None:
     m = CadreModel(rng=1, agents=False).run(2)
     with pytest.raises(ParamError, match=match):
         m.survey(**kw)
+
+
+@pytest.mark.parametrize(
+    "scenario, seed, steps, digest",
+    [
+        # the survey digests of tests/model/golden.json before the rule changed (b047868)
+        ("tightened_accountability", 1, 120, "af155a2202576b7b"),
+        ("tightening_then_loosening", 2, 200, "fbceb9660a7303c6"),
+    ],
+)
+def test_the_first_rule_is_still_available(scenario, seed, steps, digest) -> None:
+    """``department=False, memory=24`` answers exactly as the model did before the
+    department channel (same runs, same digests as the golden file then held)."""
+    from model.model import CadreModel
+    from tests.model.golden import _digest
+
+    m = CadreModel(scenario=scenario, rng=seed, agents=False, preset="classroom").run(steps)
+    old = m.survey(department=False, memory=24)
+    assert _digest(np.array(list(old.values()))) == digest
+    assert old != m.survey()
+
+
+def test_memory_cuts_the_logs_and_the_own_cases_at_the_same_month() -> None:
+    """With ``memory=k`` an application logged k - 1 months ago counts and one logged k
+    months ago does not; a case of one's own taken up k - 1 months ago lets a cadre say
+    "none", one k months ago does not."""
+    from model.model import CadreModel
+
+    k = 12
+    m = CadreModel(rng=3, agents=False).run(30)
+    m.applied_log[:] = 0
+    m.public_tol_log[:] = 0
+    s = m.state
+    s.last_case[:] = -(10**6)
+    unit = int(np.flatnonzero(m.hierarchy.level == m.hierarchy.level.max())[0])
+    mine = s.unit == unit
+    rows = s.recent_rows(k + 1)
+    m.applied_log[rows[-1], unit] = 1  # k months ago
+    assert m.survey(memory=k)["few"] == 0
+    m.applied_log[rows[-2], unit] = 1  # k - 1 months ago
+    assert m.survey(memory=k)["few"] == pytest.approx(mine.sum() / m.n_cadres)
+    m.applied_log[:] = 0
+    other = int(np.flatnonzero(~s.leader)[0])
+    base = m.survey(memory=k)["none"]
+    s.last_case[other] = m.steps - k
+    assert m.survey(memory=k)["none"] == base
+    s.last_case[other] = m.steps - k + 1
+    assert m.survey(memory=k)["none"] == pytest.approx(base + 1 / m.n_cadres)
