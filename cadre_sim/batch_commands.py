@@ -14,7 +14,9 @@ stores every finished run first).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -185,15 +187,28 @@ def _reproduce(args: argparse.Namespace) -> int:
 
     threads.n_threads()
     out = check_out_dir(args.out)
-    reproduce(
-        out,
-        quick=args.quick,
-        workers=args.workers,
-        seed=args.seed,
-        scheduler=args.scheduler,
-        timeout=args.timeout,
-    )
+    with _say_what_is_kept(args):
+        reproduce(
+            out,
+            quick=args.quick,
+            workers=args.workers,
+            seed=args.seed,
+            scheduler=args.scheduler,
+            timeout=args.timeout,
+        )
     return 0
+
+
+@contextlib.contextmanager
+def _say_what_is_kept(args: argparse.Namespace) -> Iterator[None]:
+    """On Ctrl-C, the one line says which finished runs were kept for resuming."""
+    try:
+        yield
+    except KeyboardInterrupt as e:
+        kept = getattr(e, "kept", None)
+        if kept:
+            args.interrupted = kept
+        raise
 
 
 def _calibrate(args: argparse.Namespace) -> int:
@@ -204,14 +219,22 @@ def _calibrate(args: argparse.Namespace) -> int:
     threads.n_threads()
     out = check_out_dir(args.out) if args.out is not None else None
     from experiments.batch import open_pool
+    from experiments.report import write_calibration
+    from experiments.runcache import resumable
 
-    with open_pool(args.workers, args.scheduler, args.timeout) as pool:
-        c = calibrate(scale=QUICK if args.quick else FULL, seed=args.seed, pool=pool)
-    print("\n".join(summary_lines(c)))
-    if out is not None:
-        from experiments.report import write_calibration
+    def job(cache: Any) -> None:
+        with open_pool(args.workers, args.scheduler, args.timeout) as pool:
+            pool.cache = cache
+            c = calibrate(scale=QUICK if args.quick else FULL, seed=args.seed, pool=pool)
+        print("\n".join(summary_lines(c)))
+        if out is not None:
+            print(f"written: {write_calibration(out, c)}")
 
-        print(f"written: {write_calibration(out, c)}")
+    if out is None:  # nowhere to keep finished runs
+        job(None)
+        return 0
+    with _say_what_is_kept(args):
+        resumable(out, job)
     return 0
 
 
@@ -328,7 +351,9 @@ def _add_reproduce(sub: Any) -> None:
         "reproduce",
         help="run the experiments of the sources' findings and write the report",
         description="Run the experiments of every finding and the survey calibration; write "
-        "DIR/report.md, DIR/report.html (figures embedded) and the CSV behind each figure.",
+        "DIR/report.md, DIR/report.html (figures embedded) and the CSV behind each figure. "
+        "Finished runs are kept in DIR/.runs until the report is written: after Ctrl-C or a "
+        "crash the same command resumes with the missing runs only.",
     )
     rep.add_argument(
         "--out",
@@ -357,7 +382,8 @@ def _add_calibrate(sub: Any) -> None:
         description="Fit the tolerance procedure's parameters under the tightened regime to the "
         "survey answers by ABC rejection with regression adjustment (rejection only where "
         "no kept draw reaches an answer); report fitted "
-        "values, 90% intervals and the total-variation distance.",
+        "values, 90% intervals and the total-variation distance. With --out, finished runs "
+        "are kept in DIR/.runs until the results are written, so the same command resumes.",
     )
     cal.add_argument(
         "--out",

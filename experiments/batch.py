@@ -146,16 +146,29 @@ def simulate(task: Task) -> dict[str, Any]:
 
 # -------------------------------------------------------------- execution
 class Pool:
-    """Where a batch runs. ``map`` keeps the order of its inputs."""
+    """Where a batch runs. ``map`` keeps the order of its inputs and hands each result to
+    ``done(index, result)`` as soon as it exists (before the batch ends)."""
 
     workers: int = 1
     where: str = "this process"
     scheduler: str | None = None
     client: Any = None
     remote_cpu: float = 0.0  # CPU seconds of tasks run in other processes
+    # Finished runs kept on disk (experiments.runcache.RunCache), so a killed job resumes.
+    cache: Any = None
 
-    def map(self, fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
-        return [fn(x) for x in items]
+    def map(
+        self,
+        fn: Callable[[Any], Any],
+        items: Sequence[Any],
+        done: Callable[[int, Any], None] | None = None,
+    ) -> list[Any]:
+        out = []
+        for i, x in enumerate(items):
+            out.append(fn(x))
+            if done is not None:
+                done(i, out[-1])
+        return out
 
     def close(self) -> None:
         pass
@@ -175,7 +188,12 @@ class DaskPool(Pool):
         self.workers, self.where, self.scheduler = workers, where, scheduler
         self.remote_cpu = 0.0
 
-    def map(self, fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+    def map(
+        self,
+        fn: Callable[[Any], Any],
+        items: Sequence[Any],
+        done: Callable[[int, Any], None] | None = None,
+    ) -> list[Any]:
         from distributed import as_completed
 
         if not items:
@@ -186,11 +204,13 @@ class DaskPool(Pool):
         try:
             # as_completed, not gather: Ctrl-C then stops without asyncio's "Task exception
             # was never retrieved" tracebacks; a failing task still raises its exception.
-            done = as_completed(
+            finished = as_completed(
                 futures, loop=self.client.loop, with_results=True, raise_errors=True
             )
-            for fut, res in done:
+            for fut, res in finished:
                 results[where[fut.key]] = res
+                if done is not None:
+                    done(where[fut.key], res)
         finally:
             with contextlib.suppress(Exception):
                 self.client.cancel(futures)
@@ -476,5 +496,19 @@ def open_pool(
 
 
 def run_tasks(tasks: Sequence[Task], pool: Pool | None = None) -> list[dict[str, Any]]:
-    """:func:`simulate` every task, results in task order (in this process without a pool)."""
-    return (pool or Pool()).map(simulate, tasks)
+    """:func:`simulate` every task, results in task order (in this process without a pool).
+
+    With a cache on the pool, tasks already finished are read back and each new result is
+    stored as soon as it exists (:mod:`experiments.runcache`)."""
+    pool = pool or Pool()
+    cache = pool.cache
+    if cache is None:
+        return pool.map(simulate, tasks)
+    results = [cache.get(t) for t in tasks]
+    todo = [i for i, r in enumerate(results) if r is None]
+    fresh = pool.map(
+        simulate, [tasks[i] for i in todo], done=lambda k, res: cache.put(tasks[todo[k]], res)
+    )
+    for i, res in zip(todo, fresh, strict=True):
+        results[i] = res
+    return results

@@ -914,20 +914,43 @@ def reproduce(
 ) -> Path:
     """Run everything for the report and write it to ``out``; return the report path.
 
-    ``out`` is checked before anything runs and created only when the report is written.
-    The runs go to ``workers`` local processes (default: one per core; 1 runs them in
-    this process) or to the Dask cluster at ``scheduler``. ``scale`` overrides the form
-    chosen by ``quick`` (tests use a tiny one).
+    ``out`` is checked before anything runs. Each finished run is kept in ``out/.runs``
+    as it finishes (:mod:`experiments.runcache`): a killed or failed job run again into
+    the same ``out`` resumes with the missing runs only, and the cache is removed once
+    the report is written. The runs go to ``workers`` local processes (default: one per
+    core; 1 runs them in this process) or to the Dask cluster at ``scheduler``. ``scale``
+    overrides the form chosen by ``quick`` (tests use a tiny one).
     """
-    from experiments import calibrate as cal
-    from experiments import report
     from experiments.files import check_out_dir
+    from experiments.runcache import resumable
 
     scale = scale or (QUICK if quick else FULL)
     out = check_out_dir(out)
     batch.derive_seed(seed, 0)
+    return resumable(
+        out,
+        lambda cache: _reproduce(out, scale, workers, seed, calibrate, scheduler, timeout, cache),
+    )
+
+
+def _reproduce(
+    out: Path,
+    scale: Scale,
+    workers: int | None,
+    seed: int,
+    calibrate: bool,
+    scheduler: str | None,
+    timeout: float,
+    cache: Any,
+) -> Path:
+    from experiments import calibrate as cal
+    from experiments import report
+
     t0 = time.time()
     with batch.open_pool(workers, scheduler, timeout) as pool:
+        pool.cache = cache
+        if cache.count():
+            _log(f"resuming: {cache.count()} finished run(s) in {cache.root}")
         c0 = cpu_seconds(pool)
         _log(f"reproduce ({scale.name}, {pool.workers} worker(s), {pool.where}) -> {out}")
         results = run_all(scale, pool, seed)
@@ -950,7 +973,8 @@ def reproduce(
         seconds=time.time() - t0,
         cpu=cpu,
     )
-    _log(f"done in {time.time() - t0:.0f} s wall, {cpu:.0f} s CPU: {path}")
+    reused = f"; {cache.reused} run(s) reused from an earlier attempt" if cache.reused else ""
+    _log(f"done in {time.time() - t0:.0f} s wall, {cpu:.0f} s CPU{reused}: {path}")
     return path
 
 
