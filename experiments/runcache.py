@@ -12,6 +12,7 @@ the results an uninterrupted one would.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import pickle
 import shutil
@@ -42,6 +43,7 @@ class RunCache:
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
         self.reused = 0  # results read back in this session
+        self._mine: set[Path] = set()  # files this job read or wrote
 
     def key(self, task: Any) -> str:
         return hashlib.sha256(_code() + repr(task).encode()).hexdigest()[:32]
@@ -60,20 +62,28 @@ class RunCache:
         except (OSError, pickle.UnpicklingError, EOFError, ValueError):
             return None  # damaged: run it again (atomic writes make this rare)
         self.reused += 1
+        self._mine.add(path)
         return result
 
     def put(self, task: Any, result: Any) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-        atomic_write(self._path(task), lambda tmp: tmp.write_bytes(data))
+        path = self._path(task)
+        atomic_write(path, lambda tmp: tmp.write_bytes(data))
+        self._mine.add(path)
 
     def count(self) -> int:
         """Finished results stored."""
         return len(list(self.root.glob(f"*{SUFFIX}"))) if self.root.is_dir() else 0
 
     def clear(self) -> None:
-        """Remove the stored results (the job finished and wrote its own files)."""
-        shutil.rmtree(self.root, ignore_errors=True)
+        """Remove the results this job used (it finished and wrote its own files), and the
+        folder if nothing else is left: runs kept by another interrupted job (another
+        seed, the full form) stay for it."""
+        for path in self._mine:
+            path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            self.root.rmdir()
 
 
 def resumable(out: Path, job: Callable[[RunCache], Any]) -> Any:

@@ -141,3 +141,18 @@ def test_a_dask_pool_keeps_each_result_as_it_arrives(tmp_path: Path) -> None:
     for a, b, c in zip(plain, first, second, strict=True):
         np.testing.assert_array_equal(a["final"], b["final"])
         np.testing.assert_array_equal(a["final"], c["final"])
+
+
+def test_a_finished_job_removes_only_its_own_runs(tmp_path: Path) -> None:
+    """Runs another interrupted job kept in the same folder (another seed, say) stay."""
+    other = RunCache(tmp_path / runcache.FOLDER)
+    other.put(TASKS[3], {"x": 1})
+
+    def job(cache: RunCache) -> None:
+        cache.put(TASKS[0], {"x": 0})
+        assert cache.get(TASKS[0]) == {"x": 0}
+
+    resumable(tmp_path, job)
+    left = RunCache(tmp_path / runcache.FOLDER)
+    assert left.count() == 1 and left.get(TASKS[3]) == {"x": 1}
+    assert left.get(TASKS[0]) is None
