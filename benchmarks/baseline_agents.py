@@ -583,7 +583,7 @@ class BaselineModel(mesa.Model):
             for child in u.children:
                 u.below.extend(child.members)
                 u.below.extend(child.below)
-        self._levels = regime.level_index(h)
+        self._levels = h.level_units
         self.transmission = Transmission(self.p, h)
         self._regime_key: tuple | None = None
         self._adoptions = 0

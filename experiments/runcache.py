@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from experiments.files import atomic_write
+from experiments.files import write_bytes
 
 FOLDER = ".runs"  # inside the job's output folder
 SUFFIX = ".pkl"
@@ -67,9 +67,8 @@ class RunCache:
 
     def put(self, task: Any, result: Any) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
-        data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
         path = self._path(task)
-        atomic_write(path, lambda tmp: tmp.write_bytes(data))
+        write_bytes(path, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
         self._mine.add(path)
 
     def count(self) -> int:

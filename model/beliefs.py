@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.state import BELIEF_CONCENTRATION, BELIEFS, REAL
+from model.state import BELIEF_CONCENTRATION, BELIEFS, REAL, run_starts
 
 SEVERITY_ROW = BELIEFS.index("severity")
 # A belief is bad news when it rises, except believed tolerance (bad when it falls).
@@ -100,9 +100,7 @@ def socialise(
     sorted, so are their units: their distinct values are found without ``np.unique``.
     """
     their_unit = unit[newcomers]
-    first = np.empty(len(their_unit), dtype=bool)
-    first[:1] = True
-    np.not_equal(their_unit[1:], their_unit[:-1], out=first[1:])
+    first = run_starts(their_unit)
     units = their_unit[first]
     pos = first.cumsum() - 1  # index in ``units`` of each newcomer's unit
     sizes = n_cadres[units]

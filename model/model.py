@@ -54,6 +54,7 @@ from model.state import (
     count_by,
     init_state,
     replace_cadres,
+    run_starts,
 )
 from model.transmission import Transmission
 
@@ -118,15 +119,10 @@ def _reach_of(unit: np.ndarray, eligible: np.ndarray) -> np.ndarray:
     return np.asarray(eligible, dtype=np.float32).T.take(unit, axis=1)
 
 
-def _unique(idx: np.ndarray) -> np.ndarray:
-    """``np.unique`` of an integer array: its distinct values, sorted.
-
-    perf: a few values a month, for which ``np.unique``'s own machinery costs ~15 µs."""
-    x = np.sort(idx)
-    first = np.empty(len(x), dtype=bool)
-    first[:1] = True
-    np.not_equal(x[1:], x[:-1], out=first[1:])
-    return x[first]
+def _survey_int(name: str, value: Any, allowed: str, high: float = np.inf) -> None:
+    """An integer survey assumption in [1, ``high``], or a one-line ``ParamError``."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or not 1 <= value <= high:
+        raise ParamError(f"survey {name} = {value!r} is invalid: allowed is {allowed}")
 
 
 def _mask(n: int, idx: np.ndarray) -> np.ndarray:
@@ -290,7 +286,7 @@ class CadreModel(mesa.Model):
         self._sit_leader = np.tile([False, True], U)
         self._can_pass_down = (h.n_children > 0)[s.unit]
         self._superior = learning.superiors(h.parent)  # whom each unit imitates
-        self._levels = regime.level_index(h)
+        self._levels = h.level_units
         # Per-unit arrays of the regime spread to cadres / situations, kept while the
         # regime is (its arrays are never written to; a cadre's post never moves).
         self._cadre_memo = ArrayMemo(partial(_take_of, s.unit), size=4)
@@ -961,7 +957,8 @@ class CadreModel(mesa.Model):
             s.belief[:, new] = beliefs.socialise(
                 s.belief, h.cadre_start, h.n_cadres, s.unit, new, rng
             )
-        return promoted, retiring.nonzero()[0], _unique(severe_idx)
+        severe = np.sort(severe_idx)
+        return promoted, retiring.nonzero()[0], severe[run_starts(severe)]
 
     # ----------------------------------------------------------------- outputs
     def run(self, steps: int) -> CadreModel:
@@ -997,14 +994,8 @@ class CadreModel(mesa.Model):
         rule of ``metrics.survey``; its assumptions can be varied to see what each does:
         the months a cadre recalls (1 to ``MAX_LOOKBACK``), the known cases from which it
         answers "many", and whether a whole unit knows its applications."""
-        if isinstance(memory, bool) or not isinstance(memory, int | np.integer):
-            raise ParamError(f"survey memory = {memory!r} is invalid: allowed is an integer")
-        if not 1 <= memory <= MAX_LOOKBACK:
-            raise ParamError(
-                f"survey memory = {memory} is invalid: allowed is an integer in [1, {MAX_LOOKBACK}]"
-            )
-        if isinstance(many, bool) or not isinstance(many, int | np.integer) or many < 1:
-            raise ParamError(f"survey many = {many!r} is invalid: allowed is an integer >= 1")
+        _survey_int("memory", memory, f"an integer in [1, {MAX_LOOKBACK}]", MAX_LOOKBACK)
+        _survey_int("many", many, "an integer >= 1")
         if not isinstance(department, bool | np.bool_):
             raise ParamError(
                 f"survey department = {department!r} is invalid: allowed is True or False"

@@ -161,9 +161,4 @@ def levels_below(h: Hierarchy) -> np.ndarray:
     return h.descendants[1].astype(bool).sum(axis=1).astype(float)
 
 
-def level_index(h: Hierarchy) -> list[np.ndarray]:
-    """The units of each level, centre first (a tree is built level by level)."""
-    return h.level_units
-
-
 assert BELIEFS == ("detect", "omit", "retro", "severity", "tol")  # the rows of truth

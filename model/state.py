@@ -92,6 +92,15 @@ class CadreState:
         self.belief[row] = values
 
 
+def run_starts(sorted_values: np.ndarray) -> np.ndarray:
+    """Mask of the first element of each run of equal values in a sorted array: where
+    ``np.unique``'s distinct values sit, without its machinery (~15 µs a call)."""
+    first = np.empty(len(sorted_values), dtype=bool)
+    first[:1] = True
+    np.not_equal(sorted_values[1:], sorted_values[:-1], out=first[1:])
+    return first
+
+
 def count_by(labels: np.ndarray, n_labels: int, *cadre_sets: np.ndarray) -> np.ndarray:
     """(sets, n_labels) float counts of the cadres in each index array by their label
     (unit, level, ...), in one ``np.bincount``.

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from model import accountability, beliefs, decision, dynamics, learning, regime, tolerance
+from model import accountability, beliefs, decision, dynamics, learning, tolerance
 from model.accountability import MILD, SEVERE, SEVERITY, retro_review
 from model.hierarchy import PRESETS, build
 from model.params import DEFAULTS
@@ -40,7 +40,7 @@ def test_probability_weighting_overweights_small_and_fixes_ends():
 
 def test_every_level_at_and_above_a_unit_watches_it(classroom):
     h = classroom
-    levels = regime.level_index(h)
+    levels = h.level_units
     s = np.full(h.n_units, 0.1)
     d = accountability.detection_by_unit(s, np.ones(h.n_units), h, levels)
     for lv in range(5):  # one channel per watching level: 1 - 0.9^(levels watching)
