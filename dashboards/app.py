@@ -12,6 +12,7 @@ then shows that tab's state, so a reload returns to the same runs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 import solara
@@ -196,47 +197,33 @@ def StartPanel(state: AppState) -> None:
     with solara.Div(classes=["start-panel"]):
         solara.Text(i18n.t("start_title", lang), style={"font-weight": "700", "display": "block"})
         solara.Text(i18n.t("start_text", lang), style={"font-size": "13px", "display": "block"})
+
+        def leave_for(mode: str) -> Callable[[], None]:
+            def go() -> None:
+                state.show_start.set(False)
+                state.set_mode(mode)
+                if mode == "explore":
+                    state.toggle_play()
+
+            return go
+
+        # (text key, look, what a click does); the class is "btn-start-" + the key less "start_"
+        buttons = (
+            ("start_play", {"icon_name": "mdi-play", "color": "primary"}, leave_for("explore")),
+            ("start_lessons", {"outlined": True}, leave_for("lessons")),
+            ("start_game", {"outlined": True}, leave_for("play")),
+            ("start_plan", {"text": True}, lambda: state.plan_open.set(True)),
+            ("start_dismiss", {"text": True}, lambda: state.show_start.set(False)),
+        )
         with solara.Row(style={"flex-wrap": "wrap", "gap": "6px", "margin-top": "6px"}):
-            solara.Button(
-                i18n.t("start_play", lang),
-                icon_name="mdi-play",
-                color="primary",
-                small=True,
-                on_click=lambda: (
-                    state.show_start.set(False),
-                    state.set_mode("explore"),
-                    state.toggle_play(),
-                ),
-                classes=["btn-start-play"],
-            )
-            solara.Button(
-                i18n.t("start_lessons", lang),
-                small=True,
-                outlined=True,
-                on_click=lambda: (state.show_start.set(False), state.set_mode("lessons")),
-                classes=["btn-start-lessons"],
-            )
-            solara.Button(
-                i18n.t("start_game", lang),
-                small=True,
-                outlined=True,
-                on_click=lambda: (state.show_start.set(False), state.set_mode("play")),
-                classes=["btn-start-game"],
-            )
-            solara.Button(
-                i18n.t("start_plan", lang),
-                small=True,
-                text=True,
-                on_click=lambda: state.plan_open.set(True),
-                classes=["btn-start-plan"],
-            )
-            solara.Button(
-                i18n.t("start_dismiss", lang),
-                small=True,
-                text=True,
-                on_click=lambda: state.show_start.set(False),
-                classes=["btn-start-dismiss"],
-            )
+            for key, look, click in buttons:
+                solara.Button(
+                    i18n.t(key, lang),
+                    small=True,
+                    on_click=click,
+                    classes=[f"btn-start-{key.removeprefix('start_')}"],
+                    **look,
+                )
         solara.Text(
             i18n.t("source_hint", lang),
             style={"font-size": "11px", "color": "#555", "display": "block"},
