@@ -376,8 +376,8 @@ def survey(
     pub = public_tol_log.sum(axis=0)
     pub_seen = group_sum(pub, h.group)  # own unit's and its peers' publicised cases
     known = (applied_log.sum(axis=0) + pub_seen - pub)[s.unit]
-    recent = (now - s.last_applied) < memory
     if not department:  # its own latest application, unless among the publicised ones
+        recent = (now - s.last_applied) < memory
         own = pub_seen[s.unit] + (recent & (s.last_public != s.last_applied))
         known = np.where(s.leader, known, own)
     would_know = s.leader | ((now - s.last_case) < memory)
