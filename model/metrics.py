@@ -348,11 +348,13 @@ def survey(
     s: CadreState,
     applied_log: np.ndarray,
     public_tol_log: np.ndarray,
+    referred_log: np.ndarray,
     now: int,
     *,
     memory: int = SURVEY_MEMORY,
     many: int = SURVEY_MANY,
     department: bool = True,
+    area: bool = True,
 ) -> dict[str, float]:
     """Seed 003's question, answered by every cadre from what it could know (S003-06).
 
@@ -361,21 +363,33 @@ def survey(
     application made in its own unit, its department: an application goes through the
     unit (its department tells the cadre the error qualifies and helps it apply, S003-05;
     the same-level committee decides, S003-10b), so colleagues hear of it even when it is
-    not made public. Of its area it knows the tolerated cases that its own or a peer unit
-    publicised (rarely, by default: S003-07c); a unit's publicised case counts once.
+    not made public. Of its area, the jurisdiction its unit oversees, it knows the cases
+    the procedure brought before its unit from the units directly below (``referred_log``,
+    counted at the unit that referred them): an ordinary case determined below goes up
+    for recognition (stage 5, S003-09c), a high-profile one is decided with the upper
+    committee (stage 4, S003-05c); the unit handles them as it handles its own
+    applications. Cases that dropped out below never reach it. Beyond that it knows the
+    tolerated cases that its own or a peer unit publicised (rarely, by default: S003-07c);
+    a unit's publicised case counts once.
     Knowing of ``many`` or more, a cadre answers "many"; of fewer but at least one, "few".
     Knowing of none, it says "none" if it would have known of a case: it is a leader
     (it signs its unit's applications off), or a case of its own was taken up in that
     time (it went through accountability and knows whether tolerance was used); hearing
     nothing, an ordinary cadre says "don't know".
 
-    ``department=False`` with ``memory=24`` is the first model's narrower rule, kept to
-    show what the department channel does: only leaders know their unit's applications,
-    an ordinary cadre its own (and the publicised cases).
+    ``area=False`` leaves out the cases referred from below (the rule of commit
+    ``cb2222c``); with ``department=False`` and ``memory=24`` as well it is the first
+    model's narrower rule: only leaders know their unit's business (its applications,
+    the cases referred to it), an ordinary cadre its own (and the publicised cases).
     """
     pub = public_tol_log.sum(axis=0)
     pub_seen = group_sum(pub, h.group)  # own unit's and its peers' publicised cases
-    known = (applied_log.sum(axis=0) + pub_seen - pub)[s.unit]
+    per_unit = applied_log.sum(axis=0) + pub_seen - pub
+    if area:  # the centre (parent -1) refers to no one
+        ref = referred_log.sum(axis=0)
+        below = h.parent >= 0
+        per_unit = per_unit + np.bincount(h.parent[below], ref[below], minlength=h.n_units)
+    known = per_unit[s.unit]
     if not department:  # its own latest application, unless among the publicised ones
         recent = (now - s.last_applied) < memory
         own = pub_seen[s.unit] + (recent & (s.last_public != s.last_applied))

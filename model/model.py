@@ -307,6 +307,8 @@ class CadreModel(mesa.Model):
         self._action_counts: np.ndarray | None = None
         self.applied_log = np.zeros((HISTORY_LEN, U), dtype=np.int32)
         self.public_tol_log = np.zeros((HISTORY_LEN, U), dtype=np.int32)
+        # Cases each unit's procedure brought before its superior unit, per month (survey).
+        self.referred_log = np.zeros((HISTORY_LEN, U), dtype=np.int32)
         # Open (not yet judged) innovations per ring row and unit: review's exposure.
         self._open_innov_log = np.zeros((HISTORY_LEN, U), dtype=np.int64)
         self._mats: list[np.ndarray] = []  # per step: (levels + all, VALUE_COLUMNS)
@@ -779,6 +781,12 @@ class CadreModel(mesa.Model):
         self.applied_log[s.hist_pos] = np.bincount(
             s.unit[el_cadre], month.stages[:, 0], minlength=self.n_units
         ).astype(np.int32)
+        # Before the superior: an ordinary case for recognition (stage 5), a high-profile
+        # one for determination (stage 4, decided above).
+        referred = np.where(month.high_profile, month.stages[:, 2], month.stages[:, 3])
+        self.referred_log[s.hist_pos] = np.bincount(
+            s.unit[el_cadre], referred, minlength=self.n_units
+        ).astype(np.int32)
         s.last_case[month.case_cadre] = month.t
         s.last_applied[el_cadre[month.stages[:, 0]]] = month.t
         s.last_public[month.publicised] = month.t
@@ -989,17 +997,18 @@ class CadreModel(mesa.Model):
         memory: int = metrics.SURVEY_MEMORY,
         many: int = metrics.SURVEY_MANY,
         department: bool = True,
+        area: bool = True,
     ) -> dict[str, float]:
         """Shares of many / few / none / dont_know (seed 003's question), answered by the
         rule of ``metrics.survey``; its assumptions can be varied to see what each does:
         the months a cadre recalls (1 to ``MAX_LOOKBACK``), the known cases from which it
-        answers "many", and whether a whole unit knows its applications."""
+        answers "many", whether a whole unit knows its applications, and whether a unit
+        knows the cases its subordinate units brought before it."""
         _survey_int("memory", memory, f"an integer in [1, {MAX_LOOKBACK}]", MAX_LOOKBACK)
         _survey_int("many", many, "an integer >= 1")
-        if not isinstance(department, bool | np.bool_):
-            raise ParamError(
-                f"survey department = {department!r} is invalid: allowed is True or False"
-            )
+        for name, flag in (("department", department), ("area", area)):
+            if not isinstance(flag, bool | np.bool_):
+                raise ParamError(f"survey {name} = {flag!r} is invalid: allowed is True or False")
         # before the first month nothing has been logged
         rows = self.state.recent_rows(memory if self.state.hist_pos >= 0 else 0)
         return metrics.survey(
@@ -1007,10 +1016,12 @@ class CadreModel(mesa.Model):
             self.state,
             self.applied_log[rows],
             self.public_tol_log[rows],
+            self.referred_log[rows],
             self.steps,
             memory=int(memory),
             many=int(many),
             department=bool(department),
+            area=bool(area),
         )
 
     def effective_tolerance(self) -> float:

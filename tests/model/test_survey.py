@@ -25,15 +25,12 @@ def world():
     cadres = np.flatnonzero(s.unit == township)
     leader = int(cadres[s.leader[cadres]][0])
     ordinary = cadres[~s.leader[cadres]]
-    logs = (
-        np.zeros((metrics.SURVEY_MEMORY, U), np.int32),
-        np.zeros((metrics.SURVEY_MEMORY, U), np.int32),
-    )
+    logs = tuple(np.zeros((metrics.SURVEY_MEMORY, U), np.int32) for _ in range(3))
     return h, s, township, peers, leader, ordinary, logs
 
 
 def answers(h, s, logs) -> np.ndarray:
-    shares = metrics.survey(h, s, logs[0], logs[1], NOW)
+    shares = metrics.survey(h, s, *logs, NOW)
     return np.rint(np.array([shares[a] for a in metrics.SURVEY_ANSWERS]) * s.n).astype(int)
 
 
@@ -59,7 +56,7 @@ def test_the_whole_department_knows_its_applications_not_its_peers(world) -> Non
     knows of it (the "department" of the question); peer units hear of it only if a
     tolerated case is publicised."""
     h, s, township, peers, leader, ordinary, logs = world
-    applied, _ = logs
+    applied, _, _ = logs
     applied[3, township] = 2
     got = answers(h, s, logs)
     mine = s.unit == township
@@ -71,7 +68,7 @@ def test_the_whole_department_knows_its_applications_not_its_peers(world) -> Non
 
 def test_publicised_cases_reach_the_unit_and_its_peers(world) -> None:
     h, s, township, peers, leader, ordinary, logs = world
-    applied, public = logs
+    applied, public, _ = logs
     applied[0, peers[0]] = public[0, peers[0]] = (
         metrics.SURVEY_MANY
     )  # tolerated cases were applied for
@@ -87,7 +84,7 @@ def test_own_units_publicised_case_counts_once(world) -> None:
     two cases, not four, and answer "few"; one more unpublicised application makes three
     ("many") in the unit but not among its peers."""
     h, s, township, peers, leader, ordinary, logs = world
-    applied, public = logs
+    applied, public, _ = logs
     applied[2, township] = public[2, township] = 2
     mine = s.unit == township
     group = np.isin(s.unit, np.r_[township, peers])
@@ -108,6 +105,7 @@ def test_the_model_asks_about_its_whole_memory() -> None:
     m = CadreModel(rng=3, agents=False).run(metrics.SURVEY_MEMORY + 5)
     m.applied_log[:] = 0
     m.public_tol_log[:] = 0
+    m.referred_log[:] = 0
     m.state.last_case[:] = -(10**6)
     unit = int(np.flatnonzero(m.hierarchy.level == m.hierarchy.level.max())[0])
     mine = m.state.unit == unit
@@ -124,10 +122,10 @@ def test_the_narrower_rule_leaders_know_their_units_applications_ordinary_cadres
     """``department=False`` (the first model's rule): the unit's applications are known to
     its leaders only; an ordinary cadre knows its own application."""
     h, s, township, peers, leader, ordinary, logs = world
-    applied, public = logs
+    applied, public, _ = logs
     applied[3, township] = 2
     s.last_case[ordinary[0]] = s.last_applied[ordinary[0]] = NOW - 3  # one of the two
-    shares = metrics.survey(h, s, applied, public, NOW, department=False)
+    shares = metrics.survey(h, s, *logs, NOW, department=False)
     got = np.rint(np.array([shares[a] for a in metrics.SURVEY_ANSWERS]) * s.n).astype(int)
     n_leaders = s.leader[s.unit == township].sum()
     assert got[ANSWER["few"]] == n_leaders + 1
@@ -136,11 +134,11 @@ def test_the_narrower_rule_leaders_know_their_units_applications_ordinary_cadres
 
 def test_what_counts_as_many_is_a_choice_of_the_caller(world) -> None:
     h, s, township, peers, leader, ordinary, logs = world
-    applied, public = logs
+    applied, public, _ = logs
     applied[1, township] = 2
     mine = (s.unit == township).sum()
     assert answers(h, s, logs)[ANSWER["many"]] == 0
-    shares = metrics.survey(h, s, applied, public, NOW, many=2)
+    shares = metrics.survey(h, s, *logs, NOW, many=2)
     assert round(shares["many"] * s.n) == mine
 
 
@@ -153,6 +151,7 @@ def test_what_counts_as_many_is_a_choice_of_the_caller(world) -> None:
         ({"memory": True}, r"survey memory = True is invalid"),
         ({"many": 0}, r"survey many = 0 is invalid: allowed is an integer >= 1"),
         ({"department": "no"}, r"survey department = 'no' is invalid: allowed is True or False"),
+        ({"area": 1}, r"survey area = 1 is invalid: allowed is True or False"),
     ],
 )
 def test_survey_assumptions_are_checked(kw, match) -> None:
@@ -173,13 +172,13 @@ def test_survey_assumptions_are_checked(kw, match) -> None:
     ],
 )
 def test_the_first_rule_is_still_available(scenario, seed, steps, digest) -> None:
-    """``department=False, memory=24`` answers exactly as the model did before the
+    """``department=False, memory=24, area=False`` answers exactly as the model did before the
     department channel (same runs, same digests as the golden file then held)."""
     from model.model import CadreModel
     from tests.model.golden import _digest
 
     m = CadreModel(scenario=scenario, rng=seed, agents=False, preset="classroom").run(steps)
-    old = m.survey(department=False, memory=24)
+    old = m.survey(department=False, memory=24, area=False)
     assert _digest(np.array(list(old.values()))) == digest
     assert old != m.survey()
 
@@ -194,6 +193,7 @@ def test_memory_cuts_the_logs_and_the_own_cases_at_the_same_month() -> None:
     m = CadreModel(rng=3, agents=False).run(30)
     m.applied_log[:] = 0
     m.public_tol_log[:] = 0
+    m.referred_log[:] = 0
     s = m.state
     s.last_case[:] = -(10**6)
     unit = int(np.flatnonzero(m.hierarchy.level == m.hierarchy.level.max())[0])
@@ -210,3 +210,71 @@ def test_memory_cuts_the_logs_and_the_own_cases_at_the_same_month() -> None:
     assert m.survey(memory=k)["none"] == base
     s.last_case[other] = m.steps - k + 1
     assert m.survey(memory=k)["none"] == pytest.approx(base + 1 / m.n_cadres)
+
+
+def test_a_unit_knows_the_cases_its_subordinate_units_referred_to_it(world) -> None:
+    """The area channel: cases the procedure brought before a unit from the units
+    directly below (for recognition or a decision above) are known to all its cadres,
+    not to the referring unit's peers (unless publicised) nor to the level above."""
+    h, s, township, peers, leader, ordinary, logs = world
+    applied, _, referred = logs
+    county = int(h.parent[township])
+    applied[4, township] = referred[4, township] = 1
+    applied[9, peers[0]] = referred[9, peers[0]] = 1
+    applied[2, peers[1]] = 1  # dropped out below: never referred
+    got = answers(h, s, logs)
+    assert got[ANSWER["many"]] == 0
+    upper = s.unit == county
+    referring = np.isin(s.unit, peers[:2]) | (s.unit == township)
+    assert got[ANSWER["few"]] == (upper | referring).sum()
+    referred[20, peers[1]] = 1  # now the third before the county
+    got = answers(h, s, logs)
+    assert got[ANSWER["many"]] == upper.sum()
+    assert got[ANSWER["few"]] == referring.sum()
+    # the level above the county hears nothing of them
+    assert got[ANSWER["dont_know"]] == (~s.leader & ~upper & ~referring).sum()
+    shares = metrics.survey(h, s, *logs, NOW, area=False)
+    assert round(shares["many"] * s.n) == 0
+    assert round(shares["few"] * s.n) == referring.sum()
+
+
+def test_the_model_logs_what_each_unit_referred_up() -> None:
+    """Per month and unit, ``referred_log`` counts the unit's eligible cases that reached
+    its superior: ordinary ones that passed determination (stage 4), high-profile ones
+    that passed consultation (stage 3). The centre's are logged but reach no one."""
+    from model.model import CadreModel
+
+    m = CadreModel(scenario="reform_package", rng=5, agents=False, preset="classroom")
+    total = applied = 0
+    for _ in range(60):
+        m.step()
+        ev = m.last_events
+        hp = ev.high_profile
+        up = np.where(hp, ev.stages[:, 2], ev.stages[:, 3])
+        want = np.bincount(m.state.unit[ev.case_idx], up, minlength=m.n_units)
+        row = m.referred_log[m.state.hist_pos]
+        # the post may have changed hands since; the unit is the post's
+        assert np.array_equal(row, want)
+        assert (row <= m.applied_log[m.state.hist_pos]).all()
+        total += int(row.sum())
+        applied += int(m.applied_log[m.state.hist_pos].sum())
+    assert 0 < total < applied
+
+
+@pytest.mark.parametrize(
+    "scenario, seed, digest",
+    [
+        # survey digests of tests/model/golden.json before the area channel (6af0d5b)
+        ("tightened_accountability", 1, "c766bc3c5f1aa370"),
+        ("tolerance_on_paper", 2, "ac33c194fc1d235e"),
+    ],
+)
+def test_area_false_is_the_rule_without_referred_cases(scenario, seed, digest) -> None:
+    from model.model import CadreModel
+    from model.scenarios import SCENARIOS
+    from tests.model.golden import _digest
+
+    sc = SCENARIOS[scenario]
+    m = CadreModel(scenario=scenario, rng=seed, agents=False, preset="classroom").run(sc.steps)
+    before = m.survey(area=False)
+    assert _digest(np.array(list(before.values()))) == digest
