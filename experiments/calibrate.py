@@ -48,8 +48,8 @@ Which parameters (``CALIB_PARAMS``) and why:
 Not fitted: ``public_tolerance``, ``discipline_stance`` and
 ``high_profile_share``: in a one-at-a-time screen over their whole ranges (three seeds,
 tightened scenario) under the first survey rule they moved the survey shares by less
-than the run-to-run noise, so they keep the scenario's values. Under the current rule
-(screen of 2026-12-04, province preset, 150 months, seeds 1-3) ``public_tolerance`` and
+than the run-to-run noise, so they keep the scenario's values. Under the department
+rule (commit cb2222c, before the area channel; screen of 2026-12-04, province preset, 150 months, seeds 1-3) ``public_tolerance`` and
 ``high_profile_share`` still move it by about the noise between seeds (TV 0.003-0.044,
 changing sign; seeds differ by 0.009-0.026), but ``discipline_stance`` from 0 to 1 moves
 it consistently (TV 0.03-0.07: "a few" down 2-7 points, "don't know" up 2-5): it is

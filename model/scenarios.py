@@ -36,7 +36,7 @@ _FLEXIBLE = {
 }
 # The tolerance procedure of the tightened regime. The first model's survey fit
 # (S003-06) set clarity 0.18 and publicity 0.07 (tolerance 0.24, here 0.3); model 2.0's
-# calibration did not reach its goal (TV <= 0.05; 0.062 at these values, 0.055 at the
+# calibration did not reach its goal (TV <= 0.05; 0.079 at these values, 0.052 at the
 # posterior medians: docs/findings.md), so these stay as they are: assumptions, in the
 # ODD's words, read from seed 003's picture of clarity and publicity rather than fitted.
 _TOLERANCE_AS_SURVEYED = {"standards_clarity": 0.18, "tolerance_publicity": 0.07, "tolerance": 0.3}
