@@ -85,6 +85,8 @@ class Task:
     series: bool = False  # keep the per-month history ...
     every: int = 1  # ... every ``every``-th month
     units: bool = False  # keep every unit's avoidance share every month
+    # The survey answered under other rules too (keywords of ``CadreModel.survey``).
+    surveys: tuple[tuple[tuple[str, Any], ...], ...] = ()
     # Where the run sits in a sweep (stored with its rows); 0 / () elsewhere.
     run_id: int = 0
     point: int = 0
@@ -98,7 +100,8 @@ def simulate(task: Task) -> dict[str, Any]:
     Returns ``final`` (final-window means), ``total`` (sums over all months) and
     ``last`` (the last month), each (levels + all, ``metrics.VALUE_COLUMNS``); the
     survey shares in ``metrics.SURVEY_ANSWERS`` order; the effective tolerance; if asked,
-    ``series`` (months kept, levels + all, columns) and ``units`` / ``hier``; and the
+    ``surveys`` (rules, answers), ``series`` (months kept, levels + all, columns) and
+    ``units`` / ``hier``; and the
     CPU and wall seconds the run took.
     """
     from model.model import CadreModel
@@ -128,6 +131,9 @@ def simulate(task: Task) -> dict[str, Any]:
         "survey": np.array([survey[a] for a in SURVEY_ANSWERS]),
         "effective_tolerance": m.effective_tolerance(),
     }
+    if task.surveys:
+        answers = (m.survey(**dict(kw)) for kw in task.surveys)
+        out["surveys"] = np.array([[sv[a] for a in SURVEY_ANSWERS] for sv in answers])
     if task.series:
         out["series"] = arr[task.every - 1 :: task.every]
     if task.units:

@@ -32,6 +32,10 @@ range (step 4).
    bootstrap interval over replicates, is the fit. The goal is TV ≤ 0.05
    (``experiments.findings.CALIBRATION_GOAL``); only then are the fitted values
    proposed as the scenario's defaults.
+6. What the observation rule does: the validation runs at the current values also
+   answer the survey under other rules (``SURVEY_RULES``: narrower channels, another
+   memory, another threshold for "many"), each with its TV. Shown, never fitted: the
+   model's rule is the first model's threshold and the question's wording (ODD §3.4).
 
 Which parameters (``CALIB_PARAMS``) and why:
 
@@ -89,6 +93,24 @@ BOX_LEVEL = 0.98  # round 1 posterior interval that defines round 2's box ...
 BOX_MARGIN = 0.5  # ... widened by half its width on each side ...
 BOX_MIN_WIDTH = 0.2  # ... and at least this share of the prior range wide
 EPS = 1e-4  # keeps the logit transform finite at the range ends
+# Step 6: other observation rules, keywords of ``CadreModel.survey`` ({} = the model's).
+SURVEY_RULES: tuple[tuple[str, str, dict[str, Any]], ...] = (
+    (
+        "first",
+        "only leaders know their unit's applications, 24 months, no area channel "
+        "(the first model's rule)",
+        {"department": False, "memory": 24, "area": False},
+    ),
+    (
+        "department_24",
+        "the department knows, 24 months, no area channel",
+        {"memory": 24, "area": False},
+    ),
+    ("department", "the department knows, 36 months, no area channel", {"area": False}),
+    ("model", "department and area, 36 months, many >= 3 (the model)", {}),
+    ("many_4", "department and area, 36 months, many >= 4", {"many": 4}),
+    ("many_2", "department and area, 36 months, many >= 2", {"many": 2}),
+)
 
 
 @dataclass
@@ -108,6 +130,9 @@ class Calibration:
     seconds: float = 0.0
     cpu: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
+    # Step 6, per rule of ``SURVEY_RULES``: mean shares at the current values, the TV of
+    # that mean and the range of the per-run TVs.
+    rules: pd.DataFrame | None = None
 
     @property
     def good(self) -> bool:
@@ -251,6 +276,7 @@ def calibrate(
         v["tv_current"],
         scenario,
         settings,
+        rules=v["rules"],
         seconds=time.time() - t0,
         extra={
             "per_run_tv": v["per_run_tv"],
@@ -280,11 +306,24 @@ class _Runs:
         self, params: Sequence[Sequence[tuple[str, float]]], seeds: Sequence[int]
     ) -> np.ndarray:
         """(runs, answers) survey shares of one run per parameter set and seed."""
+        return self.surveys_by_rule(params, seeds, ())[0]
+
+    def surveys_by_rule(
+        self,
+        params: Sequence[Sequence[tuple[str, float]]],
+        seeds: Sequence[int],
+        rules: Sequence[dict[str, Any]],
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(runs, answers) survey shares of one run per parameter set and seed, and the
+        same runs' (runs, rules, answers) shares under ``rules``."""
+        kws = tuple(tuple(sorted(r.items())) for r in rules)
         tasks = [
-            Task(self.scenario, tuple(p), s, self.steps, preset=self.preset)
+            Task(self.scenario, tuple(p), s, self.steps, preset=self.preset, surveys=kws)
             for p, s in zip(params, seeds, strict=True)
         ]
-        return np.array([r["survey"] for r in batch.run_tasks(tasks, self.pool)])
+        res = batch.run_tasks(tasks, self.pool)
+        by_rule = np.array([r.get("surveys", np.zeros((0, len(SURVEY_ANSWERS)))) for r in res])
+        return np.array([r["survey"] for r in res]), by_rule
 
     def sample(
         self, box_lo: np.ndarray, box_hi: np.ndarray, n: int, rnd: int
@@ -370,10 +409,11 @@ def _validate(
     runs: _Runs, fitted: dict[str, float], V: int, target: dict[str, float]
 ) -> dict[str, Any]:
     """Step 5: ``V`` new runs at the fitted values and at the current ones; the TV of the
-    replicate-mean survey with its bootstrap interval, and each answer's share."""
+    replicate-mean survey with its bootstrap interval, and each answer's share. Step 6:
+    the current-value runs' survey under each of ``SURVEY_RULES``."""
     v_seeds = replicate_seeds(runs.seed, 101, V)
-    sh = runs.surveys([tuple(fitted.items())] * V + [()] * V, v_seeds + v_seeds)
-    fit_sh, cur_sh = sh[:V], sh[V:]
+    fit_sh = runs.surveys([tuple(fitted.items())] * V, v_seeds)
+    cur_sh, by_rule = runs.surveys_by_rule([()] * V, v_seeds, [kw for *_, kw in SURVEY_RULES])
     rng = np.random.default_rng(runs.seed)
     boots = [_tv(fit_sh[rng.integers(0, V, V)].mean(axis=0), target) for _ in range(2000)]
     fs = []
@@ -396,7 +436,28 @@ def _validate(
         "tv_current": _tv(cur_sh.mean(axis=0), target),
         "survey": pd.DataFrame(fs),
         "per_run_tv": [_tv(s, target) for s in fit_sh],
+        "rules": _rules_table(by_rule, target),
     }
+
+
+def _rules_table(by_rule: np.ndarray, target: dict[str, float]) -> pd.DataFrame:
+    """Step 6: per rule, the mean shares over the runs, the TV of that mean, and the
+    lowest and highest TV of a single run."""
+    rows = []
+    for k, (key, label, _) in enumerate(SURVEY_RULES):
+        sh = by_rule[:, k]
+        per_run = [_tv(s, target) for s in sh]
+        rows.append(
+            {
+                "rule": key,
+                "label": label,
+                **{a: float(sh[:, j].mean()) for j, a in enumerate(SURVEY_ANSWERS)},
+                "tv": _tv(sh.mean(axis=0), target),
+                "tv_min": float(min(per_run)),
+                "tv_max": float(max(per_run)),
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def _draws_table(
@@ -452,6 +513,11 @@ def summary_lines(c: Calibration) -> list[str]:
             f"  closest single draw: TV {best['distance']:.3f} ("
             + ", ".join(f"{a} {best[f'share_{a}']:.1%}" for a in SURVEY_ANSWERS)
             + ")"
+        )
+    if c.rules is not None:
+        out.append(
+            "  TV at the current values under other survey rules (step 6): "
+            + ", ".join(f"{x.rule} {x.tv:.3f}" for x in c.rules.itertuples())
         )
     out.append(
         "  fit good: the fitted values can become the scenario's defaults"

@@ -911,7 +911,36 @@ def _calibration_section(doc: Doc, c: Calibration | None, figdir: Path, datadir:
                 f"The closest single run among all {len(c.draws)} draws had TV "
                 f"{best['distance']:.3f}: {near}."
             )
+    if c.rules is not None:
+        _survey_rules(doc, c, datadir)
     doc.pre("\n".join(summary_lines(c)))
+
+
+def _survey_rules(doc: Doc, c: Calibration, datadir: Path) -> None:
+    """Step 6 of the method: what each assumption of the survey's observation rule does."""
+    write_csv(datadir / "calibration_survey_rules.csv", c.rules)
+    n = c.settings["validation"]
+    doc.p(
+        "**What the observation rule does** (shown, not fitted): the same "
+        f"{n} runs at the scenario's current values, their survey answered under other rules "
+        "(`CadreModel.survey(memory, many, department, area)`); mean shares, the TV of the "
+        "mean, and the range of single runs' TVs. Data: "
+        "[data/calibration_survey_rules.csv](data/calibration_survey_rules.csv)."
+    )
+    doc.table(
+        ["survey rule", *SURVEY_ANSWERS, "TV (single runs)"],
+        [
+            ["survey (seed 003)", *(f"{c.target[a]:.2%}" for a in SURVEY_ANSWERS), ""],
+            *(
+                [
+                    f"**{x.label}**" if x.rule == "model" else x.label,
+                    *(f"{getattr(x, a):.1%}" for a in SURVEY_ANSWERS),
+                    f"{x.tv:.3f} ({x.tv_min:.3f}–{x.tv_max:.3f})",
+                ]
+                for x in c.rules.itertuples()
+            ),
+        ],
+    )
 
 
 def write_report(

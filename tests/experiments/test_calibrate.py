@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from cadre_sim.cli import main
@@ -112,6 +113,41 @@ def test_calibrated_survey_is_closer_than_the_current_values(synthetic):
     assert kept[[f"adjusted_{n}" for n in TRUE]].notna().all().all()
 
 
+def test_a_task_answers_the_survey_under_other_rules_too():
+    """``Task.surveys``: the same run's survey under each rule, as ``CadreModel.survey``
+    answers it; the default survey is unchanged by asking."""
+    from model.model import CadreModel
+
+    rules = ((), (("area", False),), (("department", False), ("memory", 24)))
+    res = batch.simulate(rp.Task(cal.CALIB_SCENARIO, (), 7, 40, surveys=rules))
+    plain = batch.simulate(rp.Task(cal.CALIB_SCENARIO, (), 7, 40))
+    m = CadreModel(cal.CALIB_SCENARIO, preset="classroom", rng=7, agents=False).run(40)
+    for row, kw in zip(res["surveys"], rules, strict=True):
+        want = m.survey(**dict(kw))
+        assert row.tolist() == [want[a] for a in SURVEY_ANSWERS]
+    assert res["survey"].tolist() == plain["survey"].tolist() == res["surveys"][0].tolist()
+    assert "surveys" not in plain
+
+
+def test_survey_rules_are_answered_by_the_current_value_runs(synthetic):
+    """Step 6: one row per rule; the model's own rule reproduces the validation at the
+    current values; narrower channels and a shorter memory leave more cadres not
+    knowing, in every run, so on average too."""
+    target, c = synthetic
+    rules = c.rules.set_index("rule")
+    assert list(rules.index) == [key for key, *_ in cal.SURVEY_RULES]
+    model = rules.loc["model"]
+    for x in c.fitted_survey.itertuples():
+        assert model[x.answer] == pytest.approx(x.current, abs=1e-12)
+    assert model.tv == pytest.approx(c.tv_current, abs=1e-12)
+    assert rules.loc["first"].dont_know >= rules.loc["department_24"].dont_know
+    assert rules.loc["department_24"].dont_know >= rules.loc["department"].dont_know
+    assert rules.loc["department"].dont_know >= model.dont_know
+    assert rules.loc["many_2"].many >= model.many >= rules.loc["many_4"].many
+    # the mean's distance is at most the mean of the runs' (convexity), so at most the largest
+    assert (rules.tv <= rules.tv_max + 1e-12).all() and (rules.tv_min <= rules.tv_max).all()
+
+
 def test_cli_prints_the_fit(monkeypatch, capsys, synthetic, tmp_path):
     _, c = synthetic
     monkeypatch.setattr(cal, "calibrate", lambda **kw: c)
@@ -120,6 +156,10 @@ def test_cli_prints_the_fit(monkeypatch, capsys, synthetic, tmp_path):
     assert (
         "TV distance to the survey" in out and "tolerance" in out and "closest single draw" in out
     )
-    assert (tmp_path / "calibration.md").exists()
+    assert "under other survey rules" in out
+    md = (tmp_path / "calibration.md").read_text(encoding="utf-8")
+    assert "What the observation rule does" in md and "the first model's rule" in md
+    rules = pd.read_csv(tmp_path / "data" / "calibration_survey_rules.csv")
+    assert rules.rule.tolist() == [key for key, *_ in cal.SURVEY_RULES]
     assert_drawn(tmp_path / "figures" / "fig_calibration.png")
     assert "data:image/png;base64," in (tmp_path / "calibration.html").read_text(encoding="utf-8")
