@@ -88,6 +88,14 @@ def _survey_line(survey: Mapping[str, float]) -> str:
     return f"survey 'has your area applied the tolerance mechanism?': {got}\n  (seed 003 field survey: {target})"
 
 
+def _survey_levels_table(by_level: Mapping[str, Mapping[str, float]]) -> list[str]:
+    """The survey's answers level by level (who knows of cases, and who does not)."""
+    lines = ["  by level " + "".join(f"{a:>11}" for a in SURVEY_ANSWERS)]
+    for lv, shares in by_level.items():
+        lines.append(f"  {lv:<8}" + "".join(f"{pct(shares[a]):>11}" for a in SURVEY_ANSWERS))
+    return lines
+
+
 def plot_shares(history: Any, schedule: Sequence[tuple[int, Mapping[str, Any]]], title: str) -> Any:
     """Stacked innovate/routine/avoid shares over time, one panel per level (and all)."""
     fig = figure(12, 6.5, layout="constrained")
@@ -161,6 +169,7 @@ def _run(args: argparse.Namespace) -> int:
     print("shares and yearly rates over the last 20% of months:")
     print("\n".join(_levels_table(summary["levels"])))
     print(_survey_line(summary["survey"]))
+    print("\n".join(_survey_levels_table(summary["survey_by_level"])))
     print(f"wrote {out / 'timeseries.csv'}, {out / 'summary.json'}, {out / 'shares.png'}")
     return 0
 

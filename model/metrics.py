@@ -356,7 +356,43 @@ def survey(
     department: bool = True,
     area: bool = True,
 ) -> dict[str, float]:
-    """Seed 003's question, answered by every cadre from what it could know (S003-06).
+    """Shares of ``SURVEY_ANSWERS`` among all cadres; the rule is :func:`survey_answers`."""
+    answer = survey_answers(
+        h,
+        s,
+        applied_log,
+        public_tol_log,
+        referred_log,
+        now,
+        memory=memory,
+        many=many,
+        department=department,
+        area=area,
+    )
+    return answer_shares(answer)
+
+
+def answer_shares(answer: np.ndarray) -> dict[str, float]:
+    """Shares of each of ``SURVEY_ANSWERS`` among the answer codes given (0 = many ...)."""
+    shares = np.bincount(answer, minlength=len(SURVEY_ANSWERS)) / max(len(answer), 1)
+    return {a: float(x) for a, x in zip(SURVEY_ANSWERS, shares, strict=True)}
+
+
+def survey_answers(
+    h: Hierarchy,
+    s: CadreState,
+    applied_log: np.ndarray,
+    public_tol_log: np.ndarray,
+    referred_log: np.ndarray,
+    now: int,
+    *,
+    memory: int = SURVEY_MEMORY,
+    many: int = SURVEY_MANY,
+    department: bool = True,
+    area: bool = True,
+) -> np.ndarray:
+    """Seed 003's question, answered by every cadre from what it could know (S003-06):
+    per cadre the index of its answer in ``SURVEY_ANSWERS``.
 
     The question asks about the respondent's "area or department" (所在地区或部门).
     Over the last ``memory`` months (the rows of the logs) a cadre knows every
@@ -395,9 +431,7 @@ def survey(
         own = pub_seen[s.unit] + (recent & (s.last_public != s.last_applied))
         known = np.where(s.leader, known, own)
     would_know = s.leader | ((now - s.last_case) < memory)
-    answer = np.where(known >= many, 0, np.where(known >= 1, 1, np.where(would_know, 2, 3)))
-    shares = np.bincount(answer, minlength=4) / max(s.n, 1)
-    return {a: float(x) for a, x in zip(SURVEY_ANSWERS, shares, strict=True)}
+    return np.where(known >= many, 0, np.where(known >= 1, 1, np.where(would_know, 2, 3)))
 
 
 def total_variation(a: dict[str, float], b: dict[str, float]) -> float:

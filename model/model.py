@@ -34,7 +34,7 @@ from model import accountability, beliefs, decision, dynamics, learning, metrics
 from model import tolerance as tol_rules
 from model.accountability import COMMISSION, OMISSION, RETRO_INNOV, RETRO_ROUTINE, SEVERE, VETO
 from model.agents import CadreAgent
-from model.hierarchy import HierarchySpec, build, custom_spec, get_spec
+from model.hierarchy import LEVELS, HierarchySpec, build, custom_spec, get_spec
 from model.memo import ArrayMemo
 from model.params import ParamDict, ParamError, check_seed, resolve
 from model.scenarios import DEFAULT_SCENARIO, validate_schedule
@@ -1004,6 +1004,22 @@ class CadreModel(mesa.Model):
         the months a cadre recalls (1 to ``MAX_LOOKBACK``), the known cases from which it
         answers "many", whether a whole unit knows its applications, and whether a unit
         knows the cases its subordinate units brought before it."""
+        return metrics.answer_shares(self._survey_answers(memory, many, department, area))
+
+    def survey_by_level(
+        self,
+        *,
+        memory: int = metrics.SURVEY_MEMORY,
+        many: int = metrics.SURVEY_MANY,
+        department: bool = True,
+        area: bool = True,
+    ) -> dict[str, dict[str, float]]:
+        """``survey()`` asked of each level's cadres apart."""
+        answer = self._survey_answers(memory, many, department, area)
+        level = self.state.level
+        return {name: metrics.answer_shares(answer[level == k]) for k, name in enumerate(LEVELS)}
+
+    def _survey_answers(self, memory: int, many: int, department: bool, area: bool) -> np.ndarray:
         _survey_int("memory", memory, f"an integer in [1, {MAX_LOOKBACK}]", MAX_LOOKBACK)
         _survey_int("many", many, "an integer >= 1")
         for name, flag in (("department", department), ("area", area)):
@@ -1011,7 +1027,7 @@ class CadreModel(mesa.Model):
                 raise ParamError(f"survey {name} = {flag!r} is invalid: allowed is True or False")
         # before the first month nothing has been logged
         rows = self.state.recent_rows(memory if self.state.hist_pos >= 0 else 0)
-        return metrics.survey(
+        return metrics.survey_answers(
             self.hierarchy,
             self.state,
             self.applied_log[rows],
@@ -1053,6 +1069,7 @@ class CadreModel(mesa.Model):
             "n_cadres": int(self.n_cadres),
             "levels": metrics.final_window_levels(self.history_array(), fraction),
             "survey": self.survey(),
+            "survey_by_level": self.survey_by_level(),
             "effective_tolerance": self.effective_tolerance(),
         }
 

@@ -106,6 +106,10 @@ def test_run_summary_has_required_keys_and_shares(run_dir: tuple[Path, str]) -> 
         assert level["innovate"] + level["routine"] + level["avoid"] == pytest.approx(1.0)
     assert set(s["survey"]) == set(SURVEY_ANSWERS)
     assert sum(s["survey"].values()) == pytest.approx(1.0)
+    assert list(s["survey_by_level"]) == list(LEVELS)
+    for shares in s["survey_by_level"].values():
+        assert set(shares) == set(SURVEY_ANSWERS)
+        assert sum(shares.values()) == pytest.approx(1.0)
     # --set and --at reached the model
     assert s["params"]["supervision"] == 0.004
     assert [6, {"tolerance": 0.9, "one_veto_targets": 2}] in s["schedule"]

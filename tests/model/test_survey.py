@@ -278,3 +278,18 @@ def test_area_false_is_the_rule_without_referred_cases(scenario, seed, digest) -
     m = CadreModel(scenario=scenario, rng=seed, agents=False, preset="classroom").run(sc.steps)
     before = m.survey(area=False)
     assert _digest(np.array(list(before.values()))) == digest
+
+
+def test_the_survey_by_level_adds_up_to_the_survey() -> None:
+    """Each level's shares, weighted by its cadres, give the whole survey."""
+    from model.hierarchy import LEVELS
+    from model.model import CadreModel
+
+    m = CadreModel(scenario="reform_package", rng=4, agents=False, preset="classroom").run(80)
+    whole, by_level = m.survey(area=False), m.survey_by_level(area=False)
+    counts = np.bincount(m.state.level, minlength=len(LEVELS))
+    assert list(by_level) == list(LEVELS)
+    for a in metrics.SURVEY_ANSWERS:
+        total = sum(by_level[lv][a] * counts[k] for k, lv in enumerate(LEVELS))
+        assert total / m.n_cadres == pytest.approx(whole[a])
+    assert by_level["township"] != by_level["county"]
