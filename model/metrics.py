@@ -343,35 +343,6 @@ def matrix_rows(step: int, mat: np.ndarray) -> list[dict]:
     return rows
 
 
-def survey(
-    h: Hierarchy,
-    s: CadreState,
-    applied_log: np.ndarray,
-    public_tol_log: np.ndarray,
-    referred_log: np.ndarray,
-    now: int,
-    *,
-    memory: int = SURVEY_MEMORY,
-    many: int = SURVEY_MANY,
-    department: bool = True,
-    area: bool = True,
-) -> dict[str, float]:
-    """Shares of ``SURVEY_ANSWERS`` among all cadres; the rule is :func:`survey_answers`."""
-    answer = survey_answers(
-        h,
-        s,
-        applied_log,
-        public_tol_log,
-        referred_log,
-        now,
-        memory=memory,
-        many=many,
-        department=department,
-        area=area,
-    )
-    return answer_shares(answer)
-
-
 def answer_shares(answer: np.ndarray) -> dict[str, float]:
     """Shares of each of ``SURVEY_ANSWERS`` among the answer codes given (0 = many ...)."""
     shares = np.bincount(answer, minlength=len(SURVEY_ANSWERS)) / max(len(answer), 1)

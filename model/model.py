@@ -1000,7 +1000,7 @@ class CadreModel(mesa.Model):
         area: bool = True,
     ) -> dict[str, float]:
         """Shares of many / few / none / dont_know (seed 003's question), answered by the
-        rule of ``metrics.survey``; its assumptions can be varied to see what each does:
+        rule of ``metrics.survey_answers``; its assumptions can be varied to see what each does:
         the months a cadre recalls (1 to ``MAX_LOOKBACK``), the known cases from which it
         answers "many", whether a whole unit knows its applications, and whether a unit
         knows the cases its subordinate units brought before it."""

@@ -11,6 +11,12 @@ from model.params import DEFAULTS
 from model.state import init_state
 
 NOW = 100
+
+
+def survey(*args, **kw) -> dict[str, float]:
+    return metrics.answer_shares(metrics.survey_answers(*args, **kw))
+
+
 ANSWER = {a: i for i, a in enumerate(metrics.SURVEY_ANSWERS)}
 
 
@@ -30,7 +36,7 @@ def world():
 
 
 def answers(h, s, logs) -> np.ndarray:
-    shares = metrics.survey(h, s, *logs, NOW)
+    shares = survey(h, s, *logs, NOW)
     return np.rint(np.array([shares[a] for a in metrics.SURVEY_ANSWERS]) * s.n).astype(int)
 
 
@@ -125,7 +131,7 @@ def test_the_narrower_rule_leaders_know_their_units_applications_ordinary_cadres
     applied, public, _ = logs
     applied[3, township] = 2
     s.last_case[ordinary[0]] = s.last_applied[ordinary[0]] = NOW - 3  # one of the two
-    shares = metrics.survey(h, s, *logs, NOW, department=False)
+    shares = survey(h, s, *logs, NOW, department=False)
     got = np.rint(np.array([shares[a] for a in metrics.SURVEY_ANSWERS]) * s.n).astype(int)
     n_leaders = s.leader[s.unit == township].sum()
     assert got[ANSWER["few"]] == n_leaders + 1
@@ -138,7 +144,7 @@ def test_what_counts_as_many_is_a_choice_of_the_caller(world) -> None:
     applied[1, township] = 2
     mine = (s.unit == township).sum()
     assert answers(h, s, logs)[ANSWER["many"]] == 0
-    shares = metrics.survey(h, s, *logs, NOW, many=2)
+    shares = survey(h, s, *logs, NOW, many=2)
     assert round(shares["many"] * s.n) == mine
 
 
@@ -233,7 +239,7 @@ def test_a_unit_knows_the_cases_its_subordinate_units_referred_to_it(world) -> N
     assert got[ANSWER["few"]] == referring.sum()
     # the level above the county hears nothing of them
     assert got[ANSWER["dont_know"]] == (~s.leader & ~upper & ~referring).sum()
-    shares = metrics.survey(h, s, *logs, NOW, area=False)
+    shares = survey(h, s, *logs, NOW, area=False)
     assert round(shares["many"] * s.n) == 0
     assert round(shares["few"] * s.n) == referring.sum()
 
