@@ -183,9 +183,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Every simulated cadre answers from what it could know in the last three years "
         "(the applications made in its own unit, its department; the cases its subordinate "
         "units sent up to its unit for recognition or decision; and the tolerated cases "
-        "made public in its area), next to the survey reported in seed 003 (S003-06).",
-        "zh": "每名模拟干部根据自己近三年所能了解的情况（本单位即所在部门的申请、下级单位报送本单位"
-        "认可或审核的案例，以及所在地区公开的获容错案例）作答，并与种子文献003报告的调查结果（S003-06）对照。",
+        "made public by its own or a peer unit), next to the survey reported in seed 003 "
+        "(S003-06).",
+        "zh": "每名模拟干部根据自己近三年所能了解的情况（本单位即所在部门的申请、下级单位报请本单位"
+        "认可或审核的案例，以及本单位或同级单位公开的获容错案例）作答，并与种子文献003报告的调查结果（S003-06）对照。",
     },
     "survey_model": {"en": "this model (now)", "zh": "本模型（当前）"},
     "survey_seed": {"en": "seed 003 survey", "zh": "种子文献003调查"},

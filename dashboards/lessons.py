@@ -1513,7 +1513,7 @@ LESSONS: tuple[Lesson, ...] = (
         "Clear standards and agreement between levels are what let the text work (S003-12b).",
         "有力的成文规定可以要求有关部门告知干部其失误符合条件、受理案例并作出认定，却无法解决规定本身含糊之处："
         "不清楚哪些错误可以容错的干部很少申请（S003-08），纪委认为可容之错也是错（S003-10），公众的不宽容挡住了"
-        "高关注度案例（S003-11），上级还可能不认可下级的认定（S003-09）。干部只能从本单位或下级报送的案例中得知，"
+        "高关注度案例（S003-11），上级还可能不认可下级的认定（S003-09）。干部通常只知道本单位的案例和下级单位报送上来的案例；"
         "获容错的案例又很少公开，大多数干部从未听说过——于是回答“不知道”。清晰的标准和上下级共识，才能让规定真正起作用（S003-12b）。",
         ("few",),
         "the funnel (where the cases drop out, and the red local ration coupons), and after month 48 the believed "

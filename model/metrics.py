@@ -385,9 +385,10 @@ def survey_answers(
     nothing, an ordinary cadre says "don't know".
 
     ``area=False`` leaves out the cases referred from below (the rule of commit
-    ``cb2222c``); with ``department=False`` and ``memory=24`` as well it is the first
-    model's narrower rule: only leaders know their unit's business (its applications,
-    the cases referred to it), an ordinary cadre its own (and the publicised cases).
+    ``cb2222c``). With ``department=False`` only leaders know their unit's business (its
+    applications and, with ``area``, the cases referred to it), an ordinary cadre its own
+    application and the publicised cases; with ``area=False`` and ``memory=24`` as well,
+    that is the first model's rule.
     """
     pub = public_tol_log.sum(axis=0)
     pub_seen = group_sum(pub, h.group)  # own unit's and its peers' publicised cases

@@ -781,9 +781,7 @@ class CadreModel(mesa.Model):
         self.applied_log[s.hist_pos] = np.bincount(
             s.unit[el_cadre], month.stages[:, 0], minlength=self.n_units
         ).astype(np.int32)
-        # Before the superior: an ordinary case for recognition (stage 5), a high-profile
-        # one for determination (stage 4, decided above).
-        referred = np.where(month.high_profile, month.stages[:, 2], month.stages[:, 3])
+        referred = tol_rules.referred_up(month.stages, month.high_profile)
         self.referred_log[s.hist_pos] = np.bincount(
             s.unit[el_cadre], referred, minlength=self.n_units
         ).astype(np.int32)

@@ -119,6 +119,14 @@ def effective_tolerance(
     return alpha * reach / (1.0 - beta * reach)
 
 
+def referred_up(stages: np.ndarray, high_profile: np.ndarray) -> np.ndarray:
+    """Which cases reached the superior unit, from ``run_procedure``'s (k, 5) stages: an
+    ordinary case once determined below (stage 4 passed; it goes up for recognition,
+    stage 5), a high-profile one once cleared in consultation (stage 3 passed; its
+    determination, stage 4, is made with the upper committee, S003-05c)."""
+    return np.where(high_profile, stages[:, 2], stages[:, 3])
+
+
 def run_procedure(
     factors: np.ndarray,
     tol: np.ndarray,

@@ -140,10 +140,12 @@ def test_survey_rules_are_answered_by_the_current_value_runs(synthetic):
     for x in c.fitted_survey.itertuples():
         assert model[x.answer] == pytest.approx(x.current, abs=1e-12)
     assert model.tv == pytest.approx(c.tv_current, abs=1e-12)
-    assert rules.loc["first"].dont_know >= rules.loc["department_24"].dont_know
-    assert rules.loc["department_24"].dont_know >= rules.loc["department"].dont_know
-    assert rules.loc["department"].dont_know >= model.dont_know
-    assert rules.loc["many_2"].many >= model.many >= rules.loc["many_4"].many
+    # (never the other way in any run; strictly so in these fixed-seed runs, where the
+    # classroom has applications, one of them referred up, and a unit with two known)
+    assert rules.loc["first"].dont_know > rules.loc["department_24"].dont_know
+    assert rules.loc["department_24"].dont_know > rules.loc["department"].dont_know
+    assert rules.loc["department"].dont_know > model.dont_know
+    assert rules.loc["many_2"].many > model.many >= rules.loc["many_4"].many
     # the mean's distance is at most the mean of the runs' (convexity), so at most the largest
     assert (rules.tv <= rules.tv_max + 1e-12).all() and (rules.tv_min <= rules.tv_max).all()
 

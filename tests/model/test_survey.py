@@ -233,7 +233,7 @@ def test_a_unit_knows_the_cases_its_subordinate_units_referred_to_it(world) -> N
     upper = s.unit == county
     referring = np.isin(s.unit, peers[:2]) | (s.unit == township)
     assert got[ANSWER["few"]] == (upper | referring).sum()
-    referred[20, peers[1]] = 1  # now the third before the county
+    applied[20, peers[1]] = referred[20, peers[1]] = 1  # now the third before the county
     got = answers(h, s, logs)
     assert got[ANSWER["many"]] == upper.sum()
     assert got[ANSWER["few"]] == referring.sum()
@@ -242,21 +242,45 @@ def test_a_unit_knows_the_cases_its_subordinate_units_referred_to_it(world) -> N
     shares = survey(h, s, *logs, NOW, area=False)
     assert round(shares["many"] * s.n) == 0
     assert round(shares["few"] * s.n) == referring.sum()
+    # only leaders know their unit's business: the county's leaders hear of the three
+    shares = survey(h, s, *logs, NOW, department=False)
+    assert round(shares["many"] * s.n) == (upper & s.leader).sum() > 0
+
+
+def test_what_reaches_the_superior() -> None:
+    """An ordinary case reaches it once determined below (then recognition is asked for),
+    a high-profile one once cleared in consultation (then decided with the upper level);
+    a case that dropped out earlier does not."""
+    from model.tolerance import referred_up
+
+    stages = np.array(
+        [
+            [1, 1, 1, 1, 1],  # ordinary, recognised
+            [1, 1, 1, 1, 0],  # ordinary, determined below, not recognised (a coupon)
+            [1, 1, 1, 0, 0],  # ordinary, not determined
+            [1, 1, 1, 0, 0],  # high-profile, cleared, not determined above
+            [1, 1, 0, 0, 0],  # high-profile, not cleared
+            [0, 0, 0, 0, 0],  # never applied
+        ],
+        dtype=bool,
+    )
+    high_profile = np.array([0, 0, 0, 1, 1, 0], dtype=bool)
+    assert referred_up(stages, high_profile).tolist() == [1, 1, 0, 1, 0, 0]
 
 
 def test_the_model_logs_what_each_unit_referred_up() -> None:
     """Per month and unit, ``referred_log`` counts the unit's eligible cases that reached
-    its superior: ordinary ones that passed determination (stage 4), high-profile ones
-    that passed consultation (stage 3). The centre's are logged but reach no one."""
+    its superior (``tolerance.referred_up``), in this month's row; never more than its
+    applications. The centre's are logged but reach no one."""
     from model.model import CadreModel
+    from model.tolerance import referred_up
 
     m = CadreModel(scenario="reform_package", rng=5, agents=False, preset="classroom")
     total = applied = 0
     for _ in range(60):
         m.step()
         ev = m.last_events
-        hp = ev.high_profile
-        up = np.where(hp, ev.stages[:, 2], ev.stages[:, 3])
+        up = referred_up(ev.stages, ev.high_profile)
         want = np.bincount(m.state.unit[ev.case_idx], up, minlength=m.n_units)
         row = m.referred_log[m.state.hist_pos]
         # the post may have changed hands since; the unit is the post's
@@ -271,7 +295,7 @@ def test_the_model_logs_what_each_unit_referred_up() -> None:
     "scenario, seed, digest",
     [
         # survey digests of tests/model/golden.json before the area channel (6af0d5b)
-        ("tightened_accountability", 1, "c766bc3c5f1aa370"),
+        ("flexible_experimentation", 1, "eb8782f03749331a"),
         ("tolerance_on_paper", 2, "ac33c194fc1d235e"),
     ],
 )
@@ -284,6 +308,7 @@ def test_area_false_is_the_rule_without_referred_cases(scenario, seed, digest) -
     m = CadreModel(scenario=scenario, rng=seed, agents=False, preset="classroom").run(sc.steps)
     before = m.survey(area=False)
     assert _digest(np.array(list(before.values()))) == digest
+    assert before != m.survey()  # these runs have cases referred up
 
 
 def test_the_survey_by_level_adds_up_to_the_survey() -> None:
