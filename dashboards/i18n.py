@@ -184,11 +184,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "(the applications made in its own unit, its department; the cases its subordinate "
         "units sent up to its unit for recognition or decision; and the tolerated cases "
         "made public by its own or a peer unit), next to the survey reported in seed 003 "
-        "(S003-06).",
+        "(S003-06). Below, each level's answers: who hears of cases, and who does not.",
         "zh": "每名模拟干部根据自己近三年所能了解的情况（本单位即所在部门的申请、下级单位报请本单位"
-        "认可或审核的案例，以及本单位或同级单位公开的获容错案例）作答，并与种子文献003报告的调查结果（S003-06）对照。",
+        "认可或审核的案例，以及本单位或同级单位公开的获容错案例）作答，并与种子文献003报告的调查结果（S003-06）对照。"
+        "下方为各层级的回答：谁听说过案例，谁没有。",
     },
     "survey_model": {"en": "this model (now)", "zh": "本模型（当前）"},
+    "survey_by_level": {"en": "The model's answers, level by level", "zh": "本模型各层级的回答"},
     "survey_seed": {"en": "seed 003 survey", "zh": "种子文献003调查"},
     # ------------------------------------------------------------ unit info
     "unit_title": {"en": "Selected unit", "zh": "所选单位"},

@@ -17,7 +17,7 @@ import numpy as np
 from dashboards import i18n
 from dashboards.views import COL, ROW, Snapshot, TreeData, UnitDetail
 from experiments.plotting import ACTION_COLOURS
-from model.hierarchy import N_LEVELS
+from model.hierarchy import LEVELS, N_LEVELS
 from model.metrics import SANCTION_COLUMNS, SURVEY_ANSWERS, SURVEY_TARGET
 from model.state import ACTIONS, REC_AVOID, REC_FAILED, REC_ROUTINE, REC_SUCCEEDED
 
@@ -645,8 +645,13 @@ def pct_tick(v: float) -> str:
 
 
 # -------------------------------------------------------------------- survey
+# the four answers of the survey, from "many" to "don't know"
+ANSWER_COLOURS = ("#264653", "#2a9d8f", "#e9c46a", "#d9d9d9")
+
+
 def survey_svg(snap: Snapshot, lang: str, width: int = 480) -> str:
-    """Grouped bars: the model's answers next to seed 003's table."""
+    """Grouped bars: the model's answers next to seed 003's table; below, each level's
+    answers as one bar of 100 % (who knows of cases, and who does not)."""
     body: list[str] = []
     x0, ph, top = 46, 150, 1.0
     observed = [snap.survey.get(a, float("nan")) for a in SURVEY_ANSWERS]
@@ -677,7 +682,38 @@ def survey_svg(snap: Snapshot, lang: str, width: int = 480) -> str:
         16 + ph + 36,
         [(i18n.t("survey_model", lang), "#264653"), (i18n.t("survey_seed", lang), SEED_COLOUR)],
     )
-    return _svg(width, 16 + ph + 46, body, "survey")
+    height = 16 + ph + 46
+    if snap.survey_levels:
+        body, height = _survey_levels(snap.survey_levels, lang, width, body, height)
+    return _svg(width, height, body, "survey")
+
+
+def _survey_levels(
+    by_level: dict[str, dict[str, float]], lang: str, width: int, body: list[str], y: float
+) -> tuple[list[str], float]:
+    """One bar of 100 % per level, split by answer."""
+    x0, bh = 64, 14
+    body.append(_text(10, y + 12, i18n.t("survey_by_level", lang), 11, weight="600"))
+    y += 20
+    for k, name in enumerate(LEVELS):
+        shares = by_level.get(name)
+        if shares is None:
+            continue
+        body.append(_text(x0 - 6, y + bh - 3, i18n.level_name(k, lang), 10, "end"))
+        x = float(x0)
+        for a, colour in zip(SURVEY_ANSWERS, ANSWER_COLOURS, strict=True):
+            w = (width - x0 - 10) * shares[a]
+            if w > 0:
+                body.append(
+                    f'<rect class="survey-level" data-level="{name}" data-answer="{a}" '
+                    f'x="{_f(x)}" y="{_f(y)}" width="{_f(w)}" height="{bh}" fill="{colour}">'
+                    f"<title>{pct(shares[a])}</title></rect>"
+                )
+            x += w
+        y += bh + 4
+    items = [(i18n.survey_answer(i, lang), c) for i, c in enumerate(ANSWER_COLOURS)]
+    body += legend(x0, y + 12, items, 10)
+    return body, y + 20
 
 
 # -------------------------------------------------------------- unit details

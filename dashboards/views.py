@@ -104,6 +104,8 @@ class Snapshot:
     belief_det_mean: np.ndarray
     survey: dict[str, float]
     effective_tolerance: float
+    # The survey asked of each level's cadres apart: level name -> answer -> share.
+    survey_levels: dict[str, dict[str, float]] = field(default_factory=dict)
     # The truth of each belief at the cadres' posts (the regime in force at their unit),
     # averaged per level, and the upper end of each belief chart's axis.
     belief_tol_truth: np.ndarray = field(default_factory=lambda: np.full(N_LEVELS, np.nan))
@@ -227,6 +229,7 @@ def snapshot(model: CadreModel, change_points: list[int] | None = None) -> Snaps
         belief_det_mean=_level_mean(s.belief_detect, lv),
         survey=model.survey() if model.steps > 0 else {a: float("nan") for a in SURVEY_ANSWERS},
         effective_tolerance=float(model.effective_tolerance()),
+        survey_levels=model.survey_by_level() if model.steps > 0 else {},
         belief_tol_truth=tol_truth,
         belief_det_truth=det_truth,
         belief_det_top=det_top,

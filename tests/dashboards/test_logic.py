@@ -6,6 +6,7 @@ import argparse
 import io
 import re
 import socket
+from html import escape
 
 import numpy as np
 import pandas as pd
@@ -246,6 +247,33 @@ def test_explore_views_show_how_a_regime_travels() -> None:
     blame = svg.blame_svg(snap, "en")
     assert blame.startswith("<svg") and i18n.t("sanctions_panel", "en") in blame
     assert blame.count('stroke-dasharray="5,3" points=') == 5  # the targets in force
+
+
+def test_the_survey_card_shows_each_levels_answers() -> None:
+    """Below the survey's bars, one bar of 100 % per level, its parts the level's shares
+    (the model's own by-level survey); nothing of the kind before the first month."""
+    sim = Simulation(scenario="reform_package", seed=3)
+    assert 'class="survey-level"' not in svg.survey_svg(views.snapshot(sim.model, []), "en")
+    sim.step(60)
+    snap = views.snapshot(sim.model, [])
+    assert snap.survey_levels == sim.model.survey_by_level()
+    for lang in ("en", "zh"):
+        card = svg.survey_svg(snap, lang)
+        assert escape(i18n.t("survey_by_level", lang)) in card
+        assert all(i18n.level_name(k, lang) in card for k in range(5))
+    rects = re.findall(
+        r'class="survey-level" data-level="(\w+)" data-answer="(\w+)" x="[^"]+" y="[^"]+" '
+        r'width="([^"]+)"',
+        svg.survey_svg(snap, "en"),
+    )
+    widths: dict[str, float] = {}
+    for level, answer, w in rects:
+        assert float(w) == pytest.approx(406 * snap.survey_levels[level][answer], abs=0.06)
+        widths[level] = widths.get(level, 0.0) + float(w)
+    assert set(widths) == set(snap.survey_levels)
+    assert all(w == pytest.approx(406, abs=0.2) for w in widths.values())
+    # the levels answer differently (here half the county's cadres know of "many")
+    assert len({tuple(v.values()) for v in snap.survey_levels.values()}) > 2
 
 
 def test_yearly_sanctions_per_cadre() -> None:
