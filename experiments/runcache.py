@@ -1,6 +1,6 @@
 """Finished runs of a long job kept on disk, so a killed or crashed job resumes.
 
-``cadre-sim reproduce`` (about 10 minutes) and ``cadre-sim calibrate`` (about 7) run
+``cadre-sim reproduce`` (about 9 minutes) and ``cadre-sim calibrate`` (about 5) run
 thousands of independent tasks. Each finished result is written at once, atomically, as
 one file named by a digest of its :class:`~experiments.batch.Task` and of the code that
 computes it (:func:`experiments.provenance.source_hash`, with the numpy and Python
