@@ -16,6 +16,7 @@ import re
 import subprocess
 import threading
 from functools import lru_cache
+from typing import Any
 
 import matplotlib
 import numpy as np
@@ -25,6 +26,7 @@ from matplotlib.patches import Rectangle, Wedge
 from dashboards import i18n
 from dashboards.svg import (
     ADOPTED_COLOUR,
+    ANSWER_COLOURS,
     COLOURS,
     LEVEL_COLOURS,
     NO_DATA,
@@ -33,7 +35,7 @@ from dashboards.svg import (
     yearly_sanctions,
 )
 from dashboards.views import COL, ROW, Snapshot
-from model.hierarchy import N_LEVELS
+from model.hierarchy import LEVELS, N_LEVELS
 from model.metrics import SURVEY_ANSWERS, SURVEY_TARGET
 from model.state import ACTIONS
 
@@ -406,8 +408,14 @@ def fig_blame(snap: Snapshot, lang: str) -> Figure:
 
 
 def fig_survey(snap: Snapshot, lang: str) -> Figure:
-    fig = _figure(6.4, 3.6, lang)
-    ax = fig.add_subplot()
+    """The card's two parts: the answers next to seed 003's, and each level's answers."""
+    by_level = [(k, lv) for k, lv in enumerate(LEVELS) if lv in snap.survey_levels]
+    fig = _figure(6.4, 3.6 + (1.9 if by_level else 0.0), lang)
+    if by_level:
+        ax, ax_lv = fig.subplots(2, 1, height_ratios=(3.6, 1.9))
+        _survey_by_level(ax_lv, snap, by_level, lang)
+    else:
+        ax = fig.add_subplot()
     x = np.arange(len(SURVEY_ANSWERS))
     model_vals = [snap.survey.get(a, float("nan")) for a in SURVEY_ANSWERS]
     seed_vals = [SURVEY_TARGET[a] for a in SURVEY_ANSWERS]
@@ -425,6 +433,22 @@ def fig_survey(snap: Snapshot, lang: str) -> Figure:
     ax.legend(fontsize=8, frameon=False)
     ax.set_title(_title(lang, "survey_title"), fontsize=9)
     return fig
+
+
+def _survey_by_level(ax: Any, snap: Snapshot, by_level: list[tuple[int, str]], lang: str) -> None:
+    """One bar of 100 % per level, split by answer (the card's lower part)."""
+    y = np.arange(len(by_level))[::-1]
+    left = np.zeros(len(by_level))
+    for i, (a, colour) in enumerate(zip(SURVEY_ANSWERS, ANSWER_COLOURS, strict=True)):
+        w = np.array([snap.survey_levels[lv][a] for _, lv in by_level])
+        ax.barh(y, w, left=left, color=colour, height=0.7, label=i18n.survey_answer(i, lang))
+        left += w
+    ax.set_yticks(y, [i18n.level_name(k, lang) for k, _ in by_level], fontsize=8)
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(lambda v, _: f"{100 * v:.0f}%")
+    ax.tick_params(axis="x", labelsize=7)
+    ax.legend(fontsize=7, frameon=False, ncols=4, loc="upper center", bbox_to_anchor=(0.5, -0.18))
+    ax.set_title(i18n.t("survey_by_level", lang), fontsize=9)
 
 
 DRAW = {

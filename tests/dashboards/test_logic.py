@@ -274,6 +274,14 @@ def test_the_survey_card_shows_each_levels_answers() -> None:
     assert all(w == pytest.approx(406, abs=0.2) for w in widths.values())
     # the levels answer differently (here half the county's cadres know of "many")
     assert len({tuple(v.values()) for v in snap.survey_levels.values()}) > 2
+    # the downloaded figure has the same two parts; each level's bars add up to 100 %
+    fig = export.fig_survey(snap, "zh")
+    upper, lower = fig.axes[:2]
+    bars = [b for c in lower.containers for b in c]
+    assert len(bars) == 4 * 5
+    ends = {round(b.get_y(), 6): b.get_x() + b.get_width() for b in bars}
+    assert sorted(ends.values()) == pytest.approx([1.0] * 5)
+    assert lower.get_title() == i18n.t("survey_by_level", "zh")
 
 
 def test_yearly_sanctions_per_cadre() -> None:
