@@ -85,8 +85,9 @@ class Task:
     series: bool = False  # keep the per-month history ...
     every: int = 1  # ... every ``every``-th month
     units: bool = False  # keep every unit's avoidance share every month
-    # The survey answered under other rules too (keywords of ``CadreModel.survey``).
+    # The survey answered under other rules too (keywords of ``CadreModel.survey``) ...
     surveys: tuple[tuple[tuple[str, Any], ...], ...] = ()
+    survey_levels: bool = False  # ... and level by level (``CadreModel.survey_by_level``)
     # Where the run sits in a sweep (stored with its rows); 0 / () elsewhere.
     run_id: int = 0
     point: int = 0
@@ -100,7 +101,7 @@ def simulate(task: Task) -> dict[str, Any]:
     Returns ``final`` (final-window means), ``total`` (sums over all months) and
     ``last`` (the last month), each (levels + all, ``metrics.VALUE_COLUMNS``); the
     survey shares in ``metrics.SURVEY_ANSWERS`` order; the effective tolerance; if asked,
-    ``surveys`` (rules, answers), ``series`` (months kept, levels + all, columns) and
+    ``surveys`` (rules, answers), ``survey_levels`` (levels, answers), ``series`` (months kept, levels + all, columns) and
     ``units`` / ``hier``; and the
     CPU and wall seconds the run took.
     """
@@ -134,6 +135,9 @@ def simulate(task: Task) -> dict[str, Any]:
     if task.surveys:
         answers = (m.survey(**dict(kw)) for kw in task.surveys)
         out["surveys"] = np.array([[sv[a] for a in SURVEY_ANSWERS] for sv in answers])
+    if task.survey_levels:
+        levels = m.survey_by_level().values()
+        out["survey_levels"] = np.array([[sv[a] for a in SURVEY_ANSWERS] for sv in levels])
     if task.series:
         out["series"] = arr[task.every - 1 :: task.every]
     if task.units:

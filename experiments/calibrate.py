@@ -34,8 +34,9 @@ range (step 4).
    proposed as the scenario's defaults.
 6. What the observation rule does: the validation runs at the current values also
    answer the survey under other rules (``SURVEY_RULES``: narrower channels, another
-   memory, another threshold for "many"), each with its TV. Shown, never fitted: the
-   model's rule is the first model's threshold and the question's wording (ODD §3.4).
+   memory, another threshold for "many"), each with its TV, and level by level. Shown,
+   never fitted: the model's rule is the first model's threshold and the question's
+   wording (ODD §3.4).
 
 Which parameters (``CALIB_PARAMS``) and why:
 
@@ -75,6 +76,7 @@ from experiments.batch import Pool, Task
 from experiments.findings import CALIBRATION_GOAL
 from experiments.scale import QUICK, Scale, replicate_seeds
 from model.errors import CadreSimError
+from model.hierarchy import LEVELS
 from model.metrics import SURVEY_ANSWERS, SURVEY_TARGET, total_variation
 from model.params import DEFAULTS, SCHEMA
 from model.scenarios import SCENARIOS
@@ -133,6 +135,7 @@ class Calibration:
     # Step 6, per rule of ``SURVEY_RULES``: mean shares at the current values, the TV of
     # that mean and the range of the per-run TVs.
     rules: pd.DataFrame | None = None
+    levels: pd.DataFrame | None = None  # step 6: the current values' survey by level
 
     @property
     def good(self) -> bool:
@@ -277,6 +280,7 @@ def calibrate(
         scenario,
         settings,
         rules=v["rules"],
+        levels=v["levels"],
         seconds=time.time() - t0,
         extra={
             "per_run_tv": v["per_run_tv"],
@@ -306,24 +310,31 @@ class _Runs:
         self, params: Sequence[Sequence[tuple[str, float]]], seeds: Sequence[int]
     ) -> np.ndarray:
         """(runs, answers) survey shares of one run per parameter set and seed."""
-        return self.surveys_by_rule(params, seeds, ())[0]
+        return np.array([r["survey"] for r in self.results(params, seeds)])
 
-    def surveys_by_rule(
+    def results(
         self,
         params: Sequence[Sequence[tuple[str, float]]],
         seeds: Sequence[int],
-        rules: Sequence[dict[str, Any]],
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """(runs, answers) survey shares of one run per parameter set and seed, and the
-        same runs' (runs, rules, answers) shares under ``rules``."""
+        rules: Sequence[dict[str, Any]] = (),
+        levels: bool = False,
+    ) -> list[dict[str, Any]]:
+        """One run per parameter set and seed (``batch.simulate``'s results), answering
+        the survey also under ``rules`` and, with ``levels``, level by level."""
         kws = tuple(tuple(sorted(r.items())) for r in rules)
         tasks = [
-            Task(self.scenario, tuple(p), s, self.steps, preset=self.preset, surveys=kws)
+            Task(
+                self.scenario,
+                tuple(p),
+                s,
+                self.steps,
+                preset=self.preset,
+                surveys=kws,
+                survey_levels=levels,
+            )
             for p, s in zip(params, seeds, strict=True)
         ]
-        res = batch.run_tasks(tasks, self.pool)
-        by_rule = np.array([r.get("surveys", np.zeros((0, len(SURVEY_ANSWERS)))) for r in res])
-        return np.array([r["survey"] for r in res]), by_rule
+        return batch.run_tasks(tasks, self.pool)
 
     def sample(
         self, box_lo: np.ndarray, box_hi: np.ndarray, n: int, rnd: int
@@ -413,7 +424,8 @@ def _validate(
     the current-value runs' survey under each of ``SURVEY_RULES``."""
     v_seeds = replicate_seeds(runs.seed, 101, V)
     fit_sh = runs.surveys([tuple(fitted.items())] * V, v_seeds)
-    cur_sh, by_rule = runs.surveys_by_rule([()] * V, v_seeds, [kw for *_, kw in SURVEY_RULES])
+    cur = runs.results([()] * V, v_seeds, [kw for *_, kw in SURVEY_RULES], levels=True)
+    cur_sh = np.array([r["survey"] for r in cur])
     rng = np.random.default_rng(runs.seed)
     boots = [_tv(fit_sh[rng.integers(0, V, V)].mean(axis=0), target) for _ in range(2000)]
     fs = []
@@ -436,8 +448,20 @@ def _validate(
         "tv_current": _tv(cur_sh.mean(axis=0), target),
         "survey": pd.DataFrame(fs),
         "per_run_tv": [_tv(s, target) for s in fit_sh],
-        "rules": _rules_table(by_rule, target),
+        "rules": _rules_table(np.array([r["surveys"] for r in cur]), target),
+        "levels": _levels_table(np.array([r["survey_levels"] for r in cur])),
     }
+
+
+def _levels_table(by_level: np.ndarray) -> pd.DataFrame:
+    """Step 6: the current-value runs' survey level by level, mean shares over runs."""
+    mean = by_level.mean(axis=0)
+    return pd.DataFrame(
+        [
+            {"level": lv, **dict(zip(SURVEY_ANSWERS, map(float, row), strict=True))}
+            for lv, row in zip(LEVELS, mean, strict=True)
+        ]
+    )
 
 
 def _rules_table(by_rule: np.ndarray, target: dict[str, float]) -> pd.DataFrame:

@@ -913,6 +913,19 @@ def _calibration_section(doc: Doc, c: Calibration | None, figdir: Path, datadir:
             )
     if c.rules is not None:
         _survey_rules(doc, c, datadir)
+    if c.levels is not None:
+        write_csv(datadir / "calibration_survey_levels.csv", c.levels)
+        doc.p(
+            "**Who answers what, level by level** (the same runs at the current values; "
+            "[data/calibration_survey_levels.csv](data/calibration_survey_levels.csv)):"
+        )
+        doc.table(
+            ["level", *SURVEY_ANSWERS],
+            [
+                [x.level, *(f"{getattr(x, a):.1%}" for a in SURVEY_ANSWERS)]
+                for x in c.levels.itertuples()
+            ],
+        )
     doc.pre("\n".join(summary_lines(c)))
 
 

@@ -150,6 +150,22 @@ def test_survey_rules_are_answered_by_the_current_value_runs(synthetic):
     assert (rules.tv <= rules.tv_max + 1e-12).all() and (rules.tv_min <= rules.tv_max).all()
 
 
+def test_the_current_values_survey_is_also_given_level_by_level(synthetic):
+    """Step 6: each level's mean shares; weighted by the levels' cadres they give the
+    validation's survey at the current values."""
+    from model.hierarchy import LEVELS
+    from model.model import CadreModel
+
+    _, c = synthetic
+    assert c.levels.level.tolist() == list(LEVELS)
+    level = CadreModel(cal.CALIB_SCENARIO, preset=SMALL.calib_preset, agents=False).state.level
+    counts = np.bincount(level, minlength=len(LEVELS))
+    for x in c.fitted_survey.itertuples():
+        whole = (c.levels[x.answer] * counts).sum() / counts.sum()
+        assert whole == pytest.approx(x.current, abs=1e-12)
+    assert c.levels[list(SURVEY_ANSWERS)].sum(axis=1).to_numpy() == pytest.approx(1.0)
+
+
 def test_cli_prints_the_fit(monkeypatch, capsys, synthetic, tmp_path):
     _, c = synthetic
     monkeypatch.setattr(cal, "calibrate", lambda **kw: c)
@@ -163,5 +179,7 @@ def test_cli_prints_the_fit(monkeypatch, capsys, synthetic, tmp_path):
     assert "What the observation rule does" in md and "the first model's rule" in md
     rules = pd.read_csv(tmp_path / "data" / "calibration_survey_rules.csv")
     assert rules.rule.tolist() == [key for key, *_ in cal.SURVEY_RULES]
+    assert "Who answers what, level by level" in md
+    assert len(pd.read_csv(tmp_path / "data" / "calibration_survey_levels.csv")) == 5
     assert_drawn(tmp_path / "figures" / "fig_calibration.png")
     assert "data:image/png;base64," in (tmp_path / "calibration.html").read_text(encoding="utf-8")
