@@ -492,8 +492,8 @@ class CadreAgentBaseline(mesa.Agent):
         own belief that the procedure works)."""
         u, r = self.unit, self.model.random
         stages = u.stages[high_profile]
-        tol = u.tolerance
-        apply = tol + (1.0 - tol) * (APPLY_FLOOR + (1.0 - APPLY_FLOOR) * self.belief[TOL])
+        bind = self.model.p["application_duty"] * u.tolerance
+        apply = bind + (1.0 - bind) * (APPLY_FLOOR + (1.0 - APPLY_FLOOR) * self.belief[TOL])
         if r.random() >= stages[0] * apply:
             return False
         return all(r.random() < stages[j] for j in range(1, 5))

@@ -647,6 +647,7 @@ class CadreModel(mesa.Model):
             s.belief_tol[cadre[el]],
             rng.random((len(el), 5)),
             self._applications(cadre[el]),
+            p["application_duty"],
         )
         month.tolerated = np.zeros(len(cadre), dtype=bool)
         month.tolerated[el] = month.stages[:, 4]
@@ -845,7 +846,9 @@ class CadreModel(mesa.Model):
         free, overload, _ = decision.attention(p, standing, np.array([inbox]))
         per_target = decision.target_failure(p, leader, overload)
         stages = r.stages[unit, 0].copy()
-        stages[0] *= tol_rules.application(r.tolerance[unit], s.belief_tol[c])
+        stages[0] *= tol_rules.application(
+            r.tolerance[unit], s.belief_tol[c], self.p["application_duty"]
+        )
         through = r.stages[unit].prod(axis=-1) / r.stages[unit, :, 0]  # stages 2-5
         hp = p["high_profile_share"]
         return {

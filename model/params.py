@@ -719,6 +719,26 @@ _PARAMS: list[Param] = [
         source="S003-05c, S003-11 (magnitude: assumption)",
         source_zh="S003-05c、S003-11（量级：假设）",
     ),
+    Param(
+        name="application_duty",
+        default=1.0,
+        low=0.0,
+        high=1.0,
+        group="tolerance",
+        unit="share of the provision's strength",
+        unit_zh="规定约束力的比例",
+        label_en="Duty to help cadres apply",
+        label_zh="协助申请的义务",
+        en="How far the provision's strength obliges departments to tell a cadre its error "
+        "qualifies and to help it apply, as it binds acceptance and determination. 1: fully "
+        "(seed 003's proposed procedure, read as in force); 0: applying is left to the cadre "
+        "and its belief that the procedure works (the county text seed 003 quotes).",
+        zh="规定的约束力在多大程度上要求有关部门告知干部其失误符合容错条件并协助其申请（如同约束受理和"
+        "认定环节）。1：完全要求（把种子文献003建议的流程视为现行做法）；0：是否申请由干部自己决定，"
+        "取决于其对程序是否有效的判断（种子文献003引用的县级文本）。",
+        source="S003-05 (a proposed procedure), S003-04 (assumption: 1 keeps model 2.0's reading)",
+        source_zh="S003-05（建议的流程）、S003-04（假设：取1即模型2.0的理解）",
+    ),
     # ------------------------------------------------------------- transmission
     Param(
         name="relay_delay",

@@ -100,7 +100,9 @@ def build(
     )
     severity = _col(values, "sanction_scale")
     omission_case = 1.0 - share_form * p["share_dilution"]
-    tol_truth = tolerance.effective_tolerance(stages, tol, p["high_profile_share"])
+    tol_truth = tolerance.effective_tolerance(
+        stages, tol, p["high_profile_share"], duty=p["application_duty"]
+    )
     # Beliefs are about one's own cases: what is pushed down is not one's own.
     truth = np.stack(
         [

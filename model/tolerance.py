@@ -22,7 +22,10 @@ tolerance protects those who act in the public interest (S003-15c).
 **Strength.** The provision binds the stages where officials have discretion: it
 obliges departments to tell a cadre its error qualifies and help it apply (S003-05),
 to accept the case, and the committee to decide on it. A stage with discretion ``x``
-passes with τ + (1 − τ)·x. It cannot overcome what a text does not decide: unclear
+passes with τ + (1 − τ)·x; at the application stage the text binds with ``duty``·τ
+(``application_duty``: that departments help cadres apply is seed 003's proposal,
+S003-05; the county text it quotes leaves applying to the cadre, S003-04; 1 by default,
+model 2.0's reading). It cannot overcome what a text does not decide: unclear
 standards (cadres do not know their error qualifies, the discipline commission clears
 only listed errors — and a text binds it only half, S003-10), public opinion against
 a high-profile case (S003-11), and an upper level that disagrees (S003-09). The
@@ -90,11 +93,13 @@ def stage_factors(
     return out
 
 
-def application(tol: np.ndarray, belief: np.ndarray) -> np.ndarray:
-    """Chance that a cadre who knows its error qualifies applies: obliged by the text,
-    or on its own belief that the procedure works."""
+def application(tol: np.ndarray, belief: np.ndarray, duty: float = 1.0) -> np.ndarray:
+    """Chance that a cadre who knows its error qualifies applies: obliged by the text
+    (its strength ``tol`` times the ``duty`` it lays on departments to help), or on its
+    own belief that the procedure works."""
+    bind = duty * np.asarray(tol, dtype=float)
     apply_own = APPLY_FLOOR + (1.0 - APPLY_FLOOR) * np.asarray(belief, dtype=float)
-    return tol + (1.0 - tol) * apply_own
+    return bind + (1.0 - bind) * apply_own
 
 
 def effective_tolerance(
@@ -102,6 +107,7 @@ def effective_tolerance(
     tol: np.ndarray,
     high_profile_share: float,
     belief: np.ndarray | float | None = None,
+    duty: float = 1.0,
 ) -> np.ndarray:
     """Chance that an eligible case ends tolerated and recognised, per unit.
 
@@ -112,10 +118,10 @@ def effective_tolerance(
     through = factors.prod(axis=-1)  # (U, 2) with stage 1's knowledge, without applying
     reach = (1.0 - high_profile_share) * through[..., 0] + high_profile_share * through[..., 1]
     if belief is not None:
-        return reach * application(tol, belief)
-    tol = np.asarray(tol, dtype=float)
-    alpha = tol + (1.0 - tol) * APPLY_FLOOR  # application at belief 0 ...
-    beta = (1.0 - tol) * (1.0 - APPLY_FLOOR)  # ... and its slope in the belief
+        return reach * application(tol, belief, duty)
+    bind = duty * np.asarray(tol, dtype=float)
+    alpha = bind + (1.0 - bind) * APPLY_FLOOR  # application at belief 0 ...
+    beta = (1.0 - bind) * (1.0 - APPLY_FLOOR)  # ... and its slope in the belief
     return alpha * reach / (1.0 - beta * reach)
 
 
@@ -133,6 +139,7 @@ def run_procedure(
     belief: np.ndarray,
     u: np.ndarray,
     applies: np.ndarray | None = None,
+    duty: float = 1.0,
 ) -> np.ndarray:
     """Stages passed per case: bool (k, 5); row i is True up to where case i dropped out.
 
@@ -143,7 +150,7 @@ def run_procedure(
     user.
     """
     probs = np.array(factors, dtype=float)
-    probs[:, 0] *= application(tol, belief)
+    probs[:, 0] *= application(tol, belief, duty)
     if applies is not None:
         probs[:, 0] = np.where(applies >= 0, applies, probs[:, 0])
     return np.logical_and.accumulate(u < probs, axis=1)

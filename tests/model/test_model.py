@@ -184,3 +184,20 @@ def test_a_played_cadre_decides_its_own_application_for_tolerance():
             seen += [bool(ev.stages[r, 0]) for r in rows]
             assert m.forced_applications == {}
         assert seen and all(x == applies for x in seen)
+
+
+def test_without_the_duty_to_help_few_apply_on_paper() -> None:
+    """``application_duty`` switches off the text's obligation at stage 1: on paper
+    (a strong text, unclear standards) far fewer eligible cases are applied for; the
+    same seed, everything else equal."""
+    from model import metrics
+
+    col = {c: i for i, c in enumerate(metrics.VALUE_COLUMNS)}
+    applied = {}
+    for duty in (1.0, 0.0):
+        m = CadreModel(
+            scenario="tolerance_on_paper", rng=2, agents=False, application_duty=duty
+        ).run(60)
+        h = m.history_array()[:, -1]
+        applied[duty] = h[:, col["applied"]].sum() / h[:, col["cases"]].sum()
+    assert applied[1.0] > 0.3 and applied[0.0] < 0.5 * applied[1.0]

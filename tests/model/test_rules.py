@@ -280,6 +280,38 @@ def test_effective_tolerance_is_the_fixed_point_of_what_the_procedure_does():
     assert st[:, 4].mean() == pytest.approx(b, abs=0.005)  # believing b, b is what happens
 
 
+@pytest.mark.parametrize("duty", [0.0, 0.5])
+def test_the_fixed_point_holds_whatever_the_duty_to_help_apply(duty):
+    rng = np.random.default_rng(4)
+    factors = _stages(0.8, 0.7, 0.7, 0.5, 0.5)
+    b = tolerance.effective_tolerance(factors, np.array([0.8]), 0.0, duty=duty)[0]
+    n = 200_000
+    st = tolerance.run_procedure(
+        np.repeat(factors[:, 0], n, axis=0),
+        np.full(n, 0.8),
+        np.full(n, b),
+        rng.random((n, 5)),
+        duty=duty,
+    )
+    assert st[:, 4].mean() == pytest.approx(b, abs=0.005)
+
+
+def test_the_duty_to_help_apply_is_how_far_the_text_binds_stage_1():
+    """Without the duty a cadre applies on its own belief alone (with the floor of those
+    who apply anyway); with it, a strong text makes nearly every cadre apply; the
+    strength of a weak text obliges little either way."""
+    belief = np.array([0.0, 0.5, 1.0])
+    own = tolerance.APPLY_FLOOR + (1 - tolerance.APPLY_FLOOR) * belief
+    assert tolerance.application(0.9, belief, 0.0) == pytest.approx(own)
+    assert tolerance.application(0.9, belief, 1.0) == pytest.approx(0.9 + 0.1 * own)
+    assert tolerance.application(0.9, belief, 0.5) == pytest.approx(0.45 + 0.55 * own)
+    # a stronger text raises the believed chance of being tolerated only with the duty
+    factors = _stages(0.9, 0.8, 0.8, 0.3, 0.7)
+    with_duty = tolerance.effective_tolerance(factors, np.array([0.9]), 0.1, duty=1.0)[0]
+    without = tolerance.effective_tolerance(factors, np.array([0.9]), 0.1, duty=0.0)[0]
+    assert with_duty > 2 * without > 0
+
+
 def test_procedure_is_monotone_funnel_and_counts_coupons():
     rng = np.random.default_rng(3)
     factors = _stages(1.0, 1.0, 0.3, 0.0, 1.0)[:, 0]
