@@ -13,7 +13,13 @@ import numpy as np
 
 from model import CadreModel
 from model.hierarchy import N_LEVELS, Hierarchy
-from model.metrics import ROW_LEVELS, SURVEY_ANSWERS, VALUE_COLUMNS
+from model.metrics import (
+    ROW_LEVELS,
+    SURVEY_ANSWERS,
+    VALUE_COLUMNS,
+    answer_shares,
+    shares_by_level,
+)
 from model.state import BELIEFS, HISTORY_LEN
 
 # Above this many units in a level the tree stops one level higher (province: counties).
@@ -214,6 +220,10 @@ def snapshot(model: CadreModel, change_points: list[int] | None = None) -> Snaps
     det_truth = _level_mean(truth[BELIEFS.index("detect")], lv)
     tol_truth = _level_mean(truth[BELIEFS.index("tol")], lv)
     det_top = belief_top(s.belief_detect, det_truth)
+    survey, survey_levels = {a: float("nan") for a in SURVEY_ANSWERS}, {}
+    if model.steps > 0:  # one answer per cadre, counted overall and by level
+        answers = model.survey_answers()
+        survey, survey_levels = answer_shares(answers), shares_by_level(answers, s.level)
     return Snapshot(
         step=int(model.steps),
         scenario=model.scenario_name,
@@ -227,9 +237,9 @@ def snapshot(model: CadreModel, change_points: list[int] | None = None) -> Snaps
         belief_det=belief_hist(s.belief_detect, lv, top=det_top),
         belief_tol_mean=_level_mean(s.belief_tol, lv),
         belief_det_mean=_level_mean(s.belief_detect, lv),
-        survey=model.survey() if model.steps > 0 else {a: float("nan") for a in SURVEY_ANSWERS},
+        survey=survey,
         effective_tolerance=float(model.effective_tolerance()),
-        survey_levels=model.survey_by_level() if model.steps > 0 else {},
+        survey_levels=survey_levels,
         belief_tol_truth=tol_truth,
         belief_det_truth=det_truth,
         belief_det_top=det_top,

@@ -101,9 +101,9 @@ def simulate(task: Task) -> dict[str, Any]:
     Returns ``final`` (final-window means), ``total`` (sums over all months) and
     ``last`` (the last month), each (levels + all, ``metrics.VALUE_COLUMNS``); the
     survey shares in ``metrics.SURVEY_ANSWERS`` order; the effective tolerance; if asked,
-    ``surveys`` (rules, answers), ``survey_levels`` (levels, answers), ``series`` (months kept, levels + all, columns) and
-    ``units`` / ``hier``; and the
-    CPU and wall seconds the run took.
+    ``surveys`` (rules, answers), ``survey_levels`` (levels, answers), ``series`` (months
+    kept, levels + all, columns) and ``units`` / ``hier``; and the CPU and wall seconds
+    the run took.
     """
     from model.model import CadreModel
 
@@ -124,20 +124,17 @@ def simulate(task: Task) -> dict[str, Any]:
     else:
         m.run(task.steps)
     arr = m.history_array()
-    survey = m.survey()
     out: dict[str, Any] = {
         "final": final_window(arr, task.window),
         "total": arr.sum(axis=0),
         "last": arr[-1],
-        "survey": np.array([survey[a] for a in SURVEY_ANSWERS]),
+        "survey": _shares_row(m.survey()),
         "effective_tolerance": m.effective_tolerance(),
     }
     if task.surveys:
-        answers = (m.survey(**dict(kw)) for kw in task.surveys)
-        out["surveys"] = np.array([[sv[a] for a in SURVEY_ANSWERS] for sv in answers])
+        out["surveys"] = np.array([_shares_row(m.survey(**dict(kw))) for kw in task.surveys])
     if task.survey_levels:
-        levels = m.survey_by_level().values()
-        out["survey_levels"] = np.array([[sv[a] for a in SURVEY_ANSWERS] for sv in levels])
+        out["survey_levels"] = np.array([_shares_row(v) for v in m.survey_by_level().values()])
     if task.series:
         out["series"] = arr[task.every - 1 :: task.every]
     if task.units:
@@ -152,6 +149,11 @@ def simulate(task: Task) -> dict[str, Any]:
     out["cpu"] = time.process_time() - cpu0
     out["seconds"] = time.perf_counter() - t0
     return out
+
+
+def _shares_row(shares: dict[str, float]) -> np.ndarray:
+    """Survey shares as an array in ``SURVEY_ANSWERS`` order."""
+    return np.array([shares[a] for a in SURVEY_ANSWERS])
 
 
 # -------------------------------------------------------------- execution

@@ -188,28 +188,16 @@ def abc_posterior(
     w = np.maximum(w, 1e-3)  # the farthest kept draw keeps a token weight
     near = shares[keep]
     outside = (target < near.min(axis=0)) | (target > near.max(axis=0))
-    if outside.any():
-        return {
-            "distance": d,
-            "keep": keep,
-            "weight": w,
-            "adjusted": theta[keep],
-            "outside": outside,
-        }
-    z = _to_z(theta[keep], lo, hi)
-    # Shares sum to one: drop the last answer to keep the design matrix full rank.
-    S = shares[keep, :-1] - target[:-1]
-    X = np.column_stack([np.ones(n_keep), S])
-    sw = np.sqrt(w)[:, None]
-    beta, *_ = np.linalg.lstsq(X * sw, z * sw, rcond=None)
-    z_adj = z - S @ beta[1:]
-    return {
-        "distance": d,
-        "keep": keep,
-        "weight": w,
-        "adjusted": _from_z(z_adj, lo, hi),
-        "outside": outside,
-    }
+    adjusted = theta[keep]  # no kept draw near an answer: rejection only
+    if not outside.any():
+        z = _to_z(theta[keep], lo, hi)
+        # Shares sum to one: drop the last answer to keep the design matrix full rank.
+        S = shares[keep, :-1] - target[:-1]
+        X = np.column_stack([np.ones(n_keep), S])
+        sw = np.sqrt(w)[:, None]
+        beta, *_ = np.linalg.lstsq(X * sw, z * sw, rcond=None)
+        adjusted = _from_z(z - S @ beta[1:], lo, hi)
+    return {"distance": d, "keep": keep, "weight": w, "adjusted": adjusted, "outside": outside}
 
 
 def _tv(shares: np.ndarray, target: dict[str, float]) -> float:

@@ -349,6 +349,11 @@ def answer_shares(answer: np.ndarray) -> dict[str, float]:
     return {a: float(x) for a, x in zip(SURVEY_ANSWERS, shares, strict=True)}
 
 
+def shares_by_level(answer: np.ndarray, level: np.ndarray) -> dict[str, dict[str, float]]:
+    """:func:`answer_shares` of each level's cadres (``level`` per cadre), by level name."""
+    return {name: answer_shares(answer[level == k]) for k, name in enumerate(LEVELS)}
+
+
 def survey_answers(
     h: Hierarchy,
     s: CadreState,

@@ -34,7 +34,7 @@ from model import accountability, beliefs, decision, dynamics, learning, metrics
 from model import tolerance as tol_rules
 from model.accountability import COMMISSION, OMISSION, RETRO_INNOV, RETRO_ROUTINE, SEVERE, VETO
 from model.agents import CadreAgent
-from model.hierarchy import LEVELS, HierarchySpec, build, custom_spec, get_spec
+from model.hierarchy import HierarchySpec, build, custom_spec, get_spec
 from model.memo import ArrayMemo
 from model.params import ParamDict, ParamError, check_seed, resolve
 from model.scenarios import DEFAULT_SCENARIO, validate_schedule
@@ -992,35 +992,29 @@ class CadreModel(mesa.Model):
         """Per-step, per-level time series (long form)."""
         return history_frame(self.history_array())
 
-    def survey(
-        self,
-        *,
-        memory: int = metrics.SURVEY_MEMORY,
-        many: int = metrics.SURVEY_MANY,
-        department: bool = True,
-        area: bool = True,
-    ) -> dict[str, float]:
-        """Shares of many / few / none / dont_know (seed 003's question), answered by the
-        rule of ``metrics.survey_answers``; its assumptions can be varied to see what each does:
-        the months a cadre recalls (1 to ``MAX_LOOKBACK``), the known cases from which it
-        answers "many", whether a whole unit knows its applications, and whether a unit
-        knows the cases its subordinate units brought before it."""
-        return metrics.answer_shares(self._survey_answers(memory, many, department, area))
+    def survey(self, **rule: Any) -> dict[str, float]:
+        """Shares of many / few / none / dont_know (seed 003's question); ``rule``: the
+        keywords of :meth:`survey_answers`."""
+        return metrics.answer_shares(self.survey_answers(**rule))
 
-    def survey_by_level(
-        self,
-        *,
-        memory: int = metrics.SURVEY_MEMORY,
-        many: int = metrics.SURVEY_MANY,
-        department: bool = True,
-        area: bool = True,
-    ) -> dict[str, dict[str, float]]:
+    def survey_by_level(self, **rule: Any) -> dict[str, dict[str, float]]:
         """``survey()`` asked of each level's cadres apart."""
-        answer = self._survey_answers(memory, many, department, area)
-        level = self.state.level
-        return {name: metrics.answer_shares(answer[level == k]) for k, name in enumerate(LEVELS)}
+        return metrics.shares_by_level(self.survey_answers(**rule), self.state.level)
 
-    def _survey_answers(self, memory: int, many: int, department: bool, area: bool) -> np.ndarray:
+    def survey_answers(
+        self,
+        *,
+        memory: int = metrics.SURVEY_MEMORY,
+        many: int = metrics.SURVEY_MANY,
+        department: bool = True,
+        area: bool = True,
+    ) -> np.ndarray:
+        """Each cadre's answer to seed 003's question (its index in
+        ``metrics.SURVEY_ANSWERS``) by the rule of ``metrics.survey_answers``, whose
+        assumptions can be varied to see what each does: the months a cadre recalls (1 to
+        ``MAX_LOOKBACK``), the known cases from which it answers "many", whether a whole
+        unit knows its applications, and whether a unit knows the cases its subordinate
+        units brought before it."""
         _survey_int("memory", memory, f"an integer in [1, {MAX_LOOKBACK}]", MAX_LOOKBACK)
         _survey_int("many", many, "an integer >= 1")
         for name, flag in (("department", department), ("area", area)):
@@ -1059,6 +1053,7 @@ class CadreModel(mesa.Model):
         return c / np.where(tot > 0, tot, 1.0)
 
     def summary(self, fraction: float = metrics.FINAL_FRACTION) -> dict[str, Any]:
+        answers = self.survey_answers()
         return {
             "scenario": self.scenario_name,
             "preset": self.preset,
@@ -1069,8 +1064,8 @@ class CadreModel(mesa.Model):
             "n_units": int(self.n_units),
             "n_cadres": int(self.n_cadres),
             "levels": metrics.final_window_levels(self.history_array(), fraction),
-            "survey": self.survey(),
-            "survey_by_level": self.survey_by_level(),
+            "survey": metrics.answer_shares(answers),
+            "survey_by_level": metrics.shares_by_level(answers, self.state.level),
             "effective_tolerance": self.effective_tolerance(),
         }
 
