@@ -409,7 +409,7 @@ def fig_blame(snap: Snapshot, lang: str) -> Figure:
 
 def fig_survey(snap: Snapshot, lang: str) -> Figure:
     """The card's two parts: the answers next to seed 003's, and each level's answers."""
-    by_level = [(k, lv) for k, lv in enumerate(LEVELS) if lv in snap.survey_levels]
+    by_level = list(enumerate(LEVELS)) if snap.survey_levels else []
     fig = _figure(6.4, 3.6 + (1.9 if by_level else 0.0), lang)
     if by_level:
         ax, ax_lv = fig.subplots(2, 1, height_ratios=(3.6, 1.9))

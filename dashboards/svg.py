@@ -696,9 +696,7 @@ def _survey_levels(
     body.append(_text(10, y + 12, i18n.t("survey_by_level", lang), 11, weight="600"))
     y += 20
     for k, name in enumerate(LEVELS):
-        shares = by_level.get(name)
-        if shares is None:
-            continue
+        shares = by_level[name]
         body.append(_text(x0 - 6, y + bh - 3, i18n.level_name(k, lang), 10, "end"))
         x = float(x0)
         for a, colour in zip(SURVEY_ANSWERS, ANSWER_COLOURS, strict=True):
