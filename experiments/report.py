@@ -913,24 +913,12 @@ def _calibration_section(doc: Doc, c: Calibration | None, figdir: Path, datadir:
             )
     if c.rules is not None:
         _survey_rules(doc, c, datadir)
-    if c.levels is not None:
-        write_csv(datadir / "calibration_survey_levels.csv", c.levels)
-        doc.p(
-            "**Who answers what, level by level** (the same runs at the current values; "
-            "[data/calibration_survey_levels.csv](data/calibration_survey_levels.csv)):"
-        )
-        doc.table(
-            ["level", *SURVEY_ANSWERS],
-            [
-                [x.level, *(f"{getattr(x, a):.1%}" for a in SURVEY_ANSWERS)]
-                for x in c.levels.itertuples()
-            ],
-        )
     doc.pre("\n".join(summary_lines(c)))
 
 
 def _survey_rules(doc: Doc, c: Calibration, datadir: Path) -> None:
-    """Step 6 of the method: what each assumption of the survey's observation rule does."""
+    """Step 6 of the method: what each assumption of the survey's observation rule does,
+    and who answers what, level by level."""
     write_csv(datadir / "calibration_survey_rules.csv", c.rules)
     n = c.settings["validation"]
     doc.p(
@@ -954,6 +942,19 @@ def _survey_rules(doc: Doc, c: Calibration, datadir: Path) -> None:
             ),
         ],
     )
+    if c.levels is not None:
+        write_csv(datadir / "calibration_survey_levels.csv", c.levels)
+        doc.p(
+            "**Who answers what, level by level** (the same runs at the current values; "
+            "[data/calibration_survey_levels.csv](data/calibration_survey_levels.csv)):"
+        )
+        doc.table(
+            ["level", *SURVEY_ANSWERS],
+            [
+                [x.level, *(f"{getattr(x, a):.1%}" for a in SURVEY_ANSWERS)]
+                for x in c.levels.itertuples()
+            ],
+        )
 
 
 def write_report(
