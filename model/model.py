@@ -261,6 +261,11 @@ class CadreModel(mesa.Model):
         agents: bool = True,
         **params: Any,
     ) -> None:
+        if "seed" in params:  # Mesa's older keyword: say so rather than "unknown parameter"
+            raise ParamError(
+                f"seed={params['seed']!r}: CadreModel takes its seed as rng= (Mesa 3's name "
+                "for it), e.g. CadreModel(rng=1)"
+            )
         sc = get_scenario(scenario)
         initial = resolve({**sc.params, **params})
         own_schedule = validate_schedule(schedule)

@@ -19,6 +19,12 @@ def test_bad_seeds_are_refused(rng: object) -> None:
         CadreModel(rng=rng, agents=False)
 
 
+def test_seed_keyword_points_to_rng() -> None:
+    # Mesa's older keyword would otherwise read as a misspelt model parameter.
+    with pytest.raises(ParamError, match=r"seed=7: CadreModel takes its seed as rng="):
+        CadreModel(seed=7, agents=False)
+
+
 def test_good_seeds_are_accepted() -> None:
     assert CadreModel(rng=np.int64(3), agents=False).seed == 3
     assert CadreModel(rng=None, agents=False).seed is None
