@@ -306,9 +306,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "按部就班完成规定任务：能解决少量问题，但仍可能导致一票否决指标失守（见上方概率）。",
     },
     "choice_avoid": {
-        "en": "Pass the task down, share the responsibility or stall: saves effort; inaction can "
-        "be noticed (see the odds above), and problems stay unsolved.",
-        "zh": "把任务往下推、分担责任或拖延：省力；不作为也可能被发现（见上方概率），问题得不到解决。",
+        "en": "Share the responsibility or stall (a township has no level below to pass the task "
+        "down to): saves effort; inaction can be noticed (see the odds above), and problems stay "
+        "unsolved.",
+        "zh": "分担责任或拖延（乡镇下面没有可以推给的层级）：省力；不作为也可能被发现（见上方概率），"
+        "问题得不到解决。",
     },
     "you_now": {"en": "You now", "zh": "你的当前状态"},
     "colleagues": {"en": "Your colleagues last month", "zh": "同事们上个月的选择"},
@@ -494,10 +496,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "避责被当作“不作为”发现的概率为 {p}；问题得不到解决。",
     },
     "odds_retro": {
-        "en": "Retroactive review: each month the levels above re-read a cadre's record with {p}, {months} "
+        "en": "Retroactive review: each month the inspection tours of the cadre's own level and those above re-read its record with {p}, {months} "
         "months back, under today's standards; a re-read finds an act not yet judged irregular with {ji} "
         "(an innovation) or {jr} (routine work).",
-        "zh": "秋后算账：每月上级按今天的标准回溯审查一名干部近 {months} 个月记录的概率为 {p}；"
+        "zh": "秋后算账：每月本级和上级的巡察按今天的标准回溯审查一名干部近 {months} 个月记录的概率为 {p}；"
         "审查时尚未定性的行为被认定不合规的概率为 {ji}（创新）或 {jr}（常规工作）。",
     },
     "odds_blame_township": {
@@ -538,14 +540,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "属地式问责：本乡镇自身产生的问题向上级蔓延，监督的各级把这一事件追究到本乡镇的一名干部——你身上。",
     },
     "case_retro_innov": {
-        "en": "Retroactive review (秋后算账) by the levels above re-read your last {months} months under "
+        "en": "Retroactive review (秋后算账) by your own level or one above re-read your last {months} months under "
         "today's standards and judged a past innovation irregular.",
-        "zh": "上级的“秋后算账”按今天的标准回溯审查了你近 {months} 个月的记录，认定一项过往创新不合规。",
+        "zh": "本级或上级的“秋后算账”按今天的标准回溯审查了你近 {months} 个月的记录，认定一项过往创新不合规。",
     },
     "case_retro_routine": {
-        "en": "Retroactive review (秋后算账) by the levels above re-read your last {months} months "
+        "en": "Retroactive review (秋后算账) by your own level or one above re-read your last {months} months "
         "under today's standards and judged a past routine act irregular.",
-        "zh": "上级的“秋后算账”按今天的标准回溯审查了你近 {months} 个月的记录，认定一项过往常规工作不合规。",
+        "zh": "本级或上级的“秋后算账”按今天的标准回溯审查了你近 {months} 个月的记录，认定一项过往常规工作不合规。",
     },
     "case_omission": {
         "en": "Your inaction was noticed (a month of inaction is noticed with {p}).",

@@ -851,8 +851,8 @@ def _half_gain(runs: Runs, at: int) -> list[Text]:
     adopted = half_adopted(runs, at, end)[TOWNSHIP]
     relay = (
         Text(
-            f"Half of the townships had adopted the change after {_mo(adopted)}.",
-            f"过半乡镇在第 {_months(adopted)} 个月时采纳了这一变化。",
+            f"Half of the townships had adopted the change {_mo(adopted)} after month {at}.",
+            f"第 {at} 个月之后 {_months(adopted)} 个月，过半乡镇采纳了这一变化。",
         )
         if np.isfinite(adopted)
         else Text("", "")
@@ -1404,14 +1404,18 @@ LESSONS: tuple[Lesson, ...] = (
         "容错规定减弱。每一级都要等上级采纳之后才会采纳。各层级的避责比例会按什么顺序上升？",
         SPREAD_OPTIONS,
         _judge_spread(TIGHTENING[0], SPREAD_OPTIONS, (BELIEF_DETECTION, TRUE_DETECTION)),
-        "A tightening is relayed down level by level: documents and meetings pass it on, each level adds its "
-        "margin to the targets it hands down (层层加码) and inspects the levels below (S000-05b, S000-08), and "
-        "cadres learn the new risks from the cases they see. The grassroots, watched by every level above and "
-        "handed the blame from above, carry the most (S000-17, S000-25), so avoidance spreads through every "
-        "level and is strongest at the bottom (S000-18).",
-        "收紧是逐级传达的：文件和会议层层传达，每一级下达指标时层层加码，并检查下面各级（S000-05b、S000-08），"
+        "A tightening is relayed down level by level: superiors pass targets on by meetings and forwarded "
+        "documents, and the strengthened supervision moves down through the hierarchy (S000-29, S000-29b); each "
+        "level adds its margin to the targets it hands down (层层加码) and inspects the levels below (S000-05b, "
+        "S000-08), and cadres learn the new risks from the cases they see. The grassroots, watched by every level "
+        "above and handed the blame from above, carry the most (S000-17, S000-25), so avoidance spreads through "
+        "every level and is strongest at the bottom (S000-18). How many months each level takes to adopt the "
+        "change is the model's assumption (the relay delay), not a figure of the sources.",
+        "收紧是逐级传达的：上级以会议或文件转发的形式下达指标，强化的监督体系通过科层化的组织体系不断下移"
+        "（S000-29、S000-29b）；每一级下达指标时层层加码，并检查下面各级（S000-05b、S000-08），"
         "干部则从所见的案例中认识新的风险。基层受上面每一级的监督，还要承接上级推下来的责任，承担的问责最多"
-        "（S000-17、S000-25），所以避责思维在各级蔓延开来，在基层最重（S000-18）。",
+        "（S000-17、S000-25），所以避责思维在各级蔓延开来，在基层最重（S000-18）。每一级要过几个月才采纳这一变化"
+        "是模型的假设（传达延迟），文献没有给出这一数字。",
         ("top_down",),
         f"the dashed lines in the shares chart (each level's units that have adopted the new regime) and when each "
         f"level's blame avoidance rises after month {TIGHTENING[0]}; the chart of believed and true detection.",
@@ -1461,10 +1465,10 @@ LESSONS: tuple[Lesson, ...] = (
         "干部担心“秋后算账”：今天合规的做法明天可能被问责（S000-06、S000-06b）。即使中央“松绑”，"
         "成为“惊弓之鸟”的干部仍按旧的风险行事（S000-12、S000-12b）。",
         ("S000-06", "S000-06b", "S000-12", "S000-12b"),
-        "Retroactive review starts at month 30 and is lifted at month 90; each change reaches the townships only "
-        "after the levels above. Township innovation falls after month 30. After month 90, does it come back as "
+        "At month 30 retroactive review is stepped up to the tightened regime's level, and at month 90 it returns "
+        "to the flexible regime's; each change reaches the townships only after the levels above. Township innovation falls after month 30. After month 90, does it come back as "
         "fast as it fell?",
-        "“秋后算账”从第30个月开始，第90个月取消；每次变化都要先经过上面各级才到达乡镇。第30个月后乡镇干部的创新会下降。"
+        "第30个月起“秋后算账”加强到问责强化时期的水平，第90个月回到弹性试验时期的水平；每次变化都要先经过上面各级才到达乡镇。第30个月后乡镇干部的创新会下降。"
         "第90个月之后，它恢复得和下降时一样快吗？",
         RETRO_OPTIONS,
         _judge_recovery(30, 90, RETRO_OPTIONS),
@@ -1505,16 +1509,20 @@ LESSONS: tuple[Lesson, ...] = (
         PAPER_OPTIONS,
         _judge_paper(48, PAPER_OPTIONS),
         "A strong text obliges officials to tell cadres their error qualifies, to accept the case and to decide on "
-        "it, but it cannot settle what it leaves vague: cadres unsure which errors can be tolerated seldom apply "
+        "it, so in this model many covered cases are applied for; but it cannot settle what it leaves vague: with "
+        "unclear standards fewer cadres know their error qualifies and the joint consultation seldom clears a case "
         "(S003-08), the discipline commission holds that a tolerable error is still an error (S003-10), public "
         "intolerance blocks high-profile cases (S003-11), and the upper level may refuse to recognise the decision "
-        "(S003-09). A cadre hears of a case in its own unit, or when a unit below sends one up, and seldom "
-        "otherwise: few tolerated cases are publicised, so most cadres never hear of one — hence “don't know”. "
-        "Clear standards and agreement between levels are what let the text work (S003-12b).",
-        "有力的成文规定可以要求有关部门告知干部其失误符合条件、受理案例并作出认定，却无法解决规定本身含糊之处："
-        "不清楚哪些错误可以容错的干部很少申请（S003-08），纪委认为可容之错也是错（S003-10），公众的不宽容挡住了"
-        "高关注度案例（S003-11），上级还可能不认可下级的认定（S003-09）。干部通常只知道本单位的案例和下级单位报送上来的案例；"
-        "获容错的案例又很少公开，大多数干部从未听说过——于是回答“不知道”。清晰的标准和上下级共识，才能让规定真正起作用（S003-12b）。",
+        "(S003-09). Applications are many and tolerated cases few. Seed 003 found applications themselves few "
+        "(S003-07b) and half of its respondents knew of no case: where applying is left to the cadre (the model's "
+        "“Duty to help cadres apply” set to 0), far fewer apply. Clear standards and agreement between levels are what let "
+        "the text work (S003-12b).",
+        "有力的成文规定可以要求有关部门告知干部其失误符合条件、受理案例并作出认定，所以在本模型中，纳入规定范围的案例"
+        "很多都提出了申请；但规定无法解决自身含糊之处：标准不清时，知道自己的失误符合条件的干部更少，调查会商也很少"
+        "通过（S003-08），纪委认为可容之错也是错（S003-10），公众的不宽容挡住了高关注度案例（S003-11），上级还可能"
+        "不认可下级的认定（S003-09）。申请多，获容错的少。种子文献003发现申请本身就很少（S003-07b），半数受访者不知道"
+        "有任何案例：如果是否申请完全由干部自己决定（把模型的“协助申请的义务”设为0），申请会少得多。清晰的标准和上下级"
+        "共识，才能让规定真正起作用（S003-12b）。",
         ("few",),
         "the funnel (where the cases drop out, and the red local ration coupons), and after month 48 the believed "
         "and true chance of being tolerated by level.",

@@ -34,7 +34,8 @@ from model import accountability, beliefs, decision, dynamics, learning, metrics
 from model import tolerance as tol_rules
 from model.accountability import COMMISSION, OMISSION, RETRO_INNOV, RETRO_ROUTINE, SEVERE, VETO
 from model.agents import CadreAgent
-from model.hierarchy import HierarchySpec, build, custom_spec, get_spec
+from model.errors import CadreSimError
+from model.hierarchy import Hierarchy, HierarchySpec, build, custom_spec, get_spec
 from model.memo import ArrayMemo
 from model.params import ParamDict, ParamError, check_seed, resolve
 from model.scenarios import DEFAULT_SCENARIO, validate_schedule
@@ -51,6 +52,7 @@ from model.state import (
     REC_SUCCEEDED,
     ROUTINE,
     SHARE,
+    CadreState,
     count_by,
     init_state,
     replace_cadres,
@@ -123,6 +125,59 @@ def _survey_int(name: str, value: Any, allowed: str, high: float = np.inf) -> No
     """An integer survey assumption in [1, ``high``], or a one-line ``ParamError``."""
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or not 1 <= value <= high:
         raise ParamError(f"survey {name} = {value!r} is invalid: allowed is {allowed}")
+
+
+def _cadre_index(name: str, value: Any, n: int) -> int:
+    """A cadre index in [0, n - 1], or a one-line ``ParamError`` (no negative indexing:
+    -1 would silently be the last cadre)."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or not 0 <= value < n:
+        raise ParamError(f"{name} = {value!r} is invalid: allowed is a cadre index in [0, {n - 1}]")
+    return int(value)
+
+
+_ACTIONS = {INNOVATE: "innovate", ROUTINE: "routine", AVOID: "avoid"}
+
+
+def _check_forced(actions: Mapping, applications: Mapping, n: int) -> None:
+    """The user's choices for the next month (play mode), checked before the month
+    starts so that a bad one cannot stop it half-way."""
+    for c, a in actions.items():
+        _cadre_index("forced_actions key", c, n)
+        if isinstance(a, bool) or not isinstance(a, int | np.integer) or a not in _ACTIONS:
+            allowed = ", ".join(f"{k} ({v})" for k, v in _ACTIONS.items())
+            raise ParamError(f"forced_actions[{c}] = {a!r} is invalid: allowed is {allowed}")
+    for c, applies in applications.items():
+        _cadre_index("forced_applications key", c, n)
+        if not isinstance(applies, bool | np.bool_):
+            raise ParamError(
+                f"forced_applications[{c}] = {applies!r} is invalid: allowed is True or False"
+            )
+
+
+def _check_call(params: Mapping, agents: Any) -> None:
+    """Arguments of ``CadreModel`` that are not model parameters."""
+    if "seed" in params:  # Mesa's older keyword: say so rather than "unknown parameter"
+        raise ParamError(
+            f"seed={params['seed']!r}: CadreModel takes its seed as rng= (Mesa 3's name "
+            "for it), e.g. CadreModel(rng=1)"
+        )
+    if not isinstance(agents, bool | np.bool_):
+        raise ParamError(f"agents = {agents!r} is invalid: allowed is True or False")
+
+
+def _build_world(
+    spec: HierarchySpec, name: str, p: Mapping, rng: np.random.Generator
+) -> tuple[Hierarchy, CadreState]:
+    """The tree and its cadres; a tree too large for memory is a one-line error (numpy's
+    message names an array shape, not the user's input)."""
+    try:
+        h = build(spec, rng)
+        return h, init_state(h, p, rng)
+    except MemoryError:
+        raise CadreSimError(
+            f"hierarchy of {spec.n_units:,} units and {spec.n_cadres:,} cadres ({name}) "
+            "does not fit in this machine's memory; choose a smaller preset or branching"
+        ) from None
 
 
 def _mask(n: int, idx: np.ndarray) -> np.ndarray:
@@ -251,6 +306,8 @@ class CadreModel(mesa.Model):
         **params: any schema parameter, overriding the scenario's value.
     """
 
+    _unfinished: int | None = None  # the month under way (set while a step runs)
+
     def __init__(
         self,
         scenario: str = DEFAULT_SCENARIO,
@@ -261,15 +318,13 @@ class CadreModel(mesa.Model):
         agents: bool = True,
         **params: Any,
     ) -> None:
-        if "seed" in params:  # Mesa's older keyword: say so rather than "unknown parameter"
-            raise ParamError(
-                f"seed={params['seed']!r}: CadreModel takes its seed as rng= (Mesa 3's name "
-                "for it), e.g. CadreModel(rng=1)"
-            )
+        _check_call(params, agents)
         sc = get_scenario(scenario)
         initial = resolve({**sc.params, **params})
         own_schedule = validate_schedule(schedule)
         super().__init__(rng=check_seed(rng))
+        # Mesa wrapped step() in its event schedule; calls go through _checked_step first.
+        self._mesa_step, self.step = self.step, self._checked_step
         self.seed = int(rng) if isinstance(rng, (int, np.integer)) else None
         self.scenario_name = scenario
         self.params: dict[str, Any] = ParamDict(initial)  # as the run started
@@ -278,12 +333,9 @@ class CadreModel(mesa.Model):
             sorted(validate_schedule(sc.schedule) + own_schedule, key=lambda e: e[0])
         )
         spec = custom_spec(branching) if branching is not None else get_spec(preset)
-        self.preset = (
-            "custom" if branching is not None else (preset if isinstance(preset, str) else "custom")
-        )
+        self.preset = preset if branching is None and isinstance(preset, str) else "custom"
 
-        self.hierarchy = h = build(spec, self.rng)
-        self.state = s = init_state(h, self.p, self.rng)
+        self.hierarchy, self.state = h, s = _build_world(spec, self.preset, self.p, self.rng)
         U = h.n_units
         # Situations: (unit, leader?) pairs; cadre i is in situation 2*unit + leader.
         self._situation = 2 * s.unit + s.leader
@@ -366,6 +418,23 @@ class CadreModel(mesa.Model):
                 self.p.update(changes)
 
     # -------------------------------------------------------------------- step
+    def _checked_step(self) -> None:
+        """``step()`` as callers reach it: Mesa's scheduled step, refused after a month
+        that did not finish.
+
+        Mesa 3.5 schedules the next month only once this one has returned, so after an
+        exception or Ctrl-C inside a month every later ``step()`` would silently do
+        nothing, on a state left half-way through that month."""
+        if self._unfinished is not None:
+            raise CadreSimError(
+                f"this model stopped during month {self._unfinished} and its state is "
+                "incomplete; build a new model (same parameters and seed) to run again"
+            )
+        _check_forced(self.forced_actions, self.forced_applications, self.n_cadres)
+        self._unfinished = self.steps + 1
+        self._mesa_step()
+        self._unfinished = None
+
     def step(self) -> None:
         """One month, in the order of docs/ODD.md §1.3 (each stage documents its rule)."""
         month = Month(t=self.steps)
@@ -842,7 +911,7 @@ class CadreModel(mesa.Model):
         an open act irregular, the tolerance procedure's stages for an ordinary case, and
         its own beliefs."""
         p, s, h, r = self.p, self.state, self.hierarchy, self.regime
-        c = int(cadre)
+        c = _cadre_index("cadre", cadre, self.n_cadres)
         unit, leader = int(s.unit[c]), np.array([bool(s.leader[c])])
         duty = float(p["leader_duty"]) if leader[0] else 1.0
         perceived = float(self.perceived_targets[unit])
@@ -1058,6 +1127,14 @@ class CadreModel(mesa.Model):
         return c / np.where(tot > 0, tot, 1.0)
 
     def summary(self, fraction: float = metrics.FINAL_FRACTION) -> dict[str, Any]:
+        """Parameters, sizes, per-level means and rates over the last ``fraction`` of the
+        months (in (0, 1]; at least one month), the survey and effective tolerance."""
+        if (
+            isinstance(fraction, bool)
+            or not isinstance(fraction, int | float | np.integer | np.floating)
+            or not 0 < fraction <= 1
+        ):
+            raise ParamError(f"fraction = {fraction!r} is invalid: allowed is a number in (0, 1]")
         answers = self.survey_answers()
         return {
             "scenario": self.scenario_name,

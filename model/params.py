@@ -239,8 +239,8 @@ _PARAMS: list[Param] = [
         high=0.5,
         group="supervision",
         transmitted=True,
-        unit="probability per reviewed innovation",
-        unit_zh="每项被审查创新的概率",
+        unit="index δ (a reviewed innovation is judged irregular with min(2δ, 1))",
+        unit_zh="指数 δ（被审查的创新被认定违规的概率为 min(2δ, 1)）",
         label_en="Drift of standards",
         label_zh="标准漂移",
         en="Drift of the standards a review applies: a past innovation, compliant when taken, "
@@ -755,9 +755,9 @@ _PARAMS: list[Param] = [
         "supervision set up). 0: every level at once.",
         zh="上级采纳一项制度变化后，下级单位平均需要多少个月才采纳（开会传达文件、分解指标、"
         "建立本级的监督力量）。0 表示各级同时。",
-        source="S003-03c, S000-24; rollout of city and county inspections (巡察) 2015-17 "
-        "(magnitude: assumption)",
-        source_zh="S003-03c、S000-24；2015—2017年市县巡察的建立（量级：假设）",
+        source="S000-29, S000-29b, S003-03c; rollout of city and county inspections (巡察) "
+        "2015-17 (magnitude: assumption)",
+        source_zh="S000-29、S000-29b、S003-03c；2015—2017年市县巡察的建立（量级：假设）",
     ),
     Param(
         name="document_credibility",

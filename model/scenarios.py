@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from model.params import DEFAULTS, ParamError, validate
 
 # Regimes as building blocks; scenarios and schedules compose them. Where a value is
@@ -171,7 +173,7 @@ SCENARIOS: dict[str, Scenario] = {
             _FLEXIBLE,
             schedule=((40, _switch(_FLEXIBLE, _TIGHTENED)), (120, _REFORM)),
             steps=200,
-            sources="S000-04b, S000-12, S000-12b, S000-18, S000-24",
+            sources="S000-04b, S000-12, S000-12b, S000-18, S000-29 (relay delay: assumption)",
         ),
     ]
 }
@@ -203,8 +205,9 @@ def validate_schedule(schedule: Iterable | Mapping | None) -> Schedule:
             raise ParamError(
                 f"schedule entry {entry!r}: expected (step, {{param: value}})"
             ) from None
-        if isinstance(step, bool) or not isinstance(step, int) or step < 1:
+        if isinstance(step, bool) or not isinstance(step, (int, np.integer)) or step < 1:
             raise ParamError(f"schedule step = {step!r} is invalid: allowed is an integer >= 1")
+        step = int(step)
         if not isinstance(changes, Mapping):
             raise ParamError(f"schedule at step {step}: expected a mapping of parameter values")
         out.append((step, validate(changes)))

@@ -5,16 +5,21 @@ retroactive review, sanctions, the tolerance provision, publicity) is issued by 
 centre. A change becomes a new *version* of the regime; the centre adopts it the month
 it is issued, and every other unit adopts the version its superior has adopted, after
 a relay delay: documents are relayed by meetings, targets decomposed and signed, the
-level's own supervision apparatus set up (S000-24 "一竿子捅到底"; S003-03c: provincial
-tolerance texts are followed by more detailed city and county ones; city and county
-inspections, 巡察, were built two to four years after the central tours). Each month a
+level's own supervision apparatus set up (S000-29: the strengthened supervision "moves
+down through the bureaucratic hierarchy"; S000-29b: targets are handed down by meetings and
+forwarded documents; S003-03c: provincial tolerance texts are followed by more detailed
+city and county ones; city and county inspections, 巡察, were built two to four years
+after the central tours). The sources give the order, not the months: the delay's
+magnitude is an assumption. Each month a
 unit whose superior adopted a newer version in an earlier month adopts it with
 probability ``1 / relay_delay``: a geometric delay with mean ``relay_delay`` months per
 level, so a change reaches a township after four delays on average, and some earlier
 than others. A version that *lowers* the watch (supervision intensity x channels) is
-relayed ``negativity_bias`` times more slowly: lower levels put a loosening into
-practice reluctantly, for its documents are more slogan than procedure and the wind
-may turn again (S000-12, S000-12b). ``relay_delay = 0`` switches the mechanism off:
+relayed ``negativity_bias`` times more slowly: cadres whom high-pressure supervision made
+"birds startled by the bow" put a loosening of the watch into practice reluctantly, for
+the wind may turn again (S000-12b, S000-12c). A loosening of targets alone is relayed at
+the ordinary pace; the targets it frees stay binding in each unit's eyes until a missed
+one goes unpunished (``perceived_targets``, S000-12c). ``relay_delay = 0`` switches the mechanism off:
 every level adopts in the month of issue.
 
 Parameters that are not transmitted (cadres' psychology, the public, the tree's

@@ -110,3 +110,78 @@ def test_param_dict_validates_on_creation_and_copies_stay_validated() -> None:
     q = p.copy()
     with pytest.raises(ParamError):
         q["supervision"] = -1
+
+
+@pytest.mark.parametrize(
+    ("actions", "applications", "match"),
+    [
+        ({0: 7}, {}, r"forced_actions\[0\] = 7 is invalid: allowed is 0 \(innovate\)"),
+        (
+            {-1: 0},
+            {},
+            r"forced_actions key = -1 is invalid: allowed is a cadre index in \[0, 195\]",
+        ),
+        ({}, {5: "yes"}, r"forced_applications\[5\] = 'yes' is invalid: allowed is True or False"),
+        ({}, {10**6: True}, r"forced_applications key = 1000000 is invalid"),
+    ],
+)
+def test_bad_forced_choices_are_refused_before_the_month(actions, applications, match) -> None:
+    m = CadreModel(rng=1, agents=False).run(2)
+    m.forced_actions, m.forced_applications = dict(actions), dict(applications)
+    with pytest.raises(ParamError, match=match):
+        m.step()
+    assert m.steps == 2 and len(m.history()) == 2 * 6  # nothing of month 3 happened
+    m.forced_actions, m.forced_applications = {}, {}
+    m.step()  # the model goes on once the choice is mended
+    assert m.steps == 3
+
+
+def test_a_month_that_failed_stops_the_model_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Mesa 3.5 reschedules the next month only after this one returns: without the check
+    # every later step() would silently do nothing on a half-updated state.
+    m = CadreModel(rng=1, agents=False).run(2)
+
+    def boom(self: CadreModel, month: object) -> None:
+        raise RuntimeError("interrupted")
+
+    monkeypatch.setattr(CadreModel, "_outcomes", boom)
+    with pytest.raises(RuntimeError, match="interrupted"):
+        m.step()
+    monkeypatch.undo()
+    with pytest.raises(CadreSimError, match="stopped during month 3 .* build a new model"):
+        m.step()
+    with pytest.raises(CadreSimError, match="stopped during month 3"):
+        m.run(5)
+
+
+@pytest.mark.parametrize("cadre", [-1, 196, 1.5, True, "0"], ids=repr)
+def test_cadre_odds_refuses_indices_outside_the_model(cadre: object) -> None:
+    with pytest.raises(
+        ParamError, match=r"cadre = .* is invalid: allowed is a cadre index in \[0, 195\]"
+    ):
+        CadreModel(rng=1, agents=False).cadre_odds(cadre)
+
+
+@pytest.mark.parametrize("fraction", [0, -1, 2, math.nan, "x", True], ids=repr)
+def test_summary_refuses_a_window_outside_0_1(fraction: object) -> None:
+    m = CadreModel(rng=1, agents=False).run(3)
+    with pytest.raises(
+        ParamError, match=r"fraction = .* is invalid: allowed is a number in \(0, 1\]"
+    ):
+        m.summary(fraction=fraction)
+
+
+def test_agents_must_be_a_bool() -> None:
+    with pytest.raises(ParamError, match="agents = 'no' is invalid: allowed is True or False"):
+        CadreModel(agents="no")
+
+
+def test_schedule_steps_may_be_numpy_integers() -> None:
+    # run() and rng= take numpy integers; so does a schedule (built e.g. from np.arange).
+    m = CadreModel(rng=1, agents=False, schedule=[(np.int64(3), {"tolerance": 0.5})])
+    assert m.schedule == ((3, {"tolerance": 0.5}),) and isinstance(m.schedule[0][0], int)
+
+
+def test_a_tree_too_large_for_memory_is_one_line() -> None:
+    with pytest.raises(CadreSimError, match=r"5,005,005,005,006 cadres .* does not fit"):
+        CadreModel(branching=(1000, 1000, 1000, 1000), agents=False)
