@@ -185,12 +185,15 @@ def calm(alert: np.ndarray, learning_rate: float) -> np.ndarray:
 
     perf: only alertness other than 1 is raised to the power (1^x = 1 exactly): in a
     steady regime every unit's alertness is 1 within months, and a float64 power costs
-    the same ~2 ns per element whatever the number.
+    the same ~2 ns per element whatever the number. Where none moves, ``alert`` itself
+    is returned (never written to: a new alertness is a new array), so what the step
+    derives from it can be remembered while the regime stays put.
     """
     moving = alert != 1.0
+    if not moving.any():
+        return alert
     out = alert.copy()
-    if moving.any():
-        out[moving] = np.power(alert[moving], 1.0 - learning_rate)
+    out[moving] = np.power(alert[moving], 1.0 - learning_rate)
     return out
 
 
@@ -208,9 +211,11 @@ def observed(
     den = peer_weight * peer_trials
     den += trials
     has = den > 0
-    # perf: divided only where there is evidence (the same quotients), 0 elsewhere
-    rate = np.zeros(np.broadcast_shapes(num.shape, den.shape))
-    np.divide(num, den, out=rate, where=has)
+    # perf: divided only where there is evidence (the same quotients), in place, and
+    # set to 0 elsewhere by a product with ``has`` (x * 1 = x exactly): a fresh array of
+    # zeros costs more than the product
+    rate = np.divide(num, den, out=num, where=has)
+    rate *= has
     return rate, has
 
 

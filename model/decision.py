@@ -345,9 +345,9 @@ def choose(
             None if reach is None else reach[:, sl],
         )
         # ``sample`` reads only the chances of innovating and of routine.
-        probs = logit(util, p["rationality"], rows=2)
+        probs = logit(util, p["rationality"], rows=2, overwrite=True)
         seen = None if observed is None else observed[:2].take(unit[sl], axis=1)
-        action[sl] = sample(imitate(probs, seen, p["imitation"]), u[sl])
+        action[sl] = sample(imitate(probs, seen, p["imitation"], overwrite=True), u[sl])
 
     starts = range(0, n, CHUNK)
     if pool is None:
@@ -359,29 +359,54 @@ def choose(
     return action
 
 
-def logit(u: np.ndarray, beta: float, rows: int = 3) -> np.ndarray:
+def logit(u: np.ndarray, beta: float, rows: int = 3, *, overwrite: bool = False) -> np.ndarray:
     """Multinomial logit choice probabilities over axis 0 of (3, N), numerically stable.
 
-    ``rows`` < 3 returns only the first ``rows`` actions' probabilities.
+    ``rows`` < 3 returns only the first ``rows`` actions' probabilities. ``overwrite``
+    computes them in ``u``'s memory (perf: no new arrays of 3N; the same operations).
     """
     m = np.maximum(np.maximum(u[0], u[1]), u[2])
-    e = u - m
+    e = np.subtract(u, m, out=u if overwrite else None)
     e *= np.float32(beta)
     np.exp(e, out=e)
-    return e[:rows] / (e[0] + e[1] + e[2])
+    total = e[0] + e[1]
+    total += e[2]
+    if not overwrite:
+        return e[:rows] / total
+    e[:rows] /= total
+    return e[:rows]
 
 
-def imitate(p_choice: np.ndarray, observed: np.ndarray | None, strength: float) -> np.ndarray:
-    """Mix own choice probabilities (3, N) with the action shares a cadre saw last month."""
+def imitate(
+    p_choice: np.ndarray,
+    observed: np.ndarray | None,
+    strength: float,
+    *,
+    overwrite: bool = False,
+) -> np.ndarray:
+    """Mix own choice probabilities (3, N) with the action shares a cadre saw last month.
+
+    ``overwrite`` mixes in ``p_choice``'s and ``observed``'s memory (the same products
+    and sum)."""
     if observed is None or strength == 0.0:
         return p_choice
-    return (1.0 - strength) * p_choice + strength * observed.astype(p_choice.dtype, copy=False)
+    if not overwrite:
+        return (1.0 - strength) * p_choice + strength * observed.astype(p_choice.dtype, copy=False)
+    p_choice *= 1.0 - strength
+    seen = observed.astype(p_choice.dtype, copy=False)
+    seen *= strength
+    p_choice += seen
+    return p_choice
 
 
 def sample(probs: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Draw one of three actions per cadre from (3, N) probabilities and uniforms ``u``."""
+    """Draw one of three actions per cadre from (3, N) probabilities and uniforms ``u``.
+
+    perf: the two comparisons are added as bytes (a bool's byte is 0 or 1), no casts."""
     c0 = probs[0]
-    return (u > c0).astype(np.int8) + (u > c0 + probs[1]).astype(np.int8)
+    action = (u > c0).view(np.int8)
+    action += u > c0 + probs[1]
+    return action
 
 
 def avoidance_forms(

@@ -15,14 +15,8 @@ from model.learning import group_sum
 from model.memo import ArrayMemo
 from model.state import (
     ACTIONS,
-    AVOID,
     FORMS,
-    INNOVATE,
     MAX_LOOKBACK,
-    PASS_DOWN,
-    ROUTINE,
-    SHARE,
-    STALL,
     CadreState,
     count_by,
 )
@@ -105,12 +99,17 @@ SANCTION_COLUMNS = ("sanctions_mild", "sanctions_moderate", "sanctions_severe")
 
 @dataclass
 class StepEvents:
-    """What happened this month, as per-cadre masks and per-case index arrays."""
+    """What happened this month, as per-cadre masks and per-case index arrays.
+
+    perf: the cadres who succeeded, failed and were detected are kept as index arrays
+    (the reporters count them per level); their masks are made when read."""
 
     overload: np.ndarray
-    success: np.ndarray
-    failed: np.ndarray
-    detected: np.ndarray  # cadres with a current act detected (any kind)
+    action_counts: np.ndarray  # (3, U) cadres per action and unit
+    avoid_idx: np.ndarray  # cadres who avoided
+    success_idx: np.ndarray  # cadres whose innovation succeeded
+    fail_idx: np.ndarray  # cadres whose innovation failed
+    detected_idx: np.ndarray  # cadres with a current act detected (any kind)
     retro_idx: np.ndarray  # cadres of each retroactive case
     case_idx: np.ndarray  # cadres of the eligible cases that entered the procedure
     stages: np.ndarray  # (eligible cases, 5) stages passed
@@ -132,6 +131,26 @@ class StepEvents:
     promoted: np.ndarray
     retired: np.ndarray
     removed: np.ndarray
+
+    @property
+    def success(self) -> np.ndarray:
+        """Per-cadre mask of ``success_idx``."""
+        return self._mask(self.success_idx)
+
+    @property
+    def failed(self) -> np.ndarray:
+        """Per-cadre mask of ``fail_idx``."""
+        return self._mask(self.fail_idx)
+
+    @property
+    def detected(self) -> np.ndarray:
+        """Per-cadre mask of ``detected_idx``."""
+        return self._mask(self.detected_idx)
+
+    def _mask(self, idx: np.ndarray) -> np.ndarray:
+        mask = np.zeros(len(self.overload), dtype=bool)
+        mask[idx] = True
+        return mask
 
 
 @dataclass
@@ -168,45 +187,10 @@ def _first_of_each_level(sorted_levels: np.ndarray) -> np.ndarray:
 
 # Cadres' and units' levels are fixed for a run: their segments are found once.
 _level_starts = ArrayMemo(_first_of_each_level)
-_level_key = ArrayMemo(lambda level: level.astype(np.int16) * 3)  # int16: the largest key is 479
 
 
-def _cadre_tallies(s: CadreState, ev: StepEvents) -> np.ndarray:
-    """Counts of cadres per level by action, form (or none), success, failure and
-    detection: array (levels, 3, 4, 2, 2, 2) from one ``np.bincount`` over a mixed-radix
-    key, instead of one comparison and one float reduction per code and mask."""
-    key = _level_key(s.level) + s.action
-    key *= 4
-    key += s.form
-    key += 1  # NO_FORM (-1) -> 0
-    for mask in (ev.success, ev.failed, ev.detected):
-        key *= 2
-        key += mask
-    return np.bincount(key, minlength=N_LEVELS * 96).reshape(N_LEVELS, 3, 4, 2, 2, 2)
-
-
-def _tally_weights() -> np.ndarray:
-    """0/1 matrix (96 tally categories, ``_TALLY_COLUMNS``): which categories of
-    ``_cadre_tallies`` add to which reporter; one matrix product reads all of them."""
-    action, form, success, failed, detected = np.indices((3, 4, 2, 2, 2)).reshape(5, -1)
-    form -= 1  # back to form codes, NO_FORM = -1
-    return np.column_stack(
-        [
-            action == INNOVATE,
-            action == ROUTINE,
-            action == AVOID,
-            form == PASS_DOWN,
-            form == SHARE,
-            form == STALL,
-            success,
-            failed,
-            detected,
-        ]
-    ).astype(float)
-
-
-_TALLY_COLUMNS = (*ACTIONS, *FORMS, "successes", "failures", "detections")
-_TALLY_WEIGHTS = _tally_weights()
+# Cadres per level who succeeded, failed or were detected (counted with the cases).
+_ACT_COUNTS = ("successes", "failures", "detections")
 # Beliefs summed per level (one reduction of the (5, N) beliefs), in the rows of
 # model.state.BELIEFS.
 _BELIEF_MEANS = (
@@ -255,7 +239,9 @@ _PER_CADRE = _column_span(SHARE_COLUMNS + MEAN_COLUMNS)
 _COLUMN_INDEX = {
     cols: np.array([_COL[c] for c in cols])
     for cols in (
-        _TALLY_COLUMNS,
+        ACTIONS,
+        FORMS,
+        _ACT_COUNTS,
         ("innovations",),
         _BELIEF_MEANS,
         ("free_attention",),
@@ -273,7 +259,9 @@ def step_matrix(
     """One step's reporters: array (levels + ``all``, VALUE_COLUMNS).
 
     perf: the unit means' rows are written into one array (``np.stack`` costs ~15 µs of
-    Python a month)."""
+    Python a month). Cadres are counted from the units' action counts, the avoiders'
+    forms and the small index arrays of successes, failures and detections (a count
+    over all N cadres cost twice as much)."""
     lv = s.level
     by_cadre = _segment_sum(lv)
     by_unit = _segment_sum(h.level)
@@ -284,32 +272,36 @@ def step_matrix(
         m[:, _COLUMN_INDEX[cols]] = values  # (levels, len(cols)) values
 
     # Counts are sums of integers: exact whichever way they are added up.
-    tally = _cadre_tallies(s, ev).reshape(N_LEVELS, -1)
-    put(_TALLY_COLUMNS, tally @ _TALLY_WEIGHTS)
+    put(ACTIONS, by_unit(ev.action_counts).T)
     put(("innovations",), m[:, _COL["innovate"], None])
     put(_BELIEF_MEANS, by_cadre(s.belief).T)
     put(("free_attention",), by_cadre(s.free_attention)[:, None])
     put(("overload",), by_cadre(ev.overload)[:, None])
-    # Cadres of every kind of case, counted per level in one bincount.
+    # Cadres of every kind of case, and who succeeded ..., per level in one bincount.
     st, sev = ev.stages, ev.sanction_severity
-    put(
-        _CASE_COUNTS,
-        count_by(
-            lv,
-            N_LEVELS,
-            ev.retro_idx,
-            ev.case_cadre,
-            ev.case_cadre[ev.case_shifted],
-            ev.promoted,
-            ev.retired,
-            ev.removed,
-            ev.case_idx,
-            *(ev.case_idx[st[:, j]] for j in range(5)),  # cases, then each stage
-            ev.case_idx[st[:, 3] & ~st[:, 4]],  # coupons: approved, not recognised
-            *(ev.sanction_idx[sev == k] for k in range(3)),  # mild, moderate, severe
-            ev.sanction_idx[ev.omission_sanction],
-        ).T,
-    )
+    counts = count_by(
+        lv,
+        N_LEVELS,
+        ev.retro_idx,
+        ev.case_cadre,
+        ev.case_cadre[ev.case_shifted],
+        ev.promoted,
+        ev.retired,
+        ev.removed,
+        ev.case_idx,
+        *(ev.case_idx[st[:, j]] for j in range(5)),  # cases, then each stage
+        ev.case_idx[st[:, 3] & ~st[:, 4]],  # coupons: approved, not recognised
+        *(ev.sanction_idx[sev == k] for k in range(3)),  # mild, moderate, severe
+        ev.sanction_idx[ev.omission_sanction],
+        ev.success_idx,
+        ev.fail_idx,
+        ev.detected_idx,
+    ).T
+    put(_CASE_COUNTS, counts[:, : len(_CASE_COUNTS)])
+    put(_ACT_COUNTS, counts[:, len(_CASE_COUNTS) :])
+    # Avoiders per level and form (codes 0-2 in FORMS order), one bincount of level x 3 + form.
+    key = lv.take(ev.avoid_idx) * np.int8(len(FORMS)) + s.form.take(ev.avoid_idx)
+    put(FORMS, np.bincount(key, minlength=N_LEVELS * len(FORMS)).reshape(N_LEVELS, -1))
     uc = ev.unit_counts
     put(
         _UNIT_SUMS,

@@ -61,6 +61,7 @@ from model.state import (
 from model.transmission import Transmission
 
 PROMOTION_MERIT_CAP = 12  # successes in the last year that can raise the promotion chance
+MAX_INFLOW_RUNS = 16  # runs of equal problem inflow drawn one by one (model._inflow)
 # Which column of the provision's reach (tolerance.eligibility) covers each kind of case.
 _REACH_OF_KIND = np.array(
     [
@@ -87,6 +88,16 @@ def _peer_weights(sanction_publicity: np.ndarray) -> np.ndarray:
 
 
 _peer_weight = ArrayMemo(_peer_weights)  # a regime's arrays are never written to
+
+
+def _learning_steps(alert: np.ndarray, learning_rate: float) -> np.ndarray:
+    """(5, U) float32 step of each unit's beliefs towards its evidence, at most 1."""
+    return np.minimum(learning_rate * alert, 1.0).astype(np.float32)
+
+
+# Alertness is replaced, never written to, and stays the same array while it is 1
+# everywhere (``beliefs.calm``): the steps are kept as long.
+_learning_step = ArrayMemo(_learning_steps)
 # Columns the Mesa DataCollector reports per level (the full set is in ``history()``).
 REPORTED = (
     "innovate",
@@ -107,8 +118,9 @@ def _latest(model: CadreModel, row: int, col: int) -> float:
 
 
 def _rows_cols(a: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """``a[np.ix_(rows, cols)]`` for a few of many columns: two ``take``s, columns first."""
-    return a.take(cols, axis=1).take(rows, axis=0)
+    """``a[np.ix_(rows, cols)]`` for a few of many columns: two ``take``s, rows first
+    (whole rows copy fast; a ``take`` along axis 1 is slow per row)."""
+    return a.take(rows, axis=0).take(cols, axis=1)
 
 
 def _take_of(index: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -185,6 +197,19 @@ def _mask(n: int, idx: np.ndarray) -> np.ndarray:
     mask = np.zeros(n, dtype=bool)
     mask[idx] = True
     return mask
+
+
+def _runs_of_positive(values: np.ndarray) -> list[tuple[int, int]]:
+    """(start, stop) of each run of equal positive values."""
+    edges = np.flatnonzero(np.diff(values)) + 1
+    bounds = zip(np.r_[0, edges].tolist(), np.r_[edges, len(values)].tolist(), strict=True)
+    return [(lo, hi) for lo, hi in bounds if values[lo] > 0]
+
+
+def _nonzero_2d(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``mask.nonzero()`` of a C-contiguous 2-D mask, the same (row, col) pairs in the same
+    order. perf: numpy's 2-D ``nonzero`` is several times slower than the flat one."""
+    return np.divmod(mask.ravel().nonzero()[0], mask.shape[1])
 
 
 def _binomial(rng: np.random.Generator, n: np.ndarray, p: float) -> np.ndarray:
@@ -360,6 +385,7 @@ class CadreModel(mesa.Model):
         self.inbox = np.zeros(U)  # load passed down to each unit last month
         self._own_escalations = np.zeros(U)  # problems that arose in a unit and escalated
         self._grassroots_cadres = np.where(h.n_children == 0, h.n_cadres, 0)
+        self._inflow_runs = _runs_of_positive(self._grassroots_cadres)
         # (3, U) actions per unit last month, for imitation; ``unit_counts`` is its (U, 3) view
         self._action_counts: np.ndarray | None = None
         self.applied_log = np.zeros((HISTORY_LEN, U), dtype=np.int32)
@@ -676,7 +702,7 @@ class CadreModel(mesa.Model):
         s, rng, avoid = self.state, self.rng, month.avoid_idx
         k = len(avoid)
         keep = (s.form[avoid] != SHARE) | (rng.random(k) >= self.p["share_dilution"])
-        month.omitted = (rng.random(k) < self.regime.detect_omission[s.unit[avoid]]) & keep
+        month.omitted = (rng.random(k) < self._of_cadres(self.regime.detect_omission)[avoid]) & keep
         month.omit_idx = avoid[month.omitted]
 
     def _review_records(self, month: Month) -> tuple[np.ndarray, np.ndarray]:
@@ -696,7 +722,7 @@ class CadreModel(mesa.Model):
         found = accountability.retro_review(
             records, r.judge_innov[ru], r.judge_routine[ru], rng.random(records.shape)
         )
-        row, col = found.nonzero()
+        row, col = _nonzero_2d(found)
         innov = (records[row, col] == REC_FAILED) | (records[row, col] == REC_SUCCEEDED)
         cadre = reviewed[col]
         accountability.mark_judged(s.history, rows[row], cadre)
@@ -792,7 +818,8 @@ class CadreModel(mesa.Model):
 
         perf: the five beliefs' evidence is one (5, U) array, and one ``learn_units``
         moves all beliefs (was five ``observed`` and five ``learn`` with their spreads).
-        The own and the circulated cases are counted in one ``count_by``.
+        The own and the circulated cases are counted in one ``count_by``; the avoiders
+        per unit are stage 3's count of actions (the same integers).
         The evidence rows are written into two arrays, not concatenated; the peer weights
         are kept while the regime is.
         """
@@ -807,7 +834,6 @@ class CadreModel(mesa.Model):
             mis[month.misstep_own_case],
             mis,
             cadre[kind == OMISSION],
-            month.avoid_idx,
             sanctioned,
             cadre[month.tolerated],  # tolerated cases are eligible ones
             month.eligible_cadre,
@@ -815,12 +841,13 @@ class CadreModel(mesa.Model):
             month.publicised,
             known,
         )
-        own_rows, pub_rows = rows[:7], rows[7:]
+        own_rows, pub_rows = rows[:6], rows[6:]
         # Hits and trials of each belief's evidence, interleaved: (10, U), own and peers'.
         own = np.empty((10, h.n_units))
-        own[:4], own[4], own[5] = own_rows[:4], month.retro_found, month.open_innov
-        np.multiply(own_rows[4], r.severity, out=own[6])
-        own[7:] = own_rows[4:]
+        own[:3], own[3] = own_rows[:3], month.action_counts[AVOID]
+        own[4], own[5] = month.retro_found, month.open_innov
+        np.multiply(own_rows[3], r.severity, out=own[6])
+        own[7:] = own_rows[3:]
         shown = np.empty_like(own)
         shown[:6] = own[:6]
         np.multiply(pub_rows[0], r.severity, out=shown[6])
@@ -832,7 +859,7 @@ class CadreModel(mesa.Model):
         weight = _peer_weight(r.sanction_publicity)
         rate, has = beliefs.observed(own[0::2], own[1::2], peer[0::2], peer[1::2], weight)
         unit = s.unit
-        step = np.minimum(p["learning_rate"] * self.alert, 1.0).astype(np.float32)  # (5, U)
+        step = _learning_step(self.alert, p["learning_rate"])  # (5, U)
         beliefs.learn_units(s.belief, rate, has, step, h.n_cadres)
         # Own experience: a second step towards one's own outcome.
         outcomes = [
@@ -868,15 +895,18 @@ class CadreModel(mesa.Model):
 
     def _observe(self, month: Month) -> None:
         """8. Per-level reporters of the month, for ``history()`` and the DataCollector."""
-        s, N = self.state, self.state.n
-        detected = _mask(N, month.misstep_idx[month.misstep_detected])
-        detected[month.omit_idx] = True
+        s = self.state
         not_tol = ~month.tolerated
         ev = metrics.StepEvents(
             overload=month.overload.take(self._situation),
-            success=_mask(N, month.success_idx),
-            failed=_mask(N, month.fail_idx),
-            detected=detected,
+            action_counts=month.action_counts,
+            avoid_idx=month.avoid_idx,
+            success_idx=month.success_idx,
+            fail_idx=month.fail_idx,
+            # missteps (acts) and omissions (avoiders) are disjoint, each in cadre order
+            detected_idx=np.concatenate(
+                [month.misstep_idx[month.misstep_detected], month.omit_idx]
+            ),
             retro_idx=month.case_cadre[
                 (month.case_kind == RETRO_INNOV) | (month.case_kind == RETRO_ROUTINE)
             ],
@@ -971,7 +1001,7 @@ class CadreModel(mesa.Model):
         p, s, h, rng = self.p, self.state, self.hierarchy, self.rng
         U = h.n_units
         # Problems arise where people live: at the grassroots (units without subordinates).
-        inflow = rng.poisson(p["problem_inflow"] * self._grassroots_cadres).astype(float)
+        inflow = self._inflow(p["problem_inflow"])
         succ_u = np.bincount(s.unit[success_idx], minlength=U).astype(float)
         absorbed = _binomial(rng, succ_u.astype(np.int64), p["absorption_rate"]).astype(float)
         absorbed[self._root_units] = 0.0  # the centre has no one above to absorb its pilots
@@ -1010,6 +1040,21 @@ class CadreModel(mesa.Model):
             "escalations": escalated,
         }
 
+    def _inflow(self, per_cadre: float) -> np.ndarray:
+        """Problems arriving in each unit: Poisson with ``per_cadre`` x its grassroots cadres.
+
+        perf: drawn per run of units with the same mean (in a uniform tree, one run: the
+        grassroots), a scalar mean being cheaper per draw than an array of means; numpy
+        draws each value in order either way and nothing for a mean of 0, so the stream
+        is the same. Many runs (uneven staffing) take the array path."""
+        g = self._grassroots_cadres
+        if len(self._inflow_runs) > MAX_INFLOW_RUNS:
+            return self.rng.poisson(per_cadre * g).astype(float)
+        out = np.zeros(len(g))
+        for lo, hi in self._inflow_runs:
+            out[lo:hi] = self.rng.poisson(per_cadre * g[lo], size=hi - lo)
+        return out
+
     def _renew(self, severe_idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Promotion, retirement and removal; newcomers take the vacated posts."""
         p, s, rng = self.p, self.state, self.rng
@@ -1032,7 +1077,7 @@ class CadreModel(mesa.Model):
         s.tenure += 1
         new = leaving.nonzero()[0]
         records = s.history.take(new, axis=1)  # their open innovations leave the record
-        row, col = ((records == REC_FAILED) | (records == REC_SUCCEEDED)).nonzero()
+        row, col = _nonzero_2d((records == REC_FAILED) | (records == REC_SUCCEEDED))
         np.subtract.at(self._open_innov_log, (row, s.unit[new[col]]), 1)
         replace_cadres(s, new, p, rng)
         if len(new):
