@@ -739,6 +739,26 @@ _PARAMS: list[Param] = [
         source="S003-05 (a proposed procedure), S003-04 (assumption: 1 keeps model 2.0's reading)",
         source_zh="S003-05（建议的流程）、S003-04（假设：取1即模型2.0的理解）",
     ),
+    Param(
+        name="consensus_to_start",
+        default=0.0,
+        low=0.0,
+        high=1.0,
+        group="tolerance",
+        unit="share",
+        unit_zh="比例",
+        label_en="Disagreement stops cases at the start",
+        label_zh="意见不一使程序难以启动",
+        en="How far disagreement between levels keeps a case from being accepted at all "
+        "(the procedure 'hard to start', left idle locally): acceptance is multiplied by "
+        "1 − this × (1 − inter-level consensus). 0: consensus acts only where the upper "
+        "level decides (high-profile cases) or recognises the decision (model 2.0's reading).",
+        zh="上下级意见不一在多大程度上使案例根本无法受理（程序“很难启动”、陷入“局部空转”）："
+        "受理概率乘以 1 − 该值 × (1 − 上下级共识)。0：共识只在上级审议（高关注度案例）或认可"
+        "认定结果时起作用（即模型2.0的理解）。",
+        source="S003-09b, S003-09c (0 keeps model 2.0's reading; magnitude: assumption)",
+        source_zh="S003-09b、S003-09c（取0即模型2.0的理解；量级：假设）",
+    ),
     # ------------------------------------------------------------- transmission
     Param(
         name="relay_delay",

@@ -102,6 +102,7 @@ def build(
         _col(values, "discipline_stance"),
         _col(values, "inter_level_consensus"),
         p["public_tolerance"],
+        p["consensus_to_start"],
     )
     severity = _col(values, "sanction_scale")
     omission_case = 1.0 - share_form * p["share_dilution"]

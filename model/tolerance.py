@@ -12,6 +12,8 @@ tolerance protects those who act in the public interest (S003-15c).
 1. application  — the cadre applies if it knows its error qualifies (clarity) and
                   believes the procedure works (its own belief ``b``);
 2. acceptance   — the case is accepted; public intolerance blocks high-profile cases;
+                  with ``consensus_to_start`` > 0, disagreement between levels keeps
+                  cases from starting at all (局部空转, S003-09b: 很难启动);
 3. consultation — discipline commission and organisation department jointly; the
                   discipline commission only clears clearly listed errors (S003-10);
 4. determination — the same-level party committee; high-profile cases go to the upper
@@ -67,10 +69,13 @@ def stage_factors(
     discipline: np.ndarray,
     consensus: np.ndarray,
     public: float,
+    start: float = 0.0,
 ) -> np.ndarray:
     """(U, 2, 5) pass probability of each stage for an ordinary (row 0) and a
     high-profile (row 1) case. Column 0 holds stage 1's chance that the cadre knows its
-    error qualifies; whether it then applies depends on its belief (``application``)."""
+    error qualifies; whether it then applies depends on its belief (``application``).
+    ``start`` (``consensus_to_start``) is how far disagreement between levels stops a
+    case at acceptance, beyond what the text can oblige: acceptance × (1 − start·(1 − κ))."""
     tol, clarity, discipline, consensus = (
         np.asarray(x, dtype=float) for x in (tol, clarity, discipline, consensus)
     )
@@ -82,6 +87,8 @@ def stage_factors(
     out[..., :, 0] = (0.4 + 0.6 * clarity)[..., None]
     out[..., 0, 1] = bound(0.7 + 0.3 * public)
     out[..., 1, 1] = public * (0.5 + 0.5 * tol)
+    if start:  # 0 leaves the floats exactly as they were
+        out[..., :, 1] *= (1.0 - start * (1.0 - consensus))[..., None]
     out[..., :, 2] = (
         discipline * clarity * (0.5 + 0.5 * tol) + (1.0 - discipline) * ORGANISATION_APPROVAL
     )[..., None]

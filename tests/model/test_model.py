@@ -201,3 +201,36 @@ def test_without_the_duty_to_help_few_apply_on_paper() -> None:
         h = m.history_array()[:, -1]
         applied[duty] = h[:, col["applied"]].sum() / h[:, col["cases"]].sum()
     assert applied[1.0] > 0.3 and applied[0.0] < 0.5 * applied[1.0]
+
+
+def test_disagreement_can_stop_cases_at_the_start() -> None:
+    """``consensus_to_start``: on paper (levels disagree, κ = 0.2) far fewer applications
+    are accepted at full strength than without it; where the levels agree (κ = 1) it
+    changes nothing at all, to the bit."""
+    from model import metrics
+
+    col = {c: i for i, c in enumerate(metrics.VALUE_COLUMNS)}
+    accepted = {}
+    for start in (0.0, 1.0):
+        h = (
+            CadreModel(scenario="tolerance_on_paper", rng=2, agents=False, consensus_to_start=start)
+            .run(60)
+            .history_array()[:, -1]
+        )
+        accepted[start] = h[:, col["accepted"]].sum() / h[:, col["applied"]].sum()
+    assert accepted[0.0] > 0.8 and accepted[1.0] < 0.5 * accepted[0.0]
+
+    def agreeing(start: float) -> np.ndarray:
+        return (
+            CadreModel(
+                scenario="tolerance_on_paper",
+                rng=2,
+                agents=False,
+                inter_level_consensus=1.0,
+                consensus_to_start=start,
+            )
+            .run(24)
+            .history_array()
+        )
+
+    assert np.array_equal(agreeing(0.0), agreeing(1.0))
