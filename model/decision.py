@@ -19,7 +19,6 @@ from model.accountability import (
     at_least_once,
     expected_severity,
 )
-from model.memo import ArrayMemo
 from model.state import AVOID, INNOVATE, NO_FORM, PASS_DOWN, ROUTINE, SHARE, STALL
 
 # Task-specific forms of avoidance (S000-14 routine tasks, S000-15 innovative tasks):
@@ -93,15 +92,12 @@ def targets_in_force(
     return (targets + vague * detect) * (1.0 + amplification) ** level
 
 
-def _leader_duty(leader: np.ndarray, leader_duty: float) -> np.ndarray:
+def _duty(leader: np.ndarray, leader_duty: float) -> np.ndarray:
     """Duty factor per post: ``leader_duty`` for leaders, 1 for staff.
 
-    perf: remembered (``_duty``): the model passes the same, never written, leader flags
-    every month."""
+    perf: not remembered: the model passes the leader flags of the situations it
+    recomputes, a new array every month (``pressure``)."""
     return np.where(leader, leader_duty, 1.0)
-
-
-_duty = ArrayMemo(_leader_duty)
 
 
 def standing_demand(
@@ -168,18 +164,82 @@ def situation_terms(
     (targets, forms, meetings, passed-down work), the more dodging saves (S000-09b,
     S000-11, S000-21c).
 
+    The rows that change every month are ``monthly_terms``; the model keeps only those
+    (it gives ``cadre_utilities`` the reach per cadre).
+    """
+    out = np.empty((RELIEF + 1, len(p_success)), dtype=np.float32)
+    out[_MONTHLY] = monthly_terms(p, p_success, p_miss, load)
+    out[ELIG_INNOV : ELIG_RETRO + 1] = np.asarray(eligible).T
+    return out
+
+
+def monthly_terms(
+    p: dict, p_success: np.ndarray, p_miss: np.ndarray, load: np.ndarray
+) -> np.ndarray:
+    """The rows ``_MONTHLY`` (GAIN, FAIL, MISS, RELIEF) of ``situation_terms``, (4, S)
+    float32, each situation's from its own chances and load alone.
+
     perf: each row is written into one float32 array (assignment casts float64 the
-    way ``astype`` does) instead of seven temporaries joined by a concatenate.
+    way ``astype`` does) instead of temporaries joined by a concatenate.
     """
     a, g = p["value_curvature"], p["probability_weighting"]
     gain_innov = p["promotion_value"] + p["recognition_value"] + p["problem_value"]
-    out = np.empty((RELIEF + 1, len(p_success)), dtype=np.float32)
-    out[GAIN] = prob_weight(p_success, g) * np.float32(gain_innov**a)
-    out[FAIL] = 1.0 - np.asarray(p_success, dtype=np.float32)
-    out[MISS] = p_miss
-    out[ELIG_INNOV : ELIG_RETRO + 1] = np.asarray(eligible).T
-    out[RELIEF] = (p["avoid_relief"] * np.asarray(load, dtype=np.float32)) ** np.float32(a)
+    out = np.empty((len(_MONTHLY), len(p_success)), dtype=np.float32)
+    out[0] = prob_weight(p_success, g) * np.float32(gain_innov**a)
+    out[1] = 1.0 - np.asarray(p_success, dtype=np.float32)
+    out[2] = p_miss
+    out[3] = (p["avoid_relief"] * np.asarray(load, dtype=np.float32)) ** np.float32(a)
     return out
+
+
+class Pressure:
+    """Stage 1 per situation (unit x leader): free attention, overload ratio, load
+    (demand / budget), chance an innovation succeeds, chance of missing one binding
+    target and any of them, and the decision's ``monthly_terms`` (4, S).
+
+    perf: the float64 quantities are the rows of one (6, S) array, so the model updates
+    a few situations of all of them in one assignment (``update``)."""
+
+    QUANTITIES = ("free", "overload", "load", "p_success", "fail_per_target", "p_miss")
+
+    def __init__(self, values: np.ndarray, terms: np.ndarray) -> None:
+        self.values = values  # (len(QUANTITIES), S) float64
+        self.terms = terms
+
+    def update(self, at: np.ndarray, new: Pressure) -> None:
+        """Write ``new``, the pressure of the situations ``at``, over theirs, in place."""
+        self.values[:, at] = new.values
+        self.terms[:, at] = new.terms
+
+    free = property(lambda self: self.values[0])
+    overload = property(lambda self: self.values[1])
+    load = property(lambda self: self.values[2])
+    p_success = property(lambda self: self.values[3])
+    fail_per_target = property(lambda self: self.values[4])
+    p_miss = property(lambda self: self.values[5])
+
+
+def pressure(
+    p: dict,
+    paperwork: np.ndarray,
+    perceived_targets: np.ndarray,
+    leader: np.ndarray,
+    passed_down_load: np.ndarray,
+) -> Pressure:
+    """The ``Pressure`` of situations from their post (paperwork, the targets their unit
+    treats as binding, leader or not) and the load passed down to them.
+
+    Every quantity is computed element by element, one situation's from its own inputs
+    and the parameters alone: the pressure of a few situations is the very numbers they
+    have in the pressure of all (the model recomputes only the situations whose inputs
+    changed)."""
+    standing = standing_demand(p, paperwork, perceived_targets, leader)
+    free, overload, load = attention(p, standing, passed_down_load)
+    p_success = success_probability(p, free)
+    per_target = target_failure(p, leader, overload)
+    p_miss = miss_probability(per_target, perceived_targets)
+    terms = monthly_terms(p, p_success, p_miss, load)
+    return Pressure(np.array([free, overload, load, p_success, per_target, p_miss]), terms)
 
 
 def cadre_utilities(
@@ -189,6 +249,8 @@ def cadre_utilities(
     intrinsic: np.ndarray,
     situation: np.ndarray,
     reach: np.ndarray | None = None,
+    *,
+    motivation: np.ndarray | None = None,
 ) -> np.ndarray:
     """Prospect-theory utilities (3, n) of innovate, routine, avoid.
 
@@ -209,7 +271,10 @@ def cadre_utilities(
     record, q the chance of missing a binding target, e the provision's reach.
 
     ``reach`` (3, n) is e per cadre (the ``REACH`` rows of ``terms`` at each cadre's
-    situation, the same float32 numbers), for callers that keep it while the regime is.
+    situation, the same float32 numbers), for callers that keep it while the regime is;
+    with it, ``terms`` may be the ``monthly_terms`` alone (4, S). ``motivation`` is
+    m^α of ``intrinsic`` (float32, ``**``), for callers that keep it (perf: a power per
+    cadre a month).
 
     perf: ``take`` is 4x faster than ``terms[:, situation]``; with ``reach`` given only
     the four rows that change every month are taken. Temporaries are reused in place
@@ -222,7 +287,8 @@ def cadre_utilities(
     if reach is None:
         reach = terms[REACH].take(situation, axis=1)
     e_innov, e_routine, e_retro = reach
-    gain, fail_case, miss_case, relief = terms.take(_MONTHLY, axis=0).take(situation, axis=1)
+    monthly = terms if len(terms) == len(_MONTHLY) else terms.take(_MONTHLY, axis=0)
+    gain, fail_case, miss_case, relief = monthly.take(situation, axis=1)
     bd, bo, br, bs, bt = beliefs
     f32 = np.float32
     loss_unit = np.power(bs, f32(a))
@@ -243,7 +309,8 @@ def cadre_utilities(
         _one_minus_product(e_innov, bt, fail_case), sev["commission"], x_innov, sev["retro"], g
     )
     loss *= loss_unit
-    u[INNOVATE] = intrinsic ** f32(a)  # ``**``, not np.power: its exponent shortcuts
+    # ``**``, not np.power: its exponent shortcuts
+    u[INNOVATE] = intrinsic ** f32(a) if motivation is None else motivation
     u[INNOVATE] += gain
     u[INNOVATE] -= loss
     loss = _weighted_pair(
@@ -322,12 +389,14 @@ def choose(
     u: np.ndarray,
     pool: Executor | None = None,
     reach: np.ndarray | None = None,
+    motivation: np.ndarray | None = None,
 ) -> np.ndarray:
     """Every cadre's action: utilities, logit, imitation of what it saw, one draw.
 
     ``terms`` are ``situation_terms`` per situation, ``beliefs`` (5, N), ``observed`` the
     (3, U) action shares each unit saw last month (None: nothing to imitate), ``u`` one
-    uniform per cadre, ``reach`` optionally the per-cadre reach (``cadre_utilities``).
+    uniform per cadre, ``reach`` and ``motivation`` optionally what ``cadre_utilities``
+    would derive.
     Runs in chunks of ``CHUNK`` cadres, on ``pool``'s threads if given; the result is
     the same either way.
     """
@@ -343,6 +412,7 @@ def choose(
             intrinsic[sl],
             situation[sl],
             None if reach is None else reach[:, sl],
+            motivation=None if motivation is None else motivation[sl],
         )
         # ``sample`` reads only the chances of innovating and of routine.
         probs = logit(util, p["rationality"], rows=2, overwrite=True)
@@ -423,11 +493,13 @@ def avoidance_forms(
     cannot pass down, so its weights are renormalised over the rest.
     """
     form = np.full(n, NO_FORM, dtype=np.int8)
-    kind = 2 * np.asarray(innovative_task, dtype=np.intp) + np.asarray(can_pass_down, dtype=bool)
+    kind = np.multiply(innovative_task, 2, dtype=np.intp)
+    kind += can_pass_down
     x = u * _FORM_TOTAL.take(kind)
-    form[avoid_idx] = (x >= _FORM_PASS.take(kind)).astype(np.int8) + (
-        x >= _FORM_PASS_SHARE.take(kind)
-    )
+    # perf: the two comparisons are added as bytes (as in ``sample``), no casts
+    chosen = (x >= _FORM_PASS.take(kind)).view(np.int8)
+    chosen += x >= _FORM_PASS_SHARE.take(kind)
+    form[avoid_idx] = chosen
     return form
 
 

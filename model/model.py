@@ -212,6 +212,17 @@ def _nonzero_2d(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.divmod(mask.ravel().nonzero()[0], mask.shape[1])
 
 
+def _ring_sum(log: np.ndarray, newest: int, months: int) -> np.ndarray:
+    """Sum over the ``months`` rows of a ring log (axis 0) going back from row ``newest``:
+    integer sums of at most two slices, which are exact in any order.
+
+    perf: no copy of the rows (``take`` of 12 rows of a (37, U) log copied them)."""
+    first = newest - months + 1
+    if first >= 0:
+        return log[first : newest + 1].sum(axis=0)
+    return log[: newest + 1].sum(axis=0) + log[first:].sum(axis=0)
+
+
 def _binomial(rng: np.random.Generator, n: np.ndarray, p: float) -> np.ndarray:
     """``rng.binomial(n, p)`` drawing only where ``n > 0`` (numpy draws nothing for n = 0,
     so the stream is the same)."""
@@ -261,12 +272,8 @@ class Month:
     # 0. regime
     adopted: np.ndarray = None  # units that adopted a new version this month
     # 1. pressure (per situation: unit x leader)
-    overload: np.ndarray = None
-    load: np.ndarray = None  # demand / budget
-    p_success: np.ndarray = None
-    fail_per_target: np.ndarray = None
-    p_miss: np.ndarray = None  # chance of missing a target treated as binding
-    p_miss_real: np.ndarray = None  # ... a target really in force
+    pressure: decision.Pressure = None  # attention, chances, the decision's terms
+    p_miss_real: np.ndarray = None  # chance of missing a target really in force
     # 2. decision
     avoid_idx: np.ndarray = None
     # 3. outcomes
@@ -332,6 +339,13 @@ class CadreModel(mesa.Model):
     """
 
     _unfinished: int | None = None  # the month under way (set while a step runs)
+    # Kept from month to month (perf): stage 1's pressure per situation and the inputs it
+    # was computed from (regime key, passed-down load, perceived targets); m^a of the
+    # cadres' intrinsic motivation and the curvature a it was raised to.
+    _sit_pressure: decision.Pressure | None = None
+    _pressure_inputs: tuple = (None, None, None)
+    _motivation: np.ndarray | None = None
+    _motivation_curvature: float | None = None
 
     def __init__(
         self,
@@ -372,7 +386,6 @@ class CadreModel(mesa.Model):
         # Per-unit arrays of the regime spread to cadres / situations, kept while the
         # regime is (its arrays are never written to; a cadre's post never moves).
         self._cadre_memo = ArrayMemo(partial(_take_of, s.unit), size=4)
-        self._sit_memo = ArrayMemo(partial(_take_of, self._sit_unit), size=4)
         self._cadre_reach = ArrayMemo(partial(_reach_of, s.unit), size=4)
         self.transmission = Transmission(self.p, h)
         self._regime_key: tuple | None = None
@@ -517,42 +530,61 @@ class CadreModel(mesa.Model):
         """1. The targets a unit treats as binding (new ones bind at once), paperwork and
         last month's passed-down load consume attention; overload raises misses.
 
-        perf: computed per situation (unit x leader), 2U rows instead of N cadres. Where
-        every unit treats just the targets in force as binding (a steady regime), the
-        chance of missing a real target is the one already computed for the perceived.
+        perf: computed per situation (unit x leader), 2U rows instead of N cadres, and
+        only for the situations whose inputs changed (``_stale_situations``, a tenth of
+        them in a month): ``decision.pressure`` is element by element, so the others'
+        numbers are last month's; they are updated in place. Where every unit treats just
+        the targets in force as binding (a steady regime), the chance of missing a real
+        target is the one already computed for the perceived.
         """
-        p, h, r, su = self.p, self.hierarchy, self.regime, self._sit_unit
+        p, h, r = self.p, self.hierarchy, self.regime
         if p["perfect_information"]:
             self.perceived_targets = r.targets.copy()
         else:
             np.maximum(self.perceived_targets, r.targets, out=self.perceived_targets)
-        perceived = self.perceived_targets.take(su)
-        paperwork = self._sit_memo(r.paperwork)
-        standing = decision.standing_demand(p, paperwork, perceived, self._sit_leader)
-        free, month.overload, month.load = decision.attention(
-            p, standing, (self.inbox / h.n_cadres).take(su)
+        passed_down = self.inbox / h.n_cadres
+        sit = self._stale_situations(passed_down)
+        su = self._sit_unit.take(sit)
+        new = decision.pressure(
+            p,
+            r.paperwork.take(su),
+            self.perceived_targets.take(su),
+            self._sit_leader.take(sit),
+            passed_down.take(su),
         )
-        month.p_success = decision.success_probability(p, free)
-        month.fail_per_target = decision.target_failure(p, self._sit_leader, month.overload)
-        month.p_miss = decision.miss_probability(month.fail_per_target, perceived)
-        if np.array_equal(self.perceived_targets, r.targets):
-            month.p_miss_real = month.p_miss
+        if len(sit) == len(self._sit_unit):  # all of them, in order
+            self._sit_pressure = new
         else:
-            month.p_miss_real = decision.miss_probability(month.fail_per_target, r.targets.take(su))
-        self.state.free_attention = free.astype(np.float32).take(self._situation)
+            self._sit_pressure.update(sit, new)
+        pr = month.pressure = self._sit_pressure
+        if (self.perceived_targets == r.targets).all():
+            month.p_miss_real = pr.p_miss
+        else:
+            real = r.targets.take(self._sit_unit)
+            month.p_miss_real = decision.miss_probability(pr.fail_per_target, real)
+        self.state.free_attention = pr.free.astype(np.float32).take(self._situation)
+
+    def _stale_situations(self, passed_down: np.ndarray) -> np.ndarray:
+        """Situations whose pressure must be computed this month: every one in the first
+        month and after the regime or a parameter changed (``_regime_key`` is then a new
+        object), else both situations of each unit whose passed-down load or perceived
+        targets changed since last month."""
+        key, last_load, last_targets = self._pressure_inputs
+        if key is not self._regime_key:
+            stale = np.arange(2 * self.n_units)
+        else:
+            changed = passed_down != last_load
+            changed |= self.perceived_targets != last_targets
+            stale = np.repeat(2 * changed.nonzero()[0], 2)
+            stale[1::2] += 1  # the leaders' situation follows the staff's
+        self._pressure_inputs = (self._regime_key, passed_down, self.perceived_targets.copy())
+        return stale
 
     def _decide(self, month: Month) -> None:
         """2. Every cadre weighs innovate / routine / avoid on its beliefs, mixes in what
         peers and superiors did last month, draws an action; avoiders pick a form."""
         p, s, h, rng = self.p, self.state, self.hierarchy, self.rng
         N = s.n
-        terms = decision.situation_terms(
-            p,
-            month.p_success,
-            month.p_miss,
-            self._sit_memo(self.regime.eligible),
-            month.load,
-        )
         beliefs.flush_tiny(s.belief)
         seen = None
         if self._action_counts is not None:
@@ -561,7 +593,7 @@ class CadreModel(mesa.Model):
             ).astype(np.float32)
         s.action = decision.choose(
             p,
-            terms,
+            month.pressure.terms,  # the reach is given per cadre (last argument)
             s.belief,
             s.intrinsic,
             self._situation,
@@ -570,6 +602,7 @@ class CadreModel(mesa.Model):
             rng.random(N, dtype=np.float32),
             threads.pool_for(N),
             self._cadre_reach(self.regime.eligible),
+            self._valued_motivation(),
         )
         if self.forced_actions:  # a user playing one cadre (dashboard "play as a cadre")
             idx = np.fromiter(self.forced_actions.keys(), dtype=np.int64)
@@ -587,6 +620,16 @@ class CadreModel(mesa.Model):
             rng.random(k),
         )
 
+    def _valued_motivation(self) -> np.ndarray:
+        """m^a of every cadre's intrinsic motivation m (as ``decision.cadre_utilities``
+        raises it), kept while the value curvature a is; ``_renew`` raises the
+        newcomers' (the same float32 power, element by element)."""
+        a = self.p["value_curvature"]
+        if a != self._motivation_curvature:
+            self._motivation = self.state.intrinsic ** np.float32(a)
+            self._motivation_curvature = a
+        return self._motivation
+
     def _outcomes(self, month: Month) -> None:
         """3. Innovations succeed or fail; routine work may miss a binding target. The
         month's acts enter each cadre's record.
@@ -597,7 +640,7 @@ class CadreModel(mesa.Model):
         s, rng, sit = self.state, self.rng, self._situation
         innov_idx = (s.action == INNOVATE).nonzero()[0]
         routine_idx = (s.action == ROUTINE).nonzero()[0]
-        works = rng.random(len(innov_idx)) < month.p_success[sit[innov_idx]]
+        works = rng.random(len(innov_idx)) < month.pressure.p_success[sit[innov_idx]]
         month.success_idx, month.fail_idx = innov_idx[works], innov_idx[~works]
         month.miss_idx = routine_idx[
             rng.random(len(routine_idx)) < month.p_miss_real[sit[routine_idx]]
@@ -711,11 +754,14 @@ class CadreModel(mesa.Model):
         marked judged. Returns the cadre and kind of every act caught.
 
         perf: the review chance per cadre is kept while the regime is; the records are
-        read rows first (whole rows copy fast, and review reaches few cadres).
+        read rows first (whole rows copy fast, and review reaches few cadres); the open
+        innovations on record are summed over the ring's slices (``_ring_sum``).
         """
         s, r, rng = self.state, self.regime, self.rng
         rows = s.recent_rows(self.p["lookback"] + 1)[1:]  # this month excluded
-        month.open_innov = self._open_innov_log.take(rows, axis=0).sum(axis=0)
+        month.open_innov = _ring_sum(
+            self._open_innov_log, (s.hist_pos - 1) % HISTORY_LEN, len(rows)
+        )
         reviewed = (rng.random(s.n, dtype=np.float32) < self._of_cadres(r.review)).nonzero()[0]
         records = s.history.take(rows, axis=0).take(reviewed, axis=1)
         ru = s.unit[reviewed]
@@ -805,7 +851,7 @@ class CadreModel(mesa.Model):
         if not freed.any():  # perf: nothing freed (a steady regime): nothing to draw
             return np.zeros(h.n_units)
         routine_by_sit = np.bincount(self._situation[s.action == ROUTINE], minlength=2 * h.n_units)
-        expected = (routine_by_sit * month.fail_per_target).reshape(-1, 2).sum(axis=1)
+        expected = (routine_by_sit * month.pressure.fail_per_target).reshape(-1, 2).sum(axis=1)
         mean = expected * freed * self.regime.detect
         out = np.zeros(h.n_units)
         pos = (mean > 0).nonzero()[0]
@@ -898,7 +944,7 @@ class CadreModel(mesa.Model):
         s = self.state
         not_tol = ~month.tolerated
         ev = metrics.StepEvents(
-            overload=month.overload.take(self._situation),
+            overload=month.pressure.overload.take(self._situation),
             action_counts=month.action_counts,
             avoid_idx=month.avoid_idx,
             success_idx=month.success_idx,
@@ -1080,6 +1126,8 @@ class CadreModel(mesa.Model):
         row, col = _nonzero_2d((records == REC_FAILED) | (records == REC_SUCCEEDED))
         np.subtract.at(self._open_innov_log, (row, s.unit[new[col]]), 1)
         replace_cadres(s, new, p, rng)
+        if self._motivation is not None:
+            self._motivation[new] = s.intrinsic[new] ** np.float32(self._motivation_curvature)
         if len(new):
             h = self.hierarchy
             s.belief[:, new] = beliefs.socialise(
