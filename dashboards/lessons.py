@@ -1515,13 +1515,13 @@ LESSONS: tuple[Lesson, ...] = (
         "(S003-08), the discipline commission holds that a tolerable error is still an error (S003-10), public "
         "intolerance blocks high-profile cases (S003-11), and the upper level may refuse to recognise the decision "
         "(S003-09). Applications are far more than tolerated cases. Seed 003 found applications themselves few "
-        "(S003-07b) and half of its respondents knew of no case: where applying is left to the cadre (the model's "
+        "(S003-07b) and three in four of its respondents knew of no case: where applying is left to the cadre (the model's "
         "“Duty to help cadres apply” set to 0), far fewer apply. Clear standards and agreement between levels are what let "
         "the text work (S003-12b).",
         "有力的成文规定可以要求有关部门告知干部其失误符合条件、受理案例并作出认定，所以在本模型中，知道自己的失误符合条件的"
         "干部几乎都会申请；但规定无法解决自身含糊之处：标准不清时，只有约一半干部知道自己的失误符合条件，调查会商也很少"
         "通过（S003-08），纪委认为可容之错也是错（S003-10），公众的不宽容挡住了高关注度案例（S003-11），上级还可能"
-        "不认可下级的认定（S003-09）。申请远多于获容错的案例。种子文献003发现申请本身就很少（S003-07b），半数受访者不知道"
+        "不认可下级的认定（S003-09）。申请远多于获容错的案例。种子文献003发现申请本身就很少（S003-07b），四分之三的受访者不知道"
         "有任何案例：如果是否申请完全由干部自己决定（把模型的“协助申请的义务”设为0），申请会少得多。清晰的标准和上下级"
         "共识，才能让规定真正起作用（S003-12b）。",
         ("few",),

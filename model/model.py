@@ -457,25 +457,40 @@ class CadreModel(mesa.Model):
                 self.p.update(changes)
 
     # -------------------------------------------------------------------- step
-    def _checked_step(self) -> None:
-        """``step()`` as callers reach it: Mesa's scheduled step, refused after a month
-        that did not finish.
+    def _ready(self) -> None:
+        """Refuse to run after a month that did not finish, or with bad choices for the
+        next month (checked before Mesa's schedule is entered, which a raise would lose).
 
         Mesa 3.5 schedules the next month only once this one has returned, so after an
-        exception or Ctrl-C inside a month every later ``step()`` would silently do
-        nothing, on a state left half-way through that month."""
+        exception or Ctrl-C inside a month every later ``step()`` or ``run_for()`` would
+        silently do nothing, on a state left half-way through that month."""
         if self._unfinished is not None:
             raise CadreSimError(
                 f"this model stopped during month {self._unfinished} and its state is "
                 "incomplete; build a new model (same parameters and seed) to run again"
             )
         _check_forced(self.forced_actions, self.forced_applications, self.n_cadres)
-        self._unfinished = self.steps + 1
+
+    def _checked_step(self) -> None:
+        """``step()`` as callers reach it: Mesa's scheduled step, after ``_ready``."""
+        self._ready()
         self._mesa_step()
-        self._unfinished = None
+
+    def run_for(self, duration: float | int) -> None:
+        """Mesa's ``run_for``, after ``_ready``."""
+        self._ready()
+        super().run_for(duration)
+
+    def run_until(self, end_time: float | int) -> None:
+        """Mesa's ``run_until``, after ``_ready``."""
+        self._ready()
+        super().run_until(end_time)
 
     def step(self) -> None:
-        """One month, in the order of docs/ODD.md §1.3 (each stage documents its rule)."""
+        """One month, in the order of docs/ODD.md §1.3 (each stage documents its rule).
+        ``_unfinished`` holds the month until its last stage is done, whichever way Mesa
+        reached it (``step()``, ``run_for``, ``run_until``)."""
+        self._unfinished = self.steps
         month = Month(t=self.steps)
         self._regime(month)  # 0. regime: schedule, issue, relay, documents
         self._pressure(month)  # 1. pressure and attention
@@ -486,6 +501,7 @@ class CadreModel(mesa.Model):
         self._learn(month)  # 6. learning
         self._dynamics(month)  # 7. problems, absorption, careers
         self._observe(month)  # 8. observation
+        self._unfinished = None
 
     def _regime(self, month: Month) -> None:
         """0. Changes due this month are issued by the centre, which adopts them at once;

@@ -74,7 +74,7 @@ class Param:
         if not isinstance(value, (int, float)) and not hasattr(value, "__float__"):
             raise ParamError(bad)
         try:
-            x = float(value)
+            x = float(value) + 0.0  # -0.0 becomes 0.0: equal values are the same value
         except (TypeError, ValueError):
             raise ParamError(bad) from None
         if math.isnan(x) or math.isinf(x):

@@ -152,6 +152,33 @@ def test_a_month_that_failed_stops_the_model_loudly(monkeypatch: pytest.MonkeyPa
         m.step()
     with pytest.raises(CadreSimError, match="stopped during month 3"):
         m.run(5)
+    with pytest.raises(CadreSimError, match="stopped during month 3"):
+        m.run_for(2)
+
+
+def test_run_for_is_checked_like_step(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Mesa's run_for reaches the month without going through step(): the same checks hold.
+    m = CadreModel(rng=1, agents=False)
+    m.run_for(2)
+    assert m.steps == 2 and len(m.history()) == 2 * 6
+    m.forced_actions = {0: 7}
+    with pytest.raises(ParamError, match=r"forced_actions\[0\] = 7 is invalid"):
+        m.run_for(1)
+    m.forced_actions = {}
+    m.run_until(4)
+    assert m.steps == 4
+
+    def boom(self: CadreModel, month: object) -> None:
+        raise RuntimeError("interrupted")
+
+    monkeypatch.setattr(CadreModel, "_learn", boom)
+    with pytest.raises(RuntimeError, match="interrupted"):
+        m.run_for(3)
+    monkeypatch.undo()
+    with pytest.raises(CadreSimError, match="stopped during month 5"):
+        m.step()
+    with pytest.raises(CadreSimError, match="stopped during month 5"):
+        m.run_until(10)
 
 
 @pytest.mark.parametrize("cadre", [-1, 196, 1.5, True, "0"], ids=repr)

@@ -72,3 +72,10 @@ def test_parse_assignment():
     assert parse_assignment("tolerance=0.9") == ("tolerance", 0.9)
     with pytest.raises(ParamError, match="NAME=VALUE"):
         parse_assignment("tolerance")
+
+
+def test_negative_zero_is_stored_as_zero() -> None:
+    # -0.0 == 0.0, so a write of -0.0 must not leave a value whose sign differs from the
+    # one the model's caches were computed with (the regime is keyed on equal values).
+    x = validate({"supervision": -0.0})["supervision"]
+    assert x == 0.0 and math.copysign(1.0, x) == 1.0
