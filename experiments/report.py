@@ -423,7 +423,10 @@ def fig_recovery(r: Result) -> plt.Figure:
     ax.invert_yaxis()
     ax.set_xlabel("township lag [months]")
     ax.legend(fontsize=8)
-    ax.set_title("each mechanism's share: township lags with it switched off", fontsize=10)
+    ax.set_title(
+        "each mechanism's share: township lags with it switched off or the relay's pace changed",
+        fontsize=10,
+    )
     fig.suptitle("Finding 10 — slow recovery after a loosening (province preset)", fontsize=11)
     fig.tight_layout()
     return fig
