@@ -424,7 +424,7 @@ def fig_recovery(r: Result) -> plt.Figure:
     ax.set_xlabel("township lag [months]")
     ax.legend(fontsize=8)
     ax.set_title(
-        "each mechanism's share: township lags with it switched off or the relay's pace changed",
+        "township lags with each mechanism switched off,\nand at other paces of the relay",
         fontsize=10,
     )
     fig.suptitle("Finding 10 — slow recovery after a loosening (province preset)", fontsize=11)
