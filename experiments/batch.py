@@ -37,7 +37,13 @@ from typing import Any
 import numpy as np
 
 from model.errors import CadreSimError
-from model.metrics import FINAL_FRACTION, SURVEY_ANSWERS, final_window
+from model.metrics import (
+    FINAL_FRACTION,
+    SURVEY_ANSWERS,
+    answer_shares,
+    final_window,
+    shares_by_level,
+)
 
 SCHEMES = ("tcp", "tls", "ws", "wss", "ucx", "inproc")
 
@@ -124,17 +130,19 @@ def simulate(task: Task) -> dict[str, Any]:
     else:
         m.run(task.steps)
     arr = m.history_array()
+    answers = m.survey_answers()  # the model's rule, counted overall and by level
     out: dict[str, Any] = {
         "final": final_window(arr, task.window),
         "total": arr.sum(axis=0),
         "last": arr[-1],
-        "survey": _shares_row(m.survey()),
+        "survey": _shares_row(answer_shares(answers)),
         "effective_tolerance": m.effective_tolerance(),
     }
     if task.surveys:
         out["surveys"] = np.array([_shares_row(m.survey(**dict(kw))) for kw in task.surveys])
     if task.survey_levels:
-        out["survey_levels"] = np.array([_shares_row(v) for v in m.survey_by_level().values()])
+        by_level = shares_by_level(answers, m.state.level)
+        out["survey_levels"] = np.array([_shares_row(v) for v in by_level.values()])
     if task.series:
         out["series"] = arr[task.every - 1 :: task.every]
     if task.units:

@@ -133,37 +133,44 @@ def _reach_of(unit: np.ndarray, eligible: np.ndarray) -> np.ndarray:
     return np.asarray(eligible, dtype=np.float32).T.take(unit, axis=1)
 
 
-def _survey_int(name: str, value: Any, allowed: str, high: float = np.inf) -> None:
-    """An integer survey assumption in [1, ``high``], or a one-line ``ParamError``."""
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or not 1 <= value <= high:
-        raise ParamError(f"survey {name} = {value!r} is invalid: allowed is {allowed}")
-
-
-def _cadre_index(name: str, value: Any, n: int) -> int:
-    """A cadre index in [0, n - 1], or a one-line ``ParamError`` (no negative indexing:
-    -1 would silently be the last cadre)."""
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or not 0 <= value < n:
-        raise ParamError(f"{name} = {value!r} is invalid: allowed is a cadre index in [0, {n - 1}]")
+def _int_in(name: str, value: Any, low: float, high: float, allowed: str) -> int:
+    """An integer in [``low``, ``high``] (a bool is not one), or a one-line ``ParamError``
+    naming ``name``, the value and what is ``allowed``."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | np.integer)
+        or not low <= value <= high
+    ):
+        raise ParamError(f"{name} = {value!r} is invalid: allowed is {allowed}")
     return int(value)
 
 
-_ACTIONS = {INNOVATE: "innovate", ROUTINE: "routine", AVOID: "avoid"}
+def _flag(name: str, value: Any) -> bool:
+    """True or False (numpy's too), or a one-line ``ParamError``."""
+    if not isinstance(value, bool | np.bool_):
+        raise ParamError(f"{name} = {value!r} is invalid: allowed is True or False")
+    return bool(value)
+
+
+def _cadre_index(name: str, value: Any, n: int) -> int:
+    """A cadre index in [0, n - 1] (no negative indexing: -1 would silently be the last
+    cadre)."""
+    return _int_in(name, value, 0, n - 1, f"a cadre index in [0, {n - 1}]")
+
+
+_ACTIONS = {INNOVATE: "innovate", ROUTINE: "routine", AVOID: "avoid"}  # codes 0, 1, 2
 
 
 def _check_forced(actions: Mapping, applications: Mapping, n: int) -> None:
     """The user's choices for the next month (play mode), checked before the month
     starts so that a bad one cannot stop it half-way."""
+    allowed = ", ".join(f"{k} ({v})" for k, v in _ACTIONS.items())
     for c, a in actions.items():
         _cadre_index("forced_actions key", c, n)
-        if isinstance(a, bool) or not isinstance(a, int | np.integer) or a not in _ACTIONS:
-            allowed = ", ".join(f"{k} ({v})" for k, v in _ACTIONS.items())
-            raise ParamError(f"forced_actions[{c}] = {a!r} is invalid: allowed is {allowed}")
+        _int_in(f"forced_actions[{c}]", a, min(_ACTIONS), max(_ACTIONS), allowed)
     for c, applies in applications.items():
         _cadre_index("forced_applications key", c, n)
-        if not isinstance(applies, bool | np.bool_):
-            raise ParamError(
-                f"forced_applications[{c}] = {applies!r} is invalid: allowed is True or False"
-            )
+        _flag(f"forced_applications[{c}]", applies)
 
 
 def _check_call(params: Mapping, agents: Any) -> None:
@@ -173,8 +180,7 @@ def _check_call(params: Mapping, agents: Any) -> None:
             f"seed={params['seed']!r}: CadreModel takes its seed as rng= (Mesa 3's name "
             "for it), e.g. CadreModel(rng=1)"
         )
-    if not isinstance(agents, bool | np.bool_):
-        raise ParamError(f"agents = {agents!r} is invalid: allowed is True or False")
+    _flag("agents", agents)
 
 
 def _build_world(
@@ -1198,11 +1204,11 @@ class CadreModel(mesa.Model):
         ``MAX_LOOKBACK``), the known cases from which it answers "many", whether a whole
         unit knows its applications, and whether a unit knows the cases its subordinate
         units brought before it."""
-        _survey_int("memory", memory, f"an integer in [1, {MAX_LOOKBACK}]", MAX_LOOKBACK)
-        _survey_int("many", many, "an integer >= 1")
-        for name, flag in (("department", department), ("area", area)):
-            if not isinstance(flag, bool | np.bool_):
-                raise ParamError(f"survey {name} = {flag!r} is invalid: allowed is True or False")
+        memory = _int_in(
+            "survey memory", memory, 1, MAX_LOOKBACK, f"an integer in [1, {MAX_LOOKBACK}]"
+        )
+        many = _int_in("survey many", many, 1, np.inf, "an integer >= 1")
+        department, area = _flag("survey department", department), _flag("survey area", area)
         # before the first month nothing has been logged
         rows = self.state.recent_rows(memory if self.state.hist_pos >= 0 else 0)
         return metrics.survey_answers(
@@ -1212,10 +1218,10 @@ class CadreModel(mesa.Model):
             self.public_tol_log[rows],
             self.referred_log[rows],
             self.steps,
-            memory=int(memory),
-            many=int(many),
-            department=bool(department),
-            area=bool(area),
+            memory=memory,
+            many=many,
+            department=department,
+            area=area,
         )
 
     def effective_tolerance(self) -> float:
