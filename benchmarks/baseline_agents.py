@@ -119,6 +119,7 @@ from model.tolerance import (
     ELIGIBLE_INNOVATION,
     ELIGIBLE_RETRO,
     ELIGIBLE_ROUTINE,
+    local_texts,
 )
 from model.transmission import Transmission
 
@@ -585,6 +586,7 @@ class BaselineModel(mesa.Model):
                 u.below.extend(child.below)
         self._levels = h.level_units
         self.transmission = Transmission(self.p, h)
+        self.local_text = local_texts(h, self.rng.spawn(1)[0])  # as in CadreModel
         self._regime_key: tuple | None = None
         self._adoptions = 0
         self._current_regime()
@@ -607,7 +609,9 @@ class BaselineModel(mesa.Model):
             return
         h = self.hierarchy
         share = share_form_chance(self.p, h.n_children > 0)
-        r = regime.build(self.transmission.values(), self.p, h, self._levels, share)
+        r = regime.build(
+            self.transmission.values(), self.p, h, self._levels, share, self.local_text
+        )
         plain = regime.UnitRegime(
             **{name: getattr(r, name).tolist() for name in regime.UnitRegime.__dataclass_fields__}
         )

@@ -379,10 +379,11 @@ def _add_calibrate(sub: Any) -> None:
     cal = sub.add_parser(
         "calibrate",
         help="fit the tolerance procedure to seed 003's survey (ABC)",
-        description="Fit the tolerance procedure's parameters under the tightened regime to the "
-        "survey answers by ABC rejection with regression adjustment (rejection only where "
-        "no kept draw reaches an answer); report fitted "
-        "values, 90% intervals and the total-variation distance. With --out, finished runs "
+        description="Fit the tolerance provision's reach and the spread of local texts under "
+        "the tightened regime to the survey answers by ABC rejection with regression "
+        "adjustment (rejection only where no kept draw reaches an answer); propose the "
+        "candidate closest over screening runs and validate it on separate seeds; report "
+        "fitted values, 90% intervals and the total-variation distance. With --out, finished runs "
         "are kept in DIR/.runs until the results are written, so the same command resumes.",
     )
     cal.add_argument(

@@ -496,7 +496,8 @@ def fig_calibration(c: Calibration) -> plt.Figure:
             label="posterior (rejection)" if c.extra.get("outside") else "posterior (adjusted)",
         )
         ax.axvline(row.current, color="k", ls="--", label="current")
-        ax.axvline(row.median, color="r", label="fitted (median)")
+        ax.axvline(row.median, color="r", ls=":", label="posterior median")
+        ax.axvline(c.fitted[row.parameter], color="r", label="fitted (step 5)")
         ax.axvspan(row.lo, row.hi, color="r", alpha=0.1)
         ax.set_title(row.parameter, fontsize=9)
     axes[1].legend(fontsize=7)
@@ -842,7 +843,8 @@ def _calibration_section(doc: Doc, c: Calibration | None, figdir: Path, datadir:
         [
             "parameter",
             "current value",
-            "fitted (posterior median)",
+            "fitted (step 5)",
+            "posterior median",
             "90% interval",
             "prior range",
             "round-2 box",
@@ -851,6 +853,7 @@ def _calibration_section(doc: Doc, c: Calibration | None, figdir: Path, datadir:
             [
                 x.parameter,
                 _fmt(x.current),
+                _fmt(c.fitted[x.parameter]),
                 _fmt(x.median),
                 f"[{_fmt(x.lo)}, {_fmt(x.hi)}]",
                 f"[{_fmt(x.prior_low)}, {_fmt(x.prior_high)}]",
@@ -859,6 +862,7 @@ def _calibration_section(doc: Doc, c: Calibration | None, figdir: Path, datadir:
             for x in c.posterior.itertuples()
         ],
     )
+    _candidates_table(doc, c, datadir)
     doc.table(
         ["answer", "survey", "model at fitted values (95% CI)", "model at current values"],
         [
@@ -917,6 +921,31 @@ def _calibration_section(doc: Doc, c: Calibration | None, figdir: Path, datadir:
     if c.rules is not None:
         _survey_rules(doc, c, datadir)
     doc.pre("\n".join(summary_lines(c)))
+
+
+def _candidates_table(doc: Doc, c: Calibration, datadir: Path) -> None:
+    """Step 5 of the method: the candidates, their screening distance, the proposal."""
+    write_csv(datadir / "calibration_candidates.csv", c.candidates)
+    screen = c.settings["screen"]
+    doc.p(
+        f"**Step 5: which values are proposed.** Each candidate run {screen} times on the same "
+        "new seeds; the closest replicate-mean survey is proposed and then validated on "
+        f"{c.settings['validation']} further seeds (below). Data: "
+        "[data/calibration_candidates.csv](data/calibration_candidates.csv)."
+    )
+    doc.table(
+        ["candidate", *c.names, "single-run TV", f"TV, mean of {screen} runs", "proposed"],
+        [
+            [
+                x["candidate"],
+                *(_fmt(x[n]) for n in c.names),
+                "" if np.isnan(x["draw_distance"]) else f"{x['draw_distance']:.3f}",
+                f"{x['screen_distance']:.3f}",
+                "**yes**" if x["proposed"] else "",
+            ]
+            for _, x in c.candidates.iterrows()
+        ],
+    )
 
 
 def _survey_rules(doc: Doc, c: Calibration, datadir: Path) -> None:

@@ -394,6 +394,7 @@ class CadreModel(mesa.Model):
         self._cadre_memo = ArrayMemo(partial(_take_of, s.unit), size=4)
         self._cadre_reach = ArrayMemo(partial(_reach_of, s.unit), size=4)
         self.transmission = Transmission(self.p, h)
+        self.local_text = tol_rules.local_texts(h, self.rng.spawn(1)[0])  # own stream (ODD 2.9)
         self._regime_key: tuple | None = None
         self._adoptions = 0  # adoption events so far: the regime is rebuilt when it grows
         self.regime = self._current_regime()
@@ -449,7 +450,9 @@ class CadreModel(mesa.Model):
         if key != self._regime_key:
             h = self.hierarchy
             share = decision.share_form_chance(self.p, h.n_children > 0)
-            self.regime = regime.build(self.transmission.values(), self.p, h, self._levels, share)
+            self.regime = regime.build(
+                self.transmission.values(), self.p, h, self._levels, share, self.local_text
+            )
             self._regime_key = key
         return self.regime
 

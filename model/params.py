@@ -759,6 +759,26 @@ _PARAMS: list[Param] = [
         source="S003-09b, S003-09c (0 keeps model 2.0's reading; magnitude: assumption)",
         source_zh="S003-09b、S003-09c（取0即模型2.0的理解；量级：假设）",
     ),
+    Param(
+        name="local_text_spread",
+        default=0.0,
+        low=0.0,
+        high=2.0,
+        group="tolerance",
+        transmitted=True,
+        unit="SD of the logit offset",
+        unit_zh="对数几率偏移的标准差",
+        label_en="Local texts differ",
+        label_zh="地方容错文本的差异",
+        en="How far the cities' and counties' own implementing texts depart from the "
+        "province's: the standard deviation, across counties, of the shift of the "
+        "provision's strength and the standards' clarity on the logit scale (a more detailed "
+        "text is both clearer and binds more). 0: one text everywhere.",
+        zh="市、县自行制定的实施办法与省级文本相差多少：各县之间容错条款力度与标准清晰度"
+        "（对数几率尺度上）偏移的标准差（文本越细，标准越清楚、约束力越强）。0：各地文本相同。",
+        source="S003-03c, S003-03d, S003-03e (magnitude: fitted to the survey, S003-06)",
+        source_zh="S003-03c、S003-03d、S003-03e（量级：按问卷S003-06拟合）",
+    ),
     # ------------------------------------------------------------- transmission
     Param(
         name="relay_delay",

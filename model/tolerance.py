@@ -33,11 +33,27 @@ only listed errors — and a text binds it only half, S003-10), public opinion a
 a high-profile case (S003-11), and an upper level that disagrees (S003-09). The
 chance that a case is tolerated is the product of the stages and so *emerges*; "text
 rich, practice poor" (S003-07) appears where those other stages block.
+
+**Local texts.** The provision is written down level by level: after a province's text
+some of its cities and counties "follow at once with more detailed" ones (随即跟进并制定出
+更为详细的政策, S003-03e; Shaanxi, then Yan'an, then Zichang county), detailed above all in
+"the standards, the procedure and the use of the results" (S003-03d), others not (S003-03f:
+一些地方陆续开始探索). So the provision in force differs between jurisdictions: a city's
+text departs from the province's, a county's from its city's, and a township works under
+its county's. ``local_texts`` draws each jurisdiction's departure (a standard offset; half
+of a county's variance is its city's); ``local_text_spread`` (σ) scales it on the logit
+scale of the provision's strength τ and of the standards' clarity together — a more
+detailed text is both clearer and binds more. The parameter values are those of the
+province's text, the median local one. σ = 0 switches the mechanism off: one text
+everywhere. How far local texts differ is not a figure of the sources: σ is fitted to
+the survey (S003-06), where it decides how many respondents know of "many" cases.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from model.hierarchy import LEVELS, Hierarchy
 
 STAGES: tuple[str, ...] = ("cases", "applied", "accepted", "consulted", "approved", "recognised")
 STAGES_ZH: tuple[str, ...] = (
@@ -52,8 +68,35 @@ ORGANISATION_APPROVAL = 0.9  # the organisation department leans to incentive (S
 # A cadre who thinks the procedure never works still applies sometimes (its superiors or
 # the organisation department may apply for it, S003-05).
 APPLY_FLOOR = 0.2
+# Transmitted parameters a local text details (S003-03d): the standards and the procedure.
+LOCAL_TEXT: tuple[str, ...] = ("tolerance", "standards_clarity")
+# Levels that write their own implementing texts (S003-03c); townships work under their
+# county's, the province's text is the reference.
+_TEXT_LEVELS = (LEVELS.index("city"), LEVELS.index("county"))
 # Columns of ``eligibility``: failed innovations, unintentional routine errors, retro cases.
 ELIGIBLE_INNOVATION, ELIGIBLE_ROUTINE, ELIGIBLE_RETRO = range(3)
+
+
+def local_texts(h: Hierarchy, rng: np.random.Generator) -> np.ndarray:
+    """(U,) each unit's local text's departure from the province's, in standard units: a
+    city's is N(0, 1/2); a county's is its city's plus its own N(0, 1/2), so counties
+    differ by 1 in all; a township's is its county's; the centre and provinces 0."""
+    z = np.zeros(h.n_units)
+    for lv in range(1, len(LEVELS)):
+        units = h.units_at(lv)
+        z[units] = z[h.parent[units]]
+        if lv in _TEXT_LEVELS:
+            z[units] += np.sqrt(0.5) * rng.standard_normal(len(units))
+    return z
+
+
+def localised(x: np.ndarray, shift: np.ndarray) -> np.ndarray:
+    """``x`` in [0, 1] moved by ``shift`` on the logit scale: x·e^s / (x·e^s + 1 − x),
+    exact at 0 and 1 (which no local text moves) and where the shift is 0 (the
+    province's own text)."""
+    x = np.asarray(x, dtype=float)
+    up = x * np.exp(shift)
+    return np.where(shift == 0, x, up / (up + 1.0 - x))
 
 
 def eligibility(tol: np.ndarray) -> np.ndarray:

@@ -855,11 +855,13 @@ def test_the_adaptive_plan_weighs_both_tallies() -> None:
 
 @pytest.mark.parametrize("apply", [True, False])
 def test_the_players_choice_decides_stage_1_of_the_procedure(apply) -> None:
-    """With supervision at its highest most failed innovations are noticed and (reform package: a
-    broad provision) covered; the player's choice, not the model's rule, decides whether
-    the application is made."""
+    """With supervision at its highest most failed innovations are noticed and (reform package
+    with one text everywhere: a broad provision in every county) covered; the player's
+    choice, not the model's rule, decides whether the application is made."""
     sim = Simulation(
-        scenario="reform_package", seed=1, overrides={"supervision": SCHEMA["supervision"].high}
+        scenario="reform_package",
+        seed=1,
+        overrides={"supervision": SCHEMA["supervision"].high, "local_text_spread": 0.0},
     )
     game = CadreGame(sim, township=0, length=36)
     procedures = []

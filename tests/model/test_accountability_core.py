@@ -219,8 +219,8 @@ def test_unit_learns_tolerance_from_peers_only_through_made_known_outcomes():
 
 
 def test_a_unit_learns_from_its_own_omission_cases():
-    # nothing circulates from peers (sanction publicity 0): only the unit's own omission
-    # cases can teach its cadres, who start believing inaction is never noticed
+    # nothing circulates from peers (sanction publicity 0): only the units' own omission
+    # cases can teach their cadres, who start believing inaction is never noticed
     m = CadreModel(
         "tightened_accountability",
         rng=10,
@@ -231,15 +231,19 @@ def test_a_unit_learns_from_its_own_omission_cases():
         **QUIET,
         **TEN_K,
     )
-    unit = int(np.flatnonzero(m.hierarchy.level == 4)[0])
-    cadres = m.hierarchy.cadres_of(unit)
+    units = np.flatnonzero(m.hierarchy.level == 4)[:8]
+    cadres = np.concatenate([m.hierarchy.cadres_of(u) for u in units])
     m.state.belief_omit[cadres] = 0.0
-    truth = float(m.regime.truth[1, unit])
+    truth = m.regime.truth[1, units]
     for _ in range(36):
         m.forced_actions = dict.fromkeys(cadres.tolist(), 2)
         m.step()
-    assert truth > 0.05
-    assert abs(m.state.belief_omit[cadres].mean() - truth) < 0.25 * truth
+    assert np.all(truth > 0.05)
+    learnt = np.array([m.state.belief_omit[m.hierarchy.cadres_of(u)].mean() for u in units])
+    # One unit's five cadres are a small sample (seeds 10-13: single units end between 0.5
+    # and 1.0 of the truth); eight units' mean ends within 13 % of it in every seed tried.
+    assert abs(learnt.mean() - truth.mean()) < 0.25 * truth.mean()
+    assert np.all(learnt > 0.3 * truth)
 
 
 def test_regimes_follow_the_sources_grassroots_resources_did_not_grow():

@@ -169,6 +169,17 @@ def test_survey_assumptions_are_checked(kw, match) -> None:
         m.survey(**kw)
 
 
+# The tightened regime's provision before model 2.1's calibration (tolerance 0.3, one
+# text everywhere), so that these runs are the ones the digests were taken of.
+_PROVISION_20 = {"tolerance": 0.3, "local_text_spread": 0.0}
+MODEL_20: dict[str, dict] = {
+    "tightened_accountability": _PROVISION_20,
+    "tightening_then_loosening": {"schedule": [(40, _PROVISION_20)]},
+    "tolerance_on_paper": {"local_text_spread": 0.0},
+    "flexible_experimentation": {},
+}
+
+
 @pytest.mark.parametrize(
     "scenario, seed, steps, digest",
     [
@@ -179,11 +190,14 @@ def test_survey_assumptions_are_checked(kw, match) -> None:
 )
 def test_the_first_rule_is_still_available(scenario, seed, steps, digest) -> None:
     """``department=False, memory=24, area=False`` answers exactly as the model did before the
-    department channel (same runs, same digests as the golden file then held)."""
+    department channel (same runs, same digests as the golden file then held). The runs
+    keep model 2.0's tightened provision (tolerance 0.3, one text everywhere)."""
     from model.model import CadreModel
     from tests.model.golden import _digest
 
-    m = CadreModel(scenario=scenario, rng=seed, agents=False, preset="classroom").run(steps)
+    m = CadreModel(
+        scenario=scenario, rng=seed, agents=False, preset="classroom", **MODEL_20[scenario]
+    ).run(steps)
     old = m.survey(department=False, memory=24, area=False)
     assert _digest(np.array(list(old.values()))) == digest
     assert old != m.survey()
@@ -305,7 +319,9 @@ def test_area_false_is_the_rule_without_referred_cases(scenario, seed, digest) -
     from tests.model.golden import _digest
 
     sc = SCENARIOS[scenario]
-    m = CadreModel(scenario=scenario, rng=seed, agents=False, preset="classroom").run(sc.steps)
+    m = CadreModel(
+        scenario=scenario, rng=seed, agents=False, preset="classroom", **MODEL_20[scenario]
+    ).run(sc.steps)
     before = m.survey(area=False)
     assert _digest(np.array(list(before.values()))) == digest
     assert before != m.survey()  # these runs have cases referred up
