@@ -370,7 +370,7 @@ def _travel_panel(ax: Any, df: pd.DataFrame, col: str, r: Result, title: str) ->
 
 def fig_travel(r: Result) -> plt.Figure:
     df = r.data["fig9_travel_by_level"]
-    main = df[df.arm == "model 2.0"]
+    main = df[df.arm == "default"]
     fig, axes = plt.subplots(1, 3, figsize=(16, 4.6))
     _travel_panel(axes[0], main, "avoid", r, "avoidance share by level")
     _travel_panel(axes[1], main, "adopted", r, "share of units that adopted the centre's regime")
@@ -397,7 +397,7 @@ def fig_recovery(r: Result) -> plt.Figure:
     lags = r.data["fig10_lags"]
     fig, axes = plt.subplots(1, 2, figsize=(14, 4.6))
     ax = axes[0]
-    main = lags[lags.arm == "model 2.0"].set_index("level").loc[list(LEVELS)]
+    main = lags[lags.arm == "default"].set_index("level").loc[list(LEVELS)]
     x = np.arange(len(LEVELS))
     ax.bar(x - 0.2, main.innovation_half_fall, 0.4, label="innovation: half of the fall")
     ax.bar(x + 0.2, main.innovation_half_recovery, 0.4, label="innovation: half of the recovery")
@@ -928,9 +928,9 @@ def _candidates_table(doc: Doc, c: Calibration, datadir: Path) -> None:
     write_csv(datadir / "calibration_candidates.csv", c.candidates)
     screen = c.settings["screen"]
     doc.p(
-        f"**Step 5: which values are proposed.** Each candidate run {screen} times on the same "
+        f"**Step 5: which values are proposed.** Each candidate is run {screen} times on the same "
         "new seeds; the closest replicate-mean survey is proposed and then validated on "
-        f"{c.settings['validation']} further seeds (below). Data: "
+        f"{c.settings['validation']} seeds of its own (below). Data: "
         "[data/calibration_candidates.csv](data/calibration_candidates.csv)."
     )
     doc.table(

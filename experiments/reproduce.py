@@ -722,7 +722,7 @@ def exp_travel(scale: Scale, pool: Pool, seed: int) -> tuple[Result, Result]:
     sc = SCENARIOS[TRAVEL_SCENARIO]
     t0, t_end, steps = sc.schedule[0][0], sc.schedule[1][0], sc.steps
     seeds = replicate_seeds(seed, 9, scale.travel_reps)
-    arms = {"model 2.0": {}}
+    arms = {"default": {}}
     arms.update(
         MECHANISMS_OFF if scale.travel_arms else {"all three off": MECHANISMS_OFF["all three off"]}
     )
@@ -774,7 +774,7 @@ def exp_travel(scale: Scale, pool: Pool, seed: int) -> tuple[Result, Result]:
                     "innovation_half_recovery": rec[j],
                 }
             )
-    main = series["model 2.0"]
+    main = series["default"]
     v9 = fd.criterion_spread_by_depth(main[..., COL["avoid"]], t0, t_end, LEVELS, seed=seed)
     v10 = fd.criterion_slow_recovery(
         main[..., COL["innovate"]], t0, t_end, steps, LEVELS, seed=seed
@@ -783,7 +783,7 @@ def exp_travel(scale: Scale, pool: Pool, seed: int) -> tuple[Result, Result]:
     design = (
         f"`{TRAVEL_SCENARIO}` (tightening at month {t0}, loosening at {t_end}), {steps} months, "
         f"{R} replicates, {TRAVEL_PRESET} preset; arms with the spreading mechanisms switched "
-        f"off or the relay's pace changed: {', '.join(a for a in arms if a != 'model 2.0')}. "
+        f"off or the relay's pace changed: {', '.join(a for a in arms if a != 'default')}. "
         "Curves: replicate means, "
         f"{fd.SPREAD_SMOOTH}-month moving average."
     )

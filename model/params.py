@@ -776,8 +776,9 @@ _PARAMS: list[Param] = [
         "text is both clearer and binds more). 0: one text everywhere.",
         zh="市、县自行制定的实施办法与省级文本相差多少：各县之间容错条款力度与标准清晰度"
         "（对数几率尺度上）偏移的标准差（文本越细，标准越清楚、约束力越强）。0：各地文本相同。",
-        source="S003-03c, S003-03d, S003-03e (magnitude: fitted to the survey, S003-06)",
-        source_zh="S003-03c、S003-03d、S003-03e（量级：按问卷S003-06拟合）",
+        source="S003-03c, S003-03d, S003-03e (magnitude: fitted to the survey, S003-06; "
+        "shape of the departures: assumption)",
+        source_zh="S003-03c、S003-03d、S003-03e（量级：按问卷S003-06拟合；偏离的分布形式：假设）",
     ),
     # ------------------------------------------------------------- transmission
     Param(
@@ -1165,7 +1166,16 @@ def check_seed(rng: Any) -> Any:
     """``rng`` as CadreModel accepts it: None, an integer >= 0 or a numpy Generator."""
     import numpy as np
 
-    if rng is None or isinstance(rng, np.random.Generator):
+    if rng is None:
+        return rng
+    if isinstance(rng, np.random.Generator):
+        # The local texts draw from a generator spawned from this one (ODD §2.9).
+        if not isinstance(rng.bit_generator.seed_seq, np.random.SeedSequence):
+            raise ParamError(
+                f"rng = {rng!r} is invalid: its bit generator cannot spawn (it was not "
+                "seeded by a SeedSequence); pass a seed (an integer >= 0) or "
+                "numpy.random.default_rng(seed)"
+            )
         return rng
     if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool) and rng >= 0:
         return int(rng)

@@ -34,19 +34,22 @@ a high-profile case (S003-11), and an upper level that disagrees (S003-09). The
 chance that a case is tolerated is the product of the stages and so *emerges*; "text
 rich, practice poor" (S003-07) appears where those other stages block.
 
-**Local texts.** The provision is written down level by level: after a province's text
-some of its cities and counties "follow at once with more detailed" ones (随即跟进并制定出
-更为详细的政策, S003-03e; Shaanxi, then Yan'an, then Zichang county), detailed above all in
-"the standards, the procedure and the use of the results" (S003-03d), others not (S003-03f:
-一些地方陆续开始探索). So the provision in force differs between jurisdictions: a city's
-text departs from the province's, a county's from its city's, and a township works under
-its county's. ``local_texts`` draws each jurisdiction's departure (a standard offset; half
-of a county's variance is its city's); ``local_text_spread`` (σ) scales it on the logit
+**Local texts.** The provision is written down level by level: "some local governments
+follow at once with more detailed" texts (一些地方政府便随即跟进并制定出更为详细的政策,
+S003-03e; Shaanxi's text, then its cities', then Zichang county's, S003-03c, S003-04),
+detailed above all in "the standards, the procedure and the use of the results"
+(S003-03d). So the provision in force differs between jurisdictions: a city's text
+departs from the province's, a county's from its city's, and a township works under its
+county's. ``local_texts`` draws each jurisdiction's departure (a standard offset; half of
+a county's variance is its city's); ``local_text_spread`` (s_L) scales it on the logit
 scale of the provision's strength τ and of the standards' clarity together — a more
-detailed text is both clearer and binds more. The parameter values are those of the
-province's text, the median local one. σ = 0 switches the mechanism off: one text
-everywhere. How far local texts differ is not a figure of the sources: σ is fitted to
-the survey (S003-06), where it decides how many respondents know of "many" cases.
+detailed text is both clearer and binds more. The parameter values are the province's
+text, the median county's. s_L = 0 switches the mechanism off: one text everywhere.
+Assumptions (ODD §3.4): departures fall either way around the province's text, although
+the sources find city and county texts more detailed on the whole, so the calibration fits
+the median county's provision; townships have no text of their own. How far local texts
+differ is not a figure of the sources: s_L is fitted to the survey (S003-06), where it
+decides how many respondents know of "many" cases.
 """
 
 from __future__ import annotations
@@ -96,7 +99,7 @@ def localised(x: np.ndarray, shift: np.ndarray) -> np.ndarray:
     province's own text)."""
     x = np.asarray(x, dtype=float)
     up = x * np.exp(shift)
-    return np.where(shift == 0, x, up / (up + 1.0 - x))
+    return np.where(shift == 0, x, up / (up + (1.0 - x)))  # (1 - x) first: exact at x = 1
 
 
 def eligibility(tol: np.ndarray) -> np.ndarray:

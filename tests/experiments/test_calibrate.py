@@ -101,6 +101,8 @@ def test_calibration_recovers_known_values(synthetic):
         # ... and the 90% interval is informative and not far off the truth.
         assert row.hi - row.lo < 0.6 * width
         assert row.lo - 0.05 * width <= TRUE[row.parameter] <= row.hi + 0.05 * width, row
+        # the values step 5 proposes are near the truth too
+        assert abs(c.fitted[row.parameter] - TRUE[row.parameter]) <= 0.15 * width, c.fitted
 
 
 def test_calibrated_survey_is_closer_than_the_current_values(synthetic):
@@ -205,8 +207,14 @@ def test_step5_proposes_the_candidate_closest_over_its_screening_runs(synthetic)
     chosen = cand[cand.proposed].iloc[0]
     assert chosen.screen_distance == cand.screen_distance.min()
     assert c.fitted == {n: chosen[n] for n in c.names}
-    screen = rp.replicate_seeds(5, 102, cal.SCREEN)
-    assert not set(screen) & set(rp.replicate_seeds(5, 101, SMALL.calib_validation))
+    # The validation's seeds are used by no run of the search (rounds 1 and 2, screening).
+    screen = rp.replicate_seeds(5, cal.SCREEN_SEEDS, cal.SCREEN)
+    half = SMALL.calib_draws // 2
+    searched = set(screen)
+    for rnd in (0, 1):
+        searched |= set(rp.replicate_seeds(5, cal.ROUND_SEEDS + rnd, half))
+    validation = rp.replicate_seeds(5, cal.VALIDATION_SEEDS, SMALL.calib_validation)
+    assert not searched & set(validation)
     # the screening distance is that of the candidate's runs on those seeds
     row = cand.iloc[-1]
     runs = [
