@@ -156,19 +156,21 @@ class Calibration:
     levels: pd.DataFrame | None = None  # step 6: the current values' survey by level
     # Step 5: per candidate its values, single-run distance and screening distance; the
     # row with ``proposed`` True gives the fitted values.
-    candidates: pd.DataFrame | None = None
+    candidates: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def good(self) -> bool:
         return bool(self.tv <= CALIBRATION_GOAL)
 
     @property
+    def proposal(self) -> pd.Series:
+        """Step 5's proposed candidate (its row of ``candidates``)."""
+        return _proposal(self.candidates)
+
+    @property
     def fitted(self) -> dict[str, float]:
         """The values proposed in step 5 (validated as ``tv``)."""
-        if self.candidates is None:  # made without step 5: the posterior medians
-            return dict(zip(self.posterior.parameter, self.posterior["median"], strict=True))
-        row = self.candidates[self.candidates.proposed].iloc[0]
-        return {n: float(row[n]) for n in self.names}
+        return {n: float(self.proposal[n]) for n in self.names}
 
 
 def _to_z(theta: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -274,7 +276,7 @@ def calibrate(
     medians = {n: float(v) for n, v in zip(names, posterior["median"], strict=True)}
     dr = _draws_table(names, r, post, tgt, M)
     candidates = _candidates(runs, medians, dr, target)
-    fitted = {n: float(candidates.loc[candidates.proposed, n].iloc[0]) for n in names}
+    fitted = {n: float(_proposal(candidates)[n]) for n in names}
     v = _validate(runs, fitted, validation or scale.calib_validation, target)
     settings = {
         "draws": M,
@@ -435,6 +437,10 @@ def _posterior_table(
     return pd.DataFrame(rows)
 
 
+def _proposal(candidates: pd.DataFrame) -> pd.Series:
+    return candidates[candidates.proposed].iloc[0]
+
+
 def _candidates(
     runs: _Runs, medians: dict[str, float], dr: pd.DataFrame, target: dict[str, float]
 ) -> pd.DataFrame:
@@ -564,8 +570,7 @@ def summary_lines(c: Calibration) -> list[str]:
             f"  {r.parameter:22s} current {r.current:.3f}  fitted {fitted[r.parameter]:.3f}  "
             f"posterior median {r.median:.3f}, 90% interval [{r.lo:.3f}, {r.hi:.3f}]"
         )
-    cand = c.candidates
-    chosen = cand[cand.proposed].iloc[0]
+    cand, chosen = c.candidates, c.proposal
     medians = cand[cand.candidate == "posterior medians"].iloc[0]
     out.append(
         f"  fitted values: {chosen.candidate} (screening TV {chosen.screen_distance:.3f} over "

@@ -69,14 +69,14 @@ def build(
     h: Hierarchy,
     levels: list[np.ndarray],
     share_form: np.ndarray,
-    local_text: np.ndarray | None = None,
+    local_text: np.ndarray,
 ) -> UnitRegime:
     """The regime in force, from the (U, K) transmitted ``values`` each unit adopted.
 
     ``share_form`` (U,) is the chance an avoider of the unit shares responsibility (its
     form mix, ``decision.share_form_chance``), which can shed an omission case.
-    ``local_text`` (U,): each unit's local text's departure (``tolerance.local_texts``;
-    None: one text everywhere), scaled by the ``local_text_spread`` it adopted.
+    ``local_text`` (U,): each unit's local text's departure (``tolerance.local_texts``),
+    scaled by the ``local_text_spread`` it adopted.
     """
     values = _localised(values, local_text)
     s, ch = _col(values, "supervision"), _col(values, "supervision_channels")
@@ -145,11 +145,9 @@ def build(
     )
 
 
-def _localised(values: np.ndarray, local_text: np.ndarray | None) -> np.ndarray:
+def _localised(values: np.ndarray, local_text: np.ndarray) -> np.ndarray:
     """``values`` with the provision each unit's local text details shifted by its
     departure times the ``local_text_spread`` it adopted (a copy; ``values`` if none)."""
-    if local_text is None:
-        return values
     local = local_text * _col(values, "local_text_spread")
     if not np.any(local):
         return values
